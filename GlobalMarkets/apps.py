@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class GlobalMarketsConfig(AppConfig):
+    """Market time: the control markets, their calendars and hours (SPEC §10)."""
+
+    name = "GlobalMarkets"
+    verbose_name = "Global markets"

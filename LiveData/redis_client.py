@@ -1,0 +1,217 @@
+"""``LiveDataRedis``: the one client for Thor's quote keys in Redis (SPEC §3.2).
+
+| key | type | content |
+|---|---|---|
+| ``live_data:latest:quotes`` | hash | field = canonical symbol, value = quote JSON |
+| ``live_data:quotes:{SYMBOL}`` | pub/sub channel | quote JSON on every change |
+| ``live_data:stream:quotes`` | stream, approximate MAXLEN | one entry per changed quote: ``symbol``, ``quote`` |
+| ``live_data:feed:status`` | hash | the poller's last poll time, counts, last error |
+
+Quote JSON carries prices as JSON numbers (or null); this client hands them back as ``Decimal`` so
+that tick arithmetic stays exact. Redis errors (``redis.exceptions.RedisError``) propagate to the
+caller, which decides whether to retry (the poller) or answer 503 (the API).
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+import redis
+
+LATEST_QUOTES_KEY = "live_data:latest:quotes"
+QUOTE_CHANNEL = "live_data:quotes:{symbol}"
+QUOTE_STREAM_KEY = "live_data:stream:quotes"
+FEED_STATUS_KEY = "live_data:feed:status"
+POLLER_LOCK_KEY = "live_data:poller:lock"
+
+Quote = dict[str, Any]
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        # Exact for feed prices: they come from Excel doubles or short decimal text.
+        return float(value)
+    if isinstance(value, datetime):
+        return value.isoformat()
+    raise TypeError(f"{type(value).__name__} is not JSON serializable")
+
+
+def dumps_quote(quote: Mapping[str, Any]) -> str:
+    """Quote dict → compact JSON (Decimal → number, datetime → ISO-8601)."""
+    return json.dumps(quote, default=_json_default, separators=(",", ":"))
+
+
+def loads_quote(text: str | bytes) -> Quote:
+    """Quote JSON → dict with Decimal prices. Raises ``ValueError`` for malformed JSON."""
+    value = json.loads(text, parse_float=Decimal)
+    if not isinstance(value, dict):
+        raise ValueError("quote JSON is not an object")
+    return value
+
+
+class LiveDataRedis:
+    """Reads and writes quotes, the quote stream and the feed status.
+
+    ``client`` is a redis-py client created with ``decode_responses=True`` (or a fakeredis one).
+    """
+
+    def __init__(self, client: redis.Redis, *, stream_maxlen: int = 100_000) -> None:
+        self.client = client
+        self.stream_maxlen = stream_maxlen
+
+    @classmethod
+    def from_url(cls, url: str, **kwargs: Any) -> LiveDataRedis:
+        """A client for ``url`` with short timeouts, so a dead Redis fails fast instead of hanging."""
+        client = redis.Redis.from_url(
+            url,
+            decode_responses=True,
+            socket_connect_timeout=2,
+            socket_timeout=5,
+            health_check_interval=30,
+            retry_on_timeout=False,
+        )
+        return cls(client, **kwargs)
+
+    # --- writing --------------------------------------------------------------------------------
+    def publish_quote(self, quote: Quote, *, changed: bool = True) -> None:
+        """Store one quote as the latest for its symbol; when ``changed``, also announce it."""
+        self.publish_quotes([quote], changed={quote["symbol"]} if changed else set())
+
+    def publish_quotes(self, quotes: Iterable[Quote], *, changed: set[str]) -> int:
+        """Store every quote in the latest hash, and send the ``changed`` symbols to their channel
+        and to the stream, all in one round trip. Returns the number of stream entries written."""
+        pipe = self.client.pipeline(transaction=False)
+        latest: dict[str, str] = {}
+        sent = 0
+        for quote in quotes:
+            symbol = quote["symbol"]
+            payload = dumps_quote(quote)
+            latest[symbol] = payload
+            if symbol in changed:
+                pipe.publish(QUOTE_CHANNEL.format(symbol=symbol), payload)
+                pipe.xadd(
+                    QUOTE_STREAM_KEY,
+                    {"symbol": symbol, "quote": payload},
+                    maxlen=self.stream_maxlen,
+                    approximate=True,
+                )
+                sent += 1
+        if latest:
+            pipe.hset(LATEST_QUOTES_KEY, mapping=latest)
+        pipe.execute()
+        return sent
+
+    # --- reading --------------------------------------------------------------------------------
+    def get_latest_quote(self, symbol: str) -> Quote | None:
+        """The latest quote for a canonical symbol, or None when there is none."""
+        raw = self.client.hget(LATEST_QUOTES_KEY, symbol.upper())
+        return loads_quote(raw) if raw else None
+
+    def get_latest_quotes(self, symbols: Iterable[str] | None = None) -> dict[str, Quote]:
+        """Latest quotes by symbol in one round trip (all of them, or just ``symbols``).
+
+        A stored value that is not valid JSON is left out rather than failing the whole snapshot.
+        """
+        if symbols is None:
+            raw_map = self.client.hgetall(LATEST_QUOTES_KEY)
+        else:
+            wanted = [s.upper() for s in symbols]
+            raw_map = dict(zip(wanted, self.client.hmget(LATEST_QUOTES_KEY, wanted), strict=True)) if wanted else {}
+        quotes: dict[str, Quote] = {}
+        for symbol, raw in raw_map.items():
+            if not raw:
+                continue
+            try:
+                quotes[symbol] = loads_quote(raw)
+            except ValueError:
+                continue
+        return quotes
+
+    # --- the quote stream -----------------------------------------------------------------------
+    def ensure_group(self, group: str, *, start_id: str = "0") -> None:
+        """Create consumer group ``group`` on the quote stream if it does not exist yet.
+
+        ``start_id`` "0" means a new group also sees entries written before it existed."""
+        try:
+            self.client.xgroup_create(QUOTE_STREAM_KEY, group, id=start_id, mkstream=True)
+        except redis.ResponseError as exc:
+            if "BUSYGROUP" not in str(exc):
+                raise
+
+    def read_stream(
+        self,
+        *,
+        group: str,
+        consumer: str,
+        count: int = 500,
+        block_ms: int | None = 1000,
+        pending: bool = False,
+    ) -> list[tuple[str, Quote | None]]:
+        """Entries for ``consumer`` in ``group``: ``[(entry_id, quote or None if malformed)]``.
+
+        ``pending=True`` returns entries delivered earlier but never acknowledged (the ones a
+        stopped consumer left behind); otherwise new entries, waiting up to ``block_ms``.
+        """
+        stream_id = "0" if pending else ">"
+        response = self.client.xreadgroup(
+            group, consumer, {QUOTE_STREAM_KEY: stream_id}, count=count, block=None if pending else block_ms
+        )
+        entries: list[tuple[str, Quote | None]] = []
+        for _stream, items in response or []:
+            for entry_id, fields in items:
+                quote: Quote | None
+                try:
+                    quote = loads_quote(fields["quote"]) if fields and "quote" in fields else None
+                except ValueError:
+                    quote = None
+                entries.append((entry_id, quote))
+        return entries
+
+    def ack(self, group: str, entry_ids: list[str]) -> int:
+        """Acknowledge processed entries; returns how many were pending."""
+        return int(self.client.xack(QUOTE_STREAM_KEY, group, *entry_ids)) if entry_ids else 0
+
+    # --- feed status ----------------------------------------------------------------------------
+    def set_feed_status(self, values: Mapping[str, Any]) -> None:
+        """Merge ``values`` into the feed status hash (None becomes an empty string)."""
+        self.client.hset(
+            FEED_STATUS_KEY, mapping={k: "" if v is None else str(v) for k, v in values.items()}
+        )
+
+    def feed_status(self) -> dict[str, str]:
+        """The poller's status hash (empty when no poller has run)."""
+        return dict(self.client.hgetall(FEED_STATUS_KEY))
+
+    def poller_lock(self, ttl: float) -> Any:
+        """A token-safe lock (redis-py ``Lock``) that lets only one poller write at a time."""
+        return self.client.lock(POLLER_LOCK_KEY, timeout=ttl, thread_local=False)
+
+    def ping(self) -> bool:
+        return bool(self.client.ping())
+
+
+_default: LiveDataRedis | None = None
+_default_lock = threading.Lock()
+
+
+def get_live_data_redis() -> LiveDataRedis:
+    """The process's client for ``settings.REDIS_URL`` (created on first use)."""
+    global _default
+    if _default is None:
+        with _default_lock:
+            if _default is None:
+                from django.conf import settings
+
+                _default = LiveDataRedis.from_url(settings.REDIS_URL, stream_maxlen=settings.THOR_STREAM_MAXLEN)
+    return _default
+
+
+def set_live_data_redis(client: LiveDataRedis | None) -> None:
+    """Replace the process's client (tests); ``None`` makes the next call reconnect from settings."""
+    global _default
+    _default = client

@@ -1,0 +1,217 @@
+"""The TOS poll cycle: read the workbook, parse it, publish the quotes (SPEC §3.3).
+
+:meth:`TosPoller.poll_once` does one cycle and raises on failure; :meth:`TosPoller.run` loops it
+forever at ``interval`` seconds, holding the poller lock so only one poller writes, reporting every
+cycle in ``live_data:feed:status`` and retrying Redis and workbook failures with backoff (1 s, 2 s,
+4 s… up to ``max_backoff``). The loop never dies on bad input.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from redis.exceptions import LockError, RedisError
+
+from LiveData.redis_client import LiveDataRedis
+from LiveData.tos.parser import ParseResult, Quote, parse_rows
+from LiveData.tos.workbook import WorkbookError, WorkbookReader
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class PollReport:
+    """One cycle: how many quotes were written, how many changed, and what was wrong with the sheet."""
+
+    at: datetime
+    published: int
+    changed: int
+    not_quotes: list[str] = field(default_factory=list)
+    skipped_rows: int = 0
+    warnings: list[str] = field(default_factory=list)
+    read_ms: float = 0.0
+    publish_ms: float = 0.0
+
+
+class TosPoller:
+    """Reads ``reader`` and writes quotes through ``live`` (a :class:`LiveDataRedis`).
+
+    ``clock`` returns the aware UTC "now" stamped as each quote's ``ts_ingest``.
+    """
+
+    def __init__(
+        self,
+        reader: WorkbookReader,
+        live: LiveDataRedis,
+        *,
+        clock: Callable[[], datetime],
+        source: str = "tos_excel",
+        workbook_label: str = "",
+    ) -> None:
+        self.reader = reader
+        self.live = live
+        self.clock = clock
+        self.source = source
+        self.workbook_label = workbook_label
+        self._previous: dict[str, dict[str, Any]] = {}
+        self._logged_warnings: set[str] = set()
+        self.cycles = 0
+
+    def parse(self) -> ParseResult:
+        """Read and parse the configured range. Raises :class:`WorkbookError` or ``ValueError``."""
+        rows = self.reader.read()
+        r = self.reader.cell_range
+        return parse_rows(rows, sheet=self.reader.sheet, first_row=r.first_row, first_column=r.first_column)
+
+    def poll_once(self) -> PollReport:
+        """One read → parse → publish cycle. Raises WorkbookError, ValueError or RedisError."""
+        started = time.perf_counter()
+        parsed = self.parse()
+        read_ms = (time.perf_counter() - started) * 1000
+        at = self.clock()
+        stamp = at.isoformat()
+        payloads: list[dict[str, Any]] = []
+        changed: set[str] = set()
+        current: dict[str, dict[str, Any]] = {}
+        for quote in parsed.quotes:
+            values = quote.values()
+            current[quote.symbol] = values
+            if self._previous.get(quote.symbol) != values:
+                changed.add(quote.symbol)
+            payloads.append(self._payload(quote, stamp))
+        publish_started = time.perf_counter()
+        if payloads:
+            self.live.publish_quotes(payloads, changed=changed)
+        publish_ms = (time.perf_counter() - publish_started) * 1000
+        # Only remember what Redis accepted, so a failed cycle is re-sent as changed.
+        self._previous = current
+        self.cycles += 1
+        for warning in parsed.warnings:
+            if warning not in self._logged_warnings:
+                self._logged_warnings.add(warning)
+                logger.warning("workbook: %s", warning)
+        return PollReport(
+            at=at,
+            published=len(payloads),
+            changed=len(changed),
+            not_quotes=parsed.not_quotes,
+            skipped_rows=parsed.skipped_rows,
+            warnings=parsed.warnings,
+            read_ms=read_ms,
+            publish_ms=publish_ms,
+        )
+
+    def _payload(self, quote: Quote, stamp: str) -> dict[str, Any]:
+        payload = quote.values()
+        payload["ts_event"] = None  # the saved workbook carries no source time
+        payload["ts_ingest"] = stamp
+        payload["source"] = self.source
+        return payload
+
+    def report_status(self, report: PollReport | None, error: str | None = None) -> None:
+        """Write the cycle's outcome to ``live_data:feed:status`` (best effort; never raises)."""
+        now = self.clock().isoformat()
+        values: dict[str, Any] = {
+            "pid": os.getpid(),
+            "mode": self.reader.mode,
+            "workbook": self.workbook_label,
+            "cycles": self.cycles,
+            "last_poll_at": now,
+        }
+        if report is not None:
+            values.update(
+                state="ok",
+                last_success_at=report.at.isoformat(),
+                quotes_published=report.published,
+                quotes_changed=report.changed,
+                not_quotes=",".join(report.not_quotes),
+                skipped_rows=report.skipped_rows,
+                warnings=len(report.warnings),
+                last_warning=report.warnings[-1] if report.warnings else "",
+                read_ms=f"{report.read_ms:.3f}",
+                publish_ms=f"{report.publish_ms:.3f}",
+            )
+        if error is not None:
+            values.update(state="error", last_error=error, last_error_at=now)
+        try:
+            self.live.set_feed_status(values)
+        except RedisError:
+            logger.debug("feed status not written: Redis unavailable", exc_info=True)
+
+    def run(
+        self,
+        *,
+        interval: float = 1.0,
+        stop: threading.Event | None = None,
+        max_backoff: float = 30.0,
+        lock_ttl: float | None = None,
+        max_cycles: int | None = None,
+    ) -> None:
+        """Poll until ``stop`` is set (or ``max_cycles`` cycles have run).
+
+        Holds the poller lock while writing; while another poller holds it, waits. Failures are
+        logged with what to do next, reported in the feed status, and retried with backoff.
+        """
+        stop = stop or threading.Event()
+        ttl = lock_ttl or max(10.0, interval * 5)
+        lock: Any = None
+        holding = False
+        backoff = 1.0
+        failing: str | None = None
+        attempts = 0
+        while not stop.is_set() and (max_cycles is None or attempts < max_cycles):
+            attempts += 1
+            delay = interval
+            try:
+                if lock is None:
+                    lock = self.live.poller_lock(ttl)
+                if holding:
+                    lock.reacquire()
+                else:
+                    holding = bool(lock.acquire(blocking=False))
+                    if not holding:
+                        if failing != "locked":
+                            logger.warning("another poller holds the feed lock; waiting for it to stop")
+                            failing = "locked"
+                        stop.wait(min(ttl / 2, 5.0))
+                        continue
+                report = self.poll_once()
+                self.report_status(report)
+                if failing:
+                    logger.info("feed recovered: %d quotes published", report.published)
+                    failing = None
+                backoff = 1.0
+            except LockError:
+                holding = False
+                logger.warning("feed lock lost; taking it again")
+                delay = 0.0
+            except RedisError as exc:
+                holding = False
+                lock = None
+                message = f"Redis unavailable ({exc}); retrying in {backoff:.0f}s. Is Redis running at REDIS_URL?"
+                if failing != message:
+                    logger.error("feed: %s", message)
+                failing = message
+                self.report_status(None, error=f"redis: {exc}")
+                delay, backoff = backoff, min(backoff * 2, max_backoff)
+            except (WorkbookError, ValueError, OSError) as exc:
+                message = f"workbook unreadable ({exc}); retrying in {backoff:.0f}s"
+                if failing != message:
+                    logger.error("feed: %s", message)
+                failing = message
+                self.report_status(None, error=f"workbook: {exc}")
+                delay, backoff = backoff, min(backoff * 2, max_backoff)
+            if delay:
+                stop.wait(delay)
+        if holding and lock is not None:
+            try:
+                lock.release()
+            except (LockError, RedisError):
+                pass

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from ThorTrading.api import views
+
+urlpatterns = [
+    path("quotes/latest", views.LatestQuotesView.as_view(), name="quotes-latest"),
+    path("quotes/ribbon", views.RibbonQuotesView.as_view(), name="quotes-ribbon"),
+    path("market-opens/", views.MarketSessionListView.as_view(), name="market-opens-list"),
+    path("market-opens/today/", views.TodayMarketSessionsView.as_view(), name="market-opens-today"),
+    path("market-opens/pending/", views.PendingMarketSessionsView.as_view(), name="market-opens-pending"),
+    path("market-opens/latest/", views.LatestPerMarketSessionsView.as_view(), name="market-opens-latest"),
+    path("market-opens/<int:pk>/", views.MarketSessionDetailView.as_view(), name="market-opens-detail"),
+]

@@ -1,0 +1,115 @@
+"""ThorTrading's REST views (SPEC §9): quotes with signals and TOTAL, and market-open sessions.
+
+Views parse input, call one service or selector, and shape output.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Max, QuerySet
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from GlobalMarkets.reference import CONTROL_COUNTRIES
+from thor_project import clock
+from ThorTrading import grading
+from ThorTrading.api.filters import MarketSessionFilter
+from ThorTrading.api.serializers import MarketSessionSerializer
+from ThorTrading.models import MarketSession
+from ThorTrading.services.config import get_trading_config
+from ThorTrading.services.quotes import get_enriched_quotes_with_composite
+
+
+class LatestQuotesView(APIView):
+    """``GET quotes/latest`` → ``{"rows": [11 rows], "total": {...}}`` (SPEC §4). Redis down → 503."""
+
+    @extend_schema(responses={200: dict, 503: dict})
+    def get(self, request: Request) -> Response:
+        rows, total = get_enriched_quotes_with_composite()
+        return Response({"rows": rows, "total": total})
+
+
+class RibbonQuotesView(APIView):
+    """``GET quotes/ribbon`` → the ribbon instruments' last, change, change % and signal."""
+
+    @extend_schema(responses={200: dict, 503: dict})
+    def get(self, request: Request) -> Response:
+        config = get_trading_config()
+        rows, total = get_enriched_quotes_with_composite(config=config)
+        ribbon = {i.symbol for i in config.instruments if i.show_in_ribbon}
+        symbols = [
+            {
+                "symbol": r["symbol"],
+                "name": r["instrument"]["name"],
+                "last": r["last"],
+                "change": r["change"],
+                "change_percent": r["change_percent"],
+                "signal": r["extended_data"]["signal"],
+                "stale": r["stale"],
+            }
+            for r in rows
+            if r["symbol"] in ribbon
+        ]
+        return Response({"symbols": symbols, "count": len(symbols), "last_updated": total["as_of"]})
+
+
+class SessionPagination(PageNumberPagination):
+    """100 rows a page by default; ``page_size`` up to 500."""
+
+    page_size = 100
+    page_size_query_param = "page_size"
+    max_page_size = 500
+
+
+class MarketSessionListView(generics.ListAPIView):
+    """``GET market-opens/``: capture rows, newest first; filters ``country``, ``status``,
+    ``date``, ``future``, ``signal``; paginated."""
+
+    serializer_class = MarketSessionSerializer
+    filterset_class = MarketSessionFilter
+    pagination_class = SessionPagination
+    queryset = MarketSession.objects.order_by("-captured_at", "-capture_group", "future")
+
+
+class MarketSessionDetailView(generics.RetrieveAPIView):
+    """``GET market-opens/<id>/``: one row; unknown id → 404."""
+
+    serializer_class = MarketSessionSerializer
+    queryset = MarketSession.objects.all()
+
+
+class PendingMarketSessionsView(MarketSessionListView):
+    """``GET market-opens/pending/``: rows still waiting for a target or stop."""
+
+    queryset = MarketSession.objects.filter(wndw=grading.PENDING).order_by("-captured_at", "future")
+
+
+class TodayMarketSessionsView(MarketSessionListView):
+    """``GET market-opens/today/``: rows captured since 00:00 UTC today (the clock's today)."""
+
+    def get_queryset(self) -> QuerySet[MarketSession]:
+        start = clock.now().replace(hour=0, minute=0, second=0, microsecond=0)
+        return MarketSession.objects.filter(captured_at__gte=start).order_by("-captured_at", "future")
+
+
+class LatestPerMarketSessionsView(APIView):
+    """``GET market-opens/latest/``: the rows of each control market's latest capture, markets
+    east to west, each capture's rows in instrument order with TOTAL last."""
+
+    @extend_schema(responses={200: MarketSessionSerializer(many=True)})
+    def get(self, request: Request) -> Response:
+        latest = dict(
+            MarketSession.objects.values_list("country").annotate(group=Max("capture_group")).values_list("country", "group")
+        )
+        groups = [latest[c] for c in CONTROL_COUNTRIES if c in latest]
+        order = {s: i for i, s in enumerate(i.symbol for i in get_trading_config().instruments)}
+        rows = list(MarketSession.objects.filter(capture_group__in=groups))
+        position = {g: i for i, g in enumerate(groups)}
+        rows.sort(key=lambda r: (position[r.capture_group], order.get(r.future, len(order))))
+        data: Any = MarketSessionSerializer(rows, many=True).data
+        return Response(data)

@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+
+
+class ThorTradingConfig(AppConfig):
+    """Instruments, signals and composite, capture, grading, analytics (SPEC §4–§8)."""
+
+    name = "ThorTrading"
+    verbose_name = "Thor trading"
+
+    def ready(self) -> None:
+        from ThorTrading import receivers  # noqa: F401  (config cache invalidation)

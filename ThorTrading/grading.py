@@ -1,0 +1,79 @@
+"""Grading a captured trade against one quote: first touch wins (SPEC §7). Pure.
+
+Long (BUY/STRONG_BUY) watches the bid: bid ≥ target_high → WORKED (TARGET); bid ≤ target_low →
+DIDNT_WORK (STOP). Short watches the ask: ask ≤ target_low → WORKED; ask ≥ target_high →
+DIDNT_WORK. A quote without the watched side (the DX index) falls back to ``last``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from ThorTrading.signals import trade_side
+
+WORKED = "WORKED"
+DIDNT_WORK = "DIDNT_WORK"
+NEUTRAL = "NEUTRAL"
+PENDING = "PENDING"
+EXPIRED = "EXPIRED"
+TARGET = "TARGET"
+STOP = "STOP"
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """How a trade ended: ``outcome`` (WORKED/DIDNT_WORK), ``hit_type`` (TARGET/STOP) and the
+    price that touched the level (points)."""
+
+    outcome: str
+    hit_type: str
+    price: Decimal
+
+
+def is_gradeable(*, signal: str | None, entry: Decimal | None, target_high: Decimal | None, target_low: Decimal | None) -> bool:
+    """False for rows that are NEUTRAL by rule: HOLD/no signal, or no entry or targets."""
+    return trade_side(signal) != 0 and None not in (entry, target_high, target_low)
+
+
+def watched_price(signal: str | None, *, bid: Decimal | None, ask: Decimal | None, last: Decimal | None) -> Decimal | None:
+    """The side of the quote a trade is graded on: bid for a long, ask for a short, else ``last``."""
+    side = trade_side(signal)
+    if side == 0:
+        return None
+    price = bid if side > 0 else ask
+    return price if price is not None else last
+
+
+def decide(
+    *,
+    signal: str | None,
+    target_high: Decimal,
+    target_low: Decimal,
+    bid: Decimal | None,
+    ask: Decimal | None,
+    last: Decimal | None,
+) -> Resolution | None:
+    """The resolution this quote causes, or None when it touches neither level."""
+    price = watched_price(signal, bid=bid, ask=ask, last=last)
+    if price is None:
+        return None
+    if trade_side(signal) > 0:
+        if price >= target_high:
+            return Resolution(WORKED, TARGET, price)
+        if price <= target_low:
+            return Resolution(DIDNT_WORK, STOP, price)
+    else:
+        if price <= target_low:
+            return Resolution(WORKED, TARGET, price)
+        if price >= target_high:
+            return Resolution(DIDNT_WORK, STOP, price)
+    return None
+
+
+def pnl_usd(*, signal: str | None, entry: Decimal, exit: Decimal, tick_size: Decimal, tick_value: Decimal) -> Decimal:
+    """Profit per contract in USD: (exit − entry) / tick_size × tick_value × (+1 long, −1 short),
+    rounded to cents."""
+    value = (exit - entry) / tick_size * tick_value * trade_side(signal)
+    return value.quantize(Decimal("0.01"))
+

@@ -1,0 +1,19 @@
+"""Django signal receivers: keep the cached trading configuration in step with admin edits."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+
+from ThorTrading.models import ContractWeight, SignalStatValue, SignalWeight, TargetHighLowConfig, TradingInstrument
+from ThorTrading.services.config import invalidate_trading_config
+
+CONFIG_MODELS = (TradingInstrument, SignalStatValue, SignalWeight, ContractWeight, TargetHighLowConfig)
+
+
+@receiver([post_save, post_delete])
+def _config_changed(sender: Any, **kwargs: Any) -> None:
+    if sender in CONFIG_MODELS:
+        invalidate_trading_config()

@@ -1,0 +1,314 @@
+"""Market-open capture: one snapshot + paper trade per future, and TOTAL (SPEC §6).
+
+:func:`capture_market_open` writes the 12 ``MarketSession`` rows of one capture event in one
+transaction. At most one capture per (country, market-local date) — the database enforces it — so
+duplicate signals, restarts and the catch-up scan never write twice; ``force=True`` makes a new event
+on purpose. A failed capture is retried (3 tries, 2 s apart by default); when every try fails a
+``MissedCapture`` row records the market, the expected open and the error.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from django.db import DatabaseError, IntegrityError, transaction
+from django.db.models import Count, Max
+from redis.exceptions import RedisError
+
+from GlobalMarkets.models import Market
+from LiveData.redis_client import LiveDataRedis
+from thor_project import clock
+from ThorTrading import grading, signals
+from ThorTrading.models import TOTAL, MarketSession, MissedCapture
+from ThorTrading.services.config import TradingConfig, get_trading_config
+from ThorTrading.services.quotes import get_enriched_quotes_with_composite
+from ThorTrading.targets import compute_targets, entry_price
+
+logger = logging.getLogger(__name__)
+
+CAPTURED = "captured"
+ALREADY_CAPTURED = "already_captured"
+DISABLED = "disabled"
+FAILED = "failed"
+
+PCT = Decimal("0.0001")
+BACKTEST_SIGNALS = {
+    signals.STRONG_BUY: "strong_buy",
+    signals.BUY: "buy",
+    signals.SELL: "sell",
+    signals.STRONG_SELL: "strong_sell",
+}
+
+
+@dataclass
+class CaptureResult:
+    """What a capture did. ``status``: captured, already_captured, disabled or failed."""
+
+    status: str
+    country: str
+    message: str
+    capture_group: int | None = None
+    rows: int = 0
+    local_date: str = ""
+
+
+def _pct(numerator: Decimal | None, denominator: Decimal | None) -> Decimal | None:
+    if numerator is None or denominator is None or denominator == 0:
+        return None
+    return (numerator / denominator * 100).quantize(PCT)
+
+
+def _existing_group(market: Market, local: datetime) -> int | None:
+    row = (
+        MarketSession.objects.filter(
+            country=market.country, year=local.year, month=local.month, date=local.day, forced=False
+        )
+        .values_list("capture_group", flat=True)
+        .first()
+    )
+    return row
+
+
+def backtest_stats(*, country: str, as_of: datetime) -> dict[str, dict[str, Any]]:
+    """Per future: worked/didn't-work counts and percentages for each trading signal, and the HOLD
+    count, over the country's captures before ``as_of`` (SPEC §8). One query.
+
+    Returns ``{future: {"buy_worked": n, "buy_worked_percentage": pct, …, "hold": n}}``.
+    """
+    counts = (
+        MarketSession.objects.filter(country=country, captured_at__lt=as_of)
+        .values("future", "bhs", "wndw")
+        .annotate(n=Count("id"))
+    )
+    tally: dict[str, dict[tuple[str, str], int]] = defaultdict(dict)
+    for item in counts:
+        tally[item["future"]][(item["bhs"], item["wndw"])] = item["n"]
+    stats: dict[str, dict[str, Any]] = {}
+    for future, cells in tally.items():
+        values: dict[str, Any] = {}
+        for signal, prefix in BACKTEST_SIGNALS.items():
+            worked = cells.get((signal, grading.WORKED), 0)
+            didnt = cells.get((signal, grading.DIDNT_WORK), 0)
+            trades = worked + didnt
+            values[f"{prefix}_worked"] = worked
+            values[f"{prefix}_didnt_work"] = didnt
+            values[f"{prefix}_worked_percentage"] = _pct(Decimal(worked), Decimal(trades)) or Decimal(0)
+            values[f"{prefix}_didnt_work_percentage"] = _pct(Decimal(didnt), Decimal(trades)) or Decimal(0)
+        values["hold"] = sum(n for (bhs, _), n in cells.items() if bhs == signals.HOLD)
+        stats[future] = values
+    return stats
+
+
+def _trade_fields(signal: str | None, row: dict[str, Any], config: TradingConfig, symbol: str) -> dict[str, Any]:
+    """entry, targets and the initial wndw for a trade on ``symbol`` in ``signal``'s direction."""
+    instrument = config.by_symbol.get(symbol)
+    entry = entry_price(signal, bid=row["bid"], ask=row["ask"], last=row["last"])
+    levels = None
+    if instrument is not None:
+        levels = compute_targets(
+            signal=signal,
+            entry=entry,
+            mode=instrument.target_mode,
+            profit_target=instrument.profit_target,
+            stop_loss=instrument.stop_loss,
+            tick_size=instrument.tick_size,
+            tick_value=instrument.tick_value,
+        )
+    return {
+        "entry_price": entry,
+        "target_high": levels[0] if levels else None,
+        "target_low": levels[1] if levels else None,
+        "wndw": grading.PENDING if entry is not None and levels else grading.NEUTRAL,
+    }
+
+
+def _price_fields(row: dict[str, Any]) -> dict[str, Any]:
+    last = row["last"]
+    high_52w, low_52w = row["extended_data"]["high_52w"], row["extended_data"]["low_52w"]
+    range_52w = high_52w - low_52w if high_52w is not None and low_52w is not None else None
+    return {
+        "last_price": last,
+        "bid_price": row["bid"],
+        "bid_size": row["bid_size"],
+        "ask_price": row["ask"],
+        "ask_size": row["ask_size"],
+        "spread": row["spread"],
+        "volume": row["volume"],
+        "open_price_24h": row["open_price"],
+        "prev_close_24h": row["previous_close"],
+        "open_prev_diff_24h": row["open_prev_diff"],
+        "open_prev_pct_24h": row["open_prev_pct"],
+        "low_24h": row["low_price"],
+        "high_24h": row["high_price"],
+        "range_diff_24h": row["range_diff"],
+        "range_pct_24h": row["range_pct"],
+        "low_52w": low_52w,
+        "high_52w": high_52w,
+        # At capture the 52-week percentages are relative to the last price (SPEC §6).
+        "low_pct_52w": _pct(last - low_52w, last) if last is not None and low_52w is not None else None,
+        "high_pct_52w": _pct(high_52w - last, last) if last is not None and high_52w is not None else None,
+        "range_52w": range_52w,
+        "range_pct_52w": _pct(range_52w, last),
+        "market_open": last,
+        "market_high_open": last,
+        "market_high_pct_open": Decimal(0) if last is not None else None,
+        "market_low_open": last,
+        "market_low_pct_open": Decimal(0) if last is not None else None,
+        "stale": row["stale"],
+    }
+
+
+def _write_capture(*, market: Market, now: datetime, force: bool, late: bool, live: LiveDataRedis | None) -> CaptureResult:
+    config = get_trading_config()
+    rows, total = get_enriched_quotes_with_composite(live=live, config=config, now=now)
+    local = market.local_time(now)
+    with transaction.atomic():
+        # Lock the market row so two captures of one market cannot interleave (PostgreSQL).
+        Market.objects.select_for_update().filter(pk=market.pk).first()
+        if not force:
+            existing = _existing_group(market, local)
+            if existing is not None:
+                return _already(market, local, existing)
+        capture_group = (MarketSession.objects.aggregate(m=Max("capture_group"))["m"] or 0) + 1
+        session_number = (
+            MarketSession.objects.filter(country=market.country).aggregate(m=Max("session_number"))["m"] or 0
+        ) + 1
+        ordinals = dict(
+            MarketSession.objects.filter(country=market.country)
+            .values_list("future")
+            .annotate(n=Count("capture_group", distinct=True))
+        )
+        stats = backtest_stats(country=market.country, as_of=now)
+        common = {
+            "capture_group": capture_group,
+            "session_number": session_number,
+            "year": local.year,
+            "month": local.month,
+            "date": local.day,
+            "day": local.strftime("%a"),
+            "captured_at": now,
+            "country": market.country,
+            "late": late,
+            "forced": force,
+        }
+        sessions: list[MarketSession] = []
+        for row in rows:
+            signal = row["extended_data"]["signal"]
+            fields = {
+                **common,
+                **_price_fields(row),
+                **_trade_fields(signal, row, config, row["symbol"]),
+                **stats.get(row["symbol"], {}),
+                "future": row["symbol"],
+                "bhs": signal or "",
+                "weight": row["extended_data"]["signal_weight"],
+            }
+            sessions.append(MarketSession(**fields))
+        ym = next((r for r in rows if r["symbol"] == "YM"), None)
+        composite = total["composite_signal"]
+        total_fields: dict[str, Any] = {
+            **common,
+            **stats.get(TOTAL, {}),
+            "future": TOTAL,
+            "bhs": composite or "",
+            "weight": total["signal_weight_sum"],
+            "weighted_average": total["avg_weighted"],
+            "instrument_count": total["count"],
+            "stale_symbols": ",".join(total["stale_symbols"]),
+            "wndw": grading.NEUTRAL,
+        }
+        if ym is not None:
+            # TOTAL trades YM: YM's prices, YM's side of the book, YM's targets.
+            total_fields.update(_price_fields(ym))
+            total_fields.update(_trade_fields(composite, ym, config, "YM"))
+        sessions.append(MarketSession(**total_fields))
+        for session in sessions:
+            session.country_future = ordinals.get(session.future, 0) + 1
+            session.country_future_wndw_total = session.country_future
+        MarketSession.objects.bulk_create(sessions)
+    stale = total["stale_symbols"]
+    message = (
+        f"{market.country}: captured {len(sessions)} rows for {local.date().isoformat()} "
+        f"(capture_group {capture_group}, TOTAL {composite or 'no signal'})"
+    )
+    if stale:
+        message += f"; stale quotes: {', '.join(stale)}"
+    return CaptureResult(CAPTURED, market.country, message, capture_group, len(sessions), local.date().isoformat())
+
+
+def _already(market: Market, local: datetime, group: int) -> CaptureResult:
+    return CaptureResult(
+        ALREADY_CAPTURED,
+        market.country,
+        f"{market.country} was already captured for {local.date().isoformat()} (capture_group {group}); "
+        "nothing written. Use --force to capture again.",
+        group,
+        0,
+        local.date().isoformat(),
+    )
+
+
+def capture_market_open(
+    *,
+    market: Market,
+    now: datetime | None = None,
+    force: bool = False,
+    late: bool = False,
+    live: LiveDataRedis | None = None,
+    tries: int = 3,
+    retry_delay: float = 2.0,
+) -> CaptureResult:
+    """Capture ``market``'s open at ``now`` (default: the clock's now).
+
+    Returns a :class:`CaptureResult`; never raises for Redis or database failures — those are
+    retried ``tries`` times ``retry_delay`` seconds apart and then recorded as a ``MissedCapture``.
+    Without ``force`` a market whose futures or open capture is switched off is not captured.
+    """
+    now = now or clock.now()
+    if not force and not (market.enable_futures_capture and market.enable_open_capture):
+        return CaptureResult(
+            DISABLED,
+            market.country,
+            f"{market.country} has futures/open capture switched off (admin: Global markets › Markets); "
+            "nothing written. Use --force to capture anyway.",
+        )
+    local = market.local_time(now)
+    if not force:
+        existing = _existing_group(market, local)
+        if existing is not None:
+            return _already(market, local, existing)
+    error = ""
+    for attempt in range(1, tries + 1):
+        try:
+            return _write_capture(market=market, now=now, force=force, late=late, live=live)
+        except IntegrityError as exc:
+            # Another process captured this market first, or took the same capture_group.
+            existing = None if force else _existing_group(market, local)
+            if existing is not None:
+                return _already(market, local, existing)
+            error = f"IntegrityError: {exc}"
+            logger.warning("capture %s attempt %d/%d clashed (%s); retrying", market.country, attempt, tries, exc)
+            continue
+        except (RedisError, DatabaseError) as exc:
+            error = f"{type(exc).__name__}: {exc}"
+            logger.warning("capture %s attempt %d/%d failed: %s", market.country, attempt, tries, error)
+        if attempt < tries and retry_delay:
+            time.sleep(retry_delay)
+    try:
+        MissedCapture.objects.create(
+            country=market.country,
+            expected_open=market.open_at(local.date()),
+            attempted_at=now,
+            attempts=tries,
+            error=error,
+        )
+    except DatabaseError:
+        logger.exception("could not record the missed capture of %s", market.country)
+    logger.error("capture %s failed after %d tries: %s", market.country, tries, error)
+    return CaptureResult(FAILED, market.country, f"{market.country}: capture failed after {tries} tries: {error}")

@@ -1,0 +1,126 @@
+"""Grading captured trades from quotes on the stream (SPEC §7).
+
+:func:`grade_quotes` takes a batch of quotes in stream order and resolves every PENDING row they
+touch — first touch wins, each row once (the UPDATE only matches rows still PENDING). TOTAL rows
+are graded on YM. A quote older than a row's capture never grades it, so replaying the stream is
+safe. :func:`expire_overdue` turns rows past their market's evaluation window into EXPIRED.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+
+from GlobalMarkets.models import Market
+from ThorTrading import grading
+from ThorTrading.models import TOTAL, MarketSession
+from ThorTrading.services.config import get_trading_config
+from ThorTrading.services.quotes import to_decimal, parse_instant
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class _Pending:
+    id: int
+    future: str
+    bhs: str
+    entry: Decimal
+    target_high: Decimal
+    target_low: Decimal
+    captured_at: datetime
+
+
+def _traded_symbol(future: str) -> str:
+    return "YM" if future == TOTAL else future
+
+
+def grade_quotes(quotes: Iterable[dict[str, Any]], *, now: datetime) -> int:
+    """Resolve the PENDING rows that these quotes (in stream order) touch; returns how many rows
+    were resolved. A quote's time is its ``ts_event``, else ``ts_ingest``, else ``now``."""
+    batch = [q for q in quotes if q and q.get("symbol")]
+    if not batch:
+        return 0
+    symbols = {str(q["symbol"]) for q in batch}
+    futures = set(symbols) | ({TOTAL} if "YM" in symbols else set())
+    by_symbol: dict[str, list[_Pending]] = defaultdict(list)
+    for row in MarketSession.objects.filter(wndw=grading.PENDING, future__in=futures).values(
+        "id", "future", "bhs", "entry_price", "target_high", "target_low", "captured_at"
+    ):
+        if None in (row["entry_price"], row["target_high"], row["target_low"]):
+            continue
+        by_symbol[_traded_symbol(row["future"])].append(
+            _Pending(
+                row["id"], row["future"], row["bhs"], row["entry_price"], row["target_high"], row["target_low"],
+                row["captured_at"],
+            )
+        )
+    if not by_symbol:
+        return 0
+    config = get_trading_config()
+    resolved: list[tuple[_Pending, grading.Resolution, datetime]] = []
+    for quote in batch:
+        symbol = str(quote["symbol"])
+        rows = by_symbol.get(symbol)
+        if not rows:
+            continue
+        at = parse_instant(quote.get("ts_event")) or parse_instant(quote.get("ts_ingest")) or now
+        bid, ask, last = to_decimal(quote.get("bid")), to_decimal(quote.get("ask")), to_decimal(quote.get("last"))
+        still: list[_Pending] = []
+        for row in rows:
+            if at < row.captured_at:
+                still.append(row)
+                continue
+            resolution = grading.decide(
+                signal=row.bhs, target_high=row.target_high, target_low=row.target_low, bid=bid, ask=ask, last=last
+            )
+            if resolution is None:
+                still.append(row)
+            else:
+                resolved.append((row, resolution, at))
+        by_symbol[symbol] = still
+    count = 0
+    with transaction.atomic():
+        for row, resolution, at in resolved:
+            instrument = config.by_symbol.get(_traded_symbol(row.future))
+            pnl = None
+            if instrument is not None:
+                pnl = grading.pnl_usd(
+                    signal=row.bhs,
+                    entry=row.entry,
+                    exit=resolution.price,
+                    tick_size=instrument.tick_size,
+                    tick_value=instrument.tick_value,
+                )
+            count += MarketSession.objects.filter(pk=row.id, wndw=grading.PENDING).update(
+                wndw=resolution.outcome,
+                target_hit_at=at,
+                target_hit_price=resolution.price,
+                target_hit_type=resolution.hit_type,
+                pnl_usd=pnl,
+            )
+    for row, resolution, at in resolved:
+        logger.info(
+            "graded %s row %d: %s (%s at %s, %s)", row.future, row.id, resolution.outcome, resolution.hit_type,
+            resolution.price, at.isoformat(),
+        )
+    return count
+
+
+def expire_overdue(*, now: datetime) -> int:
+    """Mark EXPIRED (pnl 0) every PENDING row older than its market's evaluation window; returns
+    how many. Markets without a window never expire their rows."""
+    expired = 0
+    for market in Market.objects.filter(evaluation_window_minutes__isnull=False):
+        deadline = now - timedelta(minutes=market.evaluation_window_minutes or 0)
+        expired += MarketSession.objects.filter(
+            country=market.country, wndw=grading.PENDING, captured_at__lte=deadline
+        ).update(wndw=grading.EXPIRED, pnl_usd=Decimal(0))
+    return expired

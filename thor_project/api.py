@@ -1,0 +1,112 @@
+"""Project-wide API pieces: the error handler, health, and token login (SPEC §9)."""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from typing import Any
+
+from django.db import DatabaseError, connection
+from drf_spectacular.utils import extend_schema
+from redis.exceptions import RedisError
+from rest_framework import status
+from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView, exception_handler as drf_exception_handler
+
+from thor_project import clock
+
+logger = logging.getLogger(__name__)
+STARTED = time.time()
+
+
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    """DRF's handler, plus: Redis down → 503, database down → 503, anything else → 500 — each as
+    ``{"error": …}`` JSON, never a stack trace."""
+    response = drf_exception_handler(exc, context)
+    if response is not None:
+        return response
+    if isinstance(exc, RedisError):
+        logger.warning("Redis unavailable: %s", exc)
+        return Response(
+            {"error": "Quotes are unavailable: Redis is not answering. Check that Redis runs at REDIS_URL."},
+            status=status.HTTP_503_SERVICE_UNAVAILABLE,
+        )
+    if isinstance(exc, DatabaseError):
+        logger.exception("database error")
+        return Response(
+            {"error": "The database is not answering; try again shortly."}, status=status.HTTP_503_SERVICE_UNAVAILABLE
+        )
+    logger.exception("unhandled error in %s", context.get("view"))
+    return Response({"error": "Internal error; it has been logged."}, status=status.HTTP_500_INTERNAL_SERVER_ERROR)
+
+
+class HealthView(APIView):
+    """``GET /api/health/``: process, database, Redis and feed status. No login needed.
+
+    200 while the database answers (``status`` "ok", or "degraded" when Redis or the feed is
+    down); 503 when the database does not answer.
+    """
+
+    permission_classes = [AllowAny]
+    authentication_classes: list[type] = []
+
+    @extend_schema(responses={200: dict, 503: dict})
+    def get(self, request: Request) -> Response:
+        from django.conf import settings
+
+        from LiveData.redis_client import get_live_data_redis
+
+        body: dict[str, Any] = {
+            "now": clock.now().isoformat(),
+            "process": {"pid": os.getpid(), "uptime_seconds": round(time.time() - STARTED, 1)},
+        }
+        db_ok = True
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT 1")
+            body["database"] = {"ok": True, "vendor": connection.vendor}
+        except DatabaseError as exc:
+            db_ok = False
+            body["database"] = {"ok": False, "error": str(exc)}
+        redis_ok = True
+        try:
+            live = get_live_data_redis()
+            live.ping()
+            feed = live.feed_status()
+            body["redis"] = {"ok": True}
+            last = feed.get("last_success_at") or ""
+            age = None
+            if last:
+                from ThorTrading.services.quotes import parse_instant
+
+                stamp = parse_instant(last)
+                age = round((clock.now() - stamp).total_seconds(), 1) if stamp else None
+            body["feed"] = {
+                "ok": bool(feed) and feed.get("state") == "ok" and age is not None
+                and age <= settings.THOR_QUOTE_STALE_SECONDS,
+                "state": feed.get("state") or "never run",
+                "last_success_at": last or None,
+                "seconds_since_success": age,
+                "quotes_published": int(feed.get("quotes_published") or 0),
+                "last_error": feed.get("last_error") or None,
+            }
+        except RedisError as exc:
+            redis_ok = False
+            body["redis"] = {"ok": False, "error": str(exc)}
+            body["feed"] = {"ok": False, "state": "unknown (Redis down)"}
+        from ThorTrading.workers.stack import _supervisor
+
+        body["workers"] = _supervisor.status() if _supervisor is not None else {"started": False}
+        body["status"] = "ok" if db_ok and redis_ok and body["feed"]["ok"] else ("degraded" if db_ok else "down")
+        return Response(body, status=status.HTTP_200_OK if db_ok else status.HTTP_503_SERVICE_UNAVAILABLE)
+
+
+class TokenLoginView(ObtainAuthToken):
+    """``POST /api/auth/token/`` with ``username`` and ``password`` → ``{"token": …}``.
+    Send it as ``Authorization: Token …``. Bad credentials → 400 naming the problem."""
+
+    permission_classes = [AllowAny]

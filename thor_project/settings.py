@@ -1,0 +1,177 @@
+"""Thor settings, read from the environment (SPEC §2).
+
+Every variable has a default that works on one machine: SQLite in WAL mode under ``var/``, Redis on
+localhost, the sample workbook shipped in ``LiveData/sample/``. Secrets that must persist between runs
+(``SECRET_KEY``) are generated once and kept in ``var/``. DEBUG is never on by default.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+import dj_database_url
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+VAR_DIR = Path(os.environ.get("THOR_VAR_DIR", BASE_DIR / "var"))
+VAR_DIR.mkdir(parents=True, exist_ok=True)
+
+
+def env_bool(name: str, default: bool) -> bool:
+    """Read a boolean variable: ``0``/``false``/``no``/``off`` (any case) is False, anything else True."""
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    return raw.strip().lower() not in {"0", "false", "no", "off"}
+
+
+def env_float(name: str, default: float) -> float:
+    """Read a float variable; an unparseable value raises ``ImproperlyConfigured`` naming the variable."""
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        return float(raw)
+    except ValueError as exc:
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured(f"{name}={raw!r} is not a number") from exc
+
+
+def _persistent_secret(filename: str) -> str:
+    path = VAR_DIR / filename
+    if path.exists():
+        return path.read_text().strip()
+    value = secrets.token_urlsafe(50)
+    path.write_text(value)
+    path.chmod(0o600)
+    return value
+
+
+SECRET_KEY = os.environ.get("SECRET_KEY") or _persistent_secret("secret_key")
+DEBUG = env_bool("THOR_DEBUG", False)
+ALLOWED_HOSTS = [
+    h.strip()
+    for h in os.environ.get("THOR_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1],testserver").split(",")
+    if h.strip()
+]
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "django_filters",
+    "drf_spectacular",
+    "thor_project.apps.ThorProjectConfig",
+    "GlobalMarkets",
+    "LiveData",
+    "ThorTrading.apps.ThorTradingConfig",
+    "ActAndPos",
+    "Trades",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "thor_project.urls"
+ASGI_APPLICATION = "thor_project.asgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+DATABASE_URL = os.environ.get("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'thor.sqlite3'}"
+DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # WAL lets the feed, the web process and the workers read while one of them writes;
+    # IMMEDIATE transactions take the write lock up front instead of failing half-way.
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"]["OPTIONS"] = {
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+    }
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+]
+
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = VAR_DIR / "staticfiles"
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        # Token first, so an anonymous request gets 401 with a WWW-Authenticate header.
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "thor_project.api.exception_handler",
+    "COERCE_DECIMAL_TO_STRING": False,
+}
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Thor API",
+    "DESCRIPTION": "Live futures quotes, signals, market-open captures and grading.",
+    "VERSION": "0.1.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+}
+
+# --- Thor ---------------------------------------------------------------------------------------
+REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
+THOR_HOST = os.environ.get("THOR_HOST", "127.0.0.1")
+THOR_PORT = int(os.environ.get("THOR_PORT", "8000"))
+THOR_WORKBOOK = os.environ.get("THOR_WORKBOOK") or str(BASE_DIR / "LiveData" / "sample" / "rtd_sample.xlsx")
+THOR_WORKBOOK_SHEET = os.environ.get("THOR_WORKBOOK_SHEET", "LiveData")
+THOR_WORKBOOK_RANGE = os.environ.get("THOR_WORKBOOK_RANGE", "A1:N13")
+THOR_FEED_MODE = os.environ.get("THOR_FEED_MODE", "auto")
+THOR_STACK_AUTO_START = env_bool("THOR_STACK_AUTO_START", True)
+THOR_QUOTE_STALE_SECONDS = env_float("THOR_QUOTE_STALE_SECONDS", 15.0)
+THOR_CAPTURE_CATCHUP_MINUTES = env_float("THOR_CAPTURE_CATCHUP_MINUTES", 30.0)
+THOR_STREAM_MAXLEN = int(os.environ.get("THOR_STREAM_MAXLEN", "100000"))
+THOR_ADMIN_USER = os.environ.get("THOR_ADMIN_USER", "admin")
+THOR_ADMIN_PASSWORD = os.environ.get("THOR_ADMIN_PASSWORD", "")
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("THOR_LOG_LEVEL", "INFO")},
+    "loggers": {"django.server": {"level": "WARNING"}},
+}

@@ -1,0 +1,16 @@
+"""Thor's URL map (SPEC §9)."""
+
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView
+
+from thor_project.api import HealthView, TokenLoginView
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("api/health/", HealthView.as_view(), name="health"),
+    path("api/auth/token/", TokenLoginView.as_view(), name="auth-token"),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/ThorTrading/", include("ThorTrading.api.urls")),
+    path("api/feed/", include("LiveData.api.urls")),
+]

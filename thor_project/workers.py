@@ -1,0 +1,171 @@
+"""In-process workers: named threads with idempotent ``start()`` / ``stop()`` (SPEC §1).
+
+A :class:`Worker` calls its ``step`` function in a loop until stopped. ``step`` returns how long to
+wait before the next call (seconds); an exception is logged and the worker backs off (1 s, 2 s, 4 s…
+up to ``max_backoff``) instead of dying. The :class:`Supervisor` owns a set of workers and, when given
+a Redis client, runs them only while this process holds the leader lock, so that several web
+processes never run the same worker twice.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+logger = logging.getLogger(__name__)
+
+Step = Callable[[threading.Event], float | None]
+
+
+class Worker:
+    """A named daemon thread that runs ``step(stop_event)`` until stopped.
+
+    ``step`` returns the seconds to wait before the next call (``None`` or 0 = call again at once).
+    ``start()`` and ``stop()`` may be called any number of times.
+    """
+
+    def __init__(self, name: str, step: Step, *, max_backoff: float = 30.0) -> None:
+        self.name = name
+        self._step = step
+        self._max_backoff = max_backoff
+        self._thread: threading.Thread | None = None
+        self._stop = threading.Event()
+        self._lock = threading.Lock()
+        self.errors = 0
+        self.last_error: str | None = None
+        self.steps = 0
+
+    @property
+    def running(self) -> bool:
+        return self._thread is not None and self._thread.is_alive()
+
+    def start(self) -> bool:
+        """Start the thread; returns False when it was already running."""
+        with self._lock:
+            if self.running:
+                return False
+            self._stop = threading.Event()
+            self._thread = threading.Thread(target=self._run, name=self.name, daemon=True)
+            self._thread.start()
+            logger.info("worker %s started", self.name)
+            return True
+
+    def stop(self, timeout: float = 5.0) -> None:
+        """Ask the thread to stop and wait up to ``timeout`` seconds for it."""
+        with self._lock:
+            thread = self._thread
+            self._stop.set()
+        if thread is not None and thread is not threading.current_thread():
+            thread.join(timeout)
+            if thread.is_alive():
+                logger.warning("worker %s did not stop within %.1fs", self.name, timeout)
+            else:
+                logger.info("worker %s stopped", self.name)
+
+    def _run(self) -> None:
+        stop = self._stop
+        backoff = 1.0
+        while not stop.is_set():
+            try:
+                delay = self._step(stop)
+                self.steps += 1
+                backoff = 1.0
+            except Exception as exc:  # a worker never dies on one bad step
+                self.errors += 1
+                self.last_error = f"{type(exc).__name__}: {exc}"
+                logger.exception("worker %s failed; retrying in %.0fs", self.name, backoff)
+                delay = backoff
+                backoff = min(backoff * 2, self._max_backoff)
+            if delay:
+                stop.wait(delay)
+
+    def status(self) -> dict[str, Any]:
+        return {"running": self.running, "steps": self.steps, "errors": self.errors, "last_error": self.last_error}
+
+
+@dataclass
+class Supervisor:
+    """Starts and stops a set of workers, optionally only while holding a Redis leader lock.
+
+    With ``redis`` set, :meth:`start` runs a small "leader" thread that takes the lock
+    ``lock_name`` (expiring after ``lock_ttl`` seconds, renewed every ``lock_ttl / 3``); the workers
+    run while the lock is held and are stopped if it is lost. Without ``redis`` they simply start.
+    """
+
+    workers: list[Worker] = field(default_factory=list)
+    redis: Any = None
+    lock_name: str = "thor:leader"
+    lock_ttl: float = 15.0
+    identity: str = field(default_factory=lambda: f"{socket.gethostname()}:{os.getpid()}")
+    _leader: Worker | None = None
+    _lock: Any = None
+    is_leader: bool = False
+
+    def add(self, worker: Worker) -> Worker:
+        self.workers.append(worker)
+        return worker
+
+    def start(self) -> None:
+        """Start the workers (or the leader election that starts them). Idempotent."""
+        if self.redis is None:
+            self._start_workers()
+            return
+        if self._leader is None:
+            self._leader = Worker("thor-leader", self._lead)
+        self._leader.start()
+
+    def stop(self) -> None:
+        """Stop every worker and give up the leader lock. Idempotent."""
+        if self._leader is not None:
+            self._leader.stop()
+        self._stop_workers()
+        self._release()
+
+    def _start_workers(self) -> None:
+        for worker in self.workers:
+            worker.start()
+
+    def _stop_workers(self) -> None:
+        for worker in self.workers:
+            worker.stop()
+
+    def _release(self) -> None:
+        if self._lock is not None and self.is_leader:
+            try:
+                self._lock.release()
+            except Exception:  # the lock may have expired already; nothing to give back
+                logger.debug("leader lock already gone", exc_info=True)
+        self.is_leader = False
+
+    def _lead(self, stop: threading.Event) -> float:
+        from redis.exceptions import LockError, RedisError
+
+        if self._lock is None:
+            self._lock = self.redis.lock(self.lock_name, timeout=self.lock_ttl, thread_local=False)
+        try:
+            if self.is_leader:
+                self._lock.reacquire()
+            elif self._lock.acquire(blocking=False, token=self.identity):
+                self.is_leader = True
+                logger.info("%s is the leader; starting workers", self.identity)
+        except (LockError, RedisError) as exc:
+            if self.is_leader:
+                logger.warning("leader lock lost (%s); stopping workers", exc)
+            self.is_leader = False
+        if self.is_leader:
+            self._start_workers()
+        else:
+            self._stop_workers()
+        return self.lock_ttl / 3
+
+    def status(self) -> dict[str, Any]:
+        return {
+            "identity": self.identity,
+            "leader": self.is_leader if self.redis is not None else None,
+            "workers": {w.name: w.status() for w in self.workers},
+        }
