@@ -86,7 +86,7 @@ class LiveDataRedis:
         """Store every quote in the latest hash, and send the ``changed`` symbols to their channel
         and to the stream, all in one round trip. Returns the number of stream entries written."""
         pipe = self.client.pipeline(transaction=False)
-        latest: dict[str, str] = {}
+        latest: dict[str | bytes, str] = {}
         sent = 0
         for quote in quotes:
             symbol = quote["symbol"]

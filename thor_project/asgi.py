@@ -17,6 +17,6 @@ from django.conf import settings  # noqa: E402
 application = ProtocolTypeRouter({"http": django_asgi_app})
 
 if settings.THOR_STACK_AUTO_START:
-    from ThorTrading.workers.stack import start_stack  # noqa: E402
+    from ThorTrading.workers.stack import start_stack
 
     start_stack()

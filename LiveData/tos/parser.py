@@ -65,7 +65,7 @@ SYMBOL_ALIASES: dict[str, str] = {
 }
 #: Roots whose dated contracts (``/ESZ25``, ``YMH6``) collapse to the root symbol.
 CONTRACT_ROOTS = ("RTY", "YM", "ES", "NQ", "CL", "SI", "HG", "GC", "VX", "DX", "ZB")
-_CONTRACT_RE = re.compile(r"^(%s)[FGHJKMNQUVXZ]\d{1,2}$" % "|".join(CONTRACT_ROOTS))
+_CONTRACT_RE = re.compile(r"^(" + "|".join(CONTRACT_ROOTS) + r")[FGHJKMNQUVXZ]\d{1,2}$")
 
 # 117'27, 117'27+, 117'275 (quarter 32nds: 0, 2 = .25, 5 = .5, 7 = .75), +0'14, -0'07, 111-16, 111:16
 _THIRTY_SECONDS_RE = re.compile(r"^([+-]?)(\d+)['\-:](\d{2})([+]|[0257])?$")
@@ -163,7 +163,7 @@ def _clean_decimal(value: Decimal) -> Decimal:
     normalized = value.normalize()
     if normalized == 0:
         return Decimal(0)
-    sign, digits, exponent = normalized.as_tuple()
+    exponent = normalized.as_tuple().exponent
     if isinstance(exponent, int) and exponent > 0:
         return normalized.quantize(Decimal(1))
     return normalized

@@ -8,6 +8,7 @@ cycle in ``live_data:feed:status`` and retrying Redis and workbook failures with
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import threading
@@ -62,6 +63,7 @@ class TosPoller:
         self.workbook_label = workbook_label
         self._previous: dict[str, dict[str, Any]] = {}
         self._logged_warnings: set[str] = set()
+        self._unreported_error: tuple[str, str] | None = None
         self.cycles = 0
 
     def parse(self) -> ParseResult:
@@ -116,7 +118,10 @@ class TosPoller:
         return payload
 
     def report_status(self, report: PollReport | None, error: str | None = None) -> None:
-        """Write the cycle's outcome to ``live_data:feed:status`` (best effort; never raises)."""
+        """Write the cycle's outcome to ``live_data:feed:status`` (best effort; never raises).
+
+        An error that could not be written (Redis was down) is written with the first good cycle
+        after it, with the time it was seen, so the outage stays visible."""
         now = self.clock().isoformat()
         values: dict[str, Any] = {
             "pid": os.getpid(),
@@ -140,9 +145,14 @@ class TosPoller:
             )
         if error is not None:
             values.update(state="error", last_error=error, last_error_at=now)
+        elif self._unreported_error is not None:
+            values.update(last_error=self._unreported_error[0], last_error_at=self._unreported_error[1])
         try:
             self.live.set_feed_status(values)
+            self._unreported_error = None
         except RedisError:
+            if error is not None:
+                self._unreported_error = (error, now)
             logger.debug("feed status not written: Redis unavailable", exc_info=True)
 
     def run(
@@ -163,7 +173,8 @@ class TosPoller:
         ttl = lock_ttl or max(10.0, interval * 5)
         lock: Any = None
         holding = False
-        backoff = 1.0
+        first_backoff = min(1.0, max_backoff)
+        backoff = first_backoff
         failing: str | None = None
         attempts = 0
         while not stop.is_set() and (max_cycles is None or attempts < max_cycles):
@@ -180,29 +191,29 @@ class TosPoller:
                         if failing != "locked":
                             logger.warning("another poller holds the feed lock; waiting for it to stop")
                             failing = "locked"
-                        stop.wait(min(ttl / 2, 5.0))
+                        stop.wait(min(ttl / 2, max(interval, 0.1)))
                         continue
                 report = self.poll_once()
                 self.report_status(report)
                 if failing:
                     logger.info("feed recovered: %d quotes published", report.published)
                     failing = None
-                backoff = 1.0
+                backoff = first_backoff
             except LockError:
                 holding = False
                 logger.warning("feed lock lost; taking it again")
                 delay = 0.0
             except RedisError as exc:
-                holding = False
-                lock = None
-                message = f"Redis unavailable ({exc}); retrying in {backoff:.0f}s. Is Redis running at REDIS_URL?"
+                # Keep the lock object: if we still own the lock when Redis returns, reacquire() keeps
+                # it; if it expired meanwhile, LockError sends us back to acquiring it.
+                message = f"Redis unavailable ({exc}); retrying in {backoff:g}s. Is Redis running at REDIS_URL?"
                 if failing != message:
                     logger.error("feed: %s", message)
                 failing = message
                 self.report_status(None, error=f"redis: {exc}")
                 delay, backoff = backoff, min(backoff * 2, max_backoff)
             except (WorkbookError, ValueError, OSError) as exc:
-                message = f"workbook unreadable ({exc}); retrying in {backoff:.0f}s"
+                message = f"workbook unreadable ({exc}); retrying in {backoff:g}s"
                 if failing != message:
                     logger.error("feed: %s", message)
                 failing = message
@@ -211,7 +222,5 @@ class TosPoller:
             if delay:
                 stop.wait(delay)
         if holding and lock is not None:
-            try:
+            with contextlib.suppress(LockError, RedisError):
                 lock.release()
-            except (LockError, RedisError):
-                pass

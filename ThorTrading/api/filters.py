@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+import datetime as dt
 
 import django_filters
 from django.db.models import QuerySet
@@ -30,5 +30,5 @@ class MarketSessionFilter(django_filters.FilterSet):
     def filter_signal(self, queryset: QuerySet[MarketSession], name: str, value: str) -> QuerySet[MarketSession]:
         return queryset.filter(bhs=value.strip().upper().replace(" ", "_"))
 
-    def filter_date(self, queryset: QuerySet[MarketSession], name: str, value: date) -> QuerySet[MarketSession]:
+    def filter_date(self, queryset: QuerySet[MarketSession], name: str, value: dt.date) -> QuerySet[MarketSession]:
         return queryset.filter(year=value.year, month=value.month, date=value.day)

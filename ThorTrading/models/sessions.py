@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import models
 
 from ThorTrading import grading, signals
@@ -20,8 +22,8 @@ WNDW_CHOICES = [
 ]
 HIT_TYPE_CHOICES = [(grading.TARGET, "Profit target"), (grading.STOP, "Stop loss")]
 
-D = {"max_digits": 18, "decimal_places": 6, "null": True, "blank": True}  # points; 1/128 needs 6 places
-PCT = {"max_digits": 14, "decimal_places": 4, "null": True, "blank": True}
+D: dict[str, Any] = {"max_digits": 18, "decimal_places": 6, "null": True, "blank": True}  # points; 1/128 needs 6 places
+PCT: dict[str, Any] = {"max_digits": 14, "decimal_places": 4, "null": True, "blank": True}
 
 
 class MarketSession(models.Model):

@@ -98,7 +98,10 @@ def load_trading_config() -> TradingConfig:
             )
         contract = getattr(inst, "contract_weight", None)
         target = getattr(inst, "target_config", None)
-        active_target = target is not None and target.is_active
+        if target is None or not target.is_active:
+            target_mode, profit_target, stop_loss = targets.DISABLED, None, None
+        else:
+            target_mode, profit_target, stop_loss = target.mode, target.profit_target, target.stop_loss
         result.append(
             InstrumentConfig(
                 id=inst.pk,
@@ -112,9 +115,9 @@ def load_trading_config() -> TradingConfig:
                 inverse_weight=inst.inverse_weight,
                 thresholds=thresholds,
                 contract_weight=contract.weight if contract is not None else Decimal(1),
-                target_mode=target.mode if active_target else targets.DISABLED,
-                profit_target=target.profit_target if active_target else None,
-                stop_loss=target.stop_loss if active_target else None,
+                target_mode=target_mode,
+                profit_target=profit_target,
+                stop_loss=stop_loss,
             )
         )
     return TradingConfig(instruments=result, signal_weights=weights)

@@ -22,7 +22,7 @@ from GlobalMarkets.models import Market
 from ThorTrading import grading
 from ThorTrading.models import TOTAL, MarketSession
 from ThorTrading.services.config import get_trading_config
-from ThorTrading.services.quotes import to_decimal, parse_instant
+from ThorTrading.services.quotes import parse_instant, to_decimal
 
 logger = logging.getLogger(__name__)
 
@@ -51,15 +51,15 @@ def grade_quotes(quotes: Iterable[dict[str, Any]], *, now: datetime) -> int:
     symbols = {str(q["symbol"]) for q in batch}
     futures = set(symbols) | ({TOTAL} if "YM" in symbols else set())
     by_symbol: dict[str, list[_Pending]] = defaultdict(list)
-    for row in MarketSession.objects.filter(wndw=grading.PENDING, future__in=futures).values(
+    for values in MarketSession.objects.filter(wndw=grading.PENDING, future__in=futures).values(
         "id", "future", "bhs", "entry_price", "target_high", "target_low", "captured_at"
     ):
-        if None in (row["entry_price"], row["target_high"], row["target_low"]):
+        if None in (values["entry_price"], values["target_high"], values["target_low"]):
             continue
-        by_symbol[_traded_symbol(row["future"])].append(
+        by_symbol[_traded_symbol(values["future"])].append(
             _Pending(
-                row["id"], row["future"], row["bhs"], row["entry_price"], row["target_high"], row["target_low"],
-                row["captured_at"],
+                values["id"], values["future"], values["bhs"], values["entry_price"], values["target_high"],
+                values["target_low"], values["captured_at"],
             )
         )
     if not by_symbol:

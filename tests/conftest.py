@@ -1,0 +1,106 @@
+"""Shared fixtures.
+
+Redis: every test gets a clean ``LiveDataRedis`` — on the real server at ``THOR_TEST_REDIS_URL`` when
+it is set (CI), else on an in-process fakeredis server. The database is PostgreSQL when
+``THOR_TEST_DATABASE_URL`` is set (see ``thor_project/settings_test.py``), else SQLite.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import fakeredis
+import pytest
+import redis
+
+from LiveData.redis_client import LiveDataRedis, set_live_data_redis
+from thor_project import clock as thor_clock
+from thor_project.clock import ManualClock
+from ThorTrading.services.config import invalidate_trading_config
+
+ROOT = Path(__file__).resolve().parent.parent
+TOS_DATA = ROOT.parent / "shared" / "data" / "tos"
+WORKBOOKS = sorted(p.name for p in TOS_DATA.glob("rtd_*.xlsm"))
+REAL_REDIS_URL = os.environ.get("THOR_TEST_REDIS_URL")
+
+
+def pytest_report_header(config: pytest.Config) -> list[str]:
+    db = os.environ.get("THOR_TEST_DATABASE_URL") or "SQLite (in memory)"
+    return [f"thor: database {db}; redis {REAL_REDIS_URL or 'fakeredis (in process)'}; workbooks in {TOS_DATA}"]
+
+
+@pytest.fixture
+def redis_server() -> Iterator[fakeredis.FakeServer | None]:
+    """The fakeredis server behind ``live`` (None when the tests run against a real Redis)."""
+    yield None if REAL_REDIS_URL else fakeredis.FakeServer()
+
+
+@pytest.fixture
+def live(redis_server: fakeredis.FakeServer | None) -> Iterator[LiveDataRedis]:
+    """A clean LiveDataRedis installed as the process's client for the test's duration."""
+    if REAL_REDIS_URL:
+        client = LiveDataRedis.from_url(REAL_REDIS_URL)
+        client.client.flushdb()
+    else:
+        client = LiveDataRedis(fakeredis.FakeRedis(server=redis_server, decode_responses=True))
+    set_live_data_redis(client)
+    yield client
+    set_live_data_redis(None)
+    if REAL_REDIS_URL:
+        client.client.flushdb()
+
+
+@pytest.fixture
+def dead_redis() -> Iterator[LiveDataRedis]:
+    """A LiveDataRedis pointed at a port where nothing listens: every call raises ConnectionError."""
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    client = LiveDataRedis(
+        redis.Redis(host="127.0.0.1", port=port, socket_connect_timeout=0.2, socket_timeout=0.2, decode_responses=True)
+    )
+    set_live_data_redis(client)
+    yield client
+    set_live_data_redis(None)
+
+
+@pytest.fixture
+def clock() -> Iterator[ManualClock]:
+    """A manual clock installed as Thor's clock, at 2025-11-26 14:30:00 UTC (09:30 in New York)."""
+    manual = ManualClock(datetime(2025, 11, 26, 14, 30, tzinfo=UTC))
+    thor_clock.set_clock(manual)
+    yield manual
+    thor_clock.set_clock(None)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_config() -> Iterator[None]:
+    invalidate_trading_config()
+    yield
+    invalidate_trading_config()
+
+
+@pytest.fixture
+def seeded(db: None) -> None:
+    """The reference data of ``seed_thor`` (markets come from the migration)."""
+    from ThorTrading.services.seed import seed_thor
+
+    seed_thor()
+
+
+def wait_for(predicate: Callable[[], object], *, timeout: float = 2.0, interval: float = 0.01) -> object:
+    """Poll ``predicate`` until it returns something truthy; fail the test after ``timeout`` s."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = predicate()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            pytest.fail(f"condition not met within {timeout}s")
+        time.sleep(interval)

@@ -1,0 +1,106 @@
+"""``make run``'s last step: make sure Redis answers, then start the Procfile with honcho.
+
+When nothing answers at ``REDIS_URL`` and ``THOR_EMBEDDED_REDIS`` is not 0, an embedded
+Redis-compatible server (fakeredis over TCP) is started on a free local port for this run, and the
+web process and the feed are pointed at it. ``THOR_CLOCK_ANCHOR`` is taken here, just before the
+processes start, so that a simulated clock (``THOR_CLOCK_START``) agrees across all of them.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+import redis
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def redis_answers(url: str, timeout: float = 1.0) -> bool:
+    """True when a Redis server answers PING at ``url`` within ``timeout`` seconds."""
+    try:
+        return bool(redis.Redis.from_url(url, socket_connect_timeout=timeout, socket_timeout=timeout).ping())
+    except (redis.RedisError, ValueError, OSError):
+        return False
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def start_embedded_redis() -> tuple[subprocess.Popen[bytes], str]:
+    """Start ``thor_project.embedded_redis`` on a free port; returns the process and its URL.
+    Raises ``RuntimeError`` when it does not answer within 10 seconds."""
+    port = free_port()
+    process = subprocess.Popen([sys.executable, "-m", "thor_project.embedded_redis", "--port", str(port)], cwd=ROOT)
+    url = f"redis://127.0.0.1:{port}/0"
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        if redis_answers(url, timeout=0.5):
+            return process, url
+        if process.poll() is not None:
+            break
+        time.sleep(0.1)
+    process.kill()
+    raise RuntimeError("the embedded Redis did not start; install Redis or set REDIS_URL")
+
+
+def main() -> int:
+    env = os.environ.copy()
+    # The Procfile's "python" and "daphne" must be this virtualenv's.
+    env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
+    url = env.get("REDIS_URL", "redis://127.0.0.1:6379/0")
+    embedded: subprocess.Popen[bytes] | None = None
+    if redis_answers(url):
+        print(f"Redis: {url}")
+    elif env.get("THOR_EMBEDDED_REDIS", "1").strip().lower() in {"0", "false", "no", "off"}:
+        print(f"Redis is not answering at {url} and THOR_EMBEDDED_REDIS=0 forbids the embedded one.", file=sys.stderr)
+        print("Start Redis (e.g. 'redis-server --daemonize yes') or set REDIS_URL, then run 'make run' again.", file=sys.stderr)
+        return 1
+    else:
+        configured = url
+        embedded, url = start_embedded_redis()
+        env["REDIS_URL"] = url
+        print(f"Redis is not answering at {configured};")
+        print(f"started an embedded Redis-compatible server (fakeredis) at {url} for this run (in memory only).")
+    if env.get("THOR_CLOCK_START"):
+        env["THOR_CLOCK_ANCHOR"] = datetime.now(UTC).isoformat()
+        print(f"Simulated clock: starts at {env['THOR_CLOCK_START']}, speed {env.get('THOR_CLOCK_SPEED', '1')}x")
+    host = env.setdefault("THOR_HOST", "127.0.0.1")
+    port = env.setdefault("THOR_PORT", "8000")
+    user = env.get("THOR_ADMIN_USER", "admin")
+    password = env.get("THOR_ADMIN_PASSWORD")
+    if not password:
+        password_file = Path(env.get("THOR_VAR_DIR", ROOT / "var")) / "admin_password"
+        password = password_file.read_text().strip() if password_file.exists() else "(set by THOR_ADMIN_PASSWORD)"
+    workbook = env.get("THOR_WORKBOOK") or str(ROOT / "LiveData" / "sample" / "rtd_sample.xlsx")
+    print()
+    print(f"  Thor:   http://{host}:{port}/   (admin: http://{host}:{port}/admin/)")
+    print(f"  Health: http://{host}:{port}/api/health/")
+    print(f"  Login:  {user} / {password}")
+    print(f"  Quotes: {workbook}")
+    print()
+    sys.stdout.flush()
+    honcho = [sys.executable, "-m", "honcho", "-d", str(ROOT), "-f", str(ROOT / "Procfile"), "start"]
+    process = subprocess.Popen(honcho, cwd=ROOT, env=env)
+    try:
+        return process.wait()
+    except KeyboardInterrupt:
+        process.send_signal(signal.SIGINT)
+        return process.wait()
+    finally:
+        if embedded is not None:
+            embedded.terminate()
+            embedded.wait(5)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

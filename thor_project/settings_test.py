@@ -1,0 +1,22 @@
+"""Settings for the test suite: workers never auto-start; PostgreSQL when THOR_TEST_DATABASE_URL is set
+(CI), else SQLite. Redis is chosen per test in ``tests/conftest.py`` (THOR_TEST_REDIS_URL or fakeredis)."""
+
+import os
+
+os.environ.setdefault("THOR_STACK_AUTO_START", "0")
+
+import dj_database_url
+
+from thor_project.settings import *  # noqa: F403
+
+THOR_STACK_AUTO_START = False
+_test_db = os.environ.get("THOR_TEST_DATABASE_URL")
+if _test_db:
+    DATABASES = {"default": dj_database_url.parse(_test_db)}
+else:
+    DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:", "TEST": {"NAME": None}}}
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
