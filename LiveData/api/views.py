@@ -17,7 +17,10 @@ _SYMBOL_RE = re.compile(r"^[A-Za-z0-9$/._-]{1,20}$")
 class QuoteSnapshotView(APIView):
     """The latest raw quotes as the feed wrote them; all symbols, or those in ``symbols``."""
 
-    @extend_schema(parameters=[OpenApiParameter("symbols", str, description="comma-separated, e.g. YM,ES")])
+    @extend_schema(
+        parameters=[OpenApiParameter("symbols", str, description="comma-separated, e.g. YM,ES")],
+        responses={200: dict, 400: dict, 503: dict},
+    )
     def get(self, request: Request) -> Response:
         raw = request.query_params.get("symbols")
         symbols = None

@@ -1,0 +1,155 @@
+"""The grader worker against the quote stream (SPEC §7): first touch, once, and resumable."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import timedelta
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+
+from GlobalMarkets.models import Market
+from LiveData.redis_client import LiveDataRedis
+from tests.conftest import TOS_DATA, wait_for
+from thor_project.clock import ManualClock
+from thor_project.workers import Worker
+from ThorTrading.models import MarketSession
+from ThorTrading.services.capture import capture_market_open
+from ThorTrading.services.grading import expire_overdue, grade_quotes
+from ThorTrading.workers.grader import Grader
+
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.real_services]
+
+
+@pytest.fixture
+def captured(seeded: None, live: LiveDataRedis, clock: ManualClock, settings: Any) -> None:
+    """USA captured at 2025-11-26 14:30Z from that day's quotes: YM long from 46663 (target 46683,
+    stop 46643), ES short from 6708.25 (target 6706.25, stop 6710.25), NQ short from 24744.75."""
+    settings.THOR_WORKBOOK = str(TOS_DATA / "rtd_2025-11-26.xlsm")
+    call_command("poll_tos_excel", "--once")
+    assert capture_market_open(market=Market.objects.get(country="USA")).status == "captured"
+
+
+@pytest.fixture
+def grader(live: LiveDataRedis) -> Iterator[Worker]:
+    worker = Worker("test-grader", Grader(live, block_ms=50).step)
+    worker.start()
+    yield worker
+    worker.stop()
+
+
+def tick(live: LiveDataRedis, clock: ManualClock, symbol: str, **prices: str) -> str:
+    """Publish ``symbol``'s latest quote with new prices, stamped one second later; returns the stamp."""
+    quote = live.get_latest_quote(symbol)
+    assert quote is not None
+    quote.update({k: Decimal(v) for k, v in prices.items()})
+    quote["ts_ingest"] = clock.advance(seconds=1).isoformat()
+    live.publish_quote(quote)
+    return str(quote["ts_ingest"])
+
+
+def row(future: str, group: int = 1) -> MarketSession:
+    return MarketSession.objects.get(future=future, capture_group=group)
+
+
+def test_long_is_worked_when_bid_touches_target_even_if_it_falls_back_at_once(
+    captured: None, grader: Worker, live: LiveDataRedis, clock: ManualClock
+) -> None:
+    touched = tick(live, clock, "YM", bid="46683", ask="46685", last="46684")
+    tick(live, clock, "YM", bid="46670", ask="46672", last="46671")
+    wait_for(lambda: row("YM").wndw == "WORKED", timeout=1.0)
+    ym = row("YM")
+    assert (ym.target_hit_price, ym.target_hit_type, ym.pnl_usd) == (Decimal(46683), "TARGET", Decimal("100.00"))
+    assert ym.target_hit_at is not None and ym.target_hit_at.isoformat() == touched
+
+
+def test_short_is_didnt_work_when_ask_touches_stop(captured: None, grader: Worker, live: LiveDataRedis, clock: ManualClock) -> None:
+    tick(live, clock, "ES", bid="6710.00", ask="6710.25", last="6710.25")
+    wait_for(lambda: row("ES").wndw == "DIDNT_WORK", timeout=1.0)
+    es = row("ES")
+    assert (es.target_hit_price, es.target_hit_type, es.pnl_usd) == (Decimal("6710.25"), "STOP", Decimal("-100.00"))
+
+
+def test_the_ask_above_a_long_target_does_not_grade_it(captured: None, grader: Worker, live: LiveDataRedis, clock: ManualClock) -> None:
+    tick(live, clock, "YM", bid="46682", ask="46690", last="46690")
+    tick(live, clock, "ES", bid="6706.00", ask="6706.25", last="6706.25")  # a marker that grading ran
+    wait_for(lambda: row("ES").wndw == "WORKED", timeout=1.0)
+    assert row("YM").wndw == "PENDING"
+
+
+def test_each_row_resolves_once(captured: None, grader: Worker, live: LiveDataRedis, clock: ManualClock) -> None:
+    tick(live, clock, "YM", bid="46683", ask="46684", last="46683")
+    wait_for(lambda: row("YM").wndw == "WORKED", timeout=1.0)
+    first = row("YM")
+    tick(live, clock, "YM", bid="46600", ask="46601", last="46600")  # through the stop afterwards
+    tick(live, clock, "ES", bid="6706.00", ask="6706.25", last="6706.25")
+    wait_for(lambda: row("ES").wndw == "WORKED", timeout=1.0)
+    after = row("YM")
+    assert (after.wndw, after.target_hit_at, after.target_hit_price) == ("WORKED", first.target_hit_at, first.target_hit_price)
+
+
+def test_a_restarted_grader_grades_ticks_that_arrived_while_it_was_stopped(
+    captured: None, live: LiveDataRedis, clock: ManualClock
+) -> None:
+    first = Worker("grader-1", Grader(live, block_ms=50).step)
+    first.start()
+    tick(live, clock, "ES", bid="6706.00", ask="6706.25", last="6706.25")
+    wait_for(lambda: row("ES").wndw == "WORKED", timeout=1.0)
+    first.stop()
+    tick(live, clock, "NQ", bid="24739.50", ask="24739.75", last="24739.75")  # NQ short target, grader down
+    assert row("NQ").wndw == "PENDING"
+    second = Worker("grader-2", Grader(live, block_ms=50).step)
+    second.start()
+    try:
+        wait_for(lambda: row("NQ").wndw == "WORKED", timeout=1.0)
+    finally:
+        second.stop()
+    assert row("ES").wndw == "WORKED"
+
+
+def test_unacknowledged_entries_are_graded_after_a_crash(captured: None, live: LiveDataRedis, clock: ManualClock) -> None:
+    from ThorTrading.workers.grader import CONSUMER, GROUP
+
+    live.ensure_group(GROUP)
+    tick(live, clock, "ES", bid="6706.00", ask="6706.25", last="6706.25")
+    # A grader read the entry and died before grading it: the entry stays pending, unacknowledged.
+    entries = live.read_stream(group=GROUP, consumer=CONSUMER, block_ms=10)
+    assert entries[-1][1]["symbol"] == "ES"  # type: ignore[index]
+    Grader(live, block_ms=10).step()
+    assert row("ES").wndw == "WORKED"
+    assert live.client.xpending("live_data:stream:quotes", GROUP)["pending"] == 0
+
+
+def test_total_is_graded_on_ym(seeded: None, live: LiveDataRedis, clock: ManualClock, settings: Any) -> None:
+    settings.THOR_WORKBOOK = str(TOS_DATA / "rtd_2025-11-26.xlsm")
+    call_command("poll_tos_excel", "--once")
+    for symbol, change in {"ES": "10", "NQ": "20"}.items():  # composite becomes BUY
+        tick(live, clock, symbol, change=change)
+    capture_market_open(market=Market.objects.get(country="USA"))
+    assert row("TOTAL").bhs == "BUY"
+    Grader(live, block_ms=10).step()  # consume the setup ticks (they predate the capture)
+    tick(live, clock, "YM", bid="46643", ask="46644", last="46643")
+    Grader(live, block_ms=10).step()
+    total = row("TOTAL")
+    assert (total.wndw, total.target_hit_type, total.pnl_usd) == ("DIDNT_WORK", "STOP", Decimal("-100.00"))
+
+
+def test_quotes_older_than_the_capture_never_grade_it(captured: None, live: LiveDataRedis, clock: ManualClock) -> None:
+    quote = live.get_latest_quote("YM")
+    assert quote is not None
+    quote.update(bid=Decimal(46700), ts_ingest=(clock.now() - timedelta(minutes=1)).isoformat())
+    assert grade_quotes([quote], now=clock.now()) == 0
+    assert row("YM").wndw == "PENDING"
+
+
+def test_rows_past_the_evaluation_window_expire(captured: None, clock: ManualClock) -> None:
+    Market.objects.filter(country="USA").update(evaluation_window_minutes=60)
+    clock.advance(minutes=59)
+    assert expire_overdue(now=clock.now()) == 0
+    clock.advance(minutes=2)
+    pending = MarketSession.objects.filter(wndw="PENDING").count()
+    assert pending > 0
+    assert expire_overdue(now=clock.now()) == pending
+    assert set(MarketSession.objects.filter(wndw="EXPIRED").values_list("pnl_usd", flat=True)) == {Decimal(0)}

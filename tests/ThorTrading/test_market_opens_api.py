@@ -1,0 +1,77 @@
+"""``/api/ThorTrading/market-opens/``: filters, pagination, detail, pending, latest (SPEC §9)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import User
+from django.core.management import call_command
+from rest_framework.test import APIClient
+
+from GlobalMarkets.models import Market
+from LiveData.redis_client import LiveDataRedis
+from tests.conftest import TOS_DATA
+from thor_project.clock import ManualClock
+from ThorTrading.models import MarketSession
+from ThorTrading.services.capture import capture_market_open
+
+pytestmark = [pytest.mark.django_db, pytest.mark.real_services]
+
+
+@pytest.fixture
+def api(seeded: None, live: LiveDataRedis, clock: ManualClock, settings: Any) -> APIClient:
+    """USA captured on 2025-11-26 and 2025-11-27, Japan on 2025-11-27 (36 rows)."""
+    settings.THOR_WORKBOOK = str(TOS_DATA / "rtd_2025-11-26.xlsm")
+    call_command("poll_tos_excel", "--once")
+    capture_market_open(market=Market.objects.get(country="USA"))
+    clock.advance(days=1)
+    call_command("poll_tos_excel", "--once")
+    capture_market_open(market=Market.objects.get(country="USA"))
+    clock.advance(hours=10)  # 00:30Z on the 28th = 09:30 Friday in Tokyo
+    call_command("poll_tos_excel", "--once")
+    capture_market_open(market=Market.objects.get(country="Japan"))
+    client = APIClient()
+    client.force_authenticate(User.objects.create_user("trader"))
+    return client
+
+
+def test_list_is_paginated_newest_first(api: APIClient) -> None:
+    body = api.get("/api/ThorTrading/market-opens/?page_size=12").json()
+    assert body["count"] == 36 and len(body["results"]) == 12
+    assert {r["country"] for r in body["results"]} == {"Japan"}
+    assert api.get("/api/ThorTrading/market-opens/?page_size=1000").json()["results"].__len__() == 36
+
+
+def test_filters_by_country_date_status_future_and_signal(api: APIClient) -> None:
+    get = lambda q: api.get(f"/api/ThorTrading/market-opens/?{q}").json()  # noqa: E731
+    assert get("country=usa")["count"] == 24
+    assert get("date=2025-11-26")["count"] == 12
+    assert get("country=USA&date=2025-11-27&future=ym")["count"] == 1
+    assert get("status=neutral")["count"] == MarketSession.objects.filter(wndw="NEUTRAL").count() > 0
+    assert get("signal=strong buy")["count"] == MarketSession.objects.filter(bhs="STRONG_BUY").count() > 0
+
+
+def test_bad_date_names_the_parameter(api: APIClient) -> None:
+    response = api.get("/api/ThorTrading/market-opens/?date=26/11/2025")
+    assert response.status_code == 400 and "date" in response.json()
+
+
+def test_detail_pending_and_unknown_id(api: APIClient) -> None:
+    pk = MarketSession.objects.filter(future="YM").first().pk  # type: ignore[union-attr]
+    assert api.get(f"/api/ThorTrading/market-opens/{pk}/").json()["future"] == "YM"
+    assert api.get("/api/ThorTrading/market-opens/999999/").status_code == 404
+    pending = api.get("/api/ThorTrading/market-opens/pending/").json()
+    assert pending["count"] == MarketSession.objects.filter(wndw="PENDING").count()
+
+
+def test_latest_returns_each_markets_latest_capture_east_to_west(api: APIClient) -> None:
+    rows = api.get("/api/ThorTrading/market-opens/latest/").json()
+    assert [r["country"] for r in rows] == ["Japan"] * 12 + ["USA"] * 12
+    assert rows[0]["future"] == "YM" and rows[11]["future"] == "TOTAL"
+    assert rows[12]["capture_group"] == 2
+
+
+def test_list_query_count_does_not_grow_with_rows(api: APIClient, django_assert_max_num_queries: Any) -> None:
+    with django_assert_max_num_queries(2):
+        api.get("/api/ThorTrading/market-opens/?page_size=500")

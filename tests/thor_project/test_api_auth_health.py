@@ -1,0 +1,72 @@
+"""Authentication on every route but health; health reports each part (SPEC §9)."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth.models import User
+from django.core.management import call_command
+from rest_framework.test import APIClient
+
+from LiveData.redis_client import LiveDataRedis
+from tests.conftest import TOS_DATA
+from thor_project.clock import ManualClock
+
+pytestmark = [pytest.mark.django_db, pytest.mark.real_services]
+
+PROTECTED = [
+    "/api/ThorTrading/quotes/latest",
+    "/api/ThorTrading/quotes/ribbon",
+    "/api/ThorTrading/market-opens/",
+    "/api/ThorTrading/market-opens/pending/",
+    "/api/feed/quotes/snapshot",
+    "/api/schema/",
+]
+
+
+@pytest.mark.parametrize("path", PROTECTED)
+def test_anonymous_requests_are_refused(path: str, live: LiveDataRedis) -> None:
+    response = APIClient().get(path)
+    assert response.status_code == 401
+    assert "credentials" in str(response.data["detail"])
+
+
+def test_token_login_works_and_bad_credentials_say_why(live: LiveDataRedis, seeded: None) -> None:
+    User.objects.create_user("trader", password="correct horse")
+    client = APIClient()
+    bad = client.post("/api/auth/token/", {"username": "trader", "password": "wrong"})
+    assert bad.status_code == 400 and "Unable to log in" in str(bad.json())
+    token = client.post("/api/auth/token/", {"username": "trader", "password": "correct horse"}).json()["token"]
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+    assert client.get("/api/ThorTrading/quotes/latest").status_code == 200
+    client.credentials(HTTP_AUTHORIZATION="Token not-a-token")
+    assert client.get("/api/ThorTrading/quotes/latest").status_code == 401
+
+
+def test_health_needs_no_login_and_reports_feed_and_redis(live: LiveDataRedis, clock: ManualClock, settings: object) -> None:
+    body = APIClient().get("/api/health/").json()
+    assert body["database"]["ok"] is True and body["redis"]["ok"] is True
+    assert body["feed"]["state"] == "never run" and body["status"] == "degraded"
+    call_command("poll_tos_excel", "--once", "--file", str(TOS_DATA / "rtd_2025-11-26.xlsm"))
+    response = APIClient().get("/api/health/")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["status"] == "ok" and body["feed"]["quotes_published"] == 11
+
+
+def test_health_with_redis_down_is_degraded_not_an_error(dead_redis: LiveDataRedis) -> None:
+    response = APIClient().get("/api/health/")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["redis"]["ok"] is False and body["status"] == "degraded"
+
+
+def test_first_run_admin_is_created_once(tmp_path: object, settings: object, capsys: pytest.CaptureFixture[str]) -> None:
+    settings.VAR_DIR = tmp_path  # type: ignore[attr-defined]
+    settings.THOR_ADMIN_PASSWORD = ""  # type: ignore[attr-defined]
+    call_command("ensure_admin")
+    out = capsys.readouterr().out
+    password = (tmp_path / "admin_password").read_text().strip()  # type: ignore[operator]
+    assert f"password {password}" in out
+    assert User.objects.get(username="admin").check_password(password)
+    call_command("ensure_admin")
+    assert "exists" in capsys.readouterr().out
