@@ -61,7 +61,9 @@ class LiveDataRedis:
     """
 
     def __init__(self, client: redis.Redis, *, stream_maxlen: int = 100_000) -> None:
-        self.client = client
+        # redis-py types every command as "value | Awaitable[value]" (sync and asyncio share them);
+        # this client is the synchronous one.
+        self.client: Any = client
         self.stream_maxlen = stream_maxlen
 
     @classmethod
