@@ -18,10 +18,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from thor_project import clock
+from thor_project import STARTED_AT, clock
 
 logger = logging.getLogger(__name__)
-STARTED = time.time()
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
@@ -63,7 +62,7 @@ class HealthView(APIView):
 
         body: dict[str, Any] = {
             "now": clock.now().isoformat(),
-            "process": {"pid": os.getpid(), "uptime_seconds": round(time.time() - STARTED, 1)},
+            "process": {"pid": os.getpid(), "uptime_seconds": round(time.time() - STARTED_AT, 1)},
         }
         db_ok = True
         try:

@@ -91,6 +91,12 @@ def main() -> int:
     sys.stdout.flush()
     honcho = [sys.executable, "-m", "honcho", "-d", str(ROOT), "-f", str(ROOT / "Procfile"), "start"]
     process = subprocess.Popen(honcho, cwd=ROOT, env=env)
+
+    def forward(signum: int, frame: object) -> None:
+        # honcho stops the web process and the feed on SIGTERM; then the embedded Redis goes too.
+        process.send_signal(signum)
+
+    signal.signal(signal.SIGTERM, forward)
     try:
         return process.wait()
     except KeyboardInterrupt:
