@@ -1,0 +1,140 @@
+"""``make bench``: figures for Thor's hot paths (median and p99, with the machine and run counts).
+
+- poll cycle: read + parse the workbook and publish 11 quotes to Redis (one ``poll_once``)
+- ``quotes/latest``: one authenticated request through Django and DRF (in process, warm cache)
+- tick-to-graded: a quote that touches a target is written to the stream → the row is WORKED in the database
+- capture: one ``capture_market_open`` (12 rows, one transaction)
+
+Redis: ``THOR_BENCH_REDIS_URL`` (default redis://127.0.0.1:6379/14, flushed) when it answers, else
+fakeredis in process. Database: a fresh SQLite file in a temporary folder, or ``THOR_BENCH_DATABASE_URL``.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+WORKBOOK = ROOT.parent / "shared" / "data" / "tos" / "rtd_2025-11-26.xlsm"
+if not WORKBOOK.exists():
+    WORKBOOK = ROOT / "LiveData" / "sample" / "rtd_sample.xlsx"
+
+
+def summary(name: str, samples_ms: list[float]) -> str:
+    ordered = sorted(samples_ms)
+    p99 = ordered[min(len(ordered) - 1, int(round(0.99 * (len(ordered) - 1))))]
+    return (
+        f"{name:<34} n={len(ordered):<5} median {statistics.median(ordered):8.3f} ms   "
+        f"p99 {p99:8.3f} ms   max {ordered[-1]:8.3f} ms"
+    )
+
+
+def timed(fn: Callable[[], object], runs: int, warmup: int = 5) -> list[float]:
+    for _ in range(warmup):
+        fn()
+    samples = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        fn()
+        samples.append((time.perf_counter() - start) * 1000)
+    return samples
+
+
+def main() -> None:
+    tmp = tempfile.mkdtemp(prefix="thor-bench-")
+    os.environ.setdefault("THOR_VAR_DIR", tmp)
+    os.environ["DATABASE_URL"] = os.environ.get("THOR_BENCH_DATABASE_URL") or f"sqlite:///{tmp}/bench.sqlite3"
+    os.environ["THOR_STACK_AUTO_START"] = "0"
+    os.environ["DJANGO_SETTINGS_MODULE"] = "thor_project.settings"
+    sys.path.insert(0, str(ROOT))
+
+    import django
+
+    django.setup()
+    import fakeredis
+    from django.contrib.auth.models import User
+    from django.core.management import call_command
+    from rest_framework.test import APIClient
+
+    from GlobalMarkets.models import Market
+    from LiveData.redis_client import LiveDataRedis, set_live_data_redis
+    from LiveData.tos.poller import TosPoller
+    from LiveData.tos.workbook import FileWorkbookReader
+    from thor_project import clock
+    from thor_project.launch import redis_answers
+    from thor_project.workers import Worker
+    from ThorTrading.models import MarketSession
+    from ThorTrading.services.capture import capture_market_open
+    from ThorTrading.services.seed import seed_thor
+    from ThorTrading.workers.grader import Grader
+
+    redis_url = os.environ.get("THOR_BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
+    if redis_answers(redis_url):
+        live = LiveDataRedis.from_url(redis_url)
+        live.client.flushdb()
+        redis_kind = f"Redis at {redis_url}"
+    else:
+        live = LiveDataRedis(fakeredis.FakeRedis(decode_responses=True))
+        redis_kind = "fakeredis (in process)"
+    set_live_data_redis(live)
+    call_command("migrate", verbosity=0)
+    seed_thor()
+
+    from django.db import connection
+
+    print("Thor benchmarks")
+    print(f"  machine: {platform.machine()} {platform.system()} {platform.release()}, {os.cpu_count()} CPUs, "
+          f"Python {platform.python_version()}")
+    print(f"  redis: {redis_kind}; database: {connection.vendor}; workbook: {WORKBOOK.name}")
+    print()
+
+    poller = TosPoller(FileWorkbookReader(WORKBOOK), live, clock=clock.now)
+    print(summary("poll cycle (read+parse+publish)", timed(poller.poll_once, 500)))
+    parse_only = timed(poller.parse, 500)
+    print(summary("  of which read+parse", parse_only))
+
+    api = APIClient()
+    api.force_authenticate(User.objects.create_user("bench"))
+    print(summary("GET quotes/latest (in process)", timed(lambda: api.get("/api/ThorTrading/quotes/latest"), 500)))
+
+    usa = Market.objects.get(country="USA")
+    print(summary("capture_market_open (12 rows)", timed(lambda: capture_market_open(market=usa, force=True), 50)))
+
+    # Tick-to-graded: one pending YM long per run; a tick at its target; wait for WORKED.
+    MarketSession.objects.all().delete()
+    worker = Worker("bench-grader", Grader(live, block_ms=100).step)
+    worker.start()
+    samples = []
+    try:
+        for _ in range(50):
+            capture_market_open(market=usa, force=True)
+            row = MarketSession.objects.filter(future="YM").order_by("-id").first()
+            assert row is not None and row.target_high is not None and row.wndw == "PENDING"
+            quote = live.get_latest_quote("YM")
+            assert quote is not None
+            quote["bid"] = row.target_high
+            quote["ts_ingest"] = clock.now().isoformat()
+            start = time.perf_counter()
+            live.publish_quote(quote)
+            deadline = start + 5
+            while not MarketSession.objects.filter(pk=row.pk, wndw="WORKED").exists():
+                if time.perf_counter() > deadline:
+                    raise SystemExit("tick-to-graded: the row was not graded within 5 s")
+                time.sleep(0.0005)
+            samples.append((time.perf_counter() - start) * 1000)
+            MarketSession.objects.filter(wndw="PENDING").update(wndw="NEUTRAL")
+    finally:
+        worker.stop()
+    print(summary("tick-to-graded (stream → WORKED)", samples))
+    if "fakeredis" not in redis_kind:
+        live.client.flushdb()
+
+
+if __name__ == "__main__":
+    main()
