@@ -28,7 +28,7 @@ if not WORKBOOK.exists():
 
 def summary(name: str, samples_ms: list[float]) -> str:
     ordered = sorted(samples_ms)
-    p99 = ordered[min(len(ordered) - 1, int(round(0.99 * (len(ordered) - 1))))]
+    p99 = ordered[min(len(ordered) - 1, round(0.99 * (len(ordered) - 1)))]
     return (
         f"{name:<34} n={len(ordered):<5} median {statistics.median(ordered):8.3f} ms   "
         f"p99 {p99:8.3f} ms   max {ordered[-1]:8.3f} ms"
