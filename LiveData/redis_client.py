@@ -194,6 +194,7 @@ class LiveDataRedis:
         return self.client.lock(POLLER_LOCK_KEY, timeout=ttl, thread_local=False)
 
     def ping(self) -> bool:
+        """True when Redis answers; raises ``RedisError`` when it does not."""
         return bool(self.client.ping())
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from ThorTrading.signals import trade_side
+from ThorTrading.signals import price_for_side, trade_side
 
 WORKED = "WORKED"
 DIDNT_WORK = "DIDNT_WORK"
@@ -31,18 +31,9 @@ class Resolution:
     price: Decimal
 
 
-def is_gradeable(*, signal: str | None, entry: Decimal | None, target_high: Decimal | None, target_low: Decimal | None) -> bool:
-    """False for rows that are NEUTRAL by rule: HOLD/no signal, or no entry or targets."""
-    return trade_side(signal) != 0 and None not in (entry, target_high, target_low)
-
-
 def watched_price(signal: str | None, *, bid: Decimal | None, ask: Decimal | None, last: Decimal | None) -> Decimal | None:
     """The side of the quote a trade is graded on: bid for a long, ask for a short, else ``last``."""
-    side = trade_side(signal)
-    if side == 0:
-        return None
-    price = bid if side > 0 else ask
-    return price if price is not None else last
+    return price_for_side(signal, long=bid, short=ask, fallback=last)
 
 
 def decide(

@@ -74,6 +74,18 @@ def signal_weight(signal: str | None, *, weights: Mapping[str, int] | None = Non
     return -weight if inverse else weight
 
 
+def price_for_side(
+    signal: str | None, *, long: Decimal | None, short: Decimal | None, fallback: Decimal | None
+) -> Decimal | None:
+    """``long`` for a long signal, ``short`` for a short one, ``fallback`` when that price is
+    missing (the DX index quotes only ``last``); None for HOLD or no signal."""
+    side = trade_side(signal)
+    if side == 0:
+        return None
+    price = long if side > 0 else short
+    return price if price is not None else fallback
+
+
 def trade_side(signal: str | None) -> int:
     """+1 for a long (BUY, STRONG_BUY), −1 for a short (SELL, STRONG_SELL), 0 for no trade."""
     if signal in LONG_SIGNALS:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
 
-from ThorTrading.signals import trade_side
+from ThorTrading.signals import price_for_side, trade_side
 
 USD = "USD"
 TICKS = "TICKS"
@@ -50,11 +50,7 @@ def distance_points(
 def entry_price(signal: str | None, *, bid: Decimal | None, ask: Decimal | None, last: Decimal | None) -> Decimal | None:
     """The price a market-open trade enters at (SPEC §6): the ask for a long, the bid for a short,
     ``last`` when that side is missing (the DX index has no bid/ask), None for HOLD or no signal."""
-    side = trade_side(signal)
-    if side == 0:
-        return None
-    price = ask if side > 0 else bid
-    return price if price is not None else last
+    return price_for_side(signal, long=ask, short=bid, fallback=last)
 
 
 def compute_targets(

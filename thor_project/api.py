@@ -98,9 +98,9 @@ class HealthView(APIView):
             redis_ok = False
             body["redis"] = {"ok": False, "error": str(exc)}
             body["feed"] = {"ok": False, "state": "unknown (Redis down)"}
-        from ThorTrading.workers.stack import _supervisor
+        from ThorTrading.workers.stack import stack_status
 
-        body["workers"] = _supervisor.status() if _supervisor is not None else {"started": False}
+        body["workers"] = stack_status()
         body["status"] = "ok" if db_ok and redis_ok and body["feed"]["ok"] else ("degraded" if db_ok else "down")
         return Response(body, status=status.HTTP_200_OK if db_ok else status.HTTP_503_SERVICE_UNAVAILABLE)
 

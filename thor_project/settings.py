@@ -53,7 +53,7 @@ SECRET_KEY = os.environ.get("SECRET_KEY") or _persistent_secret("secret_key")
 DEBUG = env_bool("THOR_DEBUG", False)
 ALLOWED_HOSTS = [
     h.strip()
-    for h in os.environ.get("THOR_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1],testserver").split(",")
+    for h in os.environ.get("THOR_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]").split(",")
     if h.strip()
 ]
 

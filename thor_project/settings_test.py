@@ -10,6 +10,7 @@ import dj_database_url
 from thor_project.settings import *  # noqa: F403
 
 THOR_STACK_AUTO_START = False
+ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
 _test_db = os.environ.get("THOR_TEST_DATABASE_URL")
 if _test_db:
     DATABASES = {"default": dj_database_url.parse(_test_db)}

@@ -85,6 +85,7 @@ class Worker:
                 stop.wait(delay)
 
     def status(self) -> dict[str, Any]:
+        """``{running, steps, errors, last_error}`` for /api/health/."""
         return {"running": self.running, "steps": self.steps, "errors": self.errors, "last_error": self.last_error}
 
 
@@ -107,6 +108,7 @@ class Supervisor:
     is_leader: bool = False
 
     def add(self, worker: Worker) -> Worker:
+        """Supervise ``worker`` (started with the others)."""
         self.workers.append(worker)
         return worker
 
@@ -148,8 +150,10 @@ class Supervisor:
         if self._lock is None:
             self._lock = self.redis.lock(self.lock_name, timeout=self.lock_ttl, thread_local=False)
         try:
-            if self.is_leader:
+            if self.is_leader or self._lock.owned():
+                # Still ours (also after a Redis blip, while the key has not expired): extend it.
                 self._lock.reacquire()
+                self.is_leader = True
             elif self._lock.acquire(blocking=False, token=self.identity):
                 self.is_leader = True
                 logger.info("%s is the leader; starting workers", self.identity)
@@ -164,6 +168,7 @@ class Supervisor:
         return self.lock_ttl / 3
 
     def status(self) -> dict[str, Any]:
+        """``{identity, leader, workers: {name: status}}``; ``leader`` is None without Redis."""
         return {
             "identity": self.identity,
             "leader": self.is_leader if self.redis is not None else None,

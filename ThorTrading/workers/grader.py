@@ -79,7 +79,4 @@ class Grader:
 
 def grader_worker(live: LiveDataRedis | None = None) -> Worker:
     """A :class:`~thor_project.workers.Worker` named ``thor-grader`` running :class:`Grader`."""
-    grader = Grader(live)
-    worker = Worker("thor-grader", grader.step)
-    worker.grader = grader  # type: ignore[attr-defined]
-    return worker
+    return Worker("thor-grader", Grader(live).step)

@@ -37,6 +37,11 @@ def start_stack() -> Supervisor:
     return supervisor
 
 
+def stack_status() -> dict[str, object]:
+    """The supervisor's status for /api/health/ (``{"started": False}`` before it starts)."""
+    return _supervisor.status() if _supervisor is not None else {"started": False}
+
+
 def stop_stack() -> None:
     """Stop every worker (idempotent)."""
     if _supervisor is not None:
