@@ -23,6 +23,7 @@ $(VENV)/.installed-dev: pyproject.toml | $(PY)
 run: $(VENV)/.installed-run
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_thor
+	$(PY) manage.py sync_market_calendars --if-stale
 	$(PY) manage.py ensure_admin
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 	$(PY) -m thor_project.launch

@@ -17,6 +17,16 @@ def validate_timezone(value: str) -> None:
         raise ValidationError(f"{value!r} is not an IANA timezone (e.g. America/New_York)") from exc
 
 
+class MarketStatus(models.TextChoices):
+    """What a market is doing now (SPEC §10)."""
+
+    CLOSED = "CLOSED", "Closed"
+    PREOPEN = "PREOPEN", "Pre-open (60 min before the open)"
+    OPEN = "OPEN", "Open"
+    PRECLOSE = "PRECLOSE", "Pre-close (15 min before the close)"
+    HOLIDAY = "HOLIDAY", "Holiday"
+
+
 class Market(models.Model):
     """One control market: where it is, when it trades, and whether Thor captures its open.
 
@@ -32,6 +42,9 @@ class Market(models.Model):
     calendar_code = models.CharField(max_length=10, help_text="exchange_calendars code, e.g. XNYS")
     open_time = models.TimeField(help_text="Local open")
     close_time = models.TimeField(help_text="Local close")
+    calendar_hours = models.BooleanField(
+        default=True, help_text="Use the exchange calendar's hours; off = its trading days at this market's own hours"
+    )
     sort_order = models.PositiveSmallIntegerField(default=0, help_text="East to west")
     weight = models.DecimalField(max_digits=4, decimal_places=2, default=0)
     is_control_market = models.BooleanField(default=True)
@@ -41,6 +54,12 @@ class Market(models.Model):
     enable_close_capture = models.BooleanField(default=True)
     evaluation_window_minutes = models.PositiveIntegerField(
         null=True, blank=True, help_text="Expire trades still PENDING this many minutes after capture (empty = never)"
+    )
+    status = models.CharField(max_length=10, choices=MarketStatus.choices, default=MarketStatus.CLOSED)
+    status_changed_at = models.DateTimeField(null=True, blank=True)
+    calendar_synced_until = models.DateField(null=True, blank=True, help_text="Last date synced into trading days")
+    calendar_covered_until = models.DateField(
+        null=True, blank=True, help_text="Last date the exchange calendar has data for; weekdays after it are a fallback"
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -72,3 +91,49 @@ class Market(models.Model):
     def open_at(self, on: date) -> datetime:
         """The aware instant of the market's open on local date ``on``."""
         return datetime.combine(on, self.open_time, tzinfo=self.tz)
+
+
+class TradingDay(models.Model):
+    """One market-local weekday of a market: whether it trades, and its hours in UTC.
+
+    Filled by ``manage.py sync_market_calendars`` from exchange_calendars (``source`` =
+    ``exchange_calendars``), or from the market's configured hours where the calendar has no data
+    (``weekday_fallback``). Rows an admin edits become ``override`` and are never replaced by a sync.
+    """
+
+    SOURCE_CALENDAR = "exchange_calendars"
+    SOURCE_FALLBACK = "weekday_fallback"
+    SOURCE_OVERRIDE = "override"
+    SOURCE_CHOICES = [
+        (SOURCE_CALENDAR, "Exchange calendar"),
+        (SOURCE_FALLBACK, "Weekday fallback (no calendar data)"),
+        (SOURCE_OVERRIDE, "Admin override"),
+    ]
+
+    market = models.ForeignKey(Market, on_delete=models.CASCADE, related_name="trading_days")
+    date = models.DateField(help_text="Market-local date")
+    is_trading_day = models.BooleanField(default=True)
+    open_at = models.DateTimeField(null=True, blank=True, help_text="Open (UTC)")
+    close_at = models.DateTimeField(null=True, blank=True, help_text="Close (UTC)")
+    break_start = models.DateTimeField(null=True, blank=True, help_text="Lunch break start (UTC); the market stays open")
+    break_end = models.DateTimeField(null=True, blank=True)
+    early_close = models.BooleanField(default=False)
+    source = models.CharField(max_length=20, choices=SOURCE_CHOICES, default=SOURCE_CALENDAR)
+    note = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["market__sort_order", "date"]
+        constraints = [
+            models.UniqueConstraint(fields=["market", "date"], name="uniq_trading_day_market_date"),
+            models.CheckConstraint(
+                condition=models.Q(is_trading_day=False)
+                | (models.Q(open_at__isnull=False) & models.Q(close_at__isnull=False) & models.Q(open_at__lt=models.F("close_at"))),
+                name="trading_day_hours_valid",
+            ),
+        ]
+        indexes = [models.Index(fields=["market", "open_at"], name="trading_day_market_open")]
+
+    def __str__(self) -> str:
+        if not self.is_trading_day:
+            return f"{self.market.country} {self.date}: closed"
+        return f"{self.market.country} {self.date}: {self.open_at:%H:%M}-{self.close_at:%H:%M} UTC"

@@ -8,4 +8,4 @@ class ThorTradingConfig(AppConfig):
     verbose_name = "Thor trading"
 
     def ready(self) -> None:
-        from ThorTrading import receivers  # noqa: F401  (config cache invalidation)
+        from ThorTrading import globalmarkets_hooks, receivers  # noqa: F401  (signal receivers)

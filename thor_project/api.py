@@ -98,7 +98,13 @@ class HealthView(APIView):
             redis_ok = False
             body["redis"] = {"ok": False, "error": str(exc)}
             body["feed"] = {"ok": False, "state": "unknown (Redis down)"}
+        from GlobalMarkets.services.calendars import coverage_warnings
         from ThorTrading.workers.stack import stack_status
+
+        try:
+            body["calendars"] = {"warnings": coverage_warnings(clock.now().date())}
+        except DatabaseError:
+            body["calendars"] = {"warnings": ["unknown: database down"]}
 
         body["workers"] = stack_status()
         body["status"] = "ok" if db_ok and redis_ok and body["feed"]["ok"] else ("degraded" if db_ok else "down")

@@ -13,4 +13,5 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/ThorTrading/", include("ThorTrading.api.urls")),
     path("api/feed/", include("LiveData.api.urls")),
+    path("api/global-markets/", include("GlobalMarkets.api.urls")),
 ]

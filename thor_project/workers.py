@@ -96,9 +96,16 @@ class Supervisor:
     With ``redis`` set, :meth:`start` runs a small "leader" thread that takes the lock
     ``lock_name`` (expiring after ``lock_ttl`` seconds, renewed every ``lock_ttl / 3``); the workers
     run while the lock is held and are stopped if it is lost. Without ``redis`` they simply start.
+
+    ``workers`` run whenever this process may run workers; ``session`` workers (those that must run
+    only while markets trade) additionally need :meth:`start_session`, and stop at
+    :meth:`stop_session`. Before :meth:`start` the session calls only record the wish.
     """
 
     workers: list[Worker] = field(default_factory=list)
+    session: list[Worker] = field(default_factory=list)
+    session_active: bool = False
+    started: bool = False
     redis: Any = None
     lock_name: str = "thor:leader"
     lock_ttl: float = 15.0
@@ -114,6 +121,7 @@ class Supervisor:
 
     def start(self) -> None:
         """Start the workers (or the leader election that starts them). Idempotent."""
+        self.started = True
         if self.redis is None:
             self._start_workers()
             return
@@ -123,17 +131,34 @@ class Supervisor:
 
     def stop(self) -> None:
         """Stop every worker and give up the leader lock. Idempotent."""
+        self.started = False
         if self._leader is not None:
             self._leader.stop()
         self._stop_workers()
         self._release()
 
+    def start_session(self) -> None:
+        """Markets trade: run the session workers (now, if this process may run workers)."""
+        self.session_active = True
+        if self.started and (self.redis is None or self.is_leader):
+            for worker in self.session:
+                worker.start()
+
+    def stop_session(self) -> None:
+        """The last market closed: stop the session workers."""
+        self.session_active = False
+        for worker in self.session:
+            worker.stop()
+
     def _start_workers(self) -> None:
         for worker in self.workers:
             worker.start()
+        if self.session_active:
+            for worker in self.session:
+                worker.start()
 
     def _stop_workers(self) -> None:
-        for worker in self.workers:
+        for worker in self.workers + self.session:
             worker.stop()
 
     def _release(self) -> None:
@@ -172,5 +197,6 @@ class Supervisor:
         return {
             "identity": self.identity,
             "leader": self.is_leader if self.redis is not None else None,
-            "workers": {w.name: w.status() for w in self.workers},
+            "session_active": self.session_active,
+            "workers": {w.name: w.status() for w in self.workers + self.session},
         }

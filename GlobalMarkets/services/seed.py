@@ -30,7 +30,11 @@ def seed_control_markets(*, market_model: Any = None) -> int:
             "enable_futures_capture": spec["enable_futures_capture"],
             "weight": Decimal(str(spec["weight"])),
             "sort_order": order,
+            "calendar_hours": spec.get("calendar_hours", True),
         }
+        # A data migration's historical model may predate some fields.
+        known = {f.name for f in market_model._meta.get_fields()}
+        defaults = {k: v for k, v in defaults.items() if k in known}
         _, was_created = market_model.objects.get_or_create(country=spec["country"], defaults=defaults)
         created += int(was_created)
     return created

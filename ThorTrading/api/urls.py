@@ -9,5 +9,6 @@ urlpatterns = [
     path("market-opens/today/", views.TodayMarketSessionsView.as_view(), name="market-opens-today"),
     path("market-opens/pending/", views.PendingMarketSessionsView.as_view(), name="market-opens-pending"),
     path("market-opens/latest/", views.LatestPerMarketSessionsView.as_view(), name="market-opens-latest"),
+    path("market-close/capture", views.MarketCloseCaptureView.as_view(), name="market-close-capture"),
     path("market-opens/<int:pk>/", views.MarketSessionDetailView.as_view(), name="market-opens-detail"),
 ]

@@ -15,12 +15,14 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from GlobalMarkets.reference import CONTROL_COUNTRIES
+from GlobalMarkets.reference import CONTROL_COUNTRIES, normalize_country
 from thor_project import clock
 from ThorTrading import grading
 from ThorTrading.api.filters import MarketSessionFilter
 from ThorTrading.api.serializers import MarketSessionSerializer
 from ThorTrading.models import MarketSession
+from ThorTrading.services.close_capture import ERROR as CLOSE_ERROR
+from ThorTrading.services.close_capture import NO_SESSIONS, capture_market_close
 from ThorTrading.services.config import get_trading_config
 from ThorTrading.services.quotes import get_enriched_quotes_with_composite
 
@@ -113,3 +115,28 @@ class LatestPerMarketSessionsView(APIView):
         rows.sort(key=lambda r: (position[r.capture_group], order.get(r.future, len(order))))
         data: Any = MarketSessionSerializer(rows, many=True).data
         return Response(data)
+
+
+class MarketCloseCaptureView(APIView):
+    """``POST market-close/capture`` with ``country`` and ``force``: fill the close and range
+    metrics of the market's latest capture. ``GET`` with the same query parameters is kept for
+    the original dashboard. 200 ok / already-closed, 404 no-sessions, 400 bad country, 503 error."""
+
+    @extend_schema(responses={200: dict, 400: dict, 404: dict, 503: dict})
+    def post(self, request: Request) -> Response:
+        return self._capture(request.data.get("country"), request.data.get("force"))
+
+    @extend_schema(responses={200: dict, 400: dict, 404: dict, 503: dict})
+    def get(self, request: Request) -> Response:
+        return self._capture(request.query_params.get("country"), request.query_params.get("force"))
+
+    def _capture(self, raw_country: Any, raw_force: Any) -> Response:
+        if not raw_country:
+            return Response({"error": "country: required (e.g. USA)"}, status=400)
+        country = normalize_country(str(raw_country))
+        if country is None:
+            return Response({"error": f"country: {raw_country!r} is not one of {', '.join(CONTROL_COUNTRIES)}"}, status=400)
+        force = str(raw_force).strip().lower() in {"1", "true", "yes", "on"}
+        result = capture_market_close(country=country, force=force)
+        status_code = {NO_SESSIONS: 404, CLOSE_ERROR: 503}.get(result.status, 200)
+        return Response(result.as_dict(), status=status_code)

@@ -13,7 +13,7 @@ import logging
 import time
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -298,6 +298,14 @@ def capture_market_open(
         except (RedisError, DatabaseError) as exc:
             error = f"{type(exc).__name__}: {exc}"
             logger.warning("capture %s attempt %d/%d failed: %s", market.country, attempt, tries, error)
+        if not force:
+            # A concurrent capture (another process) may have succeeded while this one failed.
+            try:
+                existing = _existing_group(market, local)
+            except DatabaseError:
+                existing = None
+            if existing is not None:
+                return _already(market, local, existing)
         if attempt < tries and retry_delay:
             time.sleep(retry_delay)
     try:
@@ -312,3 +320,36 @@ def capture_market_open(
         logger.exception("could not record the missed capture of %s", market.country)
     logger.error("capture %s failed after %d tries: %s", market.country, tries, error)
     return CaptureResult(FAILED, market.country, f"{market.country}: capture failed after {tries} tries: {error}")
+
+
+def catch_up_captures(*, now: datetime) -> list[CaptureResult]:
+    """Capture, late, every market that opened within ``THOR_CAPTURE_CATCHUP_MINUTES`` before
+    ``now``, is trading, has capture on and has no capture for its local date yet (SPEC §6).
+
+    Run at start-up and every half minute, so an open missed while Thor was down or while a capture
+    kept failing is still recorded (marked ``late``)."""
+    from django.conf import settings
+
+    from GlobalMarkets import schedule
+    from GlobalMarkets.services.status import market_days
+
+    window = timedelta(minutes=settings.THOR_CAPTURE_CATCHUP_MINUTES)
+    markets = list(
+        Market.objects.filter(
+            is_active=True, enable_futures_capture=True, enable_open_capture=True, status__in=schedule.TRADING
+        )
+    )
+    results = []
+    for market in markets:
+        local_date = market.local_date(now)
+        days = market_days([market], local_date, local_date)[market.pk]
+        day = days[0] if days else None
+        if day is None or not day.is_trading_day or day.open_at is None:
+            continue
+        if not (day.open_at <= now <= day.open_at + window):
+            continue
+        if _existing_group(market, market.local_time(now)) is not None:
+            continue
+        logger.warning("%s opened at %s without a capture; capturing late", market.country, day.open_at.isoformat())
+        results.append(capture_market_open(market=market, now=now, late=True, retry_delay=settings.THOR_CAPTURE_RETRY_SECONDS))
+    return results

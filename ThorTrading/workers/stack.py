@@ -1,22 +1,38 @@
-"""Starting and stopping the workers that run inside the web process (SPEC §1).
+"""The workers that run inside the web process, and when (SPEC §1).
 
-For now the stack is the grader; later issues tie it to market hours and add the intraday workers.
-Workers run only in the process holding the Redis leader lock.
+Always (in the process holding the Redis leader lock): the GlobalMarkets monitor and the catch-up
+capture scan. While markets trade (started by the first ``market_opened``, stopped after the last
+control market closes): the session workers — the grader now; later issues add intraday, VWAP and
+52-week workers by appending to :data:`SESSION_WORKER_FACTORIES`.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 
+from GlobalMarkets.workers.monitor import MarketMonitor
 from LiveData.redis_client import get_live_data_redis
-from thor_project.workers import Supervisor
+from thor_project import clock
+from thor_project.workers import Supervisor, Worker
 from ThorTrading.workers.grader import grader_worker
 
 logger = logging.getLogger(__name__)
 
+CATCH_UP_SECONDS = 30.0
+
+SESSION_WORKER_FACTORIES: list[Callable[[], Worker]] = [grader_worker]
+
 _supervisor: Supervisor | None = None
 _lock = threading.Lock()
+
+
+def _catch_up_step(stop: threading.Event) -> float:
+    from ThorTrading.services.capture import catch_up_captures
+
+    catch_up_captures(now=clock.now())
+    return CATCH_UP_SECONDS
 
 
 def get_supervisor() -> Supervisor:
@@ -24,9 +40,10 @@ def get_supervisor() -> Supervisor:
     global _supervisor
     with _lock:
         if _supervisor is None:
-            live = get_live_data_redis()
-            _supervisor = Supervisor(redis=live.client)
-            _supervisor.add(grader_worker())
+            _supervisor = Supervisor(redis=get_live_data_redis().client)
+            _supervisor.add(Worker("globalmarkets-monitor", MarketMonitor().step))
+            _supervisor.add(Worker("thor-capture-catch-up", _catch_up_step))
+            _supervisor.session.extend(factory() for factory in SESSION_WORKER_FACTORIES)
         return _supervisor
 
 
@@ -35,6 +52,27 @@ def start_stack() -> Supervisor:
     supervisor = get_supervisor()
     supervisor.start()
     return supervisor
+
+
+def start_session_workers() -> None:
+    """Markets trade: start the session workers (idempotent)."""
+    supervisor = get_supervisor()
+    if not supervisor.session_active:
+        logger.info("markets are trading: starting session workers")
+    supervisor.start_session()
+
+
+def stop_session_workers() -> None:
+    """The last control market closed: stop the session workers (idempotent)."""
+    supervisor = get_supervisor()
+    if supervisor.session_active:
+        logger.info("all control markets closed: stopping session workers")
+    supervisor.stop_session()
+
+
+def session_active() -> bool:
+    """Whether the session workers are meant to run (markets trade)."""
+    return _supervisor is not None and _supervisor.session_active
 
 
 def stack_status() -> dict[str, object]:
@@ -46,3 +84,11 @@ def stop_stack() -> None:
     """Stop every worker (idempotent)."""
     if _supervisor is not None:
         _supervisor.stop()
+
+
+def reset_stack() -> None:
+    """Stop and forget the supervisor (tests, or a process that must rebuild it)."""
+    global _supervisor
+    stop_stack()
+    with _lock:
+        _supervisor = None

@@ -1,0 +1,27 @@
+"""GlobalMarkets REST views (SPEC §9)."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import extend_schema
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from GlobalMarkets.selectors import market_overview, market_stats
+from thor_project import clock
+
+
+class MarketListView(APIView):
+    """``GET /api/global-markets/markets/``: markets with status, local time, next open and close."""
+
+    @extend_schema(responses={200: dict})
+    def get(self, request: Request) -> Response:
+        return Response(market_overview(now=clock.now()))
+
+
+class MarketStatsView(APIView):
+    """``GET /api/global-markets/stats/``: ``{now, any_open, us_open, open_markets, next_event}``."""
+
+    @extend_schema(responses={200: dict})
+    def get(self, request: Request) -> Response:
+        return Response(market_stats(now=clock.now()))

@@ -1,0 +1,271 @@
+"""Market time (SPEC §10): calendars, statuses, signals once and in order, and what ThorTrading does on them."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+
+from GlobalMarkets.models import Market, TradingDay
+from GlobalMarkets.services.calendars import coverage_warnings, sync_market_calendars
+from GlobalMarkets.signals import market_closed, market_opened, market_status_changed
+from GlobalMarkets.workers.monitor import MarketMonitor
+from LiveData.redis_client import LiveDataRedis
+from LiveData.tos.poller import TosPoller
+from LiveData.tos.workbook import FileWorkbookReader
+from tests.conftest import TOS_DATA
+from thor_project.clock import ManualClock
+from ThorTrading.models import MarketSession
+from ThorTrading.workers import stack
+
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.real_services]
+
+CAPTURING = {"Japan", "China", "India", "United Kingdom", "Pre_USA", "USA"}
+
+
+def utc(*args: int) -> datetime:
+    return datetime(*args, tzinfo=UTC)
+
+
+@pytest.fixture
+def calendars(seeded: None) -> None:
+    sync_market_calendars(start=date(2025, 10, 20), end=date(2025, 12, 31))
+
+
+@pytest.fixture
+def events() -> Iterator[list[tuple[str, str, datetime]]]:
+    """Every signal sent, as (signal, country, at), in the order sent."""
+    seen: list[tuple[str, str, datetime]] = []
+
+    def opened(sender: Any, market: Market, at: datetime, **kw: Any) -> None:
+        seen.append(("opened", market.country, at))
+
+    def closed(sender: Any, market: Market, at: datetime, **kw: Any) -> None:
+        seen.append(("closed", market.country, at))
+
+    def changed(sender: Any, market: Market, new: str, at: datetime, **kw: Any) -> None:
+        seen.append((new, market.country, at))
+
+    market_opened.connect(opened)
+    market_closed.connect(closed)
+    market_status_changed.connect(changed)
+    yield seen
+    market_opened.disconnect(opened)
+    market_closed.disconnect(closed)
+    market_status_changed.disconnect(changed)
+
+
+@pytest.fixture
+def fresh_stack(live: LiveDataRedis) -> Iterator[None]:
+    stack.reset_stack()
+    yield
+    stack.reset_stack()
+
+
+def walk(monitor: MarketMonitor, clock: ManualClock, until: datetime, step: timedelta, poller: TosPoller | None = None,
+         probe: dict[datetime, bool] | None = None) -> None:
+    while clock.now() < until:
+        clock.advance(seconds=step.total_seconds())
+        if poller is not None:
+            poller.poll_once()
+        monitor.step()
+        if probe is not None:
+            probe[clock.now()] = stack.session_active()
+
+
+def test_trading_days_come_from_the_real_calendars(calendars: None) -> None:
+    usa = Market.objects.get(country="USA")
+    thanksgiving = TradingDay.objects.get(market=usa, date=date(2025, 11, 27))
+    assert thanksgiving.is_trading_day is False
+    friday = TradingDay.objects.get(market=usa, date=date(2025, 11, 28))
+    assert friday.early_close and friday.close_at == utc(2025, 11, 28, 18, 0)  # 13:00 New York
+    # DST ended on 2 Nov 2025: the 09:30 New York open moves from 13:30 to 14:30 UTC.
+    assert TradingDay.objects.get(market=usa, date=date(2025, 10, 31)).open_at == utc(2025, 10, 31, 13, 30)
+    assert TradingDay.objects.get(market=usa, date=date(2025, 11, 3)).open_at == utc(2025, 11, 3, 14, 30)
+    pre = TradingDay.objects.get(market__country="Pre_USA", date=date(2025, 11, 28))
+    assert (pre.open_at, pre.close_at) == (utc(2025, 11, 28, 13, 30), utc(2025, 11, 28, 14, 30))  # its own hours
+    shanghai = TradingDay.objects.get(market__country="China", date=date(2025, 12, 1))
+    assert shanghai.break_start == utc(2025, 12, 1, 3, 30) and shanghai.break_end == utc(2025, 12, 1, 5, 0)
+
+
+def test_admin_overrides_survive_a_sync(calendars: None) -> None:
+    usa = Market.objects.get(country="USA")
+    TradingDay.objects.filter(market=usa, date=date(2025, 12, 1)).update(
+        is_trading_day=False, open_at=None, close_at=None, source=TradingDay.SOURCE_OVERRIDE
+    )
+    sync_market_calendars(start=date(2025, 11, 20), end=date(2025, 12, 31), markets=[usa])
+    assert TradingDay.objects.get(market=usa, date=date(2025, 12, 1)).is_trading_day is False
+
+
+def test_coverage_warning_for_xshg_and_xbom_without_breaking(seeded: None, clock: ManualClock, capsys: pytest.CaptureFixture[str]) -> None:
+    clock.set(utc(2026, 11, 21, 12))
+    call_command("sync_market_calendars", "--days", "400")
+    out = capsys.readouterr().out
+    assert "XSHG has no data after 2026-12-31" in out and "XBOM has no data after 2026-12-31" in out
+    warnings = coverage_warnings(date(2026, 11, 21))
+    assert [w.split(":")[0] for w in warnings] == ["China", "India"]
+    china = Market.objects.get(country="China")
+    fallback = TradingDay.objects.get(market=china, date=date(2027, 3, 1))
+    assert fallback.source == TradingDay.SOURCE_FALLBACK and fallback.open_at == utc(2027, 3, 1, 1, 30)
+    from rest_framework.test import APIClient
+
+    assert len(APIClient().get("/api/health/").json()["calendars"]["warnings"]) == 2
+
+
+def test_monday_1_december_2025_captures_and_closes_every_capturing_market_once(
+    calendars: None, live: LiveDataRedis, clock: ManualClock, events: list[tuple[str, str, datetime]], fresh_stack: None,
+    settings: Any,
+) -> None:
+    settings.THOR_CAPTURE_RETRY_SECONDS = 0
+    clock.set(utc(2025, 11, 30, 20, 0))
+    poller = TosPoller(FileWorkbookReader(TOS_DATA / "rtd_2025-11-29.xlsm"), live, clock=clock.now)
+    poller.poll_once()
+    monitor = MarketMonitor(now=clock.now)
+    monitor.step()
+    assert not stack.session_active()
+    probe: dict[datetime, bool] = {}
+    walk(monitor, clock, utc(2025, 12, 1, 23, 50), timedelta(minutes=10), poller, probe)
+
+    groups = {c: set(MarketSession.objects.filter(country=c).values_list("capture_group", flat=True)) for c in CAPTURING}
+    assert all(len(g) == 1 for g in groups.values()), groups
+    assert set(MarketSession.objects.values_list("country", flat=True)) == CAPTURING
+    assert MarketSession.objects.count() == 12 * 6
+    assert MarketSession.objects.filter(market_close__isnull=True).count() == 0
+    assert MarketSession.objects.filter(market_range__isnull=True).count() == 0
+    closes = {country: at for kind, country, at in events if kind == "closed"}
+    assert closes["Japan"] == utc(2025, 12, 1, 6, 30)  # 15:30 Tokyo
+    assert closes["China"] == utc(2025, 12, 1, 7, 0)
+    assert closes["India"] == utc(2025, 12, 1, 10, 0)
+    assert closes["United Kingdom"] == utc(2025, 12, 1, 16, 30)
+    assert closes["Pre_USA"] == utc(2025, 12, 1, 14, 30)
+    assert closes["USA"] == utc(2025, 12, 1, 21, 0)
+    opens = [(country, at) for kind, country, at in events if kind == "opened"]
+    assert len(opens) == 9 and opens[0] == ("Japan", utc(2025, 12, 1, 0, 0))
+    # signals were sent in time order, each transition once
+    times = [at for _, _, at in events]
+    assert times == sorted(times)
+    assert len([e for e in events if e[0] == "OPEN"]) == 9
+    # session workers: on from the first open (Tokyo, 00:00Z) to after the last close (21:00Z)
+    assert probe[utc(2025, 11, 30, 23, 50)] is False
+    assert all(active for at, active in probe.items() if utc(2025, 12, 1, 0, 0) <= at < utc(2025, 12, 1, 21, 0))
+    assert probe[utc(2025, 12, 1, 21, 0)] is False
+
+
+def test_thanksgiving_gives_no_usa_or_pre_usa_capture(calendars: None, live: LiveDataRedis, clock: ManualClock, fresh_stack: None, events: list[Any]) -> None:
+    clock.set(utc(2025, 11, 26, 22, 0))
+    TosPoller(FileWorkbookReader(TOS_DATA / "rtd_2025-11-27.xlsm"), live, clock=clock.now).poll_once()
+    monitor = MarketMonitor(now=clock.now)
+    monitor.step()
+    walk(monitor, clock, utc(2025, 11, 28, 0, 0), timedelta(minutes=15))
+    assert not MarketSession.objects.filter(country__in=["USA", "Pre_USA"]).exists()
+    assert {c for kind, c, _ in events if kind == "HOLIDAY"} >= {"USA", "Pre_USA"}
+    assert MarketSession.objects.filter(country="United Kingdom").count() == 12
+
+
+def test_london_early_close_closes_at_half_past_twelve(calendars: None, live: LiveDataRedis, clock: ManualClock, fresh_stack: None, events: list[Any]) -> None:
+    clock.set(utc(2025, 12, 24, 6, 0))
+    monitor = MarketMonitor(now=clock.now)
+    monitor.step()
+    walk(monitor, clock, utc(2025, 12, 24, 14, 0), timedelta(minutes=5))
+    assert ("closed", "United Kingdom", utc(2025, 12, 24, 12, 30)) in events
+    assert ("PRECLOSE", "United Kingdom", utc(2025, 12, 24, 12, 15)) in events
+
+
+def test_many_concurrent_open_signals_give_one_capture(calendars: None, live: LiveDataRedis, clock: ManualClock, fresh_stack: None, settings: Any) -> None:
+    settings.THOR_CAPTURE_RETRY_SECONDS = 0.01
+    clock.set(utc(2025, 12, 1, 14, 30))
+    TosPoller(FileWorkbookReader(TOS_DATA / "rtd_2025-12-02.xlsm"), live, clock=clock.now).poll_once()
+    usa = Market.objects.get(country="USA")
+    start = threading.Barrier(50)
+
+    def fire() -> None:
+        start.wait()
+        market_opened.send(sender=Market, market=usa, at=clock.now())
+
+    threads = [threading.Thread(target=fire) for _ in range(50)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    assert MarketSession.objects.filter(country="USA").count() == 12
+    assert MarketSession.objects.values("capture_group").distinct().count() == 1
+
+
+def test_restart_mid_session_neither_repeats_the_capture_nor_loses_grading(
+    calendars: None, live: LiveDataRedis, clock: ManualClock, fresh_stack: None, events: list[Any]
+) -> None:
+    from decimal import Decimal
+
+    from ThorTrading.workers.grader import Grader
+
+    clock.set(utc(2025, 12, 1, 14, 0))
+    TosPoller(FileWorkbookReader(TOS_DATA / "rtd_2025-12-02.xlsm"), live, clock=clock.now).poll_once()
+    first = MarketMonitor(now=clock.now)
+    first.step()
+    walk(first, clock, utc(2025, 12, 1, 14, 40), timedelta(minutes=5))
+    assert MarketSession.objects.filter(country="USA").count() == 12
+    Grader(live, block_ms=10).step()  # the grader of the first process has read everything so far
+    # The process stops. While it is down, a tick touches a USA target.
+    row = MarketSession.objects.filter(country="USA", wndw="PENDING").exclude(future="TOTAL").first()
+    assert row is not None
+    quote = live.get_latest_quote(row.future)
+    assert quote is not None
+    touch = row.target_high if row.side > 0 else row.target_low
+    quote.update(bid=touch, ask=touch, last=touch, ts_ingest=clock.advance(minutes=1).isoformat())
+    live.publish_quote(quote)
+    # A new process starts: its monitor bootstraps, its grader resumes from the stream.
+    opened_before = len([e for e in events if e[0] == "opened"])
+    second = MarketMonitor(now=clock.now)
+    second.step()
+    Grader(live, block_ms=10).step()
+    assert len([e for e in events if e[0] == "opened"]) == opened_before  # no second open
+    assert MarketSession.objects.filter(country="USA").count() == 12
+    assert MarketSession.objects.get(pk=row.pk).wndw == "WORKED"
+    assert MarketSession.objects.get(pk=row.pk).target_hit_price == Decimal(touch)
+    assert stack.session_active()
+
+
+def test_a_missed_open_inside_the_catch_up_window_is_captured_late(
+    calendars: None, live: LiveDataRedis, clock: ManualClock, fresh_stack: None
+) -> None:
+    # Thor was down at the 08:00Z London open and starts at 08:20Z: bootstrap captures it, late.
+    clock.set(utc(2025, 12, 1, 8, 20))
+    TosPoller(FileWorkbookReader(TOS_DATA / "rtd_2025-12-02.xlsm"), live, clock=clock.now).poll_once()
+    MarketMonitor(now=clock.now).step()
+    uk = MarketSession.objects.filter(country="United Kingdom")
+    assert uk.count() == 12 and all(r.late for r in uk)
+
+
+def test_an_open_long_past_the_catch_up_window_is_not_captured(
+    calendars: None, live: LiveDataRedis, clock: ManualClock, fresh_stack: None
+) -> None:
+    clock.set(utc(2025, 12, 1, 10, 0))  # London opened two hours ago
+    MarketMonitor(now=clock.now).step()
+    assert not MarketSession.objects.filter(country="United Kingdom").exists()
+    assert Market.objects.get(country="United Kingdom").status == "OPEN"
+
+
+def test_a_failed_open_capture_is_retried_by_the_catch_up_scan(
+    calendars: None, live: LiveDataRedis, clock: ManualClock, fresh_stack: None, redis_server: Any, settings: Any,
+) -> None:
+    from ThorTrading.models import MissedCapture
+    from ThorTrading.services.capture import catch_up_captures
+
+    if redis_server is None:
+        pytest.skip("needs fakeredis to cut Redis off")
+    settings.THOR_CAPTURE_RETRY_SECONDS = 0
+    clock.set(utc(2025, 12, 1, 7, 55))
+    TosPoller(FileWorkbookReader(TOS_DATA / "rtd_2025-12-02.xlsm"), live, clock=clock.now).poll_once()
+    monitor = MarketMonitor(now=clock.now)
+    monitor.step()
+    redis_server.connected = False
+    walk(monitor, clock, utc(2025, 12, 1, 8, 5), timedelta(minutes=5))
+    assert MissedCapture.objects.filter(country="United Kingdom").exists()
+    redis_server.connected = True
+    clock.advance(minutes=5)
+    assert [r.status for r in catch_up_captures(now=clock.now())] == ["captured"]
+    assert MarketSession.objects.filter(country="United Kingdom", late=True).count() == 12
