@@ -87,7 +87,7 @@ class HealthView(APIView):
                 age = round((clock.now() - stamp).total_seconds(), 1) if stamp else None
             body["feed"] = {
                 "ok": bool(feed) and feed.get("state") == "ok" and age is not None
-                and age <= settings.THOR_QUOTE_STALE_SECONDS,
+                and age <= settings.THOR_QUOTE_STALE_SECONDS * clock.speed(),
                 "state": feed.get("state") or "never run",
                 "last_success_at": last or None,
                 "seconds_since_success": age,

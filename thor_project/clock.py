@@ -120,6 +120,12 @@ def set_clock(clock: Clock | None) -> None:
     _clock = clock
 
 
+def speed() -> float:
+    """How many clock seconds pass per real second (1 on the real clock, e.g. 600 in a fast replay).
+    Thresholds meant in real time (quote staleness) scale by it."""
+    return float(getattr(get_clock(), "speed", 1.0))
+
+
 def now() -> datetime:
     """The current instant, timezone-aware, in UTC."""
     return get_clock().now()

@@ -167,7 +167,8 @@ def get_enriched_quotes_with_composite(
     config = config or get_trading_config()
     now = now or clock.now()
     quotes = live.get_latest_quotes()
-    stale_seconds = settings.THOR_QUOTE_STALE_SECONDS
+    # A feed polling once a real second looks 600 s old on a 600× clock: staleness is real time.
+    stale_seconds = settings.THOR_QUOTE_STALE_SECONDS * clock.speed()
     rows = [
         enrich_quote(inst, quotes.get(inst.symbol), signal_weights=config.signal_weights, now=now, stale_seconds=stale_seconds)
         for inst in config.instruments

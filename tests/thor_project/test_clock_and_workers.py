@@ -81,3 +81,57 @@ def test_only_the_leader_runs_workers() -> None:
     finally:
         a.stop()
         b.stop()
+
+
+def test_quote_staleness_is_measured_in_real_seconds_on_a_fast_clock(live: object, settings: object) -> None:
+    from decimal import Decimal
+
+    from LiveData.redis_client import LiveDataRedis
+    from thor_project import clock as thor_clock
+    from ThorTrading.services.config import InstrumentConfig, TradingConfig
+    from ThorTrading.services.quotes import get_enriched_quotes_with_composite
+
+    assert isinstance(live, LiveDataRedis)
+    start = datetime(2025, 12, 1, 23, 30, tzinfo=UTC)
+    fast = SimulatedClock(start=start, anchor=datetime.now(UTC), speed=600)
+    thor_clock.set_clock(fast)
+    try:
+        ym = InstrumentConfig(1, "YM", "Dow", 0, Decimal(1), Decimal(5), 0, True, False, None, Decimal(1), "DISABLED", None, None)
+        config = TradingConfig(instruments=[ym], signal_weights={})
+        live.publish_quote({"symbol": "YM", "last": 1, "bid": 1, "ask": 2, "ts_ingest": (fast.now() - timedelta(seconds=300)).isoformat()})
+        rows, _ = get_enriched_quotes_with_composite(live=live, config=config)
+        assert rows[0]["stale"] is False  # 300 clock seconds = half a real second at 600×
+        live.publish_quote({"symbol": "YM", "last": 1, "bid": 1, "ask": 2, "ts_ingest": (fast.now() - timedelta(hours=3)).isoformat()})
+        rows, _ = get_enriched_quotes_with_composite(live=live, config=config)
+        assert rows[0]["stale"] is True  # 18 real seconds
+    finally:
+        thor_clock.set_clock(None)
+
+
+def test_two_web_processes_against_one_redis_run_the_monitor_once() -> None:
+    """Two supervisors built like the web process's stack share one Redis: one monitor runs."""
+    server = fakeredis.FakeServer()
+    steps = {"a": 0, "b": 0}
+
+    def stack(name: str) -> Supervisor:
+        def monitor(stop: threading.Event) -> float:
+            steps[name] += 1
+            return 0.001
+
+        supervisor = Supervisor(redis=fakeredis.FakeRedis(server=server), lock_ttl=0.3, identity=name)
+        supervisor.add(Worker(f"monitor-{name}", monitor))
+        supervisor.session.append(Worker(f"grader-{name}", lambda stop: 0.001))
+        supervisor.start_session()
+        return supervisor
+
+    a, b = stack("a"), stack("b")
+    a.start()
+    b.start()
+    try:
+        wait_for(lambda: steps["a"] + steps["b"] > 20)
+        assert (steps["a"] == 0) != (steps["b"] == 0)
+        running = [w.name for s in (a, b) for w in s.workers + s.session if w.running]
+        assert len(running) == 2 and running[0][-1] == running[1][-1]  # one process runs both
+    finally:
+        a.stop()
+        b.stop()

@@ -1,0 +1,99 @@
+"""Markets API and close capture (SPEC §9, §8)."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import User
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from rest_framework.test import APIClient
+
+from GlobalMarkets.models import Market
+from GlobalMarkets.services.calendars import sync_market_calendars
+from GlobalMarkets.workers.monitor import MarketMonitor
+from LiveData.redis_client import LiveDataRedis
+from tests.conftest import TOS_DATA
+from thor_project.clock import ManualClock
+from ThorTrading.models import MarketSession
+from ThorTrading.services.capture import capture_market_open
+from ThorTrading.workers import stack
+
+pytestmark = [pytest.mark.django_db, pytest.mark.real_services]
+
+
+@pytest.fixture
+def api(seeded: None, live: LiveDataRedis) -> APIClient:
+    stack.reset_stack()
+    sync_market_calendars(start=date(2025, 11, 20), end=date(2025, 12, 31))
+    client = APIClient()
+    client.force_authenticate(User.objects.create_user("trader"))
+    return client
+
+
+def test_markets_list_status_local_time_and_next_events(api: APIClient, clock: ManualClock) -> None:
+    clock.set(datetime(2025, 12, 1, 14, 40, tzinfo=UTC))
+    MarketMonitor(now=clock.now).step()
+    markets = {m["country"]: m for m in api.get("/api/global-markets/markets/").json()}
+    assert list(markets) == ["Japan", "China", "India", "Germany", "United Kingdom", "Pre_USA", "USA", "Canada", "Mexico"]
+    usa = markets["USA"]
+    assert usa["status"] == "OPEN" and usa["local_time"].startswith("2025-12-01T09:40:00-05:00")
+    assert usa["next_close"] == "2025-12-01T21:00:00+00:00" and usa["next_open"] == "2025-12-02T14:30:00+00:00"
+    assert markets["Japan"]["status"] == "CLOSED" and markets["Germany"]["enable_futures_capture"] is False
+    stats = api.get("/api/global-markets/stats/").json()
+    assert stats["now"] == "2025-12-01T14:40:00+00:00" and stats["us_open"] is True
+    assert stats["open_markets"] == ["Germany", "United Kingdom", "USA", "Canada", "Mexico"]
+    assert stats["next_event"] == {"country": "Germany", "event": "close", "at": "2025-12-01T16:30:00+00:00"}
+    stack.reset_stack()
+
+
+def test_close_capture_fills_close_and_range_metrics(api: APIClient, live: LiveDataRedis, clock: ManualClock, settings: Any) -> None:
+    settings.THOR_WORKBOOK = str(TOS_DATA / "rtd_2025-11-26.xlsm")
+    call_command("poll_tos_excel", "--once")
+    capture_market_open(market=Market.objects.get(country="USA"))
+    quote = live.get_latest_quote("YM")
+    assert quote is not None
+    quote.update(last=Decimal(46700), volume=50202)
+    live.publish_quote(quote)
+    response = api.post("/api/ThorTrading/market-close/capture", {"country": "usa"})
+    body = response.json()
+    assert response.status_code == 200
+    assert body == {"country": "USA", "capture_group": 1, "status": "ok", "message": body["message"],
+                    "close_rows_updated": 12, "range_rows_updated": 12}
+    ym = MarketSession.objects.get(future="YM")
+    assert ym.market_close == Decimal(46700) and ym.market_high_open == Decimal(46700)
+    assert ym.market_range == Decimal(31)  # 46700 − 46669 (the open)
+    assert ym.market_close_vs_open_pct == Decimal("0.0664")
+    assert ym.session_volume == 3000  # 50202 − 47202 at capture
+    again = api.get("/api/ThorTrading/market-close/capture?country=USA")
+    assert again.status_code == 200 and again.json()["status"] == "already-closed"
+    assert api.post("/api/ThorTrading/market-close/capture", {"country": "USA", "force": "1"}).json()["status"] == "ok"
+
+
+def test_close_capture_errors_are_clear(api: APIClient) -> None:
+    assert api.post("/api/ThorTrading/market-close/capture", {}).status_code == 400
+    bad = api.post("/api/ThorTrading/market-close/capture", {"country": "Atlantis"})
+    assert bad.status_code == 400 and "country" in bad.json()["error"]
+    none = api.post("/api/ThorTrading/market-close/capture", {"country": "Japan"})
+    assert none.status_code == 404 and none.json()["status"] == "no-sessions"
+    with pytest.raises(CommandError, match="no-sessions"):
+        call_command("capture_market_close", "--market", "Japan")
+
+
+def test_close_capture_with_redis_down_reports_an_error(api: APIClient, live: LiveDataRedis, clock: ManualClock, settings: Any, dead_redis: LiveDataRedis) -> None:
+    from LiveData.redis_client import set_live_data_redis
+
+    set_live_data_redis(live)
+    settings.THOR_WORKBOOK = str(TOS_DATA / "rtd_2025-11-26.xlsm")
+    call_command("poll_tos_excel", "--once")
+    capture_market_open(market=Market.objects.get(country="USA"))
+    set_live_data_redis(dead_redis)
+    response = api.post("/api/ThorTrading/market-close/capture", {"country": "USA"})
+    assert response.status_code == 503 and response.json()["status"] == "error"
+
+
+def test_markets_api_needs_login(seeded: None) -> None:
+    assert APIClient().get("/api/global-markets/markets/").status_code == 401
