@@ -97,3 +97,18 @@ def test_close_capture_with_redis_down_reports_an_error(api: APIClient, live: Li
 
 def test_markets_api_needs_login(seeded: None) -> None:
     assert APIClient().get("/api/global-markets/markets/").status_code == 401
+
+
+def test_the_request_path_never_imports_pandas(api: APIClient, clock: ManualClock) -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import os, sys, django; os.environ['DJANGO_SETTINGS_MODULE']='thor_project.settings_test'; django.setup();"
+        "import thor_project.urls, thor_project.asgi;"
+        "from django.urls import get_resolver; [p.callback for p in get_resolver().url_patterns if hasattr(p, 'callback')];"
+        "import ThorTrading.api.views, GlobalMarkets.api.views, GlobalMarkets.admin, thor_project.api;"
+        "print('pandas' in sys.modules, 'exchange_calendars' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60)
+    assert out.stdout.strip() == "False False", out.stderr
