@@ -5,16 +5,21 @@ from ThorTrading.models.instruments import (
     TargetHighLowConfig,
     TradingInstrument,
 )
+from ThorTrading.models.intraday import FutureTrading24Hour, MarketIntraday, Rolling52WeekStats, VwapMinute
 from ThorTrading.models.sessions import FUTURES, TOTAL, MarketSession, MissedCapture
 
 __all__ = [
     "FUTURES",
     "TOTAL",
     "ContractWeight",
+    "FutureTrading24Hour",
+    "MarketIntraday",
     "MarketSession",
     "MissedCapture",
+    "Rolling52WeekStats",
     "SignalStatValue",
     "SignalWeight",
     "TargetHighLowConfig",
     "TradingInstrument",
+    "VwapMinute",
 ]

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import models
 
 from ThorTrading import grading, signals
@@ -22,8 +20,6 @@ WNDW_CHOICES = [
 ]
 HIT_TYPE_CHOICES = [(grading.TARGET, "Profit target"), (grading.STOP, "Stop loss")]
 
-D: dict[str, Any] = {"max_digits": 18, "decimal_places": 6, "null": True, "blank": True}  # points; 1/128 needs 6 places
-PCT: dict[str, Any] = {"max_digits": 14, "decimal_places": 4, "null": True, "blank": True}
 
 
 class MarketSession(models.Model):
@@ -36,6 +32,19 @@ class MarketSession(models.Model):
     trade; EXPIRED when the market's evaluation window ran out). ``year``/``month``/``date``/``day``
     are the market-local date and weekday of the capture. Prices are in points, ``pnl_usd`` in USD
     per contract. TOTAL carries the composite and trades YM.
+
+    Session metrics come from the 1-minute bars from the capture's minute up to
+    ``session_close_at`` (TOTAL follows YM); ``market_open`` is the last price at capture and
+    ``market_high_open`` / ``market_low_open`` the session's high and low so far. One definition
+    each, in percent:
+
+    - ``market_high_pct_open`` = (high − open) / open × 100 (≥ 0)
+    - ``market_low_pct_open`` = (low − open) / open × 100 (≤ 0)
+    - ``market_high_pct_close`` = (high − close) / high × 100 (how far the close is below the high)
+    - ``market_low_pct_close`` = (close − low) / low × 100 (how far the close is above the low)
+    - ``market_close_vs_open_pct`` = (close − open) / open × 100 (signed)
+    - ``market_range`` = high − low (points); ``market_range_pct`` = range / open × 100
+    - ``session_volume`` = Σ bar volume over the session's minutes (contracts)
     """
 
     session_number = models.PositiveIntegerField(help_text="This market's capture ordinal")
@@ -51,82 +60,85 @@ class MarketSession(models.Model):
     forced = models.BooleanField(default=False, help_text="Made on purpose with --force (exempt from once-a-day)")
     stale = models.BooleanField(default=False, help_text="The quote was stale (or missing) at capture")
     stale_symbols = models.CharField(max_length=200, blank=True, help_text="TOTAL: symbols stale at capture")
+    session_close_at = models.DateTimeField(
+        null=True, blank=True, help_text="The market's scheduled close for this capture; session metrics stop there"
+    )
 
     bhs = models.CharField(max_length=20, choices=SIGNAL_CHOICES, blank=True, help_text="Signal at capture")
     weight = models.IntegerField(null=True, blank=True, help_text="Signal weight; TOTAL: sum of signal weights")
     wndw = models.CharField(max_length=20, choices=WNDW_CHOICES, default=grading.PENDING, db_index=True)
 
-    last_price = models.DecimalField(**D)
-    bid_price = models.DecimalField(**D)
+    last_price = models.DecimalField(max_digits=18, decimal_places=6, null=True, blank=True)
+    bid_price = models.DecimalField(max_digits=18, decimal_places=6, null=True, blank=True)
     bid_size = models.IntegerField(null=True, blank=True)
-    ask_price = models.DecimalField(**D)
+    ask_price = models.DecimalField(max_digits=18, decimal_places=6, null=True, blank=True)
     ask_size = models.IntegerField(null=True, blank=True)
-    spread = models.DecimalField(**D)
+    spread = models.DecimalField(max_digits=18, decimal_places=6, null=True, blank=True)
     volume = models.BigIntegerField(null=True, blank=True, help_text="Feed cumulative volume at capture")
 
-    entry_price = models.DecimalField(**D)
-    target_high = models.DecimalField(**D)
-    target_low = models.DecimalField(**D)
+    entry_price = models.DecimalField(max_digits=18, decimal_places=6, null=True, blank=True)
+    target_high = models.DecimalField(max_digits=18, decimal_places=6, null=True, blank=True)
+    target_low = models.DecimalField(max_digits=18, decimal_places=6, null=True, blank=True)
     target_hit_at = models.DateTimeField(null=True, blank=True)
-    target_hit_price = models.DecimalField(**D)
+    target_hit_price = models.DecimalField(max_digits=18, decimal_places=6, null=True, blank=True)
     target_hit_type = models.CharField(max_length=10, choices=HIT_TYPE_CHOICES, null=True, blank=True)
     pnl_usd = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True, help_text="USD per contract")
 
-    # Session metrics, filled while the market is open and at its close (SPEC §8).
-    market_open = models.DecimalField(**D)
-    market_high_open = models.DecimalField(**D)
-    market_high_pct_open = models.DecimalField(**PCT)
-    market_low_open = models.DecimalField(**D)
-    market_low_pct_open = models.DecimalField(**PCT)
-    market_close = models.DecimalField(**D)
-    market_high_pct_close = models.DecimalField(**PCT)
-    market_low_pct_close = models.DecimalField(**PCT)
-    market_close_vs_open_pct = models.DecimalField(**PCT)
-    market_range = models.DecimalField(**D)
-    market_range_pct = models.DecimalField(**PCT)
+    # Session metrics (SPEC §8): definitions in the class docstring.
+    market_open = models.DecimalField(max_digits=18, decimal_places=6, null=True, blank=True)
+    market_high_open = models.DecimalField(max_digits=18, decimal_places=6, null=True, blank=True)
+    market_high_pct_open = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
+    market_low_open = models.DecimalField(max_digits=18, decimal_places=6, null=True, blank=True)
+    market_low_pct_open = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
+    market_close = models.DecimalField(max_digits=18, decimal_places=6, null=True, blank=True)
+    market_high_pct_close = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
+    market_low_pct_close = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
+    market_close_vs_open_pct = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
+    market_range = models.DecimalField(max_digits=18, decimal_places=6, null=True, blank=True)
+    market_range_pct = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
     session_volume = models.BigIntegerField(null=True, blank=True)
 
     # 24-hour fields from the feed at capture.
-    prev_close_24h = models.DecimalField(**D)
-    open_price_24h = models.DecimalField(**D)
-    open_prev_diff_24h = models.DecimalField(**D)
-    open_prev_pct_24h = models.DecimalField(**PCT)
-    low_24h = models.DecimalField(**D)
-    high_24h = models.DecimalField(**D)
-    range_diff_24h = models.DecimalField(**D)
-    range_pct_24h = models.DecimalField(**PCT)
-    close_24h = models.DecimalField(**D)
+    prev_close_24h = models.DecimalField(max_digits=18, decimal_places=6, null=True, blank=True)
+    open_price_24h = models.DecimalField(max_digits=18, decimal_places=6, null=True, blank=True)
+    open_prev_diff_24h = models.DecimalField(max_digits=18, decimal_places=6, null=True, blank=True)
+    open_prev_pct_24h = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
+    low_24h = models.DecimalField(max_digits=18, decimal_places=6, null=True, blank=True)
+    high_24h = models.DecimalField(max_digits=18, decimal_places=6, null=True, blank=True)
+    range_diff_24h = models.DecimalField(max_digits=18, decimal_places=6, null=True, blank=True)
+    range_pct_24h = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
+    close_24h = models.DecimalField(max_digits=18, decimal_places=6, null=True, blank=True)
 
     # 52-week fields (percentages relative to the last price at capture).
-    low_52w = models.DecimalField(**D)
-    low_pct_52w = models.DecimalField(**PCT)
-    high_52w = models.DecimalField(**D)
-    high_pct_52w = models.DecimalField(**PCT)
-    range_52w = models.DecimalField(**D)
-    range_pct_52w = models.DecimalField(**PCT)
+    low_52w = models.DecimalField(max_digits=18, decimal_places=6, null=True, blank=True)
+    low_pct_52w = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
+    high_52w = models.DecimalField(max_digits=18, decimal_places=6, null=True, blank=True)
+    high_pct_52w = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
+    range_52w = models.DecimalField(max_digits=18, decimal_places=6, null=True, blank=True)
+    range_pct_52w = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
 
     # TOTAL only.
     weighted_average = models.DecimalField(max_digits=14, decimal_places=6, null=True, blank=True)
     instrument_count = models.PositiveSmallIntegerField(null=True, blank=True)
 
     # Backtest statistics for (country, future) over earlier captures, as of captured_at.
-    strong_buy_worked = models.DecimalField(**D)
-    strong_buy_worked_percentage = models.DecimalField(**PCT)
-    strong_buy_didnt_work = models.DecimalField(**D)
-    strong_buy_didnt_work_percentage = models.DecimalField(**PCT)
-    buy_worked = models.DecimalField(**D)
-    buy_worked_percentage = models.DecimalField(**PCT)
-    buy_didnt_work = models.DecimalField(**D)
-    buy_didnt_work_percentage = models.DecimalField(**PCT)
-    hold = models.DecimalField(**D)
-    strong_sell_worked = models.DecimalField(**D)
-    strong_sell_worked_percentage = models.DecimalField(**PCT)
-    strong_sell_didnt_work = models.DecimalField(**D)
-    strong_sell_didnt_work_percentage = models.DecimalField(**PCT)
-    sell_worked = models.DecimalField(**D)
-    sell_worked_percentage = models.DecimalField(**PCT)
-    sell_didnt_work = models.DecimalField(**D)
-    sell_didnt_work_percentage = models.DecimalField(**PCT)
+    strong_buy_worked = models.DecimalField(max_digits=18, decimal_places=6, null=True, blank=True)
+    strong_buy_worked_percentage = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
+    strong_buy_didnt_work = models.DecimalField(max_digits=18, decimal_places=6, null=True, blank=True)
+    strong_buy_didnt_work_percentage = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
+    buy_worked = models.DecimalField(max_digits=18, decimal_places=6, null=True, blank=True)
+    buy_worked_percentage = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
+    buy_didnt_work = models.DecimalField(max_digits=18, decimal_places=6, null=True, blank=True)
+    buy_didnt_work_percentage = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
+    hold = models.DecimalField(max_digits=18, decimal_places=6, null=True, blank=True)
+    strong_sell_worked = models.DecimalField(max_digits=18, decimal_places=6, null=True, blank=True)
+    strong_sell_worked_percentage = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
+    strong_sell_didnt_work = models.DecimalField(max_digits=18, decimal_places=6, null=True, blank=True)
+    strong_sell_didnt_work_percentage = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
+    sell_worked = models.DecimalField(max_digits=18, decimal_places=6, null=True, blank=True)
+    sell_worked_percentage = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
+    sell_didnt_work = models.DecimalField(max_digits=18, decimal_places=6, null=True, blank=True)
+    sell_didnt_work_percentage = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
 
     country_future = models.PositiveIntegerField(null=True, blank=True, help_text="Ordinal of this (country, future)")
     country_future_wndw_total = models.PositiveIntegerField(null=True, blank=True)

@@ -64,6 +64,18 @@ def _pct(numerator: Decimal | None, denominator: Decimal | None) -> Decimal | No
     return (numerator / denominator * 100).quantize(PCT)
 
 
+def _session_close(market: Market, now: datetime) -> datetime | None:
+    """The scheduled close of the market's session trading at ``now`` (None when it is not
+    trading then: a manual capture outside hours tracks no session metrics)."""
+    from GlobalMarkets.services.status import market_days
+
+    local_date = market.local_date(now)
+    for day in market_days([market], local_date - timedelta(days=1), local_date)[market.pk]:
+        if day.is_trading_day and day.open_at and day.close_at and day.open_at <= now < day.close_at:
+            return day.close_at
+    return None
+
+
 def _existing_group(market: Market, local: datetime) -> int | None:
     row = (
         MarketSession.objects.filter(
@@ -186,6 +198,7 @@ def _write_capture(*, market: Market, now: datetime, force: bool, late: bool, li
         )
         stats = backtest_stats(country=market.country, as_of=now)
         common = {
+            "session_close_at": _session_close(market, now),
             "capture_group": capture_group,
             "session_number": session_number,
             "year": local.year,

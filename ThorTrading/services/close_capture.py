@@ -51,11 +51,10 @@ def _pct(numerator: Decimal, denominator: Decimal | None) -> Decimal | None:
     return (numerator / denominator * 100).quantize(PCT)
 
 
-def close_metrics(session: MarketSession, last: Decimal, volume: int | None) -> dict[str, Any]:
-    """The close fields for one row given the closing ``last`` (points) and cumulative volume.
-
-    The session high/low include the close; percentages: high→close and low→close relative to the
-    high/low, close vs open and the range relative to the open (SPEC §8)."""
+def close_metrics(session: MarketSession, last: Decimal) -> dict[str, Any]:
+    """The close fields for one row given the closing ``last`` (points); the definitions are in
+    ``MarketSession``'s docstring. The session high/low (kept by the intraday recorder) include the
+    close."""
     high = max(v for v in (session.market_high_open, last) if v is not None)
     low = min(v for v in (session.market_low_open, last) if v is not None)
     open_ = session.market_open
@@ -69,8 +68,6 @@ def close_metrics(session: MarketSession, last: Decimal, volume: int | None) -> 
         "market_range": high - low,
         "market_range_pct": _pct(high - low, open_),
     }
-    if volume is not None and session.volume is not None and volume >= session.volume:
-        fields["session_volume"] = volume - session.volume
     return fields
 
 
@@ -95,7 +92,7 @@ def capture_market_close(*, country: str, force: bool = False, live: LiveDataRed
                 row = by_symbol.get("YM" if session.future == TOTAL else session.future)
                 if row is None or row["last"] is None:
                     continue
-                fields = close_metrics(session, row["last"], row["volume"])
+                fields = close_metrics(session, row["last"])
                 MarketSession.objects.filter(pk=session.pk).update(**fields)
                 closed += 1
                 ranged += int(fields["market_range"] is not None)

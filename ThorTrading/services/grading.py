@@ -54,13 +54,11 @@ def grade_quotes(quotes: Iterable[dict[str, Any]], *, now: datetime) -> int:
     for values in MarketSession.objects.filter(wndw=grading.PENDING, future__in=futures).values(
         "id", "future", "bhs", "entry_price", "target_high", "target_low", "captured_at"
     ):
-        if None in (values["entry_price"], values["target_high"], values["target_low"]):
+        entry, high, low = values["entry_price"], values["target_high"], values["target_low"]
+        if entry is None or high is None or low is None:
             continue
         by_symbol[_traded_symbol(values["future"])].append(
-            _Pending(
-                values["id"], values["future"], values["bhs"], values["entry_price"], values["target_high"],
-                values["target_low"], values["captured_at"],
-            )
+            _Pending(values["id"], values["future"], values["bhs"], entry, high, low, values["captured_at"])
         )
     if not by_symbol:
         return 0

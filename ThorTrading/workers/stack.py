@@ -17,12 +17,13 @@ from LiveData.redis_client import get_live_data_redis
 from thor_project import clock
 from thor_project.workers import Supervisor, Worker
 from ThorTrading.workers.grader import grader_worker
+from ThorTrading.workers.intraday import intraday_worker
 
 logger = logging.getLogger(__name__)
 
 CATCH_UP_SECONDS = 30.0
 
-SESSION_WORKER_FACTORIES: list[Callable[[], Worker]] = [grader_worker]
+SESSION_WORKER_FACTORIES: list[Callable[[], Worker]] = [grader_worker, intraday_worker]
 
 _supervisor: Supervisor | None = None
 _lock = threading.Lock()

@@ -1,0 +1,211 @@
+"""Intraday state from the quote stream: 1-minute OHLCV bars, VWAP, CME-day metrics (SPEC §8). Pure.
+
+Volume: the feed's volume is cumulative. A tick's volume is the increase over the previous tick of
+the same symbol; the first tick ever seen only sets the baseline (its total happened before Thor
+looked); a fall (the feed reset its counter) counts the new total as volume since the reset; a
+missing volume counts nothing. So a poller restart that re-sends the same total adds 0, and a reset
+never makes negative volume.
+
+Prices are Decimal points; instants aware UTC; a bar's ``minute`` is the UTC minute it starts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+CHICAGO = ZoneInfo("America/Chicago")
+CME_DAY_START = time(17, 0)
+MINUTE = timedelta(minutes=1)
+
+
+def floor_minute(at: datetime) -> datetime:
+    """The start of the UTC minute containing ``at``."""
+    return at.replace(second=0, microsecond=0)
+
+
+def cme_trading_day(at: datetime) -> date:
+    """The CME Globex trading day of instant ``at``: it starts at 17:00 America/Chicago the evening
+    before, so Sunday 17:00 CT begins Monday's trading day (CME Group trading hours)."""
+    local = at.astimezone(CHICAGO)
+    return local.date() + timedelta(days=1) if local.time() >= CME_DAY_START else local.date()
+
+
+def volume_delta(previous: int | None, current: int | None) -> int:
+    """The volume one tick adds, from two cumulative readings (see the module docstring)."""
+    if current is None or previous is None:
+        return 0
+    if current >= previous:
+        return current - previous
+    return current
+
+
+@dataclass
+class Bar:
+    """One symbol's 1-minute OHLCV bar. ``price_volume`` = Σ last × Δvolume (for VWAP);
+    ``cumulative_volume`` = the feed's cumulative volume at the bar's last tick."""
+
+    symbol: str
+    minute: datetime
+    open: Decimal
+    high: Decimal
+    low: Decimal
+    close: Decimal
+    volume: int = 0
+    price_volume: Decimal = Decimal(0)
+    bid: Decimal | None = None
+    ask: Decimal | None = None
+    cumulative_volume: int | None = None
+    ticks: int = 0
+    session_vwap: Decimal | None = None
+
+    @property
+    def vwap(self) -> Decimal | None:
+        """This minute's VWAP, or None without volume."""
+        return self.price_volume / self.volume if self.volume else None
+
+    @property
+    def spread(self) -> Decimal | None:
+        return self.ask - self.bid if self.ask is not None and self.bid is not None else None
+
+
+@dataclass
+class Day:
+    """One symbol's CME trading day so far: open, high, low, last, volume, Σ price × volume."""
+
+    symbol: str
+    trading_day: date
+    open: Decimal
+    high: Decimal
+    low: Decimal
+    close: Decimal
+    volume: int = 0
+    price_volume: Decimal = Decimal(0)
+    prev_close: Decimal | None = None
+
+    @property
+    def vwap(self) -> Decimal | None:
+        """The session (CME day) VWAP: Σ price × Δvolume / Σ Δvolume."""
+        return self.price_volume / self.volume if self.volume else None
+
+
+@dataclass
+class LateTick:
+    """A tick for a minute whose bar was already closed (it arrived after the grace period)."""
+
+    symbol: str
+    minute: datetime
+    last: Decimal
+    volume: int
+
+
+@dataclass
+class IntradayBook:
+    """Applies ticks in stream order; bars close when a later minute starts or the clock says so.
+
+    Day (CME trading day) figures are folded in from closed bars only, so they always match the
+    stored bars. ``baselines``: the last cumulative volume per symbol (after a restart, from the
+    last stored bar). ``days``: the current CME day per symbol (reloaded after a restart).
+    ``finished_days``: days that ended since the caller last took them. ``late``: ticks for minutes
+    already closed, for the caller to fold into the stored bars.
+    """
+
+    baselines: dict[str, int] = field(default_factory=dict)
+    days: dict[str, Day] = field(default_factory=dict)
+    bars: dict[str, Bar] = field(default_factory=dict)
+    last_closed: dict[str, datetime] = field(default_factory=dict)
+    prev_closes: dict[str, Decimal] = field(default_factory=dict)
+    finished_days: list[Day] = field(default_factory=list)
+    late: list[LateTick] = field(default_factory=list)
+
+    def apply(
+        self,
+        *,
+        symbol: str,
+        at: datetime,
+        last: Decimal | None,
+        bid: Decimal | None = None,
+        ask: Decimal | None = None,
+        volume: int | None = None,
+        prev_close: Decimal | None = None,
+    ) -> list[Bar]:
+        """Apply one tick; returns the bar it closed when it starts a new minute (else [])."""
+        delta = volume_delta(self.baselines.get(symbol), volume)
+        if volume is not None:
+            self.baselines[symbol] = volume
+        if prev_close is not None:
+            self.prev_closes[symbol] = prev_close
+        minute = floor_minute(at)
+        closed_until = self.last_closed.get(symbol)
+        if closed_until is not None and minute <= closed_until:
+            if last is not None:
+                self.late.append(LateTick(symbol, minute, last, delta))
+                day = self.days.get(symbol)
+                if day is not None and day.trading_day == cme_trading_day(minute):
+                    day.high, day.low = max(day.high, last), min(day.low, last)
+                    day.volume += delta
+                    day.price_volume += last * delta
+                    if minute == closed_until and symbol not in self.bars:
+                        day.close = last
+            return []
+        closed: list[Bar] = []
+        bar = self.bars.get(symbol)
+        if bar is not None and minute > bar.minute:
+            closed.append(self._close(symbol))
+            bar = None
+        if last is None:
+            if bar is not None:
+                bar.bid = bid if bid is not None else bar.bid
+                bar.ask = ask if ask is not None else bar.ask
+            return closed
+        if bar is None:
+            bar = self.bars[symbol] = Bar(symbol, minute, last, last, last, last)
+        bar.high, bar.low, bar.close = max(bar.high, last), min(bar.low, last), last
+        bar.volume += delta
+        bar.price_volume += last * delta
+        bar.bid = bid if bid is not None else bar.bid
+        bar.ask = ask if ask is not None else bar.ask
+        bar.cumulative_volume = volume if volume is not None else bar.cumulative_volume
+        bar.ticks += 1
+        return closed
+
+    def close_due(self, now: datetime) -> list[Bar]:
+        """Close every bar whose minute ended by ``now`` (the clock closes bars, not the next tick)."""
+        return [self._close(s) for s in [s for s, bar in self.bars.items() if bar.minute + MINUTE <= now]]
+
+    def _close(self, symbol: str) -> Bar:
+        bar = self.bars.pop(symbol)
+        self.last_closed[symbol] = bar.minute
+        trading_day = cme_trading_day(bar.minute)
+        day = self.days.get(symbol)
+        previous_close = self.prev_closes.get(symbol)
+        if day is not None and day.trading_day != trading_day:
+            self.finished_days.append(day)
+            previous_close = day.close
+            day = None
+        if day is None:
+            day = self.days[symbol] = Day(symbol, trading_day, bar.open, bar.high, bar.low, bar.close,
+                                          prev_close=previous_close)
+        else:
+            day.high, day.low = max(day.high, bar.high), min(day.low, bar.low)
+        day.close = bar.close
+        day.volume += bar.volume
+        day.price_volume += bar.price_volume
+        bar.session_vwap = day.vwap
+        return bar
+
+
+def rolling_extremes(
+    daily: list[tuple[date, Decimal, Decimal]], *, today: date, weeks: int = 52
+) -> tuple[tuple[Decimal, date] | None, tuple[Decimal, date] | None]:
+    """((high, its date), (low, its date)) over the daily ``(day, high, low)`` rows of the last
+    ``weeks`` weeks up to ``today`` (an older extreme rolls off). The latest date wins a tie."""
+    start = today - timedelta(weeks=weeks)
+    window = [(d, h, lo) for d, h, lo in daily if start < d <= today]
+    if not window:
+        return None, None
+    high = max(window, key=lambda row: (row[1], row[0]))
+    low = min(window, key=lambda row: (row[2], -row[0].toordinal()))
+    return (high[1], high[0]), (low[2], low[0])

@@ -1,0 +1,102 @@
+"""The intraday worker: bars, VWAP, CME-day metrics, session metrics and 52-week extremes from the
+quote stream (SPEC §8), with its own consumer group.
+
+An entry is acknowledged only once the minute it belongs to is stored, so after a stop or a crash the
+entries of the unfinished minute are read again and the minute is rebuilt exactly; entries of minutes
+already stored are skipped. Bars close at the minute boundary by the clock (plus a short grace for
+the poll-to-stream delay), even when no tick comes.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from datetime import timedelta
+
+from LiveData.redis_client import LiveDataRedis, get_live_data_redis
+from thor_project import clock
+from thor_project.workers import Worker
+from ThorTrading.intraday import cme_trading_day
+from ThorTrading.services.intraday import IntradayRecorder
+from ThorTrading.services.quotes import parse_instant
+
+logger = logging.getLogger(__name__)
+
+GROUP = "thor-intraday"
+CONSUMER = "intraday"
+
+
+class IntradayWorker:
+    """One step at a time; owns no thread (see :func:`intraday_worker`)."""
+
+    def __init__(self, live: LiveDataRedis | None = None, *, symbols: list[str] | None = None,
+                 block_ms: int = 500, batch: int = 1000, grace_seconds: float = 2.0) -> None:
+        self._live = live
+        self._symbols = symbols
+        self.block_ms = block_ms
+        self.batch = batch
+        self.grace_seconds = grace_seconds
+        self.recorder: IntradayRecorder | None = None
+        self._recover = True
+        self._unacked: list[tuple[str, str, object]] = []
+
+    @property
+    def live(self) -> LiveDataRedis:
+        return self._live or get_live_data_redis()
+
+    def _load(self) -> IntradayRecorder:
+        symbols = self._symbols
+        if symbols is None:
+            from ThorTrading.services.config import get_trading_config
+
+            symbols = [i.symbol for i in get_trading_config().instruments]
+        recorder = IntradayRecorder.load(symbols)
+        recorder.refresh_extremes(today=cme_trading_day(clock.now()))
+        return recorder
+
+    def step(self, stop: threading.Event | None = None) -> float:
+        """Apply a batch of stream entries, close due bars, write them, acknowledge stored entries."""
+        live = self.live
+        started = time.monotonic()
+        try:
+            if self.recorder is None or self._recover:
+                live.ensure_group(GROUP)
+                self.recorder = self._load()
+                self._unacked = []
+            recorder = self.recorder
+            recovering = self._recover
+            entries = live.read_stream(group=GROUP, consumer=CONSUMER, count=self.batch,
+                                       block_ms=self.block_ms, pending=recovering)
+            if recovering and len(entries) < self.batch:
+                self._recover = False
+            now = clock.now()
+            closed = []
+            for entry_id, quote in entries:
+                if quote is None:
+                    live.ack(GROUP, [entry_id])
+                    continue
+                closed += recorder.apply_quote(quote, now=now, recovering=recovering)
+                at = parse_instant(quote.get("ts_event")) or parse_instant(quote.get("ts_ingest")) or now
+                self._unacked.append((entry_id, str(quote.get("symbol")), at))
+            grace = timedelta(seconds=self.grace_seconds * clock.speed())
+            closed += recorder.book.close_due(now - grace)
+            report = recorder.flush(closed, now=now, live=live)
+            if report.bars or report.late:
+                logger.debug("intraday flush: %s", report)
+            stored = [eid for eid, symbol, at in self._unacked if recorder.is_stored(symbol, at)]  # type: ignore[arg-type]
+            if stored:
+                live.ack(GROUP, stored)
+                keep = set(stored)
+                self._unacked = [item for item in self._unacked if item[0] not in keep]
+        except Exception:
+            self._recover = True
+            raise
+        if not entries:
+            return max(0.0, min(self.block_ms / 1000, 0.05) - (time.monotonic() - started))
+        return 0.0
+
+
+def intraday_worker(live: LiveDataRedis | None = None) -> Worker:
+    """A :class:`~thor_project.workers.Worker` named ``thor-intraday`` running :class:`IntradayWorker`."""
+    return Worker("thor-intraday", IntradayWorker(live).step)
