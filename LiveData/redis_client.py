@@ -134,6 +134,21 @@ class LiveDataRedis:
                 continue
         return quotes
 
+    def get_latest_quotes_and_hash(self, key: str) -> tuple[dict[str, Quote], dict[str, str]]:
+        """All latest quotes and the raw fields of hash ``key`` (another app's per-symbol summary),
+        in one round trip."""
+        pipe = self.client.pipeline(transaction=False)
+        pipe.hgetall(LATEST_QUOTES_KEY)
+        pipe.hgetall(key)
+        raw_quotes, extra = pipe.execute()
+        quotes: dict[str, Quote] = {}
+        for symbol, raw in (raw_quotes or {}).items():
+            try:
+                quotes[symbol] = loads_quote(raw)
+            except ValueError:
+                continue
+        return quotes, dict(extra or {})
+
     # --- the quote stream -----------------------------------------------------------------------
     def ensure_group(self, group: str, *, start_id: str = "0") -> None:
         """Create consumer group ``group`` on the quote stream if it does not exist yet.

@@ -9,6 +9,9 @@ urlpatterns = [
     path("market-opens/today/", views.TodayMarketSessionsView.as_view(), name="market-opens-today"),
     path("market-opens/pending/", views.PendingMarketSessionsView.as_view(), name="market-opens-pending"),
     path("market-opens/latest/", views.LatestPerMarketSessionsView.as_view(), name="market-opens-latest"),
+    path("intraday/bars", views.IntradayBarsView.as_view(), name="intraday-bars"),
+    path("vwap", views.VwapView.as_view(), name="vwap"),
+    path("52w/", views.FiftyTwoWeekView.as_view(), name="52w"),
     path("market-close/capture", views.MarketCloseCaptureView.as_view(), name="market-close-capture"),
     path("market-opens/<int:pk>/", views.MarketSessionDetailView.as_view(), name="market-opens-detail"),
 ]

@@ -5,6 +5,7 @@ Views parse input, call one service or selector, and shape output.
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.db.models import Max, QuerySet
@@ -20,11 +21,11 @@ from thor_project import clock
 from ThorTrading import grading
 from ThorTrading.api.filters import MarketSessionFilter
 from ThorTrading.api.serializers import MarketSessionSerializer
-from ThorTrading.models import MarketSession
+from ThorTrading.models import FutureTrading24Hour, MarketIntraday, MarketSession, Rolling52WeekStats, VwapMinute
 from ThorTrading.services.close_capture import ERROR as CLOSE_ERROR
 from ThorTrading.services.close_capture import NO_SESSIONS, capture_market_close
 from ThorTrading.services.config import get_trading_config
-from ThorTrading.services.quotes import get_enriched_quotes_with_composite
+from ThorTrading.services.quotes import get_enriched_quotes_with_composite, parse_instant
 
 
 class LatestQuotesView(APIView):
@@ -140,3 +141,75 @@ class MarketCloseCaptureView(APIView):
         result = capture_market_close(country=country, force=force)
         status_code = {NO_SESSIONS: 404, CLOSE_ERROR: 503}.get(result.status, 200)
         return Response(result.as_dict(), status=status_code)
+
+
+def _symbol_param(request: Request) -> str | Response:
+    raw = (request.query_params.get("symbol") or "").strip().upper()
+    symbols = {i.symbol for i in get_trading_config().instruments}
+    if raw not in symbols:
+        return Response({"error": f"symbol: {raw or 'missing'!r} is not one of {', '.join(sorted(symbols))}"}, status=400)
+    return raw
+
+
+def _instant_param(request: Request, name: str) -> datetime | Response | None:
+    raw = request.query_params.get(name)
+    if raw is None:
+        return None
+    value = parse_instant(raw)
+    if value is None:
+        return Response({"error": f"{name}: {raw!r} is not an ISO-8601 instant with offset (e.g. 2025-12-01T14:30:00Z)"},
+                        status=400)
+    return value
+
+
+class IntradayBarsView(APIView):
+    """``GET intraday/bars?symbol=YM&start=…&end=…``: 1-minute OHLCV bars (UTC minutes), at most
+    1,440; without ``start`` the last two hours up to ``end`` (default now)."""
+
+    @extend_schema(responses={200: dict, 400: dict})
+    def get(self, request: Request) -> Response:
+        symbol = _symbol_param(request)
+        if isinstance(symbol, Response):
+            return symbol
+        end = _instant_param(request, "end")
+        start = _instant_param(request, "start")
+        for value in (start, end):
+            if isinstance(value, Response):
+                return value
+        end_at = end if isinstance(end, datetime) else clock.now()
+        start_at = start if isinstance(start, datetime) else end_at - timedelta(hours=2)
+        if start_at > end_at:
+            return Response({"error": "start: must not be after end"}, status=400)
+        bars = MarketIntraday.objects.filter(symbol=symbol, minute__gte=start_at, minute__lte=end_at).order_by("minute")[:1440]
+        return Response({
+            "symbol": symbol,
+            "bars": list(bars.values("minute", "open", "high", "low", "close", "volume", "bid", "ask", "spread")),
+        })
+
+
+class VwapView(APIView):
+    """``GET vwap?symbol=YM``: the CME day's session VWAP and the last 30 minutes' VWAP."""
+
+    @extend_schema(responses={200: dict, 400: dict})
+    def get(self, request: Request) -> Response:
+        symbol = _symbol_param(request)
+        if isinstance(symbol, Response):
+            return symbol
+        day = FutureTrading24Hour.objects.filter(symbol=symbol).order_by("-trading_day").first()
+        minutes = list(VwapMinute.objects.filter(symbol=symbol).order_by("-minute")[:30].values(
+            "minute", "vwap", "volume", "session_vwap"))
+        return Response({
+            "symbol": symbol,
+            "session": {"trading_day": day.trading_day, "vwap": day.vwap, "volume": day.volume} if day else None,
+            "minutes": minutes[::-1],
+        })
+
+
+class FiftyTwoWeekView(APIView):
+    """``GET 52w/``: each symbol's 52-week high and low with dates and days of history behind them."""
+
+    @extend_schema(responses={200: dict})
+    def get(self, request: Request) -> Response:
+        rows = Rolling52WeekStats.objects.order_by("symbol").values(
+            "symbol", "high_52w", "high_52w_date", "low_52w", "low_52w_date", "history_days", "updated_at")
+        return Response(list(rows))

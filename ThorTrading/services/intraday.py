@@ -30,11 +30,11 @@ from ThorTrading.models import (
     Rolling52WeekStats,
     VwapMinute,
 )
-from ThorTrading.services.quotes import parse_instant, to_decimal
+from ThorTrading.services.quotes import INTRADAY_SUMMARY_KEY, parse_instant, to_decimal
 
 logger = logging.getLogger(__name__)
 
-SUMMARY_KEY = "thor:intraday:summary"
+SUMMARY_KEY = INTRADAY_SUMMARY_KEY
 PCT = Decimal("0.0001")
 PRICE = Decimal("0.000001")
 

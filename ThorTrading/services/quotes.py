@@ -20,6 +20,22 @@ from ThorTrading.composite import CompositeInput, compute_composite
 from ThorTrading.services.config import InstrumentConfig, TradingConfig, get_trading_config
 
 PCT_PLACES = Decimal("0.0001")
+#: Written by ThorTrading.services.intraday once a minute: {symbol: {vwap, high_52w, low_52w}}.
+INTRADAY_SUMMARY_KEY = "thor:intraday:summary"
+
+
+def _parse_summary(raw: dict[str, str]) -> dict[str, dict[str, Any]]:
+    import json
+
+    parsed: dict[str, dict[str, Any]] = {}
+    for symbol, text in raw.items():
+        try:
+            value = json.loads(text)
+        except ValueError:
+            continue
+        if isinstance(value, dict):
+            parsed[symbol] = value
+    return parsed
 
 
 def to_decimal(value: Any) -> Decimal | None:
@@ -109,13 +125,19 @@ def enrich_quote(
     signal_weights: dict[str, int],
     now: datetime,
     stale_seconds: float,
+    intraday: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """One dashboard row for ``instrument`` from its latest ``quote`` (None → a row of nulls)."""
+    """One dashboard row for ``instrument`` from its latest ``quote`` (None → a row of nulls).
+
+    ``intraday`` is the recorder's summary for the symbol: session ``vwap`` and the 52-week
+    ``high_52w``/``low_52w`` kept from daily highs and lows (preferred over the feed's own)."""
     q = quote or {}
+    extra = intraday or {}
     last, bid, ask = to_decimal(q.get("last")), to_decimal(q.get("bid")), to_decimal(q.get("ask"))
     prev = to_decimal(q.get("close"))
     open_, high, low = to_decimal(q.get("open")), to_decimal(q.get("high_24h")), to_decimal(q.get("low_24h"))
-    high_52w, low_52w = to_decimal(q.get("high_52w")), to_decimal(q.get("low_52w"))
+    high_52w = to_decimal(extra.get("high_52w")) or to_decimal(q.get("high_52w"))
+    low_52w = to_decimal(extra.get("low_52w")) or to_decimal(q.get("low_52w"))
     change = to_decimal(q.get("change"))
     signal = signals.classify(change, instrument.thresholds)
     stat_value = instrument.thresholds.value_for(signal) if signal and instrument.thresholds else None
@@ -138,6 +160,7 @@ def enrich_quote(
         "change": change,
         "change_percent": _pct(change, prev),
         "spread": _diff(ask, bid),
+        "vwap": to_decimal(extra.get("vwap")),
         "extended_data": {
             "signal": signal,
             "stat_value": stat_value,
@@ -166,11 +189,13 @@ def get_enriched_quotes_with_composite(
     live = live or get_live_data_redis()
     config = config or get_trading_config()
     now = now or clock.now()
-    quotes = live.get_latest_quotes()
+    quotes, raw_summary = live.get_latest_quotes_and_hash(INTRADAY_SUMMARY_KEY)
+    summary = _parse_summary(raw_summary)
     # A feed polling once a real second looks 600 s old on a 600× clock: staleness is real time.
     stale_seconds = settings.THOR_QUOTE_STALE_SECONDS * clock.speed()
     rows = [
-        enrich_quote(inst, quotes.get(inst.symbol), signal_weights=config.signal_weights, now=now, stale_seconds=stale_seconds)
+        enrich_quote(inst, quotes.get(inst.symbol), signal_weights=config.signal_weights, now=now,
+                     stale_seconds=stale_seconds, intraday=summary.get(inst.symbol))
         for inst in config.instruments
     ]
     stamps = [parse_instant(r["ts_ingest"]) for r in rows]
