@@ -4,6 +4,8 @@
 - ``quotes/latest``: one authenticated request through Django and DRF (in process, warm cache)
 - tick-to-graded: a quote that touches a target is written to the stream → the row is WORKED in the database
 - capture: one ``capture_market_open`` (12 rows, one transaction)
+- intraday: ticks per second through the bar / VWAP / CME-day / 52-week path (apply + per-minute
+  flush), and the database writes per minute
 
 Redis: ``THOR_BENCH_REDIS_URL`` (default redis://127.0.0.1:6379/14, flushed) when it answers, else
 fakeredis in process. Database: a fresh SQLite file in a temporary folder, or ``THOR_BENCH_DATABASE_URL``.
@@ -51,6 +53,7 @@ def main() -> None:
     os.environ.setdefault("THOR_VAR_DIR", tmp)
     os.environ["DATABASE_URL"] = os.environ.get("THOR_BENCH_DATABASE_URL") or f"sqlite:///{tmp}/bench.sqlite3"
     os.environ["THOR_STACK_AUTO_START"] = "0"
+    os.environ["THOR_ALLOWED_HOSTS"] = "testserver,127.0.0.1,localhost"
     os.environ["DJANGO_SETTINGS_MODULE"] = "thor_project.settings"
     sys.path.insert(0, str(ROOT))
 
@@ -132,6 +135,39 @@ def main() -> None:
     finally:
         worker.stop()
     print(summary("tick-to-graded (stream → WORKED)", samples))
+
+    # Intraday: 11 symbols, a tick each per second for an hour, through the recorder.
+    from datetime import UTC, datetime, timedelta
+    from decimal import Decimal
+
+    from ThorTrading.services.intraday import IntradayRecorder
+
+    symbols = ["YM", "ES", "NQ", "RTY", "CL", "SI", "HG", "GC", "VX", "DX", "ZB"]
+    recorder = IntradayRecorder.load(symbols)
+    start_at = datetime(2025, 12, 1, 14, 30, tzinfo=UTC)
+    quotes = [
+        {"symbol": s, "last": Decimal(100 + (i * 7 + j) % 13), "bid": Decimal(99), "ask": Decimal(101),
+         "volume": 1000 + i * 3 + j, "ts_ingest": (start_at + timedelta(seconds=i)).isoformat()}
+        for i in range(3600) for j, s in enumerate(symbols)
+    ]
+    minutes = 0
+    pending: list = []
+    began = time.perf_counter()
+    for index, quote in enumerate(quotes):
+        closed = recorder.apply_quote(quote, now=start_at)
+        if index == len(quotes) - 1:
+            closed += recorder.book.close_due(start_at + timedelta(hours=2))
+        pending += closed
+        # The worker flushes once per step; here one step per minute of ticks (all 11 symbols).
+        if len(pending) == len(symbols) or index == len(quotes) - 1:
+            recorder.flush(pending, now=start_at)
+            pending = []
+            minutes += 1
+    elapsed = time.perf_counter() - began
+    writes = recorder.writes
+    print(f"{'intraday (apply + flush)':<34} {len(quotes)} ticks in {elapsed:.2f} s = {len(quotes) / elapsed:,.0f} ticks/s; "
+          f"{minutes} flushes, {writes.queries / max(minutes, 1):.1f} write queries per minute "
+          f"({writes.bars} bars, {writes.days} day upserts, {writes.extremes} 52w rows)")
     if "fakeredis" not in redis_kind:
         live.client.flushdb()
 

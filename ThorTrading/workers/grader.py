@@ -73,7 +73,7 @@ class Grader:
         if not entries:
             # A server that ignores BLOCK (the embedded fakeredis) must not turn this into a busy loop.
             waited = time.monotonic() - started
-            return max(0.0, min(self.block_ms / 1000, 0.05) - waited)
+            return max(0.001, min(self.block_ms / 1000, 0.05) - waited)
         return 0.0
 
 

@@ -70,6 +70,9 @@ class IntradayWorker:
                                        block_ms=self.block_ms, pending=recovering)
             if recovering and len(entries) < self.batch:
                 self._recover = False
+            if recovering and not entries:
+                recovering = False
+                entries = live.read_stream(group=GROUP, consumer=CONSUMER, count=self.batch, block_ms=self.block_ms)
             now = clock.now()
             closed = []
             for entry_id, quote in entries:
@@ -93,7 +96,7 @@ class IntradayWorker:
             self._recover = True
             raise
         if not entries:
-            return max(0.0, min(self.block_ms / 1000, 0.05) - (time.monotonic() - started))
+            return max(0.001, min(self.block_ms / 1000, 0.05) - (time.monotonic() - started))
         return 0.0
 
 
