@@ -172,6 +172,10 @@ def test_tape_gives_bars_vwap_days_session_metrics_and_extremes_equal_to_an_inde
             clock.set(minute)
             while worker.step() == 0.0:
                 steps += 1
+            if minute == CAPTURE_AT + timedelta(minutes=30):  # mid-session: filled, not final
+                ym = MarketSession.objects.get(country="USA", future="YM")
+                assert ym.session_volume and ym.market_high_open is not None and ym.market_high_open >= ym.market_open
+                assert ym.market_close is None and ym.market_range is None
     assert captured and closed and crashed
 
     # 1-minute bars, exactly; no bar without a tick; bid/ask of the minute's last tick
