@@ -42,9 +42,10 @@ def _traded_symbol(future: str) -> str:
     return "YM" if future == TOTAL else future
 
 
-def grade_quotes(quotes: Iterable[dict[str, Any]], *, now: datetime) -> int:
+def grade_quotes(quotes: Iterable[dict[str, Any]], *, now: datetime, max_ahead: timedelta = timedelta(minutes=1)) -> int:
     """Resolve the PENDING rows that these quotes (in stream order) touch; returns how many rows
-    were resolved. A quote's time is its ``ts_event``, else ``ts_ingest``, else ``now``."""
+    were resolved. A quote's time is its ``ts_event``, else ``ts_ingest``, else ``now``; a quote
+    stamped more than ``max_ahead`` after ``now`` (another run's clock) grades nothing."""
     batch = [q for q in quotes if q and q.get("symbol")]
     if not batch:
         return 0
@@ -70,6 +71,8 @@ def grade_quotes(quotes: Iterable[dict[str, Any]], *, now: datetime) -> int:
         if not rows:
             continue
         at = parse_instant(quote.get("ts_event")) or parse_instant(quote.get("ts_ingest")) or now
+        if at > now + max_ahead:
+            continue
         bid, ask, last = to_decimal(quote.get("bid")), to_decimal(quote.get("ask")), to_decimal(quote.get("last"))
         still: list[_Pending] = []
         for row in rows:

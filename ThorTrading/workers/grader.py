@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from datetime import timedelta
 
 from LiveData.redis_client import LiveDataRedis, get_live_data_redis
 from thor_project import clock
@@ -58,7 +59,7 @@ class Grader:
                 malformed = len(entries) - len(quotes)
                 if malformed:
                     logger.warning("grader skipped %d malformed stream entries", malformed)
-                self.resolved += grade_quotes(quotes, now=clock.now())
+                self.resolved += grade_quotes(quotes, now=clock.now(), max_ahead=timedelta(minutes=1) * clock.speed())
                 live.ack(GROUP, [entry_id for entry_id, _ in entries])
                 self.entries += len(entries)
             if time.monotonic() - self._last_sweep >= EXPIRY_SWEEP_SECONDS:

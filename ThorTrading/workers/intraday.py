@@ -38,6 +38,8 @@ class IntradayWorker:
         self.batch = batch
         self.grace_seconds = grace_seconds
         self.recorder: IntradayRecorder | None = None
+        self.horizon = timedelta(hours=6)
+        self.skipped = 0
         self._recover = True
         self._unacked: list[tuple[str, str, object]] = []
 
@@ -75,13 +77,22 @@ class IntradayWorker:
                 entries = live.read_stream(group=GROUP, consumer=CONSUMER, count=self.batch, block_ms=self.block_ms)
             now = clock.now()
             closed = []
+            skipped: list[str] = []
+            # Entries stamped far from this clock (an old stream, another run's clock) would make
+            # every current tick look late: they are acknowledged and left out.
+            earliest, latest = now - self.horizon * clock.speed(), now + timedelta(minutes=1) * clock.speed()
             for entry_id, quote in entries:
-                if quote is None:
-                    live.ack(GROUP, [entry_id])
+                at = (parse_instant(quote.get("ts_event")) or parse_instant(quote.get("ts_ingest")) or now) if quote else now
+                if quote is None or not earliest <= at <= latest:
+                    skipped.append(entry_id)
                     continue
                 closed += recorder.apply_quote(quote, now=now, recovering=recovering)
-                at = parse_instant(quote.get("ts_event")) or parse_instant(quote.get("ts_ingest")) or now
                 self._unacked.append((entry_id, str(quote.get("symbol")), at))
+            if skipped:
+                live.ack(GROUP, skipped)
+                self.skipped += len(skipped)
+                logger.warning("intraday: left out %d stream entries stamped outside %s … %s",
+                               len(skipped), earliest.isoformat(), latest.isoformat())
             grace = timedelta(seconds=self.grace_seconds * clock.speed())
             closed += recorder.book.close_due(now - grace)
             report = recorder.flush(closed, now=now, live=live)

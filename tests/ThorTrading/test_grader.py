@@ -153,3 +153,11 @@ def test_rows_past_the_evaluation_window_expire(captured: None, clock: ManualClo
     assert pending > 0
     assert expire_overdue(now=clock.now()) == pending
     assert set(MarketSession.objects.filter(wndw="EXPIRED").values_list("pnl_usd", flat=True)) == {Decimal(0)}
+
+
+def test_quotes_stamped_ahead_of_the_clock_never_grade(captured: None, live: LiveDataRedis, clock: ManualClock) -> None:
+    quote = live.get_latest_quote("YM")
+    assert quote is not None
+    quote.update(bid=Decimal(46700), ts_ingest=(clock.now() + timedelta(days=300)).isoformat())
+    assert grade_quotes([quote], now=clock.now()) == 0
+    assert row("YM").wndw == "PENDING"

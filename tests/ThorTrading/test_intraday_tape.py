@@ -294,3 +294,17 @@ def test_intraday_api_and_quotes_latest_show_vwap_and_52_week_extremes(
     row = next(r for r in api.get("/api/ThorTrading/quotes/latest").json()["rows"] if r["symbol"] == "ES")
     assert row["vwap"] == float(day.vwap)
     assert row["extended_data"]["high_52w"] == extremes["ES"]["high_52w"] == float(day.high)
+
+
+def test_stream_entries_stamped_far_from_the_clock_are_left_out(seeded: None, live: LiveDataRedis, clock: ManualClock) -> None:
+    clock.set(START)
+    worker = IntradayWorker(live, symbols=SYMBOLS, block_ms=1, grace_seconds=0)
+    old = Tick(START + timedelta(days=300), "YM", Decimal(47000), None, None, 10)  # another run's clock
+    publish(live, old)
+    tick = Tick(START + timedelta(seconds=5), "YM", Decimal(47500), None, None, 20)
+    publish(live, tick)
+    clock.set(START + timedelta(minutes=1))
+    while worker.step() == 0.0:
+        pass
+    assert worker.skipped == 1
+    assert list(MarketIntraday.objects.values_list("minute", "close")) == [(START, Decimal(47500))]
