@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from thor_project.api import HealthView, TokenLoginView
 
@@ -11,6 +11,7 @@ urlpatterns = [
     path("api/health/", HealthView.as_view(), name="health"),
     path("api/auth/token/", TokenLoginView.as_view(), name="auth-token"),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("api/ThorTrading/", include("ThorTrading.api.urls")),
     path("api/feed/", include("LiveData.api.urls")),
     path("api/global-markets/", include("GlobalMarkets.api.urls")),

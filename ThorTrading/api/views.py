@@ -9,8 +9,11 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.db.models import Max, QuerySet
+from django.http import HttpResponse, StreamingHttpResponse
+from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics
+from rest_framework.filters import OrderingFilter
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -19,12 +22,14 @@ from rest_framework.views import APIView
 from GlobalMarkets.reference import CONTROL_COUNTRIES, normalize_country
 from thor_project import clock
 from ThorTrading import grading
-from ThorTrading.api.filters import MarketSessionFilter
+from ThorTrading.api.filters import MarketSessionFilter, filter_sessions
 from ThorTrading.api.serializers import MarketSessionSerializer
-from ThorTrading.models import FutureTrading24Hour, MarketIntraday, MarketSession, Rolling52WeekStats, VwapMinute
+from ThorTrading.models import TOTAL, FutureTrading24Hour, MarketIntraday, MarketSession, Rolling52WeekStats, VwapMinute
+from ThorTrading.selectors.analytics import capture_events, session_stats, signal_insight
 from ThorTrading.services.close_capture import ERROR as CLOSE_ERROR
 from ThorTrading.services.close_capture import NO_SESSIONS, capture_market_close
 from ThorTrading.services.config import get_trading_config
+from ThorTrading.services.export import sessions_csv, sessions_xlsx
 from ThorTrading.services.quotes import get_enriched_quotes_with_composite, parse_instant
 
 
@@ -71,10 +76,13 @@ class SessionPagination(PageNumberPagination):
 
 class MarketSessionListView(generics.ListAPIView):
     """``GET market-opens/``: capture rows, newest first; filters ``country``, ``status``,
-    ``date``, ``future``, ``signal``; paginated."""
+    ``date``, ``start``, ``end``, ``weekday``, ``future``, ``signal``, ``late``, ``demo``;
+    ``ordering`` by captured_at, session_date, country, future, pnl_usd, capture_group; paginated."""
 
     serializer_class = MarketSessionSerializer
     filterset_class = MarketSessionFilter
+    filter_backends = [DjangoFilterBackend, OrderingFilter]
+    ordering_fields = ["captured_at", "session_date", "country", "future", "pnl_usd", "capture_group", "wndw"]
     pagination_class = SessionPagination
     queryset = MarketSession.objects.order_by("-captured_at", "-capture_group", "future")
 
@@ -213,3 +221,79 @@ class FiftyTwoWeekView(APIView):
         rows = Rolling52WeekStats.objects.order_by("symbol").values(
             "symbol", "high_52w", "high_52w_date", "low_52w", "low_52w_date", "history_days", "updated_at")
         return Response(list(rows))
+
+
+def _params(request: Request, **defaults: str) -> dict[str, str]:
+    params: dict[str, str] = {k: str(v) for k, v in request.query_params.items()}
+    for key, value in defaults.items():
+        params.setdefault(key, value)
+    return params
+
+
+class MarketSessionStatsView(APIView):
+    """``GET market-opens/stats/`` with the list filters: overall, by market, by weekday, by
+    signal, by future, last 7 days and P&L by day. ``future`` defaults to TOTAL (the YM trade the
+    composite makes); ``future=all`` covers every future."""
+
+    @extend_schema(responses={200: dict, 400: dict})
+    def get(self, request: Request) -> Response:
+        queryset = filter_sessions(_params(request, future=TOTAL))
+        return Response(session_stats(queryset, now=clock.now()))
+
+
+class MarketSessionInsightView(APIView):
+    """``GET market-opens/insight/`` with the list filters (``future`` is ignored): for each
+    instrument and signal at capture, how often ``target`` (TOTAL by default, or YM) worked."""
+
+    @extend_schema(responses={200: dict, 400: dict})
+    def get(self, request: Request) -> Response:
+        target = (request.query_params.get("target") or TOTAL).upper()
+        if target not in (TOTAL, "YM"):
+            return Response({"error": f"target: {target!r} is not TOTAL or YM"}, status=400)
+        params = _params(request)
+        params.pop("future", None)
+        return Response(signal_insight(filter_sessions(params), target=target))
+
+
+class MarketSessionEventsView(APIView):
+    """``GET market-opens/events/``: one entry per capture event, newest first, paginated
+    (``page``, ``page_size`` ≤ 500); ``rows=1`` adds each event's 12 rows."""
+
+    @extend_schema(responses={200: dict, 400: dict})
+    def get(self, request: Request) -> Response:
+        params = _params(request)
+        params["future"] = TOTAL
+        queryset = filter_sessions(params).order_by("-captured_at", "-capture_group")
+        paginator = SessionPagination()
+        page = paginator.paginate_queryset(queryset, request, view=self) or []
+        with_rows = str(request.query_params.get("rows", "")).lower() in {"1", "true", "yes"}
+        events = capture_events(page, with_rows=with_rows)
+        if with_rows:
+            for event in events:
+                event["rows"] = MarketSessionSerializer(event["rows"], many=True).data
+        return paginator.get_paginated_response(events)
+
+
+class MarketSessionExportView(APIView):
+    """``GET market-opens/export?format=csv|xlsx`` with the list filters: every column of every
+    matching row (datetimes in UTC)."""
+
+    @extend_schema(responses={200: bytes, 400: dict})
+    def get(self, request: Request) -> HttpResponse | StreamingHttpResponse | Response:
+        kind = (request.query_params.get("format") or "csv").lower()
+        if kind not in ("csv", "xlsx"):
+            return Response({"error": f"format: {kind!r} is not csv or xlsx"}, status=400)
+        params = _params(request)
+        params.pop("format", None)
+        queryset = filter_sessions(params).order_by("captured_at", "capture_group", "future")
+        stamp = clock.now().strftime("%Y%m%d-%H%M%S")
+        response: HttpResponse | StreamingHttpResponse
+        if kind == "csv":
+            response = StreamingHttpResponse(sessions_csv(queryset), content_type="text/csv; charset=utf-8")
+        else:
+            response = HttpResponse(
+                sessions_xlsx(queryset),
+                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            )
+        response["Content-Disposition"] = f'attachment; filename="thor-market-opens-{stamp}.{kind}"'
+        return response

@@ -53,6 +53,8 @@ class MarketSession(models.Model):
     month = models.PositiveSmallIntegerField()
     date = models.PositiveSmallIntegerField(help_text="Market-local day of month")
     day = models.CharField(max_length=3, help_text="Market-local weekday (Mon…Sun)")
+    session_date = models.DateField(null=True, db_index=True, help_text="Market-local date of the capture")
+    is_demo = models.BooleanField(default=False, help_text="Made by seed_demo_sessions: not real history")
     captured_at = models.DateTimeField(db_index=True)
     country = models.CharField(max_length=50, db_index=True)
     future = models.CharField(max_length=10, choices=FUTURE_CHOICES)

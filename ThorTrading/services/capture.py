@@ -205,6 +205,7 @@ def _write_capture(*, market: Market, now: datetime, force: bool, late: bool, li
             "month": local.month,
             "date": local.day,
             "day": local.strftime("%a"),
+            "session_date": local.date(),
             "captured_at": now,
             "country": market.country,
             "late": late,

@@ -1,0 +1,120 @@
+"""Market-open analytics: hit rate, Wilson interval, expected value, profit factor, drawdown (SPEC §8).
+
+Pure: plain values in, plain values out. A *trade* is a row with an entry; its outcome (``wndw``) is
+WORKED, DIDNT_WORK, EXPIRED (resolved) or PENDING; NEUTRAL rows are not trades. P&L in USD per
+contract; hit rate and its interval in percent.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+WORKED = "WORKED"
+DIDNT_WORK = "DIDNT_WORK"
+NEUTRAL = "NEUTRAL"
+PENDING = "PENDING"
+EXPIRED = "EXPIRED"
+Z_95 = 1.96
+CENT = Decimal("0.01")
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One row as analytics sees it: when it was captured, its outcome, its P&L (USD, None while
+    open), when it resolved, and whether it had an entry (a trade)."""
+
+    captured_at: datetime
+    wndw: str
+    pnl_usd: Decimal | None = None
+    resolved_at: datetime | None = None
+    has_entry: bool = True
+
+
+def wilson_interval(successes: int, trials: int, z: float = Z_95) -> tuple[float, float] | None:
+    """The Wilson score interval for a proportion, as (low, high) fractions; None without trials.
+
+    (p + z²/2n ± z·√(p(1−p)/n + z²/4n²)) / (1 + z²/n) — Wilson (1927), the interval that stays
+    inside [0, 1] and behaves for small n."""
+    if trials <= 0:
+        return None
+    p = successes / trials
+    denominator = 1 + z * z / trials
+    centre = p + z * z / (2 * trials)
+    margin = z * math.sqrt(p * (1 - p) / trials + z * z / (4 * trials * trials))
+    return max(0.0, (centre - margin) / denominator), min(1.0, (centre + margin) / denominator)
+
+
+def max_drawdown(pnls: Iterable[Decimal]) -> Decimal:
+    """The largest fall of cumulative P&L from a previous peak (the start, 0, counts as a peak),
+    in USD, as a positive number (0 when it never falls)."""
+    cumulative = peak = worst = Decimal(0)
+    for pnl in pnls:
+        cumulative += pnl
+        peak = max(peak, cumulative)
+        worst = max(worst, peak - cumulative)
+    return worst
+
+
+def summarize(outcomes: Iterable[Outcome]) -> dict[str, Any]:
+    """The figures of one grouping.
+
+    Returns ``{rows, trades, worked, didnt_work, expired, pending, neutral, hit_rate, hit_rate_low,
+    hit_rate_high, expected_value, profit_factor, total_pnl, max_drawdown, avg_resolution_seconds}``:
+    hit rate = worked / (worked + didn't work) with its 95 % Wilson interval (percent);
+    expected value = Σ P&L / (worked + didn't work + expired) per trade (USD); profit factor =
+    Σ winning P&L / |Σ losing P&L| (None without losses); drawdown over trades in ``captured_at``
+    order; average time from capture to resolution of worked/didn't-work trades (seconds).
+    """
+    ordered = sorted(outcomes, key=lambda o: o.captured_at)
+    counts = {WORKED: 0, DIDNT_WORK: 0, EXPIRED: 0, PENDING: 0, NEUTRAL: 0}
+    pnls: list[Decimal] = []
+    wins = losses = Decimal(0)
+    durations: list[float] = []
+    trades = 0
+    for o in ordered:
+        counts[o.wndw] = counts.get(o.wndw, 0) + 1
+        if not o.has_entry or o.wndw == NEUTRAL:
+            continue
+        trades += 1
+        if o.wndw in (WORKED, DIDNT_WORK, EXPIRED):
+            pnl = o.pnl_usd or Decimal(0)
+            pnls.append(pnl)
+            if pnl > 0:
+                wins += pnl
+            elif pnl < 0:
+                losses += pnl
+        if o.wndw in (WORKED, DIDNT_WORK) and o.resolved_at is not None:
+            durations.append((o.resolved_at - o.captured_at).total_seconds())
+    decided = counts[WORKED] + counts[DIDNT_WORK]
+    resolved = decided + counts[EXPIRED]
+    interval = wilson_interval(counts[WORKED], decided)
+    total = sum(pnls, Decimal(0))
+    return {
+        "rows": len(ordered),
+        "trades": trades,
+        "worked": counts[WORKED],
+        "didnt_work": counts[DIDNT_WORK],
+        "expired": counts[EXPIRED],
+        "pending": counts[PENDING],
+        "neutral": counts[NEUTRAL],
+        "hit_rate": round(100 * counts[WORKED] / decided, 2) if decided else None,
+        "hit_rate_low": round(100 * interval[0], 2) if interval else None,
+        "hit_rate_high": round(100 * interval[1], 2) if interval else None,
+        "expected_value": (total / resolved).quantize(CENT) if resolved else None,
+        "profit_factor": (wins / -losses).quantize(CENT) if losses else None,
+        "total_pnl": total.quantize(CENT),
+        "max_drawdown": max_drawdown(pnls).quantize(CENT),
+        "avg_resolution_seconds": round(sum(durations) / len(durations), 1) if durations else None,
+    }
+
+
+def lift(hit_rate: float | None, base_rate: float | None) -> float | None:
+    """Percentage points by which a cell's hit rate beats the base rate (None if either is missing)."""
+    if hit_rate is None or base_rate is None:
+        return None
+    return round(hit_rate - base_rate, 2)
