@@ -145,6 +145,8 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "thor_project.api.exception_handler",
     "COERCE_DECIMAL_TO_STRING": False,
+    # `?format=` belongs to the export endpoint (csv | xlsx), not to renderer selection.
+    "URL_FORMAT_OVERRIDE": None,
 }
 
 SPECTACULAR_SETTINGS = {

@@ -1,0 +1,212 @@
+"""Market-open analytics over a golden dataset whose figures were worked out by hand (SPEC §8)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import User
+from rest_framework.test import APIClient
+
+from thor_project.clock import ManualClock
+from ThorTrading.analytics import Outcome, max_drawdown, summarize, wilson_interval
+from ThorTrading.models import MarketSession
+
+OPEN_UTC = {"Japan": (0, 0), "United Kingdom": (8, 0), "USA": (14, 30)}
+# (country, date, TOTAL signal, outcome, pnl, minutes to resolution, ES signal)
+GOLDEN = [
+    ("Japan", "2025-11-03", "BUY", "WORKED", 100, 30, "BUY"),
+    ("Japan", "2025-11-04", "BUY", "DIDNT_WORK", -100, 60, "BUY"),
+    ("Japan", "2025-11-10", "SELL", "WORKED", 100, 10, "SELL"),
+    ("Japan", "2025-11-11", "HOLD", "NEUTRAL", None, None, "HOLD"),
+    ("Japan", "2025-11-17", "STRONG_BUY", "WORKED", 100, 20, "BUY"),
+    ("Japan", "2025-11-18", "BUY", "EXPIRED", 0, None, "SELL"),
+    ("USA", "2025-11-03", "BUY", "DIDNT_WORK", -100, 45, "SELL"),
+    ("USA", "2025-11-04", "SELL", "DIDNT_WORK", -100, 15, "SELL"),
+    ("USA", "2025-11-10", "BUY", "WORKED", 100, 5, "BUY"),
+    ("USA", "2025-11-11", "STRONG_SELL", "WORKED", 100, 25, "BUY"),
+    ("USA", "2025-11-17", "BUY", "PENDING", None, None, "BUY"),
+    ("United Kingdom", "2025-11-03", "SELL", "WORKED", 100, 40, "BUY"),
+    ("United Kingdom", "2025-11-04", "SELL", "WORKED", 100, 50, "SELL"),
+    ("United Kingdom", "2025-11-10", "BUY", "DIDNT_WORK", -100, 35, "SELL"),
+]
+
+
+def build_golden() -> None:
+    rows = []
+    for group, (country, day, signal, outcome, pnl, minutes, es_signal) in enumerate(GOLDEN, start=1):
+        on = datetime.fromisoformat(day)
+        hour, minute = OPEN_UTC[country]
+        captured = datetime(on.year, on.month, on.day, hour, minute, tzinfo=UTC)
+        common = {"capture_group": group, "session_number": group, "year": on.year, "month": on.month, "date": on.day,
+                  "day": on.strftime("%a"), "session_date": on.date(), "captured_at": captured, "country": country}
+        trade = outcome != "NEUTRAL"
+        rows.append(MarketSession(
+            **common, future="TOTAL", bhs=signal, wndw=outcome,
+            entry_price=Decimal(47000) if trade else None, target_high=Decimal(47020) if trade else None,
+            target_low=Decimal(46980) if trade else None, pnl_usd=Decimal(pnl) if pnl is not None else None,
+            target_hit_at=captured + timedelta(minutes=minutes) if minutes else None,
+        ))
+        rows.append(MarketSession(**common, future="YM", bhs="BUY", wndw="PENDING", entry_price=Decimal(47000)))
+        rows.append(MarketSession(**common, future="ES", bhs=es_signal, wndw="NEUTRAL"))
+    MarketSession.objects.bulk_create(rows)
+
+
+def by_key(groups: list[dict[str, Any]]) -> dict[Any, dict[str, Any]]:
+    return {g["key"]: g for g in groups}
+
+
+def figures(summary: dict[str, Any]) -> tuple[Any, ...]:
+    return (summary["rows"], summary["trades"], summary["worked"], summary["didnt_work"], summary["expired"],
+            summary["pending"], summary["neutral"], summary["hit_rate"], summary["expected_value"],
+            summary["profit_factor"], summary["total_pnl"], summary["max_drawdown"])
+
+
+def D(value: str) -> Decimal:
+    return Decimal(value)
+
+
+# --- the formulas ----------------------------------------------------------------------------------
+def test_expected_value_of_the_market_open_plan_example() -> None:
+    at = datetime(2025, 1, 1, tzinfo=UTC)
+    outcomes = ([Outcome(at, "WORKED", D("100"))] * 12 + [Outcome(at, "DIDNT_WORK", D("-100"))] * 5
+                + [Outcome(at, "EXPIRED", D("0"))])
+    assert summarize(outcomes)["expected_value"] == D("38.89")
+
+
+def test_wilson_interval_matches_hand_computation() -> None:
+    low, high = wilson_interval(7, 11)  # type: ignore[misc]
+    assert (round(100 * low, 2), round(100 * high, 2)) == (35.38, 84.83)
+    assert wilson_interval(0, 0) is None
+    assert wilson_interval(10, 10)[1] == 1.0  # type: ignore[index]
+
+
+def test_drawdown_counts_the_start_as_a_peak() -> None:
+    assert max_drawdown([D("-100"), D("-100"), D("100")]) == D("200")
+    assert max_drawdown([D("100"), D("50")]) == D("0")
+
+
+# --- the golden dataset through the API -------------------------------------------------------------
+@pytest.fixture
+def api(db: None, clock: ManualClock) -> APIClient:
+    build_golden()
+    clock.set(datetime(2025, 11, 19, 0, 0, tzinfo=UTC))
+    client = APIClient()
+    client.force_authenticate(User.objects.create_user("trader"))
+    return client
+
+
+def test_stats_for_every_grouping_equal_the_hand_computation(api: APIClient, django_assert_num_queries: Any) -> None:
+    with django_assert_num_queries(1):
+        body = api.get("/api/ThorTrading/market-opens/stats/").json()
+    overall = body["overall"]
+    assert figures(overall) == (14, 13, 7, 4, 1, 1, 1, 63.64, 25.0, 1.75, 300.0, 200.0)
+    assert (overall["hit_rate_low"], overall["hit_rate_high"]) == (35.38, 84.83)
+    assert overall["avg_resolution_seconds"] == 1827.3  # 335 minutes over 11 trades
+    markets = by_key(body["by_market"])
+    assert list(markets) == ["Japan", "United Kingdom", "USA"]  # east to west
+    assert figures(markets["Japan"]) == (6, 5, 3, 1, 1, 0, 1, 75.0, 40.0, 3.0, 200.0, 100.0)
+    assert figures(markets["USA"]) == (5, 5, 2, 2, 0, 1, 0, 50.0, 0.0, 1.0, 0.0, 200.0)
+    assert figures(markets["United Kingdom"]) == (3, 3, 2, 1, 0, 0, 0, 66.67, 33.33, 2.0, 100.0, 100.0)
+    assert (markets["Japan"]["avg_resolution_seconds"], markets["USA"]["avg_resolution_seconds"]) == (1800.0, 1350.0)
+    weekdays = by_key(body["by_weekday"])
+    assert list(weekdays) == ["Mon", "Tue"]
+    assert figures(weekdays["Mon"]) == (8, 8, 5, 2, 0, 1, 0, 71.43, 42.86, 2.5, 300.0, 100.0)
+    assert figures(weekdays["Tue"]) == (6, 5, 2, 2, 1, 0, 1, 50.0, 0.0, 1.0, 0.0, 100.0)
+    signals = by_key(body["by_signal"])
+    assert list(signals) == ["STRONG_BUY", "BUY", "HOLD", "SELL", "STRONG_SELL"]
+    assert figures(signals["BUY"])[:11] == (7, 7, 2, 3, 1, 1, 0, 40.0, -16.67, 0.67, -100.0)
+    assert figures(signals["SELL"])[:11] == (4, 4, 3, 1, 0, 0, 0, 75.0, 50.0, 3.0, 200.0)
+    assert figures(signals["STRONG_BUY"])[7:10] == (100.0, 100.0, None)  # no losses: no profit factor
+    assert figures(signals["HOLD"])[:2] == (1, 0) and signals["HOLD"]["hit_rate"] is None
+    assert list(by_key(body["by_future"])) == ["TOTAL"]
+    recent = body["last_7_days"]  # captured on or after 12 Nov 00:00 UTC
+    assert figures(recent)[:9] == (3, 3, 1, 0, 1, 1, 0, 100.0, 50.0)
+    assert [(d["date"], d["trades"], d["pnl"], d["cumulative_pnl"]) for d in body["pnl_by_day"]] == [
+        ("2025-11-03", 3, 100.0, 100.0), ("2025-11-04", 3, -100.0, 0.0), ("2025-11-10", 3, 100.0, 100.0),
+        ("2025-11-11", 1, 100.0, 200.0), ("2025-11-17", 2, 100.0, 300.0), ("2025-11-18", 1, 0.0, 300.0)]
+
+
+def test_stats_filters_narrow_the_selection(api: APIClient) -> None:
+    japan_mondays = api.get("/api/ThorTrading/market-opens/stats/?country=japan&weekday=Mon").json()["overall"]
+    assert figures(japan_mondays)[:8] == (3, 3, 3, 0, 0, 0, 0, 100.0)
+    window = api.get("/api/ThorTrading/market-opens/stats/?start=2025-11-10&end=2025-11-11").json()["overall"]
+    assert (window["rows"], window["worked"], window["didnt_work"]) == (5, 3, 1)
+    every = api.get("/api/ThorTrading/market-opens/stats/?future=all").json()
+    assert {g["key"]: g["rows"] for g in every["by_future"]} == {"TOTAL": 14, "YM": 14, "ES": 14}
+    assert api.get("/api/ThorTrading/market-opens/stats/?weekday=Funday").status_code == 400
+    assert api.get("/api/ThorTrading/market-opens/stats/?start=yesterday").status_code == 400
+
+
+def test_insight_ranks_signals_by_lift_over_the_base_rate(api: APIClient, django_assert_num_queries: Any) -> None:
+    with django_assert_num_queries(1):
+        body = api.get("/api/ThorTrading/market-opens/insight/").json()
+    assert (body["target"], body["base_rate"], body["base_n"]) == ("TOTAL", 63.64, 11)
+    cells = [(c["future"], c["signal"], c["n"], c["worked"], c["hit_rate"], c["lift"], c["low_sample"]) for c in body["cells"]]
+    assert cells == [
+        ("ES", "BUY", 6, 5, 83.33, 19.69, True),
+        ("YM", "BUY", 11, 7, 63.64, 0.0, False),
+        ("ES", "SELL", 5, 2, 40.0, -23.64, True),
+        ("ES", "HOLD", 0, 0, None, None, True),
+    ]
+    es_buy = body["cells"][0]
+    assert (es_buy["hit_rate_low"], es_buy["hit_rate_high"]) == (43.65, 96.99)
+    assert api.get("/api/ThorTrading/market-opens/insight/?target=NQ").status_code == 400
+
+
+def test_events_list_one_entry_per_capture(api: APIClient, django_assert_max_num_queries: Any) -> None:
+    with django_assert_max_num_queries(3):
+        body = api.get("/api/ThorTrading/market-opens/events/?page_size=5&rows=1").json()
+    assert body["count"] == 14 and len(body["results"]) == 5
+    latest = body["results"][0]
+    assert (latest["country"], latest["session_date"], latest["trade"]["outcome"], latest["trade"]["pnl_usd"]) == (
+        "Japan", "2025-11-18", "EXPIRED", 0.0)
+    assert latest["composite"]["signal"] == "BUY" and [r["future"] for r in latest["rows"]] == ["YM", "ES", "TOTAL"]
+    usa = api.get("/api/ThorTrading/market-opens/events/?country=USA").json()
+    assert usa["count"] == 5 and "rows" not in usa["results"][0]
+
+
+def test_list_filters_ordering_and_query_count(api: APIClient, django_assert_max_num_queries: Any) -> None:
+    with django_assert_max_num_queries(2):
+        body = api.get("/api/ThorTrading/market-opens/?future=TOTAL&ordering=pnl_usd&status=worked,didnt_work").json()
+    assert body["count"] == 11
+    assert [r["pnl_usd"] for r in body["results"]][:4] == [-100.0] * 4
+    assert api.get("/api/ThorTrading/market-opens/?weekday=0,1&future=ES&signal=BUY").json()["count"] == 7
+    assert api.get("/api/ThorTrading/market-opens/?late=true").json()["count"] == 0
+
+
+def test_csv_export_has_every_column_with_utc_times(api: APIClient, django_assert_max_num_queries: Any) -> None:
+    import csv
+    import io
+
+    with django_assert_max_num_queries(1):
+        response = api.get("/api/ThorTrading/market-opens/export?format=csv&country=USA&future=TOTAL")
+        content = b"".join(response.streaming_content).decode()
+    assert response["Content-Type"].startswith("text/csv")
+    assert "attachment" in response["Content-Disposition"]
+    rows = list(csv.DictReader(io.StringIO(content)))
+    assert len(rows) == 5
+    first = rows[0]
+    assert first["captured_at (UTC)"] == "2025-11-03T14:30:00Z"
+    assert first["pnl_usd"] == "-100" and first["entry_price"] == "47000" and first["wndw"] == "DIDNT_WORK"
+    assert first["session_date"] == "2025-11-03"
+
+
+def test_xlsx_export_has_typed_cells_a_bold_header_and_frozen_panes(api: APIClient) -> None:
+    import io
+
+    from openpyxl import load_workbook
+
+    response = api.get("/api/ThorTrading/market-opens/export?format=xlsx&future=TOTAL")
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    sheet = load_workbook(io.BytesIO(response.content))["Sessions"]
+    header = [c.value for c in sheet[1]]
+    assert sheet.freeze_panes == "A2" and sheet["A1"].font.bold
+    values = dict(zip(header, [c.value for c in sheet[2]], strict=True))
+    assert values["captured_at (UTC)"] == datetime(2025, 11, 3, 0, 0)  # Japan 09:00 = 00:00 UTC
+    assert isinstance(values["pnl_usd"], int | float) and values["pnl_usd"] == 100  # a number, not text
+    assert isinstance(values["capture_group"], int)
+    assert sheet.max_row == 15
+    assert api.get("/api/ThorTrading/market-opens/export?format=pdf").status_code == 400
