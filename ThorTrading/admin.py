@@ -1,6 +1,11 @@
 """Admin: configuration for people, and inspection of captures."""
 
+from typing import Any
+
 from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpResponse, StreamingHttpResponse
+from django.utils.html import format_html
 
 from ThorTrading.models import (
     ContractWeight,
@@ -11,6 +16,7 @@ from ThorTrading.models import (
     TargetHighLowConfig,
     TradingInstrument,
 )
+from ThorTrading.services.export import sessions_csv, sessions_xlsx
 
 
 class SignalStatValueInline(admin.TabularInline):
@@ -54,13 +60,43 @@ class TargetHighLowConfigAdmin(admin.ModelAdmin):
 
 @admin.register(MarketSession)
 class MarketSessionAdmin(admin.ModelAdmin):
-    list_display = ("capture_group", "country", "future", "bhs", "entry_price", "target_high", "target_low", "wndw",
-                    "target_hit_type", "pnl_usd", "captured_at", "late", "stale")
-    list_filter = ("country", "wndw", "bhs", "future", "late", ("captured_at", admin.DateFieldListFilter))
+    """Captured sessions: coloured outcomes, a sticky header, filters, CSV/XLSX export of a selection."""
+
+    list_display = ("capture_group", "country", "session_date", "future", "bhs", "entry_price", "target_high",
+                    "target_low", "outcome", "target_hit_type", "pnl_usd", "captured_at", "late", "stale", "demo")
+    list_filter = ("country", "wndw", "bhs", "future", "late", "is_demo", ("session_date", admin.DateFieldListFilter))
     search_fields = ("country", "future")
-    date_hierarchy = "captured_at"
+    date_hierarchy = "session_date"
     ordering = ("-captured_at", "future")
     list_per_page = 120
+    actions = ["export_csv", "export_xlsx"]
+
+    class Media:
+        css = {"all": ["ThorTrading/admin.css"]}
+
+    @admin.display(description="outcome", ordering="wndw")
+    def outcome(self, obj: MarketSession) -> str:
+        labels = {"DIDNT_WORK": "DIDN'T WORK"}
+        return format_html('<span class="thor-outcome {}">{}</span>', obj.wndw.lower(), labels.get(obj.wndw, obj.wndw))
+
+    @admin.display(description="demo", boolean=True, ordering="is_demo")
+    def demo(self, obj: MarketSession) -> bool:
+        return obj.is_demo
+
+    @admin.action(description="Export selected sessions to CSV")
+    def export_csv(self, request: Any, queryset: QuerySet[MarketSession]) -> StreamingHttpResponse:
+        response = StreamingHttpResponse(sessions_csv(queryset.order_by("captured_at", "future")), content_type="text/csv")
+        response["Content-Disposition"] = 'attachment; filename="thor-market-sessions.csv"'
+        return response
+
+    @admin.action(description="Export selected sessions to XLSX")
+    def export_xlsx(self, request: Any, queryset: QuerySet[MarketSession]) -> HttpResponse:
+        response = HttpResponse(
+            sessions_xlsx(queryset.order_by("captured_at", "future")),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        response["Content-Disposition"] = 'attachment; filename="thor-market-sessions.xlsx"'
+        return response
 
 
 @admin.register(MissedCapture)

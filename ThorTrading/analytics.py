@@ -19,6 +19,7 @@ DIDNT_WORK = "DIDNT_WORK"
 NEUTRAL = "NEUTRAL"
 PENDING = "PENDING"
 EXPIRED = "EXPIRED"
+RESOLVED = frozenset({WORKED, DIDNT_WORK, EXPIRED})
 Z_95 = 1.96
 CENT = Decimal("0.01")
 
@@ -60,7 +61,7 @@ def max_drawdown(pnls: Iterable[Decimal]) -> Decimal:
     return worst
 
 
-def summarize(outcomes: Iterable[Outcome]) -> dict[str, Any]:
+def summarize(outcomes: Iterable[Outcome], *, ordered: bool = False) -> dict[str, Any]:
     """The figures of one grouping.
 
     Returns ``{rows, trades, worked, didnt_work, expired, pending, neutral, hit_rate, hit_rate_low,
@@ -68,20 +69,21 @@ def summarize(outcomes: Iterable[Outcome]) -> dict[str, Any]:
     hit rate = worked / (worked + didn't work) with its 95 % Wilson interval (percent);
     expected value = Σ P&L / (worked + didn't work + expired) per trade (USD); profit factor =
     Σ winning P&L / |Σ losing P&L| (None without losses); drawdown over trades in ``captured_at``
-    order; average time from capture to resolution of worked/didn't-work trades (seconds).
+    order (pass ``ordered=True`` when they already are); average time from capture to resolution of
+    worked/didn't-work trades (seconds).
     """
-    ordered = sorted(outcomes, key=lambda o: o.captured_at)
+    ordered_outcomes = list(outcomes) if ordered else sorted(outcomes, key=lambda o: o.captured_at)
     counts = {WORKED: 0, DIDNT_WORK: 0, EXPIRED: 0, PENDING: 0, NEUTRAL: 0}
     pnls: list[Decimal] = []
     wins = losses = Decimal(0)
     durations: list[float] = []
     trades = 0
-    for o in ordered:
+    for o in ordered_outcomes:
         counts[o.wndw] = counts.get(o.wndw, 0) + 1
         if not o.has_entry or o.wndw == NEUTRAL:
             continue
         trades += 1
-        if o.wndw in (WORKED, DIDNT_WORK, EXPIRED):
+        if o.wndw in RESOLVED:
             pnl = o.pnl_usd or Decimal(0)
             pnls.append(pnl)
             if pnl > 0:
@@ -95,7 +97,7 @@ def summarize(outcomes: Iterable[Outcome]) -> dict[str, Any]:
     interval = wilson_interval(counts[WORKED], decided)
     total = sum(pnls, Decimal(0))
     return {
-        "rows": len(ordered),
+        "rows": len(ordered_outcomes),
         "trades": trades,
         "worked": counts[WORKED],
         "didnt_work": counts[DIDNT_WORK],

@@ -7,7 +7,15 @@ from typing import Any
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from ThorTrading.models import ContractWeight, SignalStatValue, SignalWeight, TargetHighLowConfig, TradingInstrument
+from ThorTrading.models import (
+    ContractWeight,
+    MarketSession,
+    SignalStatValue,
+    SignalWeight,
+    TargetHighLowConfig,
+    TradingInstrument,
+)
+from ThorTrading.selectors.cache import bump_analytics_version
 from ThorTrading.services.config import invalidate_trading_config
 
 CONFIG_MODELS = (TradingInstrument, SignalStatValue, SignalWeight, ContractWeight, TargetHighLowConfig)
@@ -17,3 +25,5 @@ CONFIG_MODELS = (TradingInstrument, SignalStatValue, SignalWeight, ContractWeigh
 def _config_changed(sender: Any, **kwargs: Any) -> None:
     if sender in CONFIG_MODELS:
         invalidate_trading_config()
+    elif sender is MarketSession:  # an admin edit or delete of a captured row
+        bump_analytics_version()

@@ -4,6 +4,8 @@
 - ``quotes/latest``: one authenticated request through Django and DRF (in process, warm cache)
 - tick-to-graded: a quote that touches a target is written to the stream → the row is WORKED in the database
 - capture: one ``capture_market_open`` (12 rows, one transaction)
+- analytics: ``market-opens/stats/`` and ``insight/`` over five years of demo history
+  (9 markets × ~260 weekdays × 12 rows a year), in process
 - intraday: ticks per second through the bar / VWAP / CME-day / 52-week path (apply + per-minute
   flush), and the database writes per minute
 
@@ -170,6 +172,33 @@ def main() -> None:
           f"({writes.bars} bars, {writes.days} day upserts, {writes.extremes} 52w rows)")
     if "fakeredis" not in redis_kind:
         live.client.flushdb()
+
+
+    # Analytics over five years of demo history.
+    from datetime import date as date_cls
+
+    from ThorTrading.services.demo import seed_demo_sessions
+
+    MarketSession.objects.all().delete()
+    began = time.perf_counter()
+    rows = seed_demo_sessions(days=5 * 365, seed=1, end=date_cls(2025, 12, 1))
+    print(f"{'seed_demo_sessions (5 years)':<34} {rows:,} rows in {time.perf_counter() - began:.1f} s")
+    from django.core.cache import cache
+
+    def cold(path: str) -> Callable[[], object]:
+        def call() -> object:
+            cache.clear()
+            return api.get(path)
+
+        return call
+
+    stats_path, insight_path = "/api/ThorTrading/market-opens/stats/", "/api/ThorTrading/market-opens/insight/"
+    print(summary("GET market-opens/stats/ cold", timed(cold(stats_path), 30, 2)))
+    print(summary("GET market-opens/stats/ cached", timed(lambda: api.get(stats_path), 200, 2)))
+    print(summary("GET stats/?country=Japan&weekday=Mon", timed(cold(stats_path + "?country=Japan&weekday=Mon"), 30, 2)))
+    print(summary("GET market-opens/insight/ cold", timed(cold(insight_path), 30, 2)))
+    print(summary("GET market-opens/insight/ cached", timed(lambda: api.get(insight_path), 200, 2)))
+    print(summary("GET market-opens/events/ (page 100)", timed(lambda: api.get("/api/ThorTrading/market-opens/events/"), 30, 2)))
 
 
 if __name__ == "__main__":

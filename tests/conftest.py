@@ -81,7 +81,10 @@ def clock() -> Iterator[ManualClock]:
 
 @pytest.fixture(autouse=True)
 def _fresh_config() -> Iterator[None]:
+    from django.core.cache import cache
+
     invalidate_trading_config()
+    cache.clear()
     yield
     invalidate_trading_config()
 

@@ -26,6 +26,7 @@ from ThorTrading.api.filters import MarketSessionFilter, filter_sessions
 from ThorTrading.api.serializers import MarketSessionSerializer
 from ThorTrading.models import TOTAL, FutureTrading24Hour, MarketIntraday, MarketSession, Rolling52WeekStats, VwapMinute
 from ThorTrading.selectors.analytics import capture_events, session_stats, signal_insight
+from ThorTrading.selectors.cache import cached
 from ThorTrading.services.close_capture import ERROR as CLOSE_ERROR
 from ThorTrading.services.close_capture import NO_SESSIONS, capture_market_close
 from ThorTrading.services.config import get_trading_config
@@ -237,8 +238,9 @@ class MarketSessionStatsView(APIView):
 
     @extend_schema(responses={200: dict, 400: dict})
     def get(self, request: Request) -> Response:
-        queryset = filter_sessions(_params(request, future=TOTAL))
-        return Response(session_stats(queryset, now=clock.now()))
+        params = _params(request, future=TOTAL)
+        queryset = filter_sessions(params)
+        return Response(cached("stats", params, lambda: session_stats(queryset, now=clock.now())))
 
 
 class MarketSessionInsightView(APIView):
@@ -252,7 +254,8 @@ class MarketSessionInsightView(APIView):
             return Response({"error": f"target: {target!r} is not TOTAL or YM"}, status=400)
         params = _params(request)
         params.pop("future", None)
-        return Response(signal_insight(filter_sessions(params), target=target))
+        queryset = filter_sessions(params)
+        return Response(cached("insight", {**params, "target": target}, lambda: signal_insight(queryset, target=target)))
 
 
 class MarketSessionEventsView(APIView):

@@ -7,12 +7,13 @@ Python with the pure formulas of ``ThorTrading.analytics``.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, OuterRef, QuerySet, Subquery
+from django.db import connection
+from django.db.models import BooleanField, Case, QuerySet, Value, When
 
 from GlobalMarkets.reference import CONTROL_COUNTRIES
 from ThorTrading import analytics
@@ -25,43 +26,56 @@ SIGNAL_ORDER = ["STRONG_BUY", "BUY", "HOLD", "SELL", "STRONG_SELL", ""]
 MIN_SAMPLE = 10
 
 _FIELDS = ("country", "future", "bhs", "day", "session_date", "captured_at", "wndw", "pnl_usd", "target_hit_at",
-           "entry_price")
+           "has_entry")
+
+
+def _rows(queryset: QuerySet[MarketSession]) -> list[tuple[Any, ...]]:
+    """The fields analytics needs, oldest capture first (one query)."""
+    has_entry = Case(When(entry_price__isnull=True, then=Value(False)), default=Value(True), output_field=BooleanField())
+    return list(queryset.order_by("captured_at", "capture_group").annotate(has_entry=has_entry).values_list(*_FIELDS))
 
 
 def _outcome(row: tuple[Any, ...]) -> Outcome:
-    return Outcome(captured_at=row[5], wndw=row[6], pnl_usd=row[7], resolved_at=row[8], has_entry=row[9] is not None)
+    return Outcome(captured_at=row[5], wndw=row[6], pnl_usd=row[7], resolved_at=row[8], has_entry=bool(row[9]))
 
 
-def _grouped(rows: list[tuple[Any, ...]], key: Callable[[tuple[Any, ...]], Any], order: list[Any] | None = None) -> list[dict[str, Any]]:
+def _grouped(outcomes: list[Outcome], keys: list[Any], order: list[Any]) -> list[dict[str, Any]]:
     groups: dict[Any, list[Outcome]] = defaultdict(list)
-    for row in rows:
-        groups[key(row)].append(_outcome(row))
-    keys = [k for k in (order or []) if k in groups] + sorted((k for k in groups if order is None or k not in order), key=str)
-    return [{"key": k, **analytics.summarize(groups[k])} for k in keys]
+    for key, outcome in zip(keys, outcomes, strict=True):
+        groups[key].append(outcome)
+    ordered = [k for k in order if k in groups] + sorted((k for k in groups if k not in order), key=str)
+    return [{"key": k, **analytics.summarize(groups[k], ordered=True)} for k in ordered]
 
 
 def session_stats(queryset: QuerySet[MarketSession], *, now: datetime) -> dict[str, Any]:
     """Overall, by market, by weekday, by signal, by future, last 7 days and P&L by day, each with
-    the figures of :func:`ThorTrading.analytics.summarize`. One query."""
-    rows = list(queryset.order_by().values_list(*_FIELDS))
-    overall = analytics.summarize(_outcome(r) for r in rows)
-    recent = analytics.summarize(_outcome(r) for r in rows if r[5] >= now - timedelta(days=7))
-    by_day: dict[Any, list[tuple[Any, ...]]] = defaultdict(list)
-    for row in rows:
-        by_day[row[4]].append(row)
+    the figures of :func:`ThorTrading.analytics.summarize` (P&L by day: trades, P&L and cumulative
+    P&L, USD). One query."""
+    rows = _rows(queryset)
+    outcomes = [_outcome(r) for r in rows]
+    since = now - timedelta(days=7)
+    trades_by_day: dict[Any, int] = defaultdict(int)
+    pnl_of_day: dict[Any, Decimal] = defaultdict(Decimal)
+    for row, outcome in zip(rows, outcomes, strict=True):
+        if row[4] is None or not outcome.has_entry or outcome.wndw == analytics.NEUTRAL:
+            continue
+        trades_by_day[row[4]] += 1
+        if outcome.wndw in analytics.RESOLVED:
+            pnl_of_day[row[4]] += outcome.pnl_usd or Decimal(0)
     cumulative = Decimal(0)
     pnl_by_day = []
-    for day in sorted(d for d in by_day if d is not None):
-        summary = analytics.summarize(_outcome(r) for r in by_day[day])
-        cumulative += summary["total_pnl"]
-        pnl_by_day.append({"date": day, "trades": summary["trades"], "pnl": summary["total_pnl"], "cumulative_pnl": cumulative})
+    for day_key in sorted(trades_by_day):
+        pnl = pnl_of_day[day_key]
+        cumulative += pnl
+        pnl_by_day.append({"date": day_key, "trades": trades_by_day[day_key], "pnl": pnl.quantize(analytics.CENT),
+                           "cumulative_pnl": cumulative.quantize(analytics.CENT)})
     return {
-        "overall": overall,
-        "by_market": _grouped(rows, lambda r: r[0], CONTROL_COUNTRIES),
-        "by_weekday": _grouped(rows, lambda r: r[3], WEEKDAYS),
-        "by_signal": _grouped(rows, lambda r: r[2], SIGNAL_ORDER),
-        "by_future": _grouped(rows, lambda r: r[1], [TOTAL, *FUTURES]),
-        "last_7_days": recent,
+        "overall": analytics.summarize(outcomes, ordered=True),
+        "by_market": _grouped(outcomes, [r[0] for r in rows], CONTROL_COUNTRIES),
+        "by_weekday": _grouped(outcomes, [r[3] for r in rows], WEEKDAYS),
+        "by_signal": _grouped(outcomes, [r[2] for r in rows], SIGNAL_ORDER),
+        "by_future": _grouped(outcomes, [r[1] for r in rows], [TOTAL, *FUTURES]),
+        "last_7_days": analytics.summarize([o for o in outcomes if o.captured_at >= since], ordered=True),
         "pnl_by_day": pnl_by_day,
     }
 
@@ -70,17 +84,19 @@ def signal_insight(queryset: QuerySet[MarketSession], *, target: str = TOTAL) ->
     """For each instrument and each of its signals at capture: how often the ``target`` trade
     (TOTAL, or YM) of the same capture worked, with n, the 95 % Wilson interval and the lift over
     the base rate (percentage points), sorted by lift. One aggregate query."""
-    target_outcome = MarketSession.objects.filter(capture_group=OuterRef("capture_group"), future=target).values("wndw")[:1]
-    cells = (
-        queryset.exclude(future=TOTAL)
-        .order_by()
-        .annotate(target_wndw=Subquery(target_outcome))
-        .values("future", "bhs", "target_wndw")
-        .annotate(n=Count("id"))
+    inner_sql, params = queryset.exclude(future=TOTAL).order_by().values("capture_group", "future", "bhs").query.sql_with_params()
+    table = connection.ops.quote_name(MarketSession._meta.db_table)
+    # Django compiled the inner query (its values are in ``params``); the table name is quoted.
+    sql = (
+        f"SELECT f.future, f.bhs, t.wndw, COUNT(*) FROM ({inner_sql}) f "  # noqa: S608
+        f"LEFT JOIN {table} t ON t.capture_group = f.capture_group AND t.future = %s "
+        "GROUP BY f.future, f.bhs, t.wndw"
     )
     tally: dict[tuple[str, str], dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for cell in cells:
-        tally[(cell["future"], cell["bhs"])][cell["target_wndw"] or analytics.NEUTRAL] += cell["n"]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, target])
+        for future, bhs, target_wndw, n in cursor.fetchall():
+            tally[(future, bhs)][target_wndw or analytics.NEUTRAL] += n
     # The base rate: the target's hit rate over all its captures in the selection, counted once each.
     base: dict[str, int] = defaultdict(int)
     for (future, _), counts in tally.items():

@@ -26,6 +26,7 @@ from LiveData.redis_client import LiveDataRedis
 from thor_project import clock
 from ThorTrading import grading, signals
 from ThorTrading.models import TOTAL, MarketSession, MissedCapture
+from ThorTrading.selectors.cache import bump_analytics_version
 from ThorTrading.services.config import TradingConfig, get_trading_config
 from ThorTrading.services.quotes import get_enriched_quotes_with_composite
 from ThorTrading.targets import compute_targets, entry_price
@@ -246,6 +247,7 @@ def _write_capture(*, market: Market, now: datetime, force: bool, late: bool, li
             session.country_future = ordinals.get(session.future, 0) + 1
             session.country_future_wndw_total = session.country_future
         MarketSession.objects.bulk_create(sessions)
+        bump_analytics_version()
     stale = total["stale_symbols"]
     message = (
         f"{market.country}: captured {len(sessions)} rows for {local.date().isoformat()} "

@@ -21,6 +21,7 @@ from django.db import transaction
 from GlobalMarkets.models import Market
 from ThorTrading import grading
 from ThorTrading.models import TOTAL, MarketSession
+from ThorTrading.selectors.cache import bump_analytics_version
 from ThorTrading.services.config import get_trading_config
 from ThorTrading.services.quotes import parse_instant, to_decimal
 
@@ -107,6 +108,8 @@ def grade_quotes(quotes: Iterable[dict[str, Any]], *, now: datetime, max_ahead: 
                 target_hit_type=resolution.hit_type,
                 pnl_usd=pnl,
             )
+        if resolved:
+            bump_analytics_version()
     for row, resolution, at in resolved:
         logger.info(
             "graded %s row %d: %s (%s at %s, %s)", row.future, row.id, resolution.outcome, resolution.hit_type,
@@ -124,4 +127,6 @@ def expire_overdue(*, now: datetime) -> int:
         expired += MarketSession.objects.filter(
             country=market.country, wndw=grading.PENDING, captured_at__lte=deadline
         ).update(wndw=grading.EXPIRED, pnl_usd=Decimal(0))
+    if expired:
+        bump_analytics_version()
     return expired

@@ -210,3 +210,17 @@ def test_xlsx_export_has_typed_cells_a_bold_header_and_frozen_panes(api: APIClie
     assert isinstance(values["capture_group"], int)
     assert sheet.max_row == 15
     assert api.get("/api/ThorTrading/market-opens/export?format=pdf").status_code == 400
+
+
+def test_cached_stats_follow_a_new_grade_at_once(api: APIClient, live: Any, django_capture_on_commit_callbacks: Any) -> None:
+    from ThorTrading.services.grading import grade_quotes
+
+    before = api.get("/api/ThorTrading/market-opens/stats/").json()["overall"]
+    assert api.get("/api/ThorTrading/market-opens/stats/").json()["overall"] == before  # served from the cache
+    pending = MarketSession.objects.get(future="TOTAL", wndw="PENDING")
+    with django_capture_on_commit_callbacks(execute=True):
+        grade_quotes([{"symbol": "YM", "bid": "47020", "ask": "47021", "last": "47020",
+                       "ts_ingest": (pending.captured_at + timedelta(minutes=3)).isoformat()}],
+                     now=pending.captured_at + timedelta(minutes=5))
+    after = api.get("/api/ThorTrading/market-opens/stats/").json()["overall"]
+    assert (after["worked"], after["pending"]) == (before["worked"] + 1, 0)
