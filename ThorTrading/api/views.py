@@ -244,8 +244,9 @@ class MarketSessionStatsView(APIView):
 
 
 class MarketSessionInsightView(APIView):
-    """``GET market-opens/insight/`` with the list filters (``future`` is ignored): for each
-    instrument and signal at capture, how often ``target`` (TOTAL by default, or YM) worked."""
+    """``GET market-opens/insight/`` with the list filters: for each instrument and signal at
+    capture, how often ``target`` (TOTAL by default, or YM) worked; ``future`` and ``signal``
+    choose which cells to show."""
 
     @extend_schema(responses={200: dict, 400: dict})
     def get(self, request: Request) -> Response:
@@ -253,9 +254,13 @@ class MarketSessionInsightView(APIView):
         if target not in (TOTAL, "YM"):
             return Response({"error": f"target: {target!r} is not TOTAL or YM"}, status=400)
         params = _params(request)
-        params.pop("future", None)
+        futures = [f.strip().upper() for f in params.pop("future", "").split(",") if f.strip() and f.strip().lower() != "all"]
+        chosen = [s.strip().upper().replace(" ", "_") for s in params.pop("signal", "").split(",") if s.strip()]
         queryset = filter_sessions(params)
-        return Response(cached("insight", {**params, "target": target}, lambda: signal_insight(queryset, target=target)))
+        return Response(cached(
+            "insight", {**params, "target": target, "future": futures, "signal": chosen},
+            lambda: signal_insight(queryset, target=target, futures=futures, signals=chosen),
+        ))
 
 
 class MarketSessionEventsView(APIView):

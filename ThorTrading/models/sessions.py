@@ -62,6 +62,9 @@ class MarketSession(models.Model):
     forced = models.BooleanField(default=False, help_text="Made on purpose with --force (exempt from once-a-day)")
     stale = models.BooleanField(default=False, help_text="The quote was stale (or missing) at capture")
     stale_symbols = models.CharField(max_length=200, blank=True, help_text="TOTAL: symbols stale at capture")
+    signals = models.CharField(
+        max_length=300, blank=True, help_text="TOTAL: every future's signal at capture, e.g. YM=BUY,ES=HOLD (for insight)"
+    )
     session_close_at = models.DateTimeField(
         null=True, blank=True, help_text="The market's scheduled close for this capture; session metrics stop there"
     )

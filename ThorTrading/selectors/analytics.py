@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from datetime import datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
 from django.db import connection
-from django.db.models import BooleanField, Case, QuerySet, Value, When
+from django.db.models import BooleanField, Case, ExpressionWrapper, F, IntegerField, QuerySet, Value, When
 
 from GlobalMarkets.reference import CONTROL_COUNTRIES
 from ThorTrading import analytics
@@ -25,18 +25,42 @@ SIGNAL_ORDER = ["STRONG_BUY", "BUY", "HOLD", "SELL", "STRONG_SELL", ""]
 #: Insight cells with fewer decided trades than this are marked ``low_sample``.
 MIN_SAMPLE = 10
 
-_FIELDS = ("country", "future", "bhs", "day", "session_date", "captured_at", "wndw", "pnl_usd", "target_hit_at",
+# The market-local date is read as year/month/date integers: converting a date column per row
+# costs more than the rest of the statistics.
+_FIELDS = ("country", "future", "bhs", "day", "local_day", "captured_at", "wndw", "pnl_usd", "target_hit_at",
            "has_entry")
 
 
 def _rows(queryset: QuerySet[MarketSession]) -> list[tuple[Any, ...]]:
     """The fields analytics needs, oldest capture first (one query)."""
     has_entry = Case(When(entry_price__isnull=True, then=Value(False)), default=Value(True), output_field=BooleanField())
-    return list(queryset.order_by("captured_at", "capture_group").annotate(has_entry=has_entry).values_list(*_FIELDS))
+    local_day = ExpressionWrapper(F("year") * 10000 + F("month") * 100 + F("date"), output_field=IntegerField())
+    query = queryset.order_by("captured_at", "capture_group").annotate(has_entry=has_entry, local_day=local_day)
+    # Read through the cursor: Django's per-value converters (datetime parsing on SQLite above all)
+    # cost more than the statistics themselves over years of history.
+    sql, params = query.values_list(*_FIELDS).query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        raw = cursor.fetchall()
+    return [(r[0], r[1], r[2], r[3], r[4], _instant(r[5]), r[6], _money(r[7]), _instant(r[8]), r[9]) for r in raw]
+
+
+def _instant(value: Any) -> datetime | None:
+    """A database timestamp → aware UTC datetime (SQLite hands back naive UTC, PostgreSQL aware)."""
+    if value is None:
+        return None
+    parsed = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+    return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=UTC)
+
+
+def _money(value: Any) -> Decimal | None:
+    if value is None or isinstance(value, Decimal):
+        return value
+    return Decimal(str(value)).quantize(analytics.CENT)
 
 
 def _outcome(row: tuple[Any, ...]) -> Outcome:
-    return Outcome(captured_at=row[5], wndw=row[6], pnl_usd=row[7], resolved_at=row[8], has_entry=bool(row[9]))
+    return Outcome(row[5], row[6], row[7], row[8], bool(row[9]))
 
 
 def _grouped(outcomes: list[Outcome], keys: list[Any], order: list[Any]) -> list[dict[str, Any]]:
@@ -67,7 +91,7 @@ def session_stats(queryset: QuerySet[MarketSession], *, now: datetime) -> dict[s
     for day_key in sorted(trades_by_day):
         pnl = pnl_of_day[day_key]
         cumulative += pnl
-        pnl_by_day.append({"date": day_key, "trades": trades_by_day[day_key], "pnl": pnl.quantize(analytics.CENT),
+        pnl_by_day.append({"date": date(day_key // 10000, day_key // 100 % 100, day_key % 100), "trades": trades_by_day[day_key], "pnl": pnl.quantize(analytics.CENT),
                            "cumulative_pnl": cumulative.quantize(analytics.CENT)})
     return {
         "overall": analytics.summarize(outcomes, ordered=True),
@@ -80,40 +104,42 @@ def session_stats(queryset: QuerySet[MarketSession], *, now: datetime) -> dict[s
     }
 
 
-def signal_insight(queryset: QuerySet[MarketSession], *, target: str = TOTAL) -> dict[str, Any]:
+def signal_insight(queryset: QuerySet[MarketSession], *, target: str = TOTAL, futures: list[str] | None = None,
+                   signals: list[str] | None = None) -> dict[str, Any]:
     """For each instrument and each of its signals at capture: how often the ``target`` trade
     (TOTAL, or YM) of the same capture worked, with n, the 95 % Wilson interval and the lift over
-    the base rate (percentage points), sorted by lift. One aggregate query."""
-    inner_sql, params = queryset.exclude(future=TOTAL).order_by().values("capture_group", "future", "bhs").query.sql_with_params()
-    table = connection.ops.quote_name(MarketSession._meta.db_table)
-    # Django compiled the inner query (its values are in ``params``); the table name is quoted.
-    sql = (
-        f"SELECT f.future, f.bhs, t.wndw, COUNT(*) FROM ({inner_sql}) f "  # noqa: S608
-        f"LEFT JOIN {table} t ON t.capture_group = f.capture_group AND t.future = %s "
-        "GROUP BY f.future, f.bhs, t.wndw"
-    )
+    the base rate (percentage points), sorted by lift; ``futures`` / ``signals`` narrow the cells.
+
+    Reads one row per capture (the TOTAL row carries every future's signal), plus the YM rows when
+    the target is YM: one or two queries."""
+    events = list(queryset.filter(future=TOTAL).order_by().values_list("capture_group", "wndw", "signals"))
+    outcomes = {group: wndw for group, wndw, _ in events}
+    if target != TOTAL:
+        groups = set(outcomes)
+        outcomes = {g: w for g, w in MarketSession.objects.filter(future=target).values_list("capture_group", "wndw")
+                    if g in groups}
     tally: dict[tuple[str, str], dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, target])
-        for future, bhs, target_wndw, n in cursor.fetchall():
-            tally[(future, bhs)][target_wndw or analytics.NEUTRAL] += n
-    # The base rate: the target's hit rate over all its captures in the selection, counted once each.
     base: dict[str, int] = defaultdict(int)
-    for (future, _), counts in tally.items():
-        if future == "YM":  # every capture has exactly one YM row: count each capture once
-            for outcome, n in counts.items():
-                base[outcome] += n
+    for group, _, signal_text in events:
+        outcome = outcomes.get(group) or analytics.NEUTRAL
+        base[outcome] += 1
+        for pair in (signal_text or "").split(","):
+            future, _, signal = pair.partition("=")
+            if future and signal:
+                tally[(future, signal)][outcome] += 1
     base_decided = base[analytics.WORKED] + base[analytics.DIDNT_WORK]
     base_rate = round(100 * base[analytics.WORKED] / base_decided, 2) if base_decided else None
-    result = []
+    result: list[dict[str, Any]] = []
     for (future, signal), counts in tally.items():
+        if (futures and future not in futures) or (signals and signal not in signals):
+            continue
         worked, didnt = counts[analytics.WORKED], counts[analytics.DIDNT_WORK]
         decided = worked + didnt
         interval = analytics.wilson_interval(worked, decided)
         hit_rate = round(100 * worked / decided, 2) if decided else None
         result.append({
             "future": future,
-            "signal": signal or None,
+            "signal": signal,
             "captures": sum(counts.values()),
             "n": decided,
             "worked": worked,
@@ -124,7 +150,7 @@ def signal_insight(queryset: QuerySet[MarketSession], *, target: str = TOTAL) ->
             "lift": analytics.lift(hit_rate, base_rate),
             "low_sample": decided < MIN_SAMPLE,
         })
-    result.sort(key=lambda c: (c["lift"] is None, -float(c["lift"] or 0), str(c["future"]), str(c["signal"] or "")))
+    result.sort(key=lambda c: (c["lift"] is None, -float(c["lift"] or 0), str(c["future"]), str(c["signal"])))
     return {"target": target, "base_rate": base_rate, "base_n": base_decided, "min_sample": MIN_SAMPLE, "cells": result}
 
 

@@ -65,6 +65,12 @@ def _pct(numerator: Decimal | None, denominator: Decimal | None) -> Decimal | No
     return (numerator / denominator * 100).quantize(PCT)
 
 
+def signal_map(rows: list[dict[str, Any]]) -> str:
+    """``YM=BUY,ES=HOLD,…``: each future's signal at capture, kept on the TOTAL row so that signal
+    insight reads one row per capture. Futures without a signal are left out."""
+    return ",".join(f"{r['symbol']}={r['extended_data']['signal']}" for r in rows if r["extended_data"]["signal"])
+
+
 def _session_close(market: Market, now: datetime) -> datetime | None:
     """The scheduled close of the market's session trading at ``now`` (None when it is not
     trading then: a manual capture outside hours tracks no session metrics)."""
@@ -236,6 +242,7 @@ def _write_capture(*, market: Market, now: datetime, force: bool, late: bool, li
             "weighted_average": total["avg_weighted"],
             "instrument_count": total["count"],
             "stale_symbols": ",".join(total["stale_symbols"]),
+            "signals": signal_map(rows),
             "wndw": grading.NEUTRAL,
         }
         if ym is not None:

@@ -98,7 +98,8 @@ def _capture(rng: random.Random, market: Market, on: date, captured: datetime, g
               "day": on.strftime("%a"), "session_date": on, "captured_at": captured, "country": market.country,
               "is_demo": True}
     choices, weights = zip(*SIGNAL_MIX, strict=True)
-    rows, weight_sum = [], 0
+    rows: list[MarketSession] = []
+    weight_sum = 0
     for symbol in [*FUTURES, TOTAL]:
         traded = "YM" if symbol == TOTAL else symbol
         spec = specs[traded]
@@ -107,10 +108,12 @@ def _capture(rng: random.Random, market: Market, on: date, captured: datetime, g
         if symbol == TOTAL:
             signal = composite_signal(weight_sum)[0]
             weight = weight_sum
+            extra = {"signals": ",".join(f"{r.future}={r.bhs}" for r in rows)}
         else:
             signal = rng.choices(choices, weights)[0]
             weight = signals.signal_weight(signal, inverse=bool(spec["inverse"]))
             weight_sum += weight
+            extra = {}
         fields: dict[str, object] = {"future": symbol, "bhs": signal, "weight": weight, "last_price": last,
                                      "bid_price": last - tick, "ask_price": last + tick, "spread": tick * 2,
                                      "market_open": last, "wndw": grading.NEUTRAL}
@@ -120,7 +123,7 @@ def _capture(rng: random.Random, market: Market, on: date, captured: datetime, g
         if entry is not None and levels is not None:
             fields.update(entry_price=entry, target_high=levels[0], target_low=levels[1])
             fields.update(_outcome(rng, signal, entry, levels[0], levels[1], tick, tick_value, captured))
-        rows.append(MarketSession(**common, **fields))
+        rows.append(MarketSession(**common, **fields, **extra))
     return rows
 
 

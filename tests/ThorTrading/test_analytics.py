@@ -44,7 +44,7 @@ def build_golden() -> None:
                   "day": on.strftime("%a"), "session_date": on.date(), "captured_at": captured, "country": country}
         trade = outcome != "NEUTRAL"
         rows.append(MarketSession(
-            **common, future="TOTAL", bhs=signal, wndw=outcome,
+            **common, future="TOTAL", bhs=signal, wndw=outcome, signals=f"YM=BUY,ES={es_signal}",
             entry_price=Decimal(47000) if trade else None, target_high=Decimal(47020) if trade else None,
             target_low=Decimal(46980) if trade else None, pnl_usd=Decimal(pnl) if pnl is not None else None,
             target_hit_at=captured + timedelta(minutes=minutes) if minutes else None,
@@ -154,6 +154,10 @@ def test_insight_ranks_signals_by_lift_over_the_base_rate(api: APIClient, django
     es_buy = body["cells"][0]
     assert (es_buy["hit_rate_low"], es_buy["hit_rate_high"]) == (43.65, 96.99)
     assert api.get("/api/ThorTrading/market-opens/insight/?target=NQ").status_code == 400
+    only_es_sell = api.get("/api/ThorTrading/market-opens/insight/?future=ES&signal=SELL").json()["cells"]
+    assert [(c["future"], c["signal"], c["n"]) for c in only_es_sell] == [("ES", "SELL", 5)]
+    japan = api.get("/api/ThorTrading/market-opens/insight/?country=Japan").json()
+    assert (japan["base_rate"], japan["base_n"]) == (75.0, 4)
 
 
 def test_events_list_one_entry_per_capture(api: APIClient, django_assert_max_num_queries: Any) -> None:
