@@ -70,3 +70,18 @@ def test_first_run_admin_is_created_once(tmp_path: object, settings: object, cap
     assert User.objects.get(username="admin").check_password(password)
     call_command("ensure_admin")
     assert "exists" in capsys.readouterr().out
+
+
+def test_api_docs_are_served_without_a_cdn(live: LiveDataRedis) -> None:
+    client = APIClient()
+    client.force_authenticate(User.objects.create_user("reader"))
+    page = client.get("/api/docs/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "swagger-ui" in html and "cdn." not in html and "unpkg" not in html
+    schema = client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
+    assert schema.status_code == 200
+    paths = schema.json()["paths"]
+    for path in ("/api/ThorTrading/market-opens/stats/", "/api/ThorTrading/market-opens/insight/",
+                 "/api/ThorTrading/market-opens/export", "/api/global-markets/markets/"):
+        assert path in paths
