@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any, NamedTuple
 
@@ -20,6 +20,7 @@ PENDING = "PENDING"
 EXPIRED = "EXPIRED"
 RESOLVED = frozenset({WORKED, DIDNT_WORK, EXPIRED})
 Z_95 = 1.96
+EARLIEST = datetime.min.replace(tzinfo=UTC)
 CENT = Decimal("0.01")
 
 
@@ -28,11 +29,13 @@ class Outcome(NamedTuple):
     open), when it resolved, and whether it had an entry (a trade). A named tuple: analytics makes
     one per row of five years of history, so it has to be cheap."""
 
-    captured_at: datetime
+    captured_at: datetime | None
     wndw: str
     pnl_usd: Decimal | None = None
     resolved_at: datetime | None = None
     has_entry: bool = True
+    #: capture → resolution in seconds, when the caller has it already (else from the two times)
+    resolution_seconds: float | None = None
 
 
 def wilson_interval(successes: int, trials: int, z: float = Z_95) -> tuple[float, float] | None:
@@ -71,7 +74,7 @@ def summarize(outcomes: Iterable[Outcome], *, ordered: bool = False) -> dict[str
     order (pass ``ordered=True`` when they already are); average time from capture to resolution of
     worked/didn't-work trades (seconds).
     """
-    ordered_outcomes = list(outcomes) if ordered else sorted(outcomes, key=lambda o: o.captured_at)
+    ordered_outcomes = list(outcomes) if ordered else sorted(outcomes, key=lambda o: o.captured_at or EARLIEST)
     counts = {WORKED: 0, DIDNT_WORK: 0, EXPIRED: 0, PENDING: 0, NEUTRAL: 0}
     pnls: list[Decimal] = []
     wins = losses = Decimal(0)
@@ -89,8 +92,11 @@ def summarize(outcomes: Iterable[Outcome], *, ordered: bool = False) -> dict[str
                 wins += pnl
             elif pnl < 0:
                 losses += pnl
-        if o.wndw in (WORKED, DIDNT_WORK) and o.resolved_at is not None:
-            durations.append((o.resolved_at - o.captured_at).total_seconds())
+        if o.wndw in (WORKED, DIDNT_WORK):
+            if o.resolution_seconds is not None:
+                durations.append(o.resolution_seconds)
+            elif o.resolved_at is not None and o.captured_at is not None:
+                durations.append((o.resolved_at - o.captured_at).total_seconds())
     decided = counts[WORKED] + counts[DIDNT_WORK]
     resolved = decided + counts[EXPIRED]
     interval = wilson_interval(counts[WORKED], decided)

@@ -8,12 +8,22 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
 from django.db import connection
-from django.db.models import BooleanField, Case, ExpressionWrapper, F, IntegerField, QuerySet, Value, When
+from django.db.models import (
+    BooleanField,
+    Case,
+    DurationField,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    QuerySet,
+    Value,
+    When,
+)
 
 from GlobalMarkets.reference import CONTROL_COUNTRIES
 from ThorTrading import analytics
@@ -27,30 +37,36 @@ MIN_SAMPLE = 10
 
 # The market-local date is read as year/month/date integers: converting a date column per row
 # costs more than the rest of the statistics.
-_FIELDS = ("country", "future", "bhs", "day", "local_day", "captured_at", "wndw", "pnl_usd", "target_hit_at",
-           "has_entry")
+_FIELDS = ("country", "future", "bhs", "day", "local_day", "recent", "wndw", "pnl_usd", "resolution", "has_entry")
 
 
-def _rows(queryset: QuerySet[MarketSession]) -> list[tuple[Any, ...]]:
-    """The fields analytics needs, oldest capture first (one query)."""
+def _rows(queryset: QuerySet[MarketSession], *, since: datetime) -> list[tuple[Any, ...]]:
+    """The fields analytics needs, oldest capture first (one query). Times are turned into what
+    the figures need inside the database — a "captured since" flag and the seconds to
+    resolution — because converting two timestamps per row dominates the cost over years."""
     has_entry = Case(When(entry_price__isnull=True, then=Value(False)), default=Value(True), output_field=BooleanField())
+    recent = Case(When(captured_at__gte=since, then=Value(True)), default=Value(False), output_field=BooleanField())
     local_day = ExpressionWrapper(F("year") * 10000 + F("month") * 100 + F("date"), output_field=IntegerField())
-    query = queryset.order_by("captured_at", "capture_group").annotate(has_entry=has_entry, local_day=local_day)
+    resolution = ExpressionWrapper(F("target_hit_at") - F("captured_at"), output_field=DurationField())
+    query = queryset.order_by("captured_at", "capture_group").annotate(
+        has_entry=has_entry, recent=recent, local_day=local_day, resolution=resolution
+    )
     # Read through the cursor: Django's per-value converters (datetime parsing on SQLite above all)
     # cost more than the statistics themselves over years of history.
     sql, params = query.values_list(*_FIELDS).query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         raw = cursor.fetchall()
-    return [(r[0], r[1], r[2], r[3], r[4], _instant(r[5]), r[6], _money(r[7]), _instant(r[8]), r[9]) for r in raw]
+    return [(r[0], r[1], r[2], r[3], r[4], bool(r[5]), r[6], _money(r[7]), _seconds(r[8]), r[9]) for r in raw]
 
 
-def _instant(value: Any) -> datetime | None:
-    """A database timestamp → aware UTC datetime (SQLite hands back naive UTC, PostgreSQL aware)."""
+def _seconds(value: Any) -> float | None:
+    """A database duration → seconds (PostgreSQL hands back a timedelta, SQLite microseconds)."""
     if value is None:
         return None
-    parsed = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
-    return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=UTC)
+    if isinstance(value, timedelta):
+        return value.total_seconds()
+    return float(value) / 1_000_000
 
 
 def _money(value: Any) -> Decimal | None:
@@ -60,7 +76,7 @@ def _money(value: Any) -> Decimal | None:
 
 
 def _outcome(row: tuple[Any, ...]) -> Outcome:
-    return Outcome(row[5], row[6], row[7], row[8], bool(row[9]))
+    return Outcome(None, row[6], row[7], None, bool(row[9]), row[8])
 
 
 def _grouped(outcomes: list[Outcome], keys: list[Any], order: list[Any]) -> list[dict[str, Any]]:
@@ -75,9 +91,9 @@ def session_stats(queryset: QuerySet[MarketSession], *, now: datetime) -> dict[s
     """Overall, by market, by weekday, by signal, by future, last 7 days and P&L by day, each with
     the figures of :func:`ThorTrading.analytics.summarize` (P&L by day: trades, P&L and cumulative
     P&L, USD). One query."""
-    rows = _rows(queryset)
-    outcomes = [_outcome(r) for r in rows]
     since = now - timedelta(days=7)
+    rows = _rows(queryset, since=since)
+    outcomes = [_outcome(r) for r in rows]
     trades_by_day: dict[Any, int] = defaultdict(int)
     pnl_of_day: dict[Any, Decimal] = defaultdict(Decimal)
     for row, outcome in zip(rows, outcomes, strict=True):
@@ -99,7 +115,7 @@ def session_stats(queryset: QuerySet[MarketSession], *, now: datetime) -> dict[s
         "by_weekday": _grouped(outcomes, [r[3] for r in rows], WEEKDAYS),
         "by_signal": _grouped(outcomes, [r[2] for r in rows], SIGNAL_ORDER),
         "by_future": _grouped(outcomes, [r[1] for r in rows], [TOTAL, *FUTURES]),
-        "last_7_days": analytics.summarize([o for o in outcomes if o.captured_at >= since], ordered=True),
+        "last_7_days": analytics.summarize([o for o, r in zip(outcomes, rows, strict=True) if r[5]], ordered=True),
         "pnl_by_day": pnl_by_day,
     }
 
