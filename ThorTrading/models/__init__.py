@@ -6,7 +6,7 @@ from ThorTrading.models.instruments import (
     TradingInstrument,
 )
 from ThorTrading.models.intraday import FutureTrading24Hour, MarketIntraday, Rolling52WeekStats, VwapMinute
-from ThorTrading.models.sessions import FUTURES, TOTAL, MarketSession, MissedCapture
+from ThorTrading.models.sessions import FUTURES, TOTAL, MarketSession, MissedCapture, traded_symbol
 
 __all__ = [
     "FUTURES",
@@ -22,4 +22,5 @@ __all__ = [
     "TargetHighLowConfig",
     "TradingInstrument",
     "VwapMinute",
+    "traded_symbol",
 ]

@@ -9,6 +9,13 @@ from ThorTrading.models.instruments import SIGNAL_CHOICES
 
 FUTURES = ("YM", "ES", "NQ", "RTY", "CL", "SI", "HG", "GC", "VX", "DX", "ZB")
 TOTAL = "TOTAL"
+
+
+def traded_symbol(future: str) -> str:
+    """The future a row's trade is in: TOTAL trades YM (SPEC §6); every other row its own."""
+    return "YM" if future == TOTAL else future
+
+
 FUTURE_CHOICES = [(TOTAL, "TOTAL (composite, trades YM)")] + [(s, s) for s in FUTURES]
 
 WNDW_CHOICES = [

@@ -26,6 +26,7 @@ from LiveData.redis_client import LiveDataRedis
 from thor_project import clock
 from ThorTrading import grading, signals
 from ThorTrading.models import TOTAL, MarketSession, MissedCapture
+from ThorTrading.numbers import pct
 from ThorTrading.selectors.cache import bump_analytics_version
 from ThorTrading.services.config import TradingConfig, get_trading_config
 from ThorTrading.services.quotes import get_enriched_quotes_with_composite
@@ -38,7 +39,6 @@ ALREADY_CAPTURED = "already_captured"
 DISABLED = "disabled"
 FAILED = "failed"
 
-PCT = Decimal("0.0001")
 BACKTEST_SIGNALS = {
     signals.STRONG_BUY: "strong_buy",
     signals.BUY: "buy",
@@ -59,10 +59,6 @@ class CaptureResult:
     local_date: str = ""
 
 
-def _pct(numerator: Decimal | None, denominator: Decimal | None) -> Decimal | None:
-    if numerator is None or denominator is None or denominator == 0:
-        return None
-    return (numerator / denominator * 100).quantize(PCT)
 
 
 def signal_map(rows: list[dict[str, Any]]) -> str:
@@ -117,8 +113,8 @@ def backtest_stats(*, country: str, as_of: datetime) -> dict[str, dict[str, Any]
             trades = worked + didnt
             values[f"{prefix}_worked"] = worked
             values[f"{prefix}_didnt_work"] = didnt
-            values[f"{prefix}_worked_percentage"] = _pct(Decimal(worked), Decimal(trades)) or Decimal(0)
-            values[f"{prefix}_didnt_work_percentage"] = _pct(Decimal(didnt), Decimal(trades)) or Decimal(0)
+            values[f"{prefix}_worked_percentage"] = pct(Decimal(worked), Decimal(trades)) or Decimal(0)
+            values[f"{prefix}_didnt_work_percentage"] = pct(Decimal(didnt), Decimal(trades)) or Decimal(0)
         values["hold"] = sum(n for (bhs, _), n in cells.items() if bhs == signals.HOLD)
         stats[future] = values
     return stats
@@ -170,10 +166,10 @@ def _price_fields(row: dict[str, Any]) -> dict[str, Any]:
         "low_52w": low_52w,
         "high_52w": high_52w,
         # At capture the 52-week percentages are relative to the last price (SPEC §6).
-        "low_pct_52w": _pct(last - low_52w, last) if last is not None and low_52w is not None else None,
-        "high_pct_52w": _pct(high_52w - last, last) if last is not None and high_52w is not None else None,
+        "low_pct_52w": pct(last - low_52w, last) if last is not None and low_52w is not None else None,
+        "high_pct_52w": pct(high_52w - last, last) if last is not None and high_52w is not None else None,
         "range_52w": range_52w,
-        "range_pct_52w": _pct(range_52w, last),
+        "range_pct_52w": pct(range_52w, last),
         "market_open": last,
         "market_high_open": last,
         "market_high_pct_open": Decimal(0) if last is not None else None,

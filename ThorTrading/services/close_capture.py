@@ -17,7 +17,8 @@ from redis.exceptions import RedisError
 
 from LiveData.redis_client import LiveDataRedis
 from thor_project import clock
-from ThorTrading.models import TOTAL, MarketSession
+from ThorTrading.models import MarketSession, traded_symbol
+from ThorTrading.numbers import pct
 from ThorTrading.services.quotes import get_enriched_quotes_with_composite
 
 logger = logging.getLogger(__name__)
@@ -26,7 +27,6 @@ OK = "ok"
 ALREADY_CLOSED = "already-closed"
 NO_SESSIONS = "no-sessions"
 ERROR = "error"
-PCT = Decimal("0.0001")
 
 
 @dataclass
@@ -45,10 +45,6 @@ class CloseResult:
         return asdict(self)
 
 
-def _pct(numerator: Decimal, denominator: Decimal | None) -> Decimal | None:
-    if denominator is None or denominator == 0:
-        return None
-    return (numerator / denominator * 100).quantize(PCT)
 
 
 def close_metrics(session: MarketSession, last: Decimal) -> dict[str, Any]:
@@ -62,11 +58,11 @@ def close_metrics(session: MarketSession, last: Decimal) -> dict[str, Any]:
         "market_close": last,
         "market_high_open": high,
         "market_low_open": low,
-        "market_high_pct_close": _pct(max(high - last, Decimal(0)), high),
-        "market_low_pct_close": _pct(max(last - low, Decimal(0)), low),
-        "market_close_vs_open_pct": _pct(last - open_, open_) if open_ is not None else None,
+        "market_high_pct_close": pct(max(high - last, Decimal(0)), high),
+        "market_low_pct_close": pct(max(last - low, Decimal(0)), low),
+        "market_close_vs_open_pct": pct(last - open_, open_) if open_ is not None else None,
         "market_range": high - low,
-        "market_range_pct": _pct(high - low, open_),
+        "market_range_pct": pct(high - low, open_),
     }
     return fields
 
@@ -89,7 +85,7 @@ def capture_market_close(*, country: str, force: bool = False, live: LiveDataRed
     try:
         with transaction.atomic():
             for session in sessions:
-                row = by_symbol.get("YM" if session.future == TOTAL else session.future)
+                row = by_symbol.get(traded_symbol(session.future))
                 if row is None or row["last"] is None:
                     continue
                 fields = close_metrics(session, row["last"])

@@ -18,7 +18,7 @@ from django.db.models import Max
 from GlobalMarkets.models import Market
 from ThorTrading import grading, signals, targets
 from ThorTrading.composite import composite_signal
-from ThorTrading.models import FUTURES, TOTAL, MarketSession
+from ThorTrading.models import FUTURES, TOTAL, MarketSession, traded_symbol
 from ThorTrading.reference import INSTRUMENTS
 from ThorTrading.selectors.cache import bump_analytics_version
 
@@ -101,7 +101,7 @@ def _capture(rng: random.Random, market: Market, on: date, captured: datetime, g
     rows: list[MarketSession] = []
     weight_sum = 0
     for symbol in [*FUTURES, TOTAL]:
-        traded = "YM" if symbol == TOTAL else symbol
+        traded = traded_symbol(symbol)
         spec = specs[traded]
         tick, tick_value = Decimal(str(spec["tick_size"])), Decimal(str(spec["tick_value"]))
         last = prices[traded]

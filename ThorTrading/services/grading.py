@@ -20,7 +20,7 @@ from django.db import transaction
 
 from GlobalMarkets.models import Market
 from ThorTrading import grading
-from ThorTrading.models import TOTAL, MarketSession
+from ThorTrading.models import TOTAL, MarketSession, traded_symbol
 from ThorTrading.selectors.cache import bump_analytics_version
 from ThorTrading.services.config import get_trading_config
 from ThorTrading.services.quotes import parse_instant, to_decimal
@@ -39,9 +39,6 @@ class _Pending:
     captured_at: datetime
 
 
-def _traded_symbol(future: str) -> str:
-    return "YM" if future == TOTAL else future
-
 
 def grade_quotes(quotes: Iterable[dict[str, Any]], *, now: datetime, max_ahead: timedelta = timedelta(minutes=1)) -> int:
     """Resolve the PENDING rows that these quotes (in stream order) touch; returns how many rows
@@ -59,7 +56,7 @@ def grade_quotes(quotes: Iterable[dict[str, Any]], *, now: datetime, max_ahead: 
         entry, high, low = values["entry_price"], values["target_high"], values["target_low"]
         if entry is None or high is None or low is None:
             continue
-        by_symbol[_traded_symbol(values["future"])].append(
+        by_symbol[traded_symbol(values["future"])].append(
             _Pending(values["id"], values["future"], values["bhs"], entry, high, low, values["captured_at"])
         )
     if not by_symbol:
@@ -91,7 +88,7 @@ def grade_quotes(quotes: Iterable[dict[str, Any]], *, now: datetime, max_ahead: 
     count = 0
     with transaction.atomic():
         for row, resolution, at in resolved:
-            instrument = config.by_symbol.get(_traded_symbol(row.future))
+            instrument = config.by_symbol.get(traded_symbol(row.future))
             pnl = None
             if instrument is not None:
                 pnl = grading.pnl_usd(

@@ -23,26 +23,23 @@ from LiveData.redis_client import LiveDataRedis
 from ThorTrading import intraday
 from ThorTrading.intraday import Bar, Day, IntradayBook, floor_minute
 from ThorTrading.models import (
-    TOTAL,
     FutureTrading24Hour,
     MarketIntraday,
     MarketSession,
     Rolling52WeekStats,
     VwapMinute,
+    traded_symbol,
 )
+from ThorTrading.numbers import pct
+from ThorTrading.services.close_capture import close_metrics
 from ThorTrading.services.quotes import INTRADAY_SUMMARY_KEY, parse_instant, to_decimal
 
 logger = logging.getLogger(__name__)
 
 SUMMARY_KEY = INTRADAY_SUMMARY_KEY
-PCT = Decimal("0.0001")
 PRICE = Decimal("0.000001")
 
 
-def _pct(numerator: Decimal, denominator: Decimal | None) -> Decimal | None:
-    if denominator is None or denominator == 0:
-        return None
-    return (numerator / denominator * 100).quantize(PCT)
 
 
 @dataclass
@@ -203,7 +200,7 @@ class IntradayRecorder:
         return FutureTrading24Hour(
             symbol=day.symbol, trading_day=day.trading_day, open=day.open, prev_close=day.prev_close, high=day.high,
             low=day.low, last=day.close, range=day.high - day.low,
-            range_pct=_pct(day.high - day.low, day.prev_close or day.open), volume=day.volume,
+            range_pct=pct(day.high - day.low, day.prev_close or day.open), volume=day.volume,
             price_volume=day.price_volume, vwap=day.vwap.quantize(PRICE) if day.vwap is not None else None,
             close=day.close if finalized else None, finalized=finalized,
         )
@@ -222,9 +219,7 @@ class IntradayRecorder:
         )
         changed = []
         for session in sessions:
-            from ThorTrading.services.close_capture import close_metrics
-
-            symbol = "YM" if session.future == TOTAL else session.future
+            symbol = traded_symbol(session.future)
             start = floor_minute(session.captured_at)
             assert session.session_close_at is not None
             bars = [b for b in by_symbol.get(symbol, []) if start <= b.minute < session.session_close_at]
@@ -234,8 +229,8 @@ class IntradayRecorder:
             low = min([b.low for b in bars] + [v for v in [session.market_low_open] if v is not None])
             open_ = session.market_open
             session.market_high_open, session.market_low_open = high, low
-            session.market_high_pct_open = _pct(high - open_, open_) if open_ is not None else None
-            session.market_low_pct_open = _pct(low - open_, open_) if open_ is not None else None
+            session.market_high_pct_open = pct(high - open_, open_) if open_ is not None else None
+            session.market_low_pct_open = pct(low - open_, open_) if open_ is not None else None
             session.session_volume = (session.session_volume or 0) + sum(b.volume for b in bars)
             if session.market_close is not None:
                 # A bar flushed after the close capture: keep the close-derived fields consistent.

@@ -17,9 +17,9 @@ from LiveData.redis_client import LiveDataRedis, get_live_data_redis
 from thor_project import clock
 from ThorTrading import signals
 from ThorTrading.composite import CompositeInput, compute_composite
+from ThorTrading.numbers import diff, pct
 from ThorTrading.services.config import InstrumentConfig, TradingConfig, get_trading_config
 
-PCT_PLACES = Decimal("0.0001")
 #: Written by ThorTrading.services.intraday once a minute: {symbol: {vwap, high_52w, low_52w}}.
 INTRADAY_SUMMARY_KEY = "thor:intraday:summary"
 
@@ -56,14 +56,8 @@ def _int(value: Any) -> int | None:
     return int(number) if number is not None else None
 
 
-def _diff(a: Decimal | None, b: Decimal | None) -> Decimal | None:
-    return a - b if a is not None and b is not None else None
 
 
-def _pct(numerator: Decimal | None, denominator: Decimal | None) -> Decimal | None:
-    if numerator is None or denominator is None or denominator == 0:
-        return None
-    return (numerator / denominator * 100).quantize(PCT_PLACES)
 
 
 def parse_instant(value: Any) -> datetime | None:
@@ -93,28 +87,28 @@ def row_metrics(
 ) -> dict[str, Decimal | None]:
     """The row metrics of SPEC §4, in points and percent. Percentages of the 24-hour values divide
     by the previous close; the 52-week ones by the 52-week low (above-low) or high (below-high)."""
-    last_prev = _diff(last, prev)
-    open_prev = _diff(open_, prev)
-    high_prev = _diff(high, prev)
-    low_prev = _diff(low, prev)
-    range_diff = _diff(high, low)
-    above_low = _diff(last, low_52w)
-    below_high = _diff(high_52w, last)
+    last_prev = diff(last, prev)
+    open_prev = diff(open_, prev)
+    high_prev = diff(high, prev)
+    low_prev = diff(low, prev)
+    range_diff = diff(high, low)
+    above_low = diff(last, low_52w)
+    below_high = diff(high_52w, last)
     return {
         "last_prev_diff": last_prev,
-        "last_prev_pct": _pct(last_prev, prev),
+        "last_prev_pct": pct(last_prev, prev),
         "open_prev_diff": open_prev,
-        "open_prev_pct": _pct(open_prev, prev),
+        "open_prev_pct": pct(open_prev, prev),
         "high_prev_diff": high_prev,
-        "high_prev_pct": _pct(high_prev, prev),
+        "high_prev_pct": pct(high_prev, prev),
         "low_prev_diff": low_prev,
-        "low_prev_pct": _pct(low_prev, prev),
+        "low_prev_pct": pct(low_prev, prev),
         "range_diff": range_diff,
-        "range_pct": _pct(range_diff, prev),
+        "range_pct": pct(range_diff, prev),
         "last_52w_above_low_diff": above_low,
-        "last_52w_above_low_pct": _pct(above_low, low_52w),
+        "last_52w_above_low_pct": pct(above_low, low_52w),
         "last_52w_below_high_diff": below_high,
-        "last_52w_below_high_pct": _pct(below_high, high_52w),
+        "last_52w_below_high_pct": pct(below_high, high_52w),
     }
 
 
@@ -158,8 +152,8 @@ def enrich_quote(
         "close_price": prev,
         "previous_close": prev,
         "change": change,
-        "change_percent": _pct(change, prev),
-        "spread": _diff(ask, bid),
+        "change_percent": pct(change, prev),
+        "spread": diff(ask, bid),
         "vwap": to_decimal(extra.get("vwap")),
         "extended_data": {
             "signal": signal,

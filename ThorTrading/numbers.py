@@ -1,0 +1,20 @@
+"""Small exact-arithmetic helpers shared by the quote, capture, close and intraday paths. Pure."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+PCT_PLACES = Decimal("0.0001")
+
+
+def pct(numerator: Decimal | None, denominator: Decimal | None) -> Decimal | None:
+    """``numerator / denominator × 100`` rounded to 4 places (percent), or None when either is
+    missing or the denominator is 0."""
+    if numerator is None or denominator is None or denominator == 0:
+        return None
+    return (numerator / denominator * 100).quantize(PCT_PLACES)
+
+
+def diff(a: Decimal | None, b: Decimal | None) -> Decimal | None:
+    """``a − b``, or None when either is missing."""
+    return a - b if a is not None and b is not None else None
