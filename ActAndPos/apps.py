@@ -2,8 +2,10 @@ from django.apps import AppConfig
 
 
 class ActAndPosConfig(AppConfig):
-    """Paper accounts, positions and the order engine (SPEC §11). Its models arrive with the
-    paper-trading issue; the app exists now so the layout and dependency rules are in place."""
+    """Paper accounts, positions, the order engine and the ledger (SPEC §11)."""
 
     name = "ActAndPos"
     verbose_name = "Accounts and positions"
+
+    def ready(self) -> None:
+        from ActAndPos import receivers  # noqa: F401  (a paper account for every new user)

@@ -73,7 +73,7 @@ INSTALLED_APPS = [
     "GlobalMarkets",
     "LiveData",
     "ThorTrading.apps.ThorTradingConfig",
-    "ActAndPos",
+    "ActAndPos.apps.ActAndPosConfig",
     "Trades",
 ]
 

@@ -15,4 +15,6 @@ urlpatterns = [
     path("api/ThorTrading/", include("ThorTrading.api.urls")),
     path("api/feed/", include("LiveData.api.urls")),
     path("api/global-markets/", include("GlobalMarkets.api.urls")),
+    path("api/actandpos/", include("ActAndPos.api.urls")),
+    path("api/trades/", include("Trades.api.urls")),
 ]

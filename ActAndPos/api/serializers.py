@@ -1,0 +1,39 @@
+"""JSON shapes for accounts, positions, orders and ledger entries (amounts in USD, prices in points)."""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from ActAndPos.models import Account, LedgerEntry, Order, Position
+
+
+class AccountSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Account
+        fields = ["id", "name", "currency", "cash", "net_liq", "buying_power", "option_buying_power", "realized_pnl",
+                  "created_at", "updated_at"]
+
+
+class PositionSerializer(serializers.ModelSerializer):
+    mark = serializers.DecimalField(max_digits=18, decimal_places=6, read_only=True, allow_null=True)
+    market_value = serializers.DecimalField(max_digits=18, decimal_places=2, read_only=True)
+    unrealized_pnl = serializers.DecimalField(max_digits=18, decimal_places=2, read_only=True)
+
+    class Meta:
+        model = Position
+        fields = ["symbol", "quantity", "average_price", "realized_pnl", "mark", "market_value", "unrealized_pnl"]
+
+
+class OrderSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Order
+        fields = ["id", "account", "client_order_id", "symbol", "side", "quantity", "order_type", "limit_price",
+                  "stop_price", "time_in_force", "status", "fill_price", "reject_reason", "created_at", "filled_at",
+                  "canceled_at"]
+
+
+class LedgerEntrySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = LedgerEntry
+        fields = ["id", "kind", "order", "symbol", "quantity_delta", "price", "cash_delta", "realized_pnl", "reason",
+                  "created_at"]

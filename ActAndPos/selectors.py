@@ -1,0 +1,41 @@
+"""Reads shared by the accounts and trades APIs: only the caller's own accounts (SPEC §11)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import QuerySet
+from redis.exceptions import RedisError
+
+from ActAndPos.models import Account, Position
+from ActAndPos.services.order_engine import live_price, money, multiplier_for
+from LiveData.redis_client import get_live_data_redis
+
+
+def accounts_of(user: Any) -> QuerySet[Account]:
+    """The accounts ``user`` owns."""
+    return Account.objects.filter(owner_id=getattr(user, "pk", None))
+
+
+def positions_with_marks(account: Account) -> list[Position]:
+    """The account's positions with ``mark`` (live price or None), ``market_value`` and
+    ``unrealized_pnl`` (USD) attached; one Redis round trip."""
+    positions = list(Position.objects.filter(account=account).order_by("symbol"))
+    try:
+        quotes = get_live_data_redis().get_latest_quotes([p.symbol for p in positions]) if positions else {}
+    except RedisError:
+        quotes = {}
+    for p in positions:
+        mark = live_price(quotes.get(p.symbol))
+        point_value = multiplier_for(p.symbol)
+        price = mark if mark is not None else p.average_price
+        p.mark = mark  # type: ignore[attr-defined]
+        p.market_value = money(price * p.quantity * point_value)  # type: ignore[attr-defined]
+        p.unrealized_pnl = money((price - p.average_price) * p.quantity * point_value)  # type: ignore[attr-defined]
+    return positions
+
+
+def realized_between(entries: list[Any]) -> Decimal:
+    """Σ realised P&L of ledger entries (USD)."""
+    return sum((e.realized_pnl for e in entries), Decimal(0))
