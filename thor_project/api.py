@@ -8,6 +8,8 @@ import time
 from typing import Any
 
 from django.db import DatabaseError, connection
+from django.utils.decorators import method_decorator
+from django.views.decorators.csrf import ensure_csrf_cookie
 from drf_spectacular.utils import extend_schema
 from redis.exceptions import RedisError
 from rest_framework import status
@@ -116,3 +118,45 @@ class TokenLoginView(ObtainAuthToken):
     Send it as ``Authorization: Token …``. Bad credentials → 400 naming the problem."""
 
     permission_classes = [AllowAny]
+
+
+class SessionLoginView(APIView):
+    """``POST /api/auth/login/`` with ``username`` and ``password``: a Django session for the
+    dashboard. Bad credentials → 400 ``{"error": …}``."""
+
+    permission_classes = [AllowAny]
+    authentication_classes: list[type] = []
+
+    @extend_schema(request=dict, responses={200: dict, 400: dict})
+    def post(self, request: Request) -> Response:
+        from django.contrib.auth import authenticate, login
+
+        data = request.data if isinstance(request.data, dict) else {}
+        user = authenticate(request, username=str(data.get("username", "")), password=str(data.get("password", "")))
+        if user is None or not user.is_active:
+            return Response({"error": "Wrong username or password."}, status=status.HTTP_400_BAD_REQUEST)
+        login(request._request, user)
+        return Response({"username": user.get_username()})
+
+
+class SessionLogoutView(APIView):
+    """``POST /api/auth/logout/``: end the dashboard session."""
+
+    permission_classes = [AllowAny]
+
+    @extend_schema(request=None, responses={200: dict})
+    def post(self, request: Request) -> Response:
+        from django.contrib.auth import logout
+
+        logout(request._request)
+        return Response({"ok": True})
+
+
+@method_decorator(ensure_csrf_cookie, name="dispatch")
+class MeView(APIView):
+    """``GET /api/auth/me/``: who is logged in (401 when nobody); also sets the CSRF cookie the
+    dashboard sends back on POST."""
+
+    @extend_schema(responses={200: dict, 401: dict})
+    def get(self, request: Request) -> Response:
+        return Response({"username": request.user.get_username()})

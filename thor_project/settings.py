@@ -132,6 +132,11 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "staticfiles"
 STATIC_ROOT.mkdir(exist_ok=True)
+# The built dashboard (frontend/dist) is served under /static/dashboard/.
+DASHBOARD_DIST = BASE_DIR / "frontend" / "dist"
+STATICFILES_DIRS = [("dashboard", DASHBOARD_DIST)] if DASHBOARD_DIST.exists() else []
+# Serve straight from the app folders too, so a fresh build needs no collectstatic to be seen.
+WHITENOISE_USE_FINDERS = True
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

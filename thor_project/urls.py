@@ -4,10 +4,15 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from thor_project.api import HealthView, TokenLoginView
+from thor_project.api import HealthView, MeView, SessionLoginView, SessionLogoutView, TokenLoginView
+from thor_project.views import dashboard
 
 urlpatterns = [
+    path("", dashboard, name="dashboard"),
     path("admin/", admin.site.urls),
+    path("api/auth/login/", SessionLoginView.as_view(), name="auth-login"),
+    path("api/auth/logout/", SessionLogoutView.as_view(), name="auth-logout"),
+    path("api/auth/me/", MeView.as_view(), name="auth-me"),
     path("api/health/", HealthView.as_view(), name="health"),
     path("api/auth/token/", TokenLoginView.as_view(), name="auth-token"),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

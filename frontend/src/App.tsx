@@ -1,0 +1,98 @@
+import { QueryClient, QueryClientProvider, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useEffect, useState } from "react";
+import { api, ApiError } from "./api";
+import { askForNotifications, notificationsWanted, stopNotifications } from "./notify";
+import { History } from "./pages/History";
+import { Home } from "./pages/Home";
+import { Login } from "./pages/Login";
+import { Sessions } from "./pages/Sessions";
+import { GlobalTimerProvider, useGlobalTimer } from "./timer";
+
+type Route = "home" | "sessions" | "history";
+
+function routeFromHash(): Route {
+  const hash = window.location.hash.replace(/^#\/?/, "");
+  return hash === "sessions" || hash === "history" ? hash : "home";
+}
+
+function Clock() {
+  const { now, marketStatus } = useGlobalTimer();
+  return (
+    <span className="clock mono" title="Thor's clock (UTC)">
+      {now.toISOString().slice(0, 19).replace("T", " ")} UTC
+      {marketStatus && ` · ${marketStatus.open_markets.length ? `open: ${marketStatus.open_markets.join(", ")}` : "all closed"}`}
+    </span>
+  );
+}
+
+function Shell({ user, onLogout }: { user: string; onLogout: () => void }) {
+  const [route, setRoute] = useState<Route>(routeFromHash());
+  const [notify, setNotify] = useState(notificationsWanted());
+  useEffect(() => {
+    const onHash = () => setRoute(routeFromHash());
+    window.addEventListener("hashchange", onHash);
+    return () => window.removeEventListener("hashchange", onHash);
+  }, []);
+  const toggleNotify = async () => {
+    if (notify) {
+      stopNotifications();
+      setNotify(false);
+    } else {
+      setNotify(await askForNotifications());
+    }
+  };
+  return (
+    <div className="shell">
+      <nav>
+        <strong className="brand">Thor</strong>
+        <a href="#/" className={route === "home" ? "active" : ""}>Home</a>
+        <a href="#/sessions" className={route === "sessions" ? "active" : ""}>Sessions</a>
+        <a href="#/history" className={route === "history" ? "active" : ""}>History</a>
+        <Clock />
+        <label className="notify"><input type="checkbox" checked={notify} onChange={toggleNotify} /> notify when a trade resolves</label>
+        <span className="user">{user}</span>
+        <button type="button" onClick={onLogout}>Log out</button>
+      </nav>
+      <main>
+        {route === "home" && <Home />}
+        {route === "sessions" && <Sessions />}
+        {route === "history" && <History />}
+      </main>
+    </div>
+  );
+}
+
+function Gate() {
+  const client = useQueryClient();
+  const me = useQuery({
+    queryKey: ["me"],
+    queryFn: () => api<{ username: string }>("/api/auth/me/"),
+    retry: false,
+  });
+  if (me.isLoading) return <p className="loading">Loading…</p>;
+  if (me.error) {
+    if (me.error instanceof ApiError && (me.error.status === 401 || me.error.status === 403)) {
+      return <Login onLogin={() => client.invalidateQueries()} />;
+    }
+    return <p className="error" role="alert">Thor is not answering: {String(me.error)}</p>;
+  }
+  const logout = async () => {
+    await api("/api/auth/logout/", { method: "POST" }).catch(() => undefined);
+    client.clear();
+    await client.invalidateQueries();
+  };
+  return (
+    <GlobalTimerProvider>
+      <Shell user={me.data!.username} onLogout={logout} />
+    </GlobalTimerProvider>
+  );
+}
+
+export function App({ client }: { client?: QueryClient }) {
+  const [queryClient] = useState(() => client ?? new QueryClient({ defaultOptions: { queries: { staleTime: 500 } } }));
+  return (
+    <QueryClientProvider client={queryClient}>
+      <Gate />
+    </QueryClientProvider>
+  );
+}

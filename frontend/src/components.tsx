@@ -1,0 +1,162 @@
+import { useState } from "react";
+import { fmt, type CaptureEvent, type MarketRow, type QuoteRow, type SessionRow, type Total } from "./api";
+import { useGlobalTimer } from "./timer";
+
+export function SignalBadge({ signal }: { signal: string | null | undefined }) {
+  const tone = !signal ? "none" : signal.includes("BUY") ? "buy" : signal.includes("SELL") ? "sell" : "hold";
+  return <span className={`badge signal ${tone}`}>{signal ? signal.replace("_", " ") : "NO SIGNAL"}</span>;
+}
+
+const OUTCOME_LABEL: Record<string, string> = { DIDNT_WORK: "DIDN'T WORK" };
+
+export function OutcomeBadge({ outcome }: { outcome: string }) {
+  return <span className={`badge outcome ${outcome.toLowerCase()}`}>{OUTCOME_LABEL[outcome] ?? outcome}</span>;
+}
+
+function countdown(target: string | null, now: Date): string {
+  if (!target) return "—";
+  let seconds = Math.max(0, Math.floor((new Date(target).getTime() - now.getTime()) / 1000));
+  const h = Math.floor(seconds / 3600);
+  seconds -= h * 3600;
+  const m = Math.floor(seconds / 60);
+  const s = seconds - m * 60;
+  return `${h}h ${String(m).padStart(2, "0")}m ${String(s).padStart(2, "0")}s`;
+}
+
+export function MarketsTable({ markets }: { markets: MarketRow[] }) {
+  const { now } = useGlobalTimer();
+  return (
+    <table className="markets" aria-label="Global markets">
+      <thead>
+        <tr><th>Market</th><th>Local time</th><th>Status</th><th>Next</th></tr>
+      </thead>
+      <tbody>
+        {markets.map((m) => {
+          const open = m.status === "OPEN" || m.status === "PRECLOSE";
+          const offset = m.local_time.slice(19);
+          const localNow = new Date(now.getTime() + parseOffset(offset) * 60000).toISOString().slice(11, 19);
+          return (
+            <tr key={m.country}>
+              <td>{m.display_name}<small>{m.country}</small></td>
+              <td className="mono">{localNow}</td>
+              <td><span className={`badge status ${m.status.toLowerCase()}`}>{m.status}</span></td>
+              <td className="mono">{open ? `closes in ${countdown(m.next_close, now)}` : `opens in ${countdown(m.next_open, now)}`}</td>
+            </tr>
+          );
+        })}
+      </tbody>
+    </table>
+  );
+}
+
+function parseOffset(text: string): number {
+  const match = text.match(/([+-])(\d{2}):(\d{2})/);
+  if (!match) return 0;
+  const minutes = Number(match[2]) * 60 + Number(match[3]);
+  return match[1] === "-" ? -minutes : minutes;
+}
+
+function RangeBar({ label, low, high, value }: { label: string; low: number | null; high: number | null; value: number | null }) {
+  const ok = low !== null && high !== null && value !== null && high > low;
+  const position = ok ? Math.min(100, Math.max(0, ((value! - low!) / (high! - low!)) * 100)) : 0;
+  return (
+    <div className="range" title={`${label}: ${fmt(low)} – ${fmt(high)}`}>
+      <span className="range-label">{label}</span>
+      <span className="range-track">{ok && <span className="range-dot" style={{ left: `${position}%` }} />}</span>
+      <span className="range-values mono">{fmt(low)} – {fmt(high)}</span>
+    </div>
+  );
+}
+
+export function FutureCard({ row }: { row: QuoteRow }) {
+  const digits = row.instrument.display_precision;
+  const up = (row.change ?? 0) >= 0;
+  return (
+    <article className="card future" data-symbol={row.symbol} aria-label={`${row.symbol} card`}>
+      <header>
+        <strong>{row.symbol}</strong>
+        <small>{row.instrument.name}</small>
+        <SignalBadge signal={row.extended_data.signal} />
+        {row.stale && <span className="badge stale">STALE</span>}
+      </header>
+      <div className="last mono" data-testid="last">{fmt(row.last, digits)}</div>
+      <div className={`change mono ${up ? "up" : "down"}`}>
+        {fmt(row.change, digits)} ({fmt(row.change_percent, 2)}%)
+      </div>
+      <dl>
+        <dt>Bid</dt><dd className="mono">{fmt(row.bid, digits)} × {row.bid_size ?? "—"}</dd>
+        <dt>Ask</dt><dd className="mono">{fmt(row.ask, digits)} × {row.ask_size ?? "—"}</dd>
+        <dt>Spread</dt><dd className="mono">{fmt(row.spread, digits)}</dd>
+        <dt>VWAP</dt><dd className="mono">{fmt(row.vwap, digits)}</dd>
+      </dl>
+      <RangeBar label="24h" low={row.low_price} high={row.high_price} value={row.last} />
+      <RangeBar label="52w" low={row.extended_data.low_52w} high={row.extended_data.high_52w} value={row.last} />
+    </article>
+  );
+}
+
+export function TotalCard({ total }: { total: Total | undefined }) {
+  return (
+    <article className="card total" aria-label="TOTAL card">
+      <header><strong>TOTAL</strong><SignalBadge signal={total?.composite_signal} /></header>
+      <dl>
+        <dt>Weight sum</dt><dd className="mono">{total ? total.signal_weight_sum : "—"}</dd>
+        <dt>Weighted avg</dt><dd className="mono">{fmt(total?.avg_weighted ?? null, 3)}</dd>
+        <dt>Signals</dt><dd className="mono">{total?.count ?? 0} of 11</dd>
+      </dl>
+      {total && total.stale_symbols.length > 0 && <small className="warn">stale: {total.stale_symbols.join(", ")}</small>}
+    </article>
+  );
+}
+
+export function Ribbon({ rows }: { rows: QuoteRow[] }) {
+  return (
+    <div className="ribbon" aria-label="ribbon">
+      {rows.map((r) => (
+        <span key={r.symbol} className={(r.change ?? 0) >= 0 ? "up" : "down"}>
+          {r.symbol} <span className="mono">{fmt(r.last, r.instrument.display_precision)}</span> {fmt(r.change_percent, 2)}%
+        </span>
+      ))}
+    </div>
+  );
+}
+
+export function SessionCard({ event }: { event: CaptureEvent }) {
+  const [open, setOpen] = useState(false);
+  const t = event.trade;
+  return (
+    <article className="card session" data-country={event.country} aria-label={`${event.country} capture`}>
+      <header>
+        <strong>{event.country}</strong>
+        <small className="mono">{event.captured_at.slice(0, 16).replace("T", " ")} UTC</small>
+        {event.late && <span className="badge late">LATE</span>}
+        {event.is_demo && <span className="badge demo">DEMO</span>}
+        <OutcomeBadge outcome={t.outcome} />
+      </header>
+      <div className="trade">
+        <SignalBadge signal={event.composite.signal} />
+        <span className="mono">YM entry {fmt(t.entry_price, 0)} · target {fmt(t.target_high, 0)} · stop {fmt(t.target_low, 0)}</span>
+        <span className={`mono pnl ${(t.pnl_usd ?? 0) >= 0 ? "up" : "down"}`}>{t.pnl_usd === null ? "" : `$${fmt(t.pnl_usd)}`}</span>
+      </div>
+      <button type="button" onClick={() => setOpen(!open)} aria-expanded={open}>{open ? "Hide rows" : "All 12 rows"}</button>
+      {open && event.rows && <SessionRows rows={event.rows} />}
+    </article>
+  );
+}
+
+function SessionRows({ rows }: { rows: SessionRow[] }) {
+  return (
+    <table className="rows">
+      <thead><tr><th>Future</th><th>Signal</th><th>Entry</th><th>Target</th><th>Stop</th><th>Outcome</th><th>P&amp;L</th></tr></thead>
+      <tbody>
+        {rows.map((r) => (
+          <tr key={r.id}>
+            <td>{r.future}</td><td>{r.bhs || "—"}</td><td className="mono">{fmt(r.entry_price, 4)}</td>
+            <td className="mono">{fmt(r.target_high, 4)}</td><td className="mono">{fmt(r.target_low, 4)}</td>
+            <td><OutcomeBadge outcome={r.wndw} /></td><td className="mono">{fmt(r.pnl_usd)}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
