@@ -4,7 +4,10 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 PY     := $(BIN)/python
 
-.PHONY: run test bench lint sample-workbook clean-venv
+.PHONY: run test bench lint sample-workbook clean-venv dashboard frontend-test
+
+HAVE_NPM := $(shell command -v npm >/dev/null 2>&1 && echo yes)
+FRONTEND_SRC := $(shell find frontend/src -type f 2>/dev/null) frontend/index.html frontend/vite.config.ts frontend/tsconfig.json
 
 $(PY):
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Thor needs Python 3.11 or newer (set PYTHON=python3.11)")'
@@ -20,7 +23,29 @@ $(VENV)/.installed-dev: pyproject.toml | $(PY)
 	$(PY) -m pip install --quiet -e '.[dev]'
 	@touch $@ $(VENV)/.installed-run
 
-run: $(VENV)/.installed-run
+# The dashboard: npm ci when the lock file changes, a build when its sources change.
+frontend/node_modules/.installed: frontend/package.json frontend/package-lock.json
+	cd frontend && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+frontend/dist/index.html: frontend/node_modules/.installed $(FRONTEND_SRC)
+	cd frontend && npm run build --silent
+
+dashboard:
+ifeq ($(HAVE_NPM),yes)
+	@$(MAKE) --no-print-directory frontend/dist/index.html
+else
+	@echo "Node.js/npm not found: Thor serves the API and the admin only. Install Node.js 20+ for the dashboard."
+endif
+
+frontend-test: dashboard
+ifeq ($(HAVE_NPM),yes)
+	cd frontend && npx tsc -b && npx eslint src && npx vitest run
+else
+	@echo "Node.js/npm not found: frontend checks and browser tests skipped."
+endif
+
+run: $(VENV)/.installed-run dashboard
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_thor
 	$(PY) manage.py sync_market_calendars --if-stale
@@ -28,7 +53,7 @@ run: $(VENV)/.installed-run
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 	$(PY) -m thor_project.launch
 
-test: $(VENV)/.installed-dev
+test: $(VENV)/.installed-dev frontend-test
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 	$(BIN)/pytest

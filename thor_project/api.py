@@ -154,9 +154,13 @@ class SessionLogoutView(APIView):
 
 @method_decorator(ensure_csrf_cookie, name="dispatch")
 class MeView(APIView):
-    """``GET /api/auth/me/``: who is logged in (401 when nobody); also sets the CSRF cookie the
-    dashboard sends back on POST."""
+    """``GET /api/auth/me/``: ``{"authenticated", "username"}`` (200 either way, so the dashboard's
+    first call is never an error); also sets the CSRF cookie the dashboard sends back on POST."""
 
-    @extend_schema(responses={200: dict, 401: dict})
+    permission_classes = [AllowAny]
+
+    @extend_schema(responses={200: dict})
     def get(self, request: Request) -> Response:
-        return Response({"username": request.user.get_username()})
+        user = request.user
+        return Response({"authenticated": bool(user.is_authenticated),
+                         "username": user.get_username() if user.is_authenticated else None})

@@ -15,7 +15,19 @@ _test_db = os.environ.get("THOR_TEST_DATABASE_URL")
 if _test_db:
     DATABASES = {"default": dj_database_url.parse(_test_db)}
 else:
-    DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:", "TEST": {"NAME": None}}}
+    # A file, not ":memory:": the browser tests' live server answers from several threads, and an
+    # in-memory database would make them share one connection.
+    import tempfile
+
+    _test_file = os.path.join(tempfile.gettempdir(), f"thor-test-{os.getpid()}.sqlite3")
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": _test_file,
+            "TEST": {"NAME": _test_file},
+            "OPTIONS": {"init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=OFF;", "timeout": 20},
+        }
+    }
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -66,14 +66,15 @@ function Gate() {
   const client = useQueryClient();
   const me = useQuery({
     queryKey: ["me"],
-    queryFn: () => api<{ username: string }>("/api/auth/me/"),
+    queryFn: () => api<{ authenticated: boolean; username: string | null }>("/api/auth/me/"),
     retry: false,
   });
   if (me.isLoading) return <p className="loading">Loading…</p>;
+  const expired = me.error instanceof ApiError && (me.error.status === 401 || me.error.status === 403);
+  if (expired || (me.data && !me.data.authenticated)) {
+    return <Login onLogin={() => client.invalidateQueries()} />;
+  }
   if (me.error) {
-    if (me.error instanceof ApiError && (me.error.status === 401 || me.error.status === 403)) {
-      return <Login onLogin={() => client.invalidateQueries()} />;
-    }
     return <p className="error" role="alert">Thor is not answering: {String(me.error)}</p>;
   }
   const logout = async () => {
@@ -83,7 +84,7 @@ function Gate() {
   };
   return (
     <GlobalTimerProvider>
-      <Shell user={me.data!.username} onLogout={logout} />
+      <Shell user={me.data?.username ?? ""} onLogout={logout} />
     </GlobalTimerProvider>
   );
 }

@@ -1,0 +1,96 @@
+import { QueryClient } from "@tanstack/react-query";
+import { act, cleanup, fireEvent, render, screen, waitFor } from "@testing-library/react";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { App } from "./App";
+import { drawdownSeries } from "./pages/History";
+import { toQuery } from "./pages/Sessions";
+
+const quotes = {
+  rows: ["YM", "ES"].map((symbol, i) => ({
+    symbol,
+    instrument: { symbol, name: `${symbol} future`, display_precision: 2, tick_size: 0.25 },
+    last: 100 + i, bid: 99 + i, ask: 101 + i, bid_size: 1, ask_size: 2, spread: 2, vwap: 100.5, volume: 10,
+    change: i ? -1 : 1, change_percent: 0.5, open_price: 99, high_price: 102, low_price: 98, previous_close: 99,
+    extended_data: { signal: i ? "SELL" : "BUY", signal_weight: 1, high_52w: 120, low_52w: 80 },
+    stale: i === 1,
+  })),
+  total: { composite_signal: "HOLD", signal_weight_sum: 0, avg_weighted: 0.5, sum_weighted: 1, count: 2, stale_symbols: ["ES"] },
+};
+const markets = [{ country: "USA", display_name: "New York", status: "OPEN", local_time: "2025-12-01T09:40:00-05:00",
+  next_open: "2025-12-02T14:30:00+00:00", next_close: "2025-12-01T21:00:00+00:00", enable_futures_capture: true }];
+const stats = { now: "2025-12-01T14:40:00+00:00", any_open: true, us_open: true, open_markets: ["USA"], next_event: null };
+
+function mockApi(loggedIn: boolean) {
+  const calls: string[] = [];
+  vi.stubGlobal("fetch", vi.fn(async (path: string) => {
+    calls.push(path);
+    const json = (status: number, body: unknown) => new Response(JSON.stringify(body), { status });
+    if (path.startsWith("/api/auth/me/")) return json(200, { authenticated: loggedIn, username: loggedIn ? "trader" : null });
+    if (path.startsWith("/api/auth/login/")) return json(200, { username: "trader" });
+    if (path.startsWith("/api/ThorTrading/quotes/latest")) return json(200, quotes);
+    if (path.startsWith("/api/global-markets/markets/")) return json(200, markets);
+    if (path.startsWith("/api/global-markets/stats/")) return json(200, stats);
+    return json(404, { error: "not mocked" });
+  }));
+  return calls;
+}
+
+beforeEach(() => {
+  window.location.hash = "";
+});
+afterEach(() => {
+  cleanup();
+  vi.unstubAllGlobals();
+  vi.useRealTimers();
+});
+
+describe("the dashboard", () => {
+  it("asks for a login when the session is missing, then shows Home", async () => {
+    mockApi(false);
+    render(<App client={new QueryClient({ defaultOptions: { queries: { retry: false } } })} />);
+    expect(await screen.findByRole("form", { name: "Log in" })).toBeTruthy();
+    fireEvent.change(screen.getByLabelText("Username"), { target: { value: "trader" } });
+    fireEvent.change(screen.getByLabelText("Password"), { target: { value: "secret" } });
+    mockApi(true);
+    fireEvent.click(screen.getByRole("button", { name: "Log in" }));
+    expect(await screen.findByText("Global markets")).toBeTruthy();
+  });
+
+  it("shows a card per future and the TOTAL card, with signal and stale badges", async () => {
+    mockApi(true);
+    render(<App client={new QueryClient({ defaultOptions: { queries: { retry: false } } })} />);
+    const ym = await screen.findByRole("article", { name: "YM card" });
+    expect(ym.textContent).toContain("100.00");
+    expect(ym.textContent).toContain("BUY");
+    const es = screen.getByRole("article", { name: "ES card" });
+    expect(es.textContent).toContain("STALE");
+    expect(screen.getByRole("article", { name: "TOTAL card" }).textContent).toContain("HOLD");
+    expect(screen.getByRole("table", { name: "Global markets" }).textContent).toContain("OPEN");
+  });
+
+  it("fetches market status once every ten ticks of the global timer", async () => {
+    vi.useFakeTimers({ shouldAdvanceTime: true });
+    const calls = mockApi(true);
+    render(<App client={new QueryClient({ defaultOptions: { queries: { retry: false } } })} />);
+    await screen.findByText("Global markets");
+    const count = () => calls.filter((c) => c.startsWith("/api/global-markets/stats/")).length;
+    const first = count();
+    await act(async () => {
+      await vi.advanceTimersByTimeAsync(10_000);
+    });
+    await waitFor(() => expect(count()).toBe(first + 1));
+  });
+});
+
+describe("helpers", () => {
+  it("builds filter queries without empty values", () => {
+    expect(toQuery({ start: "2025-12-01", end: "", country: "USA", signal: "", status: "WORKED", future: "" })).toBe(
+      "start=2025-12-01&country=USA&status=WORKED",
+    );
+  });
+
+  it("measures drawdown from the running peak", () => {
+    const days = [100, 200, 50, 300].map((c, i) => ({ date: `d${i}`, trades: 1, pnl: 0, cumulative_pnl: c }));
+    expect(drawdownSeries(days).map((d) => d.drawdown)).toEqual([0, 0, -150, 0]);
+  });
+});

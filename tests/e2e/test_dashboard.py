@@ -1,0 +1,170 @@
+"""The dashboard end to end in Debian's headless chromium, driven by Playwright (SPEC §12).
+
+Thor runs in the test process (Django's live server, the real workbook in Redis, a grader thread);
+the browser logs in, sees the futures, watches a capture appear and resolve, filters, opens History.
+Screenshots land in ``e2e-screenshots/``. Skipped when chromium or the built dashboard is missing
+(``make test`` builds the dashboard and CI installs chromium).
+"""
+
+from __future__ import annotations
+
+import shutil
+import time
+from collections.abc import Iterator
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.core.management import call_command
+
+from GlobalMarkets.models import Market
+from LiveData.redis_client import LiveDataRedis
+from tests.conftest import TOS_DATA
+from thor_project import clock
+from thor_project.workers import Worker
+from ThorTrading.models import MarketSession
+from ThorTrading.services.capture import capture_market_open
+from ThorTrading.workers.grader import Grader
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+DIST = settings.BASE_DIR / "frontend" / "dist" / "index.html"
+SHOTS = settings.BASE_DIR / "e2e-screenshots"
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed (apt-get install chromium)"),
+    pytest.mark.skipif(not DIST.exists(), reason="the dashboard is not built (cd frontend && npm ci && npm run build)"),
+]
+
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"]
+
+
+@pytest.fixture
+def browser_page(monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[Any, list[str]]]:
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API keeps an event loop in this thread; the test's own ORM calls are safe.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+    errors: list[str] = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        page = browser.new_page(viewport={"width": 1440, "height": 900})
+        page.on("console", lambda m: errors.append(f"console: {m.text}") if m.type == "error" else None)
+        page.on("pageerror", lambda e: errors.append(f"pageerror: {e}"))
+        page.set_default_timeout(15_000)
+        yield page, errors
+        browser.close()
+
+
+def shot(page: Any, name: str) -> str:
+    SHOTS.mkdir(exist_ok=True)
+    path = SHOTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return f"{name}.png {path.stat().st_size // 1024} KB"
+
+
+def login(page: Any, url: str) -> None:
+    page.goto(url)
+    page.get_by_label("Username").fill("trader")
+    page.get_by_label("Password").fill("correct horse")
+    page.get_by_role("button", name="Log in").click()
+    page.get_by_role("article", name="TOTAL card").wait_for()
+
+
+def test_trader_logs_in_sees_futures_watches_a_capture_resolve_filters_and_opens_history(
+    live_server: Any, live: LiveDataRedis, seeded: None, browser_page: tuple[Any, list[str]], capsys: Any,
+) -> None:
+    page, errors = browser_page
+    User.objects.create_user("trader", password="correct horse")
+    call_command("poll_tos_excel", "--once", "--file", str(TOS_DATA / "rtd_2025-11-26.xlsm"))
+    for symbol, change in {"ES": Decimal(10), "NQ": Decimal(20)}.items():  # composite BUY: TOTAL trades YM
+        quote = live.get_latest_quote(symbol)
+        assert quote is not None
+        quote["change"] = change
+        live.publish_quote(quote)
+    report: list[str] = []
+
+    login(page, live_server.url)
+    cards = page.locator("article[data-symbol]")
+    cards.nth(10).wait_for()
+    assert cards.count() == 11
+    assert page.locator("article[data-symbol=YM] [data-testid=last]").inner_text() == "46,669"
+    assert page.locator("article[data-symbol=ZB] [data-testid=last]").inner_text() == "117.78125"
+    assert "BUY" in page.get_by_role("article", name="TOTAL card").inner_text()
+    report.append(shot(page, "home"))
+
+    result = capture_market_open(market=Market.objects.get(country="USA"), force=True)
+    assert result.status == "captured"
+    total = MarketSession.objects.get(future="TOTAL")
+    assert total.target_high is not None
+    grader = Worker("e2e-grader", Grader(live, block_ms=100).step)
+    grader.start()
+    try:
+        page.goto(f"{live_server.url}/#/sessions")
+        card = page.locator("article[data-country=USA]")
+        card.get_by_text("PENDING").wait_for()
+        report.append(shot(page, "sessions-pending"))
+        ym = live.get_latest_quote("YM")
+        assert ym is not None
+        ym.update(bid=total.target_high, ask=total.target_high + 1, last=total.target_high,
+                  ts_ingest=clock.now().isoformat())
+        live.publish_quote(ym)
+        card.get_by_text("WORKED").wait_for(timeout=20_000)
+        card.get_by_role("button", name="All 12 rows").click()
+        assert page.locator("table.rows tbody tr").count() == 12
+        report.append(shot(page, "sessions-worked"))
+    finally:
+        grader.stop()
+
+    page.get_by_role("button", name="Filters").click()
+    page.locator("select[name=country]").select_option("Japan")
+    page.get_by_text("0 captures").wait_for()
+    page.locator("select[name=country]").select_option("USA")
+    page.locator("article[data-country=USA]").wait_for()
+    report.append(shot(page, "sessions-filtered"))
+
+    page.goto(f"{live_server.url}/#/history")
+    page.locator("figure[aria-label='Hit rate by market'] svg").first.wait_for()
+    page.locator("figure[aria-label='Cumulative P&L'] svg").first.wait_for()
+    page.get_by_role("table", name="Signal insight").wait_for()
+    report.append(shot(page, "history"))
+
+    assert errors == [], errors
+    with capsys.disabled():
+        print("\nscreenshots:", "; ".join(report))
+
+
+def test_first_screen_with_a_year_of_demo_history_renders_in_under_a_second(
+    live_server: Any, live: LiveDataRedis, seeded: None, browser_page: tuple[Any, list[str]], capsys: Any,
+) -> None:
+    from datetime import date
+
+    from ThorTrading.services.demo import seed_demo_sessions
+
+    page, errors = browser_page
+    User.objects.create_user("trader", password="correct horse")
+    call_command("poll_tos_excel", "--once", "--file", str(TOS_DATA / "rtd_2025-11-29.xlsm"))
+    rows = seed_demo_sessions(days=365, seed=1, end=date(2025, 12, 1))
+    login(page, live_server.url)
+    timings = {}
+    for name, route, ready in [
+        ("home", "/#/", "article[data-symbol=ZB]"),
+        ("sessions", "/#/sessions", "article[data-country]"),
+        ("history", "/#/history", "figure[aria-label='Cumulative P&L'] svg"),
+    ]:
+        started = time.perf_counter()
+        page.goto("about:blank")
+        page.goto(f"{live_server.url}{route}")
+        page.locator(ready).first.wait_for()
+        timings[name] = (time.perf_counter() - started) * 1000
+        shot(page, f"year-{name}")
+    assert timings["home"] < 1000, timings
+    assert errors == [], errors
+    with capsys.disabled():
+        print(f"\n{rows} demo rows; first render: " + ", ".join(f"{k} {v:.0f} ms" for k, v in timings.items()))
+    Path(SHOTS / "timings.txt").write_text(repr(timings))
