@@ -83,6 +83,17 @@ class Worker:
                 backoff = min(backoff * 2, self._max_backoff)
             if delay:
                 stop.wait(delay)
+        self._close_connections()
+
+    @staticmethod
+    def _close_connections() -> None:
+        """Give back this thread's database connections when the worker stops."""
+        try:
+            from django.db import connections
+
+            connections.close_all()
+        except Exception:  # Django not configured (plain use), or the database already gone
+            logger.debug("closing worker connections failed", exc_info=True)
 
     def status(self) -> dict[str, Any]:
         """``{running, steps, errors, last_error}`` for /api/health/."""

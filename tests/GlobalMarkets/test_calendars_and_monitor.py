@@ -183,8 +183,13 @@ def test_many_concurrent_open_signals_give_one_capture(calendars: None, live: Li
     start = threading.Barrier(50)
 
     def fire() -> None:
-        start.wait()
-        market_opened.send(sender=Market, market=usa, at=clock.now())
+        from django.db import connection
+
+        try:
+            start.wait()
+            market_opened.send(sender=Market, market=usa, at=clock.now())
+        finally:
+            connection.close()
 
     threads = [threading.Thread(target=fire) for _ in range(50)]
     for t in threads:

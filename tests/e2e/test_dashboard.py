@@ -59,6 +59,10 @@ def browser_page(monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[Any, list[st
         page.set_default_timeout(15_000)
         yield page, errors
         browser.close()
+        # Database calls made while Playwright's loop runs use their own connection: give it back.
+        from django.db import connections
+
+        connections.close_all()
 
 
 def shot(page: Any, name: str) -> str:
