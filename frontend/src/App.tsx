@@ -6,13 +6,14 @@ import { History } from "./pages/History";
 import { Home } from "./pages/Home";
 import { Login } from "./pages/Login";
 import { Sessions } from "./pages/Sessions";
+import { Trade } from "./pages/Trade";
 import { GlobalTimerProvider, useGlobalTimer } from "./timer";
 
-type Route = "home" | "sessions" | "history";
+type Route = "home" | "sessions" | "history" | "trade";
 
 function routeFromHash(): Route {
   const hash = window.location.hash.replace(/^#\/?/, "");
-  return hash === "sessions" || hash === "history" ? hash : "home";
+  return hash === "sessions" || hash === "history" || hash === "trade" ? hash : "home";
 }
 
 function Clock() {
@@ -48,6 +49,7 @@ function Shell({ user, onLogout }: { user: string; onLogout: () => void }) {
         <a href="#/" className={route === "home" ? "active" : ""}>Home</a>
         <a href="#/sessions" className={route === "sessions" ? "active" : ""}>Sessions</a>
         <a href="#/history" className={route === "history" ? "active" : ""}>History</a>
+        <a href="#/trade" className={route === "trade" ? "active" : ""}>Trade</a>
         <Clock />
         <label className="notify"><input type="checkbox" checked={notify} onChange={toggleNotify} /> notify when a trade resolves</label>
         <span className="user">{user}</span>
@@ -57,6 +59,7 @@ function Shell({ user, onLogout }: { user: string; onLogout: () => void }) {
         {route === "home" && <Home />}
         {route === "sessions" && <Sessions />}
         {route === "history" && <History />}
+        {route === "trade" && <Trade />}
       </main>
     </div>
   );

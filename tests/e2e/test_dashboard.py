@@ -132,6 +132,17 @@ def test_trader_logs_in_sees_futures_watches_a_capture_resolve_filters_and_opens
     page.locator("article[data-country=USA]").wait_for()
     report.append(shot(page, "sessions-filtered"))
 
+    page.goto(f"{live_server.url}/#/trade")
+    ticket = page.get_by_role("form", name="Order ticket")
+    ticket.locator("select[name=symbol]").select_option("VX")
+    ticket.get_by_role("button", name="Place order").click()
+    page.get_by_role("status").get_by_text("BUY 1 VX filled at 20.2000").wait_for()
+    page.get_by_role("table", name="Positions").get_by_text("VX").wait_for()
+    summary = page.get_by_role("definition").filter(has_text="$79,800.00")  # cash 100,000 − 20.20 × 1,000
+    summary.first.wait_for()
+    page.get_by_role("table", name="Orders").get_by_text("FILLED").wait_for()
+    report.append(shot(page, "trade"))
+
     page.goto(f"{live_server.url}/#/history")
     page.locator("figure[aria-label='Hit rate by market'] svg").first.wait_for()
     page.locator("figure[aria-label='Cumulative P&L'] svg").first.wait_for()

@@ -1,0 +1,114 @@
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useState, type FormEvent } from "react";
+import { api, fmt, type QuoteRow } from "../api";
+import { usePollInterval } from "../timer";
+
+interface Account { id: number; name: string; cash: number; net_liq: number; buying_power: number; realized_pnl: number }
+interface Position { symbol: string; quantity: number; average_price: number; mark: number | null; market_value: number; unrealized_pnl: number }
+interface Order {
+  id: number; symbol: string; side: string; quantity: number; order_type: string; status: string;
+  fill_price: number | null; limit_price: number | null; reject_reason: string; created_at: string;
+}
+
+export function Trade() {
+  const client = useQueryClient();
+  const every = usePollInterval(2000, 10000);
+  const accounts = useQuery({ queryKey: ["accounts"], queryFn: () => api<Account[]>("/api/actandpos/accounts/"), refetchInterval: every });
+  const account = accounts.data?.[0];
+  const positions = useQuery({
+    queryKey: ["positions", account?.id],
+    queryFn: () => api<Position[]>(`/api/actandpos/accounts/${account!.id}/positions/`),
+    enabled: !!account,
+    refetchInterval: every,
+  });
+  const orders = useQuery({ queryKey: ["orders"], queryFn: () => api<Order[]>("/api/trades/orders"), refetchInterval: every });
+  const quotes = useQuery({
+    queryKey: ["quotes"],
+    queryFn: () => api<{ rows: QuoteRow[] }>("/api/ThorTrading/quotes/latest"),
+    refetchInterval: every,
+  });
+  const [ticket, setTicket] = useState({ symbol: "CL", side: "BUY", quantity: "1", order_type: "MKT", limit_price: "" });
+  const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
+  const place = useMutation({
+    mutationFn: () =>
+      api<Order>("/api/trades/orders", {
+        method: "POST",
+        body: JSON.stringify({
+          account: account?.id, symbol: ticket.symbol, side: ticket.side, quantity: Number(ticket.quantity),
+          order_type: ticket.order_type, limit_price: ticket.limit_price || undefined,
+          client_order_id: `${Date.now()}-${Math.random().toString(36).slice(2, 8)}`,
+        }),
+      }),
+    onSuccess: (order) => setMessage({ ok: true, text: `${order.side} ${order.quantity} ${order.symbol} filled at ${fmt(order.fill_price, 4)}` }),
+    onError: (error) => setMessage({ ok: false, text: (error as Error).message }),
+    onSettled: () => client.invalidateQueries({ predicate: (q) => ["accounts", "positions", "orders"].includes(String(q.queryKey[0])) }),
+  });
+  const cancel = useMutation({
+    mutationFn: (id: number) => api(`/api/trades/orders/${id}/cancel`, { method: "POST" }),
+    onError: (error) => setMessage({ ok: false, text: (error as Error).message }),
+    onSettled: () => client.invalidateQueries({ queryKey: ["orders"] }),
+  });
+  const quote = quotes.data?.rows.find((r) => r.symbol === ticket.symbol);
+  const set = (key: keyof typeof ticket) => (e: { target: { value: string } }) => setTicket({ ...ticket, [key]: e.target.value });
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    setMessage(null);
+    place.mutate();
+  };
+  const working = (orders.data ?? []).filter((o) => o.status === "WORKING");
+  return (
+    <section className="trade-page">
+      <h2>Paper trading</h2>
+      {account && (
+        <dl className="account" aria-label="Account summary">
+          <dt>Account</dt><dd>{account.name} #{account.id}</dd>
+          <dt>Cash</dt><dd className="mono">${fmt(account.cash)}</dd>
+          <dt>Net liq</dt><dd className="mono">${fmt(account.net_liq)}</dd>
+          <dt>Buying power</dt><dd className="mono">${fmt(account.buying_power)}</dd>
+          <dt>Realised P&amp;L</dt><dd className="mono">${fmt(account.realized_pnl)}</dd>
+        </dl>
+      )}
+      <form className="ticket" aria-label="Order ticket" onSubmit={submit}>
+        <label>Symbol <select name="symbol" value={ticket.symbol} onChange={set("symbol")}>
+          {(quotes.data?.rows ?? []).map((r) => <option key={r.symbol}>{r.symbol}</option>)}</select></label>
+        <label>Side <select name="side" value={ticket.side} onChange={set("side")}><option>BUY</option><option>SELL</option></select></label>
+        <label>Quantity <input name="quantity" type="number" min={1} value={ticket.quantity} onChange={set("quantity")} /></label>
+        <label>Type <select name="order_type" value={ticket.order_type} onChange={set("order_type")}>
+          <option>MKT</option><option>LMT</option><option>STP_LMT</option></select></label>
+        {ticket.order_type !== "MKT" && <label>Limit <input name="limit_price" value={ticket.limit_price} onChange={set("limit_price")} /></label>}
+        <span className="mono quote">{quote ? `bid ${fmt(quote.bid, 4)} · ask ${fmt(quote.ask, 4)} · last ${fmt(quote.last, 4)}` : "no quote"}</span>
+        <button type="submit" disabled={!account || place.isPending}>Place order</button>
+      </form>
+      {message && <p className={message.ok ? "ok" : "error"} role="status">{message.text}</p>}
+      <table aria-label="Positions">
+        <thead><tr><th>Symbol</th><th>Qty</th><th>Avg price</th><th>Mark</th><th>Market value</th><th>Unrealised P&amp;L</th></tr></thead>
+        <tbody>
+          {(positions.data ?? []).map((p) => (
+            <tr key={p.symbol}>
+              <td>{p.symbol}</td><td>{p.quantity}</td><td className="mono">{fmt(p.average_price, 4)}</td>
+              <td className="mono">{fmt(p.mark, 4)}</td><td className="mono">${fmt(p.market_value)}</td>
+              <td className={`mono ${p.unrealized_pnl >= 0 ? "up" : "down"}`}>${fmt(p.unrealized_pnl)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <h3>Active orders</h3>
+      {working.length === 0 ? <p>No working orders.</p> : (
+        <ul>{working.map((o) => <li key={o.id}>{o.side} {o.quantity} {o.symbol} <button type="button" onClick={() => cancel.mutate(o.id)}>Cancel</button></li>)}</ul>
+      )}
+      <h3>Recent orders</h3>
+      <table aria-label="Orders">
+        <thead><tr><th>Time (UTC)</th><th>Order</th><th>Status</th><th>Fill</th><th>Reason</th></tr></thead>
+        <tbody>
+          {(orders.data ?? []).slice(0, 20).map((o) => (
+            <tr key={o.id}>
+              <td className="mono">{o.created_at.slice(0, 19).replace("T", " ")}</td>
+              <td>{o.side} {o.quantity} {o.symbol} {o.order_type}</td><td>{o.status}</td>
+              <td className="mono">{fmt(o.fill_price, 4)}</td><td>{o.reject_reason}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </section>
+  );
+}
