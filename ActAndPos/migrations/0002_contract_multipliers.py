@@ -5,14 +5,10 @@ from decimal import Decimal
 
 from django.db import migrations
 
-POINT_VALUES = {"YM": "5", "ES": "50", "NQ": "20", "RTY": "50", "CL": "1000", "SI": "5000", "HG": "25000",
-                "GC": "100", "VX": "1000", "DX": "1000", "ZB": "1000"}
-
-
 def seed(apps, schema_editor):
-    ContractMultiplier = apps.get_model("ActAndPos", "ContractMultiplier")
-    for symbol, value in POINT_VALUES.items():
-        ContractMultiplier.objects.get_or_create(symbol=symbol, defaults={"multiplier": Decimal(value)})
+    from ActAndPos.services.seed import seed_contract_multipliers
+
+    seed_contract_multipliers(model=apps.get_model("ActAndPos", "ContractMultiplier"))
 
 
 def accounts_for_existing_users(apps, schema_editor):

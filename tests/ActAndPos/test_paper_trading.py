@@ -24,7 +24,7 @@ def quote(live: LiveDataRedis, symbol: str, **prices: Any) -> None:
 
 
 @pytest.fixture
-def trader(db: None, live: LiveDataRedis) -> tuple[APIClient, Account]:
+def trader(seeded: None, live: LiveDataRedis) -> tuple[APIClient, Account]:
     user = User.objects.create_user("trader")
     client = APIClient()
     client.force_authenticate(user)
@@ -222,8 +222,10 @@ def test_only_working_orders_can_be_cancelled(trader: tuple[APIClient, Account],
 @pytest.mark.skipif(not os.environ.get("THOR_TEST_DATABASE_URL"), reason="needs PostgreSQL (row locks); CI sets it")
 def test_200_concurrent_orders_keep_cash_and_positions_non_negative_and_the_ledger_reconciles(live: LiveDataRedis) -> None:
     from ActAndPos.services.order_engine import place_order
+    from ActAndPos.services.seed import seed_contract_multipliers
 
     assert connection.vendor == "postgresql"
+    seed_contract_multipliers()
     user = User.objects.create_user("busy")
     account = Account.objects.get(owner=user)
     quote(live, "VX", last="18.50")
