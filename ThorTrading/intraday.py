@@ -68,6 +68,7 @@ class Bar:
 
     @property
     def spread(self) -> Decimal | None:
+        """Ask − bid at the minute's last tick (points), or None without both."""
         return self.ask - self.bid if self.ask is not None and self.bid is not None else None
 
 

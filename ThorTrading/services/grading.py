@@ -23,7 +23,7 @@ from ThorTrading import grading
 from ThorTrading.models import TOTAL, MarketSession, traded_symbol
 from ThorTrading.selectors.cache import bump_analytics_version
 from ThorTrading.services.config import get_trading_config
-from ThorTrading.services.quotes import parse_instant, to_decimal
+from ThorTrading.services.quotes import quote_time, to_decimal
 
 logger = logging.getLogger(__name__)
 
@@ -68,7 +68,7 @@ def grade_quotes(quotes: Iterable[dict[str, Any]], *, now: datetime, max_ahead: 
         rows = by_symbol.get(symbol)
         if not rows:
             continue
-        at = parse_instant(quote.get("ts_event")) or parse_instant(quote.get("ts_ingest")) or now
+        at = quote_time(quote, default=now)
         if at > now + max_ahead:
             continue
         bid, ask, last = to_decimal(quote.get("bid")), to_decimal(quote.get("ask")), to_decimal(quote.get("last"))

@@ -32,7 +32,7 @@ from ThorTrading.models import (
 )
 from ThorTrading.numbers import pct
 from ThorTrading.services.close_capture import close_metrics
-from ThorTrading.services.quotes import INTRADAY_SUMMARY_KEY, parse_instant, to_decimal
+from ThorTrading.services.quotes import INTRADAY_SUMMARY_KEY, quote_time, to_decimal
 
 logger = logging.getLogger(__name__)
 
@@ -94,7 +94,7 @@ class IntradayRecorder:
         symbol = str(quote.get("symbol") or "")
         if not symbol:
             return []
-        at = parse_instant(quote.get("ts_event")) or parse_instant(quote.get("ts_ingest")) or now
+        at = quote_time(quote, default=now)
         closed_until = self.book.last_closed.get(symbol)
         if recovering and closed_until is not None and floor_minute(at) <= closed_until:
             return []

@@ -73,6 +73,12 @@ def parse_instant(value: Any) -> datetime | None:
     return parsed if parsed.tzinfo is not None else None
 
 
+def quote_time(quote: dict[str, Any], *, default: datetime) -> datetime:
+    """When a quote happened: its source time (``ts_event``), else when Thor ingested it
+    (``ts_ingest``), else ``default``."""
+    return parse_instant(quote.get("ts_event")) or parse_instant(quote.get("ts_ingest")) or default
+
+
 def is_stale(quote: dict[str, Any] | None, *, now: datetime, stale_seconds: float) -> bool:
     """True when there is no quote or it was not updated in the last ``stale_seconds``."""
     if not quote:

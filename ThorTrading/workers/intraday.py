@@ -19,7 +19,7 @@ from thor_project import clock
 from thor_project.workers import Worker
 from ThorTrading.intraday import cme_trading_day
 from ThorTrading.services.intraday import IntradayRecorder
-from ThorTrading.services.quotes import parse_instant
+from ThorTrading.services.quotes import quote_time
 
 logger = logging.getLogger(__name__)
 
@@ -82,7 +82,7 @@ class IntradayWorker:
             # every current tick look late: they are acknowledged and left out.
             earliest, latest = now - self.horizon * clock.speed(), now + timedelta(minutes=1) * clock.speed()
             for entry_id, quote in entries:
-                at = (parse_instant(quote.get("ts_event")) or parse_instant(quote.get("ts_ingest")) or now) if quote else now
+                at = quote_time(quote, default=now) if quote else now
                 if quote is None or not earliest <= at <= latest:
                     skipped.append(entry_id)
                     continue

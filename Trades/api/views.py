@@ -6,7 +6,7 @@ accounts: another user's account or order answers 404.
 
 from __future__ import annotations
 
-from datetime import datetime, time
+from datetime import UTC, datetime, time
 from typing import Any
 
 from django.shortcuts import get_object_or_404
@@ -98,8 +98,6 @@ class StatementView(APIView):
                 day = parse_date(raw) if isinstance(raw, str) else None
                 if day is None:
                     return Response({"error": f"{name}: {raw!r} is not a date (YYYY-MM-DD)"}, status=400)
-                from datetime import UTC
-
                 entries = entries.filter(**{lookup: datetime.combine(day, clock_time, tzinfo=UTC)})
         rows = list(entries.order_by("id"))
         return Response({

@@ -72,6 +72,12 @@ def shot(page: Any, name: str) -> str:
     return f"{name}.png {path.stat().st_size // 1024} KB"
 
 
+def trader_with_quotes(workbook: str) -> None:
+    """The user the browser logs in as, and the workbook's quotes in Redis."""
+    User.objects.create_user("trader", password="correct horse")
+    call_command("poll_tos_excel", "--once", "--file", str(TOS_DATA / workbook))
+
+
 def login(page: Any, url: str) -> None:
     page.goto(url)
     page.get_by_label("Username").fill("trader")
@@ -84,8 +90,7 @@ def test_trader_logs_in_sees_futures_watches_a_capture_resolve_filters_and_opens
     live_server: Any, live: LiveDataRedis, seeded: None, browser_page: tuple[Any, list[str]], capsys: Any,
 ) -> None:
     page, errors = browser_page
-    User.objects.create_user("trader", password="correct horse")
-    call_command("poll_tos_excel", "--once", "--file", str(TOS_DATA / "rtd_2025-11-26.xlsm"))
+    trader_with_quotes("rtd_2025-11-26.xlsm")
     for symbol, change in {"ES": Decimal(10), "NQ": Decimal(20)}.items():  # composite BUY: TOTAL trades YM
         quote = live.get_latest_quote(symbol)
         assert quote is not None
@@ -162,8 +167,7 @@ def test_first_screen_with_a_year_of_demo_history_renders_in_under_a_second(
     from ThorTrading.services.demo import seed_demo_sessions
 
     page, errors = browser_page
-    User.objects.create_user("trader", password="correct horse")
-    call_command("poll_tos_excel", "--once", "--file", str(TOS_DATA / "rtd_2025-11-29.xlsm"))
+    trader_with_quotes("rtd_2025-11-29.xlsm")
     rows = seed_demo_sessions(days=365, seed=1, end=date(2025, 12, 1))
     login(page, live_server.url)
     timings = {}
