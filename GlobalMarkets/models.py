@@ -32,8 +32,9 @@ class Market(models.Model):
 
     ``open_time`` / ``close_time`` are local wall-clock times in ``timezone_name``. ``calendar_code``
     names the exchange_calendars calendar whose trading days the market follows (XNYS, XTKS…).
-    ``evaluation_window_minutes``: when set, a captured trade still PENDING that long after the
-    capture becomes EXPIRED (SPEC §7).
+    ``evaluation_window_minutes`` overrides the global ``THOR_EVALUATION_WINDOW_MINUTES`` (default 30,
+    the market-open plan's "Evaluation Window") for this market: empty = the global window, 0 = never
+    expire, N = a captured trade still PENDING N minutes after the capture becomes EXPIRED (SPEC §7).
     """
 
     country = models.CharField(max_length=50, unique=True, help_text="Canonical name: USA, Pre_USA, Japan…")
@@ -53,7 +54,10 @@ class Market(models.Model):
     enable_open_capture = models.BooleanField(default=True)
     enable_close_capture = models.BooleanField(default=True)
     evaluation_window_minutes = models.PositiveIntegerField(
-        null=True, blank=True, help_text="Expire trades still PENDING this many minutes after capture (empty = never)"
+        null=True,
+        blank=True,
+        help_text="Expire trades still PENDING this many minutes after capture; empty = the global "
+        "THOR_EVALUATION_WINDOW_MINUTES (default 30), 0 = never",
     )
     status = models.CharField(max_length=10, choices=MarketStatus.choices, default=MarketStatus.CLOSED)
     status_changed_at = models.DateTimeField(null=True, blank=True)
@@ -68,8 +72,8 @@ class Market(models.Model):
         ordering = ["sort_order", "country"]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(evaluation_window_minutes__isnull=True) | models.Q(evaluation_window_minutes__gt=0),
-                name="market_evaluation_window_positive",
+                condition=models.Q(evaluation_window_minutes__isnull=True) | models.Q(evaluation_window_minutes__gte=0),
+                name="market_evaluation_window_not_negative",
             )
         ]
 

@@ -8,6 +8,7 @@ DIDNT_WORK. A quote without the watched side (the DX index) falls back to ``last
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 from decimal import Decimal
 
 from ThorTrading.signals import price_for_side, trade_side
@@ -68,3 +69,12 @@ def pnl_usd(*, signal: str | None, entry: Decimal, exit: Decimal, tick_size: Dec
     value = (exit - entry) / tick_size * tick_value * trade_side(signal)
     return value.quantize(Decimal("0.01"))
 
+
+
+def evaluation_window(*, market_minutes: int | None, default_minutes: int) -> timedelta | None:
+    """How long a captured trade may stay PENDING before it becomes EXPIRED (SPEC §7), or None for
+    never. ``market_minutes`` is the market's override (None = use ``default_minutes``, 0 = never);
+    ``default_minutes`` is ``THOR_EVALUATION_WINDOW_MINUTES`` (30 by default, the market-open plan's
+    "Evaluation Window"; 0 = never)."""
+    minutes = default_minutes if market_minutes is None else market_minutes
+    return timedelta(minutes=minutes) if minutes and minutes > 0 else None

@@ -12,25 +12,17 @@ Prices are Decimal points; instants aware UTC; a bar's ``minute`` is the UTC min
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
-CHICAGO = ZoneInfo("America/Chicago")
-CME_DAY_START = time(17, 0)
+from LiveData.ticks import cme_trading_day
+
 MINUTE = timedelta(minutes=1)
 
 
 def floor_minute(at: datetime) -> datetime:
     """The start of the UTC minute containing ``at``."""
     return at.replace(second=0, microsecond=0)
-
-
-def cme_trading_day(at: datetime) -> date:
-    """The CME Globex trading day of instant ``at``: it starts at 17:00 America/Chicago the evening
-    before, so Sunday 17:00 CT begins Monday's trading day (CME Group trading hours)."""
-    local = at.astimezone(CHICAGO)
-    return local.date() + timedelta(days=1) if local.time() >= CME_DAY_START else local.date()
 
 
 def volume_delta(previous: int | None, current: int | None) -> int:

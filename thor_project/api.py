@@ -83,7 +83,7 @@ class HealthView(APIView):
             last = feed.get("last_success_at") or ""
             age = None
             if last:
-                from ThorTrading.services.quotes import parse_instant
+                from LiveData.ticks import parse_instant
 
                 stamp = parse_instant(last)
                 age = round((clock.now() - stamp).total_seconds(), 1) if stamp else None

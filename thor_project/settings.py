@@ -177,7 +177,12 @@ THOR_STACK_AUTO_START = env_bool("THOR_STACK_AUTO_START", True)
 THOR_QUOTE_STALE_SECONDS = env_float("THOR_QUOTE_STALE_SECONDS", 15.0)
 THOR_CAPTURE_CATCHUP_MINUTES = env_float("THOR_CAPTURE_CATCHUP_MINUTES", 30.0)
 THOR_CAPTURE_RETRY_SECONDS = env_float("THOR_CAPTURE_RETRY_SECONDS", 2.0)
+#: Minutes after a capture that a PENDING trade expires (the market-open plan, Q5); 0 = never. Markets may override it.
+THOR_EVALUATION_WINDOW_MINUTES = int(env_float("THOR_EVALUATION_WINDOW_MINUTES", 30))
 THOR_STREAM_MAXLEN = int(os.environ.get("THOR_STREAM_MAXLEN", "100000"))
+#: The tick archive (SPEC §13): Parquet, one file per CME trading day; retention in days (empty = keep all).
+THOR_TICK_DIR = Path(os.environ.get("THOR_TICK_DIR") or VAR_DIR / "ticks")
+THOR_TICK_RETENTION_DAYS = int(os.environ["THOR_TICK_RETENTION_DAYS"]) if os.environ.get("THOR_TICK_RETENTION_DAYS", "").strip() else None
 THOR_ADMIN_USER = os.environ.get("THOR_ADMIN_USER", "admin")
 THOR_ADMIN_PASSWORD = os.environ.get("THOR_ADMIN_PASSWORD", "")
 

@@ -5,6 +5,9 @@ import os
 
 os.environ.setdefault("THOR_STACK_AUTO_START", "0")
 
+import tempfile
+from pathlib import Path
+
 import dj_database_url
 
 from thor_project.settings import *  # noqa: F403
@@ -28,6 +31,8 @@ else:
             "OPTIONS": {"init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=OFF;", "timeout": 20},
         }
     }
+# Tests that archive ticks point THOR_TICK_DIR at their own tmp_path; nothing writes under var/.
+THOR_TICK_DIR = Path(tempfile.gettempdir()) / f"thor-test-ticks-{os.getpid()}"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

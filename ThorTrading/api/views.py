@@ -20,6 +20,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from GlobalMarkets.reference import CONTROL_COUNTRIES, normalize_country
+from LiveData.ticks import parse_instant
 from thor_project import clock
 from ThorTrading import grading
 from ThorTrading.api.filters import MarketSessionFilter, filter_sessions
@@ -31,7 +32,7 @@ from ThorTrading.services.close_capture import ERROR as CLOSE_ERROR
 from ThorTrading.services.close_capture import NO_SESSIONS, capture_market_close
 from ThorTrading.services.config import get_trading_config
 from ThorTrading.services.export import sessions_csv, sessions_xlsx
-from ThorTrading.services.quotes import get_enriched_quotes_with_composite, parse_instant
+from ThorTrading.services.quotes import get_enriched_quotes_with_composite
 
 
 class LatestQuotesView(APIView):

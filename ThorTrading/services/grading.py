@@ -19,11 +19,12 @@ from typing import Any
 from django.db import transaction
 
 from GlobalMarkets.models import Market
+from LiveData.ticks import quote_time
 from ThorTrading import grading
 from ThorTrading.models import TOTAL, MarketSession, traded_symbol
 from ThorTrading.selectors.cache import bump_analytics_version
 from ThorTrading.services.config import get_trading_config
-from ThorTrading.services.quotes import quote_time, to_decimal
+from ThorTrading.services.quotes import to_decimal
 
 logger = logging.getLogger(__name__)
 
@@ -115,14 +116,27 @@ def grade_quotes(quotes: Iterable[dict[str, Any]], *, now: datetime, max_ahead: 
     return count
 
 
+def market_windows() -> dict[str, timedelta | None]:
+    """Each market's evaluation window by country (None = never expires): its admin override, else
+    ``THOR_EVALUATION_WINDOW_MINUTES`` (SPEC §7). One query."""
+    from django.conf import settings
+
+    default = settings.THOR_EVALUATION_WINDOW_MINUTES
+    return {
+        country: grading.evaluation_window(market_minutes=minutes, default_minutes=default)
+        for country, minutes in Market.objects.values_list("country", "evaluation_window_minutes")
+    }
+
+
 def expire_overdue(*, now: datetime) -> int:
     """Mark EXPIRED (pnl 0) every PENDING row older than its market's evaluation window; returns
-    how many. Markets without a window never expire their rows."""
+    how many. Rows of a market without a window (override 0, or a global window of 0) never expire."""
     expired = 0
-    for market in Market.objects.filter(evaluation_window_minutes__isnull=False):
-        deadline = now - timedelta(minutes=market.evaluation_window_minutes or 0)
+    for country, window in market_windows().items():
+        if window is None:
+            continue
         expired += MarketSession.objects.filter(
-            country=market.country, wndw=grading.PENDING, captured_at__lte=deadline
+            country=country, wndw=grading.PENDING, captured_at__lte=now - window
         ).update(wndw=grading.EXPIRED, pnl_usd=Decimal(0))
     if expired:
         bump_analytics_version()

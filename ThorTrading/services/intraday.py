@@ -20,6 +20,7 @@ from django.db import transaction
 from redis.exceptions import RedisError
 
 from LiveData.redis_client import LiveDataRedis
+from LiveData.ticks import quote_time
 from ThorTrading import intraday
 from ThorTrading.intraday import Bar, Day, IntradayBook, floor_minute
 from ThorTrading.models import (
@@ -32,7 +33,7 @@ from ThorTrading.models import (
 )
 from ThorTrading.numbers import pct
 from ThorTrading.services.close_capture import close_metrics
-from ThorTrading.services.quotes import INTRADAY_SUMMARY_KEY, quote_time, to_decimal
+from ThorTrading.services.quotes import INTRADAY_SUMMARY_KEY, to_decimal
 
 logger = logging.getLogger(__name__)
 

@@ -14,6 +14,7 @@ from typing import Any
 from django.conf import settings
 
 from LiveData.redis_client import LiveDataRedis, get_live_data_redis
+from LiveData.ticks import parse_instant
 from thor_project import clock
 from ThorTrading import signals
 from ThorTrading.composite import CompositeInput, compute_composite
@@ -58,25 +59,6 @@ def _int(value: Any) -> int | None:
 
 
 
-
-
-def parse_instant(value: Any) -> datetime | None:
-    """An ISO-8601 string (or datetime) → aware datetime, or None when absent or malformed."""
-    if isinstance(value, datetime):
-        return value
-    if not value:
-        return None
-    try:
-        parsed = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return parsed if parsed.tzinfo is not None else None
-
-
-def quote_time(quote: dict[str, Any], *, default: datetime) -> datetime:
-    """When a quote happened: its source time (``ts_event``), else when Thor ingested it
-    (``ts_ingest``), else ``default``."""
-    return parse_instant(quote.get("ts_event")) or parse_instant(quote.get("ts_ingest")) or default
 
 
 def is_stale(quote: dict[str, Any] | None, *, now: datetime, stale_seconds: float) -> bool:

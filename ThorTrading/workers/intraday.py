@@ -15,11 +15,10 @@ import time
 from datetime import timedelta
 
 from LiveData.redis_client import LiveDataRedis, get_live_data_redis
+from LiveData.ticks import cme_trading_day, quote_time
 from thor_project import clock
 from thor_project.workers import Worker
-from ThorTrading.intraday import cme_trading_day
 from ThorTrading.services.intraday import IntradayRecorder
-from ThorTrading.services.quotes import quote_time
 
 logger = logging.getLogger(__name__)
 

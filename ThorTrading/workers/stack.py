@@ -1,9 +1,11 @@
 """The workers that run inside the web process, and when (SPEC §1).
 
-Always (in the process holding the Redis leader lock): the GlobalMarkets monitor and the catch-up
-capture scan. While markets trade (started by the first ``market_opened``, stopped after the last
-control market closes): the session workers — the grader now; later issues add intraday, VWAP and
-52-week workers by appending to :data:`SESSION_WORKER_FACTORIES`.
+Always (in the process holding the Redis leader lock): the GlobalMarkets monitor, the catch-up
+capture scan, and the workers that must never miss a tick (SPEC §1) — the grader (futures trade
+about 23 hours a day, so a trade captured by hand on a Sunday or still pending at the New York close
+is graded by the next touching tick) and the tick recorder. While markets trade (started by the first
+``market_opened``, stopped after the last control market closes): the session workers of
+:data:`SESSION_WORKER_FACTORIES` (intraday bars, VWAP, 52-week extremes).
 """
 
 from __future__ import annotations
@@ -11,6 +13,8 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
+
+from LiveData.recorder import recorder_worker
 
 from GlobalMarkets.workers.monitor import MarketMonitor
 from LiveData.redis_client import get_live_data_redis
@@ -23,7 +27,8 @@ logger = logging.getLogger(__name__)
 
 CATCH_UP_SECONDS = 30.0
 
-SESSION_WORKER_FACTORIES: list[Callable[[], Worker]] = [grader_worker, intraday_worker]
+ALWAYS_WORKER_FACTORIES: list[Callable[[], Worker]] = [grader_worker, recorder_worker]
+SESSION_WORKER_FACTORIES: list[Callable[[], Worker]] = [intraday_worker]
 
 _supervisor: Supervisor | None = None
 _lock = threading.Lock()
@@ -44,6 +49,8 @@ def get_supervisor() -> Supervisor:
             _supervisor = Supervisor(redis=get_live_data_redis().client)
             _supervisor.add(Worker("globalmarkets-monitor", MarketMonitor().step))
             _supervisor.add(Worker("thor-capture-catch-up", _catch_up_step))
+            for factory in ALWAYS_WORKER_FACTORIES:
+                _supervisor.add(factory())
             _supervisor.session.extend(factory() for factory in SESSION_WORKER_FACTORIES)
         return _supervisor
 

@@ -1,0 +1,156 @@
+"""The tick recorder: every entry of ``live_data:stream:quotes`` into the tick archive (SPEC §13).
+
+It reads the stream with its own consumer group (``thor-recorder``), buffers entries for up to
+``flush_seconds`` (or ``flush_rows``), writes them as one Parquet part per CME day and only then
+acknowledges them. So a ``kill -9`` loses nothing that was acknowledged: what was read but not
+written is still pending in the group and is read again on restart; what was written but not yet
+acknowledged is recognised by its stream id and acknowledged without being written twice. Finished
+CME days are compacted into one file (and old ones removed after the retention) once a minute.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from datetime import date
+from typing import Any
+
+from LiveData.archive import TickArchive, get_tick_archive
+from LiveData.redis_client import LiveDataRedis, get_live_data_redis
+from LiveData.ticks import cme_trading_day, tick_from_quote
+from thor_project import clock
+from thor_project.workers import Worker
+
+logger = logging.getLogger(__name__)
+
+GROUP = "thor-recorder"
+CONSUMER = "recorder"
+COMPACT_EVERY_SECONDS = 60.0
+
+
+class TickRecorder:
+    """One step at a time; owns no thread (see :func:`recorder_worker`)."""
+
+    def __init__(
+        self,
+        live: LiveDataRedis | None = None,
+        archive: TickArchive | None = None,
+        *,
+        block_ms: int = 500,
+        batch: int = 2000,
+        flush_seconds: float = 2.0,
+        flush_rows: int = 20_000,
+    ) -> None:
+        self._live = live
+        self._archive = archive
+        self.block_ms = block_ms
+        self.batch = batch
+        self.flush_seconds = flush_seconds
+        self.flush_rows = flush_rows
+        self._recover = True
+        self._buffer: list[tuple[str, dict[str, Any]]] = []
+        self._buffered_since = 0.0
+        self._last_compact = 0.0
+        self.written = 0
+        self.duplicates = 0
+        self.malformed = 0
+
+    @property
+    def live(self) -> LiveDataRedis:
+        return self._live or get_live_data_redis()
+
+    @property
+    def archive(self) -> TickArchive:
+        return self._archive or get_tick_archive()
+
+    def step(self, stop: threading.Event | None = None) -> float:
+        """Read a batch, write the buffer when it is due, acknowledge what is on disk; returns the
+        seconds to wait before the next step."""
+        live = self.live
+        started = time.monotonic()
+        try:
+            if self._recover:
+                live.ensure_group(GROUP)
+                self._buffer = []
+                self._drain_pending(live)
+                self._recover = False
+            entries = live.read_stream(group=GROUP, consumer=CONSUMER, count=self.batch, block_ms=self.block_ms)
+            self._take(live, entries)
+            if self._buffer and (
+                len(self._buffer) >= self.flush_rows or time.monotonic() - self._buffered_since >= self.flush_seconds
+            ):
+                self.flush(live)
+            if time.monotonic() - self._last_compact >= COMPACT_EVERY_SECONDS:
+                self._last_compact = time.monotonic()
+                self.archive.compact_finished(today=cme_trading_day(clock.now()))
+        except Exception:
+            # Whatever was not written stays pending in the group: read it again from the start.
+            self._recover = True
+            raise
+        if not entries:
+            return max(0.001, min(self.block_ms / 1000, 0.05) - (time.monotonic() - started))
+        return 0.0
+
+    def flush(self, live: LiveDataRedis | None = None) -> int:
+        """Write the buffered ticks, then acknowledge their entries. Returns the rows written."""
+        if not self._buffer:
+            return 0
+        live = live or self.live
+        written = self.archive.append(tick for _, tick in self._buffer)
+        live.ack(GROUP, [entry_id for entry_id, _ in self._buffer])
+        self.written += written
+        self._buffer = []
+        return written
+
+    def _take(self, live: LiveDataRedis, entries: list[tuple[str, dict[str, Any] | None]]) -> None:
+        now = clock.now()
+        bad = []
+        for entry_id, quote in entries:
+            if quote is None or not quote.get("symbol"):
+                bad.append(entry_id)
+                continue
+            if not self._buffer:
+                self._buffered_since = time.monotonic()
+            self._buffer.append((entry_id, tick_from_quote(quote, default_ts=now, stream_id=entry_id)))
+        if bad:
+            # Nothing to keep: a malformed entry can never become a tick.
+            live.ack(GROUP, bad)
+            self.malformed += len(bad)
+            logger.warning("tick recorder: skipped %d malformed stream entries", len(bad))
+
+    def _drain_pending(self, live: LiveDataRedis) -> None:
+        """Entries delivered before a stop but never acknowledged: write those not on disk yet."""
+        known: dict[date, set[str]] = {}
+        while True:
+            entries = live.read_stream(group=GROUP, consumer=CONSUMER, count=self.batch, pending=True)
+            if not entries:
+                return
+            self._take(live, entries)
+            fresh = []
+            for entry_id, tick in self._buffer:
+                day = cme_trading_day(tick["ts"])
+                if day not in known:
+                    known[day] = self.archive.stream_ids(day)
+                if entry_id in known[day]:
+                    self.duplicates += 1
+                else:
+                    fresh.append((entry_id, tick))
+            fresh_ids = {entry_id for entry_id, _ in fresh}
+            on_disk = [entry_id for entry_id, _ in self._buffer if entry_id not in fresh_ids]
+            self._buffer = fresh
+            if on_disk:
+                live.ack(GROUP, on_disk)
+                logger.info("tick recorder: %d entries were archived before a stop; acknowledged", len(on_disk))
+            if self._buffer:
+                self.flush(live)
+
+    def status(self) -> dict[str, Any]:
+        """``{written, buffered, duplicates_skipped, malformed}`` for /api/health/."""
+        return {"written": self.written, "buffered": len(self._buffer), "duplicates_skipped": self.duplicates,
+                "malformed": self.malformed}
+
+
+def recorder_worker(live: LiveDataRedis | None = None, archive: TickArchive | None = None) -> Worker:
+    """A :class:`~thor_project.workers.Worker` named ``thor-tick-recorder`` running :class:`TickRecorder`."""
+    return Worker("thor-tick-recorder", TickRecorder(live, archive).step)

@@ -1,0 +1,98 @@
+"""Quotes as ticks: when a quote happened, which CME trading day it belongs to, and the flat row the
+tick archive stores (SPEC §13). Pure: no Django, no Redis, no pyarrow.
+
+A tick row (:data:`TICK_FIELDS`): ``ts`` (aware UTC datetime), ``symbol`` (canonical), ``bid``,
+``ask``, ``last``, ``close`` (previous settlement), ``change`` (net change), ``high_24h``,
+``low_24h`` (points, float or None), ``bid_size``, ``ask_size``, ``volume`` (cumulative contracts,
+int or None), ``source`` (``tos_excel``, ``demo``, ``replay``, an import's name) and ``stream_id``
+(the quote stream entry it came from; None for imported ticks).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal, InvalidOperation
+from typing import Any
+from zoneinfo import ZoneInfo
+
+CHICAGO = ZoneInfo("America/Chicago")
+CME_DAY_START = time(17, 0)
+
+PRICE_FIELDS = ("bid", "ask", "last", "close", "change", "high_24h", "low_24h")
+SIZE_FIELDS = ("bid_size", "ask_size", "volume")
+TICK_FIELDS = ("ts", "symbol", *PRICE_FIELDS, *SIZE_FIELDS, "source", "stream_id")
+
+
+def cme_trading_day(at: datetime) -> date:
+    """The CME Globex trading day of instant ``at``: it starts at 17:00 America/Chicago the evening
+    before, so Sunday 17:00 CT begins Monday's trading day (CME Group trading hours)."""
+    local = at.astimezone(CHICAGO)
+    return local.date() + timedelta(days=1) if local.time() >= CME_DAY_START else local.date()
+
+
+def cme_day_end(day: date) -> datetime:
+    """The instant CME trading day ``day`` ends: 17:00 America/Chicago on that date (aware)."""
+    return datetime.combine(day, CME_DAY_START, tzinfo=CHICAGO)
+
+
+def parse_instant(value: Any) -> datetime | None:
+    """An ISO-8601 string (or datetime) → aware datetime, or None when absent, malformed or naive."""
+    if isinstance(value, datetime):
+        return value if value.tzinfo is not None else None
+    if not value:
+        return None
+    try:
+        parsed = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo is not None else None
+
+
+def quote_time(quote: dict[str, Any], *, default: datetime) -> datetime:
+    """When a quote happened: its source time (``ts_event``), else when Thor ingested it
+    (``ts_ingest``), else ``default``."""
+    return parse_instant(quote.get("ts_event")) or parse_instant(quote.get("ts_ingest")) or default
+
+
+def _float(value: Any) -> float | None:
+    if value is None or value == "" or isinstance(value, bool):
+        return None
+    try:
+        number = Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        return None
+    return float(number) if number.is_finite() else None
+
+
+def _int(value: Any) -> int | None:
+    number = _float(value)
+    return int(number) if number is not None else None
+
+
+def tick_from_quote(quote: dict[str, Any], *, default_ts: datetime, stream_id: str | None = None) -> dict[str, Any]:
+    """The archive row of one stream quote (see the module docstring). Prices become floats: feed
+    prices are short decimals, so ``Decimal(repr(x))`` gives them back exactly."""
+    tick: dict[str, Any] = {"ts": quote_time(quote, default=default_ts), "symbol": str(quote.get("symbol") or "")}
+    for name in PRICE_FIELDS:
+        tick[name] = _float(quote.get(name))
+    for name in SIZE_FIELDS:
+        tick[name] = _int(quote.get(name))
+    tick["source"] = str(quote.get("source") or "")
+    tick["stream_id"] = stream_id
+    return tick
+
+
+def quote_from_tick(tick: dict[str, Any], *, source: str | None = None) -> dict[str, Any]:
+    """A quote dict (the stream's JSON shape, SPEC §3.2) rebuilt from an archive row: prices as exact
+    Decimals, ``ts_event`` = the tick's time; ``source`` replaces the tick's own when given."""
+    quote: dict[str, Any] = {"symbol": tick["symbol"], "feed_symbol": tick["symbol"]}
+    for name in PRICE_FIELDS:
+        value = tick.get(name)
+        quote[name] = None if value is None or value != value else Decimal(repr(float(value)))
+    for name in SIZE_FIELDS:
+        value = tick.get(name)
+        quote[name] = None if value is None or value != value else int(value)
+    ts = tick["ts"]
+    quote["ts_event"] = ts.isoformat() if isinstance(ts, datetime) else ts
+    quote["source"] = source or tick.get("source") or ""
+    return quote
