@@ -3,6 +3,7 @@
 Long (BUY/STRONG_BUY) watches the bid: bid ≥ target_high → WORKED (TARGET); bid ≤ target_low →
 DIDNT_WORK (STOP). Short watches the ask: ask ≤ target_low → WORKED; ask ≥ target_high →
 DIDNT_WORK. A quote without the watched side (the DX index) falls back to ``last``.
+:func:`first_touch` applies these rules to a whole series of ticks at once (numpy).
 """
 
 from __future__ import annotations
@@ -10,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
+
+import numpy as np
 
 from ThorTrading.signals import price_for_side, trade_side
 
@@ -37,6 +40,40 @@ def watched_price(signal: str | None, *, bid: Decimal | None, ask: Decimal | Non
     return price_for_side(signal, long=bid, short=ask, fallback=last)
 
 
+def first_touch(
+    *,
+    signal: str | None,
+    target_high: float,
+    target_low: float,
+    bid: np.ndarray,
+    ask: np.ndarray,
+    last: np.ndarray,
+) -> tuple[int, str, str] | None:
+    """The first tick of a series that touches the trade's target or stop (SPEC §7), vectorised:
+    ``(index, outcome, hit_type)`` or None when no tick touches either (or there is no trade).
+
+    ``bid``, ``ask`` and ``last`` are float64 arrays of one symbol's ticks in time order (points, NaN
+    where the quote had no value). A long watches the bid: bid ≥ target_high → WORKED/TARGET, bid ≤
+    target_low → DIDNT_WORK/STOP; a short watches the ask: ask ≤ target_low → WORKED/TARGET, ask ≥
+    target_high → DIDNT_WORK/STOP; a tick without the watched side (the DX index) uses ``last``. The
+    live grader, the replay and the backtest all grade with this function."""
+    side = trade_side(signal)
+    if side == 0 or len(bid) == 0:
+        return None
+    watched = bid if side > 0 else ask
+    price = np.where(np.isnan(watched), last, watched)
+    with np.errstate(invalid="ignore"):
+        if side > 0:
+            target, stop = price >= target_high, price <= target_low
+        else:
+            target, stop = price <= target_low, price >= target_high
+    touched = target | stop
+    index = int(np.argmax(touched))
+    if not touched[index]:
+        return None
+    return (index, WORKED, TARGET) if target[index] else (index, DIDNT_WORK, STOP)
+
+
 def decide(
     *,
     signal: str | None,
@@ -46,21 +83,21 @@ def decide(
     ask: Decimal | None,
     last: Decimal | None,
 ) -> Resolution | None:
-    """The resolution this quote causes, or None when it touches neither level."""
-    price = watched_price(signal, bid=bid, ask=ask, last=last)
-    if price is None:
+    """The resolution one quote causes (:func:`first_touch` over a single tick), with the watched
+    price that touched, or None when it touches neither level."""
+    touch = first_touch(
+        signal=signal, target_high=float(target_high), target_low=float(target_low),
+        bid=_floats([bid]), ask=_floats([ask]), last=_floats([last]),
+    )
+    if touch is None:
         return None
-    if trade_side(signal) > 0:
-        if price >= target_high:
-            return Resolution(WORKED, TARGET, price)
-        if price <= target_low:
-            return Resolution(DIDNT_WORK, STOP, price)
-    else:
-        if price <= target_low:
-            return Resolution(WORKED, TARGET, price)
-        if price >= target_high:
-            return Resolution(DIDNT_WORK, STOP, price)
-    return None
+    price = watched_price(signal, bid=bid, ask=ask, last=last)
+    assert price is not None  # a touch needs a price
+    return Resolution(touch[1], touch[2], price)
+
+
+def _floats(values: list[Decimal | None]) -> np.ndarray:
+    return np.array([float(v) if v is not None else np.nan for v in values], dtype=np.float64)
 
 
 def pnl_usd(*, signal: str | None, entry: Decimal, exit: Decimal, tick_size: Decimal, tick_value: Decimal) -> Decimal:

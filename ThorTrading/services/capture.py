@@ -24,13 +24,12 @@ from redis.exceptions import RedisError
 from GlobalMarkets.models import Market
 from LiveData.redis_client import LiveDataRedis
 from thor_project import clock
-from ThorTrading import grading, signals
-from ThorTrading.models import TOTAL, MarketSession, MissedCapture
+from ThorTrading import grading, signals, strategy
+from ThorTrading.models import MarketSession, MissedCapture
 from ThorTrading.numbers import pct
 from ThorTrading.selectors.cache import bump_analytics_version
-from ThorTrading.services.config import TradingConfig, get_trading_config
+from ThorTrading.services.config import get_trading_config
 from ThorTrading.services.quotes import get_enriched_quotes_with_composite
-from ThorTrading.targets import compute_targets, entry_price
 
 logger = logging.getLogger(__name__)
 
@@ -59,12 +58,6 @@ class CaptureResult:
     local_date: str = ""
 
 
-
-
-def signal_map(rows: list[dict[str, Any]]) -> str:
-    """``YM=BUY,ES=HOLD,…``: each future's signal at capture, kept on the TOTAL row so that signal
-    insight reads one row per capture. Futures without a signal are left out."""
-    return ",".join(f"{r['symbol']}={r['extended_data']['signal']}" for r in rows if r["extended_data"]["signal"])
 
 
 def _session_close(market: Market, now: datetime) -> datetime | None:
@@ -120,65 +113,6 @@ def backtest_stats(*, country: str, as_of: datetime) -> dict[str, dict[str, Any]
     return stats
 
 
-def _trade_fields(signal: str | None, row: dict[str, Any], config: TradingConfig, symbol: str) -> dict[str, Any]:
-    """entry, targets and the initial wndw for a trade on ``symbol`` in ``signal``'s direction."""
-    instrument = config.by_symbol.get(symbol)
-    entry = entry_price(signal, bid=row["bid"], ask=row["ask"], last=row["last"])
-    levels = None
-    if instrument is not None:
-        levels = compute_targets(
-            signal=signal,
-            entry=entry,
-            mode=instrument.target_mode,
-            profit_target=instrument.profit_target,
-            stop_loss=instrument.stop_loss,
-            tick_size=instrument.tick_size,
-            tick_value=instrument.tick_value,
-        )
-    return {
-        "entry_price": entry,
-        "target_high": levels[0] if levels else None,
-        "target_low": levels[1] if levels else None,
-        "wndw": grading.PENDING if entry is not None and levels else grading.NEUTRAL,
-    }
-
-
-def _price_fields(row: dict[str, Any]) -> dict[str, Any]:
-    last = row["last"]
-    high_52w, low_52w = row["extended_data"]["high_52w"], row["extended_data"]["low_52w"]
-    range_52w = high_52w - low_52w if high_52w is not None and low_52w is not None else None
-    return {
-        "last_price": last,
-        "bid_price": row["bid"],
-        "bid_size": row["bid_size"],
-        "ask_price": row["ask"],
-        "ask_size": row["ask_size"],
-        "spread": row["spread"],
-        "volume": row["volume"],
-        "open_price_24h": row["open_price"],
-        "prev_close_24h": row["previous_close"],
-        "open_prev_diff_24h": row["open_prev_diff"],
-        "open_prev_pct_24h": row["open_prev_pct"],
-        "low_24h": row["low_price"],
-        "high_24h": row["high_price"],
-        "range_diff_24h": row["range_diff"],
-        "range_pct_24h": row["range_pct"],
-        "low_52w": low_52w,
-        "high_52w": high_52w,
-        # At capture the 52-week percentages are relative to the last price (SPEC §6).
-        "low_pct_52w": pct(last - low_52w, last) if last is not None and low_52w is not None else None,
-        "high_pct_52w": pct(high_52w - last, last) if last is not None and high_52w is not None else None,
-        "range_52w": range_52w,
-        "range_pct_52w": pct(range_52w, last),
-        "market_open": last,
-        "market_high_open": last,
-        "market_high_pct_open": Decimal(0) if last is not None else None,
-        "market_low_open": last,
-        "market_low_pct_open": Decimal(0) if last is not None else None,
-        "stale": row["stale"],
-    }
-
-
 def _write_capture(*, market: Market, now: datetime, force: bool, late: bool, live: LiveDataRedis | None) -> CaptureResult:
     config = get_trading_config()
     rows, total = get_enriched_quotes_with_composite(live=live, config=config, now=now)
@@ -213,39 +147,13 @@ def _write_capture(*, market: Market, now: datetime, force: bool, late: bool, li
             "country": market.country,
             "late": late,
             "forced": force,
+            # Quotes from the demo feed are not real history: analytics can leave them out (SPEC §13).
+            "is_demo": "demo" in total["sources"],
         }
-        sessions: list[MarketSession] = []
-        for row in rows:
-            signal = row["extended_data"]["signal"]
-            fields = {
-                **common,
-                **_price_fields(row),
-                **_trade_fields(signal, row, config, row["symbol"]),
-                **stats.get(row["symbol"], {}),
-                "future": row["symbol"],
-                "bhs": signal or "",
-                "weight": row["extended_data"]["signal_weight"],
-            }
-            sessions.append(MarketSession(**fields))
-        ym = next((r for r in rows if r["symbol"] == "YM"), None)
-        composite = total["composite_signal"]
-        total_fields: dict[str, Any] = {
-            **common,
-            **stats.get(TOTAL, {}),
-            "future": TOTAL,
-            "bhs": composite or "",
-            "weight": total["signal_weight_sum"],
-            "weighted_average": total["avg_weighted"],
-            "instrument_count": total["count"],
-            "stale_symbols": ",".join(total["stale_symbols"]),
-            "signals": signal_map(rows),
-            "wndw": grading.NEUTRAL,
-        }
-        if ym is not None:
-            # TOTAL trades YM: YM's prices, YM's side of the book, YM's targets.
-            total_fields.update(_price_fields(ym))
-            total_fields.update(_trade_fields(composite, ym, config, "YM"))
-        sessions.append(MarketSession(**total_fields))
+        sessions = [
+            MarketSession(**common, **stats.get(fields["future"], {}), **fields)
+            for fields in strategy.capture_rows(rows, total, config)
+        ]
         for session in sessions:
             session.country_future = ordinals.get(session.future, 0) + 1
             session.country_future_wndw_total = session.country_future
@@ -254,7 +162,7 @@ def _write_capture(*, market: Market, now: datetime, force: bool, late: bool, li
     stale = total["stale_symbols"]
     message = (
         f"{market.country}: captured {len(sessions)} rows for {local.date().isoformat()} "
-        f"(capture_group {capture_group}, TOTAL {composite or 'no signal'})"
+        f"(capture_group {capture_group}, TOTAL {total['composite_signal'] or 'no signal'})"
     )
     if stale:
         message += f"; stale quotes: {', '.join(stale)}"

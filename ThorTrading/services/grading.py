@@ -16,15 +16,16 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+import numpy as np
 from django.db import transaction
 
 from GlobalMarkets.models import Market
 from LiveData.ticks import quote_time
 from ThorTrading import grading
 from ThorTrading.models import TOTAL, MarketSession, traded_symbol
+from ThorTrading.numbers import to_decimal
 from ThorTrading.selectors.cache import bump_analytics_version
 from ThorTrading.services.config import get_trading_config
-from ThorTrading.services.quotes import to_decimal
 
 logger = logging.getLogger(__name__)
 
@@ -42,8 +43,9 @@ class _Pending:
 
 
 def grade_quotes(quotes: Iterable[dict[str, Any]], *, now: datetime, max_ahead: timedelta = timedelta(minutes=1)) -> int:
-    """Resolve the PENDING rows that these quotes (in stream order) touch; returns how many rows
-    were resolved. A quote's time is its ``ts_event``, else ``ts_ingest``, else ``now``; a quote
+    """Resolve the PENDING rows that these quotes (in stream order) touch — first touch by
+    :func:`ThorTrading.grading.first_touch`, the backtest's own rule — and return how many rows were
+    resolved. A quote's time is its ``ts_event``, else ``ts_ingest``, else ``now``; a quote
     stamped more than ``max_ahead`` after ``now`` (another run's clock) grades nothing."""
     batch = [q for q in quotes if q and q.get("symbol")]
     if not batch:
@@ -63,29 +65,30 @@ def grade_quotes(quotes: Iterable[dict[str, Any]], *, now: datetime, max_ahead: 
     if not by_symbol:
         return 0
     config = get_trading_config()
-    resolved: list[tuple[_Pending, grading.Resolution, datetime]] = []
+    ticks: dict[str, list[tuple[datetime, Decimal | None, Decimal | None, Decimal | None]]] = defaultdict(list)
     for quote in batch:
         symbol = str(quote["symbol"])
-        rows = by_symbol.get(symbol)
-        if not rows:
-            continue
-        at = quote_time(quote, default=now)
-        if at > now + max_ahead:
-            continue
-        bid, ask, last = to_decimal(quote.get("bid")), to_decimal(quote.get("ask")), to_decimal(quote.get("last"))
-        still: list[_Pending] = []
-        for row in rows:
-            if at < row.captured_at:
-                still.append(row)
+        if symbol in by_symbol:
+            at = quote_time(quote, default=now)
+            if at <= now + max_ahead:
+                ticks[symbol].append(
+                    (at, to_decimal(quote.get("bid")), to_decimal(quote.get("ask")), to_decimal(quote.get("last")))
+                )
+    resolved: list[tuple[_Pending, grading.Resolution, datetime]] = []
+    for symbol, series in ticks.items():
+        times = np.array([t[0].timestamp() for t in series])
+        bid, ask, last = (np.array([np.nan if t[k] is None else float(t[k]) for t in series]) for k in (1, 2, 3))
+        for row in by_symbol[symbol]:
+            # A quote older than the capture never grades it (the stream may be replayed).
+            eligible = np.flatnonzero(times >= row.captured_at.timestamp())
+            touch = grading.first_touch(signal=row.bhs, target_high=float(row.target_high), target_low=float(row.target_low),
+                                        bid=bid[eligible], ask=ask[eligible], last=last[eligible])
+            if touch is None:
                 continue
-            resolution = grading.decide(
-                signal=row.bhs, target_high=row.target_high, target_low=row.target_low, bid=bid, ask=ask, last=last
-            )
-            if resolution is None:
-                still.append(row)
-            else:
-                resolved.append((row, resolution, at))
-        by_symbol[symbol] = still
+            at, q_bid, q_ask, q_last = series[int(eligible[touch[0]])]
+            price = grading.watched_price(row.bhs, bid=q_bid, ask=q_ask, last=q_last)
+            assert price is not None  # a touch needs a price
+            resolved.append((row, grading.Resolution(touch[1], touch[2], price), at))
     count = 0
     with transaction.atomic():
         for row, resolution, at in resolved:

@@ -31,9 +31,9 @@ from ThorTrading.models import (
     VwapMinute,
     traded_symbol,
 )
-from ThorTrading.numbers import pct
+from ThorTrading.numbers import pct, to_decimal
 from ThorTrading.services.close_capture import close_metrics
-from ThorTrading.services.quotes import INTRADAY_SUMMARY_KEY, to_decimal
+from ThorTrading.services.quotes import INTRADAY_SUMMARY_KEY
 
 logger = logging.getLogger(__name__)
 
