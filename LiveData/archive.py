@@ -265,6 +265,15 @@ class TickArchive:
             for batch in table.to_batches(max_chunksize=batch_rows):
                 yield from batch.to_pylist()
 
+    def last_tick_time(self) -> datetime | None:
+        """The time of the newest tick in the archive (what it covers up to), or None when empty."""
+        for day in reversed(self.days()):
+            ts = self.read_day(day, columns=["ts"]).column("ts")
+            if len(ts):
+                latest = pc.max(ts).as_py()
+                return latest.astimezone(UTC) if latest is not None else None
+        return None
+
     def stream_ids(self, day: date) -> set[str]:
         """The stream entry ids already archived on ``day`` (to skip entries written before a crash)."""
         column = self.read_day(day, columns=["stream_id"]).column("stream_id")

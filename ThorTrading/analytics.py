@@ -8,8 +8,9 @@ contract; hit rate and its interval in percent.
 from __future__ import annotations
 
 import math
+from collections import defaultdict
 from collections.abc import Iterable
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any, NamedTuple
 
@@ -22,6 +23,10 @@ RESOLVED = frozenset({WORKED, DIDNT_WORK, EXPIRED})
 Z_95 = 1.96
 EARLIEST = datetime.min.replace(tzinfo=UTC)
 CENT = Decimal("0.01")
+
+
+WEEKDAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+SIGNAL_ORDER = ["STRONG_BUY", "BUY", "HOLD", "SELL", "STRONG_SELL", ""]
 
 
 class Outcome(NamedTuple):
@@ -125,3 +130,61 @@ def lift(hit_rate: float | None, base_rate: float | None) -> float | None:
     if hit_rate is None or base_rate is None:
         return None
     return round(hit_rate - base_rate, 2)
+
+
+class StatRow(NamedTuple):
+    """One captured row as the stats see it: market, future, signal, market-local weekday
+    (Mon…Sun) and date (``YYYYMMDD`` as an int), whether it is in the last 7 days, outcome, P&L
+    (USD), seconds from capture to resolution, and whether it had an entry."""
+
+    country: str
+    future: str
+    bhs: str
+    day: str
+    local_day: int | None
+    recent: bool
+    wndw: str
+    pnl_usd: Decimal | None
+    resolution_seconds: float | None
+    has_entry: bool
+
+
+def _grouped(outcomes: list[Outcome], keys: list[Any], order: list[Any]) -> list[dict[str, Any]]:
+    groups: dict[Any, list[Outcome]] = defaultdict(list)
+    for key, outcome in zip(keys, outcomes, strict=True):
+        groups[key].append(outcome)
+    ordered = [k for k in order if k in groups] + sorted((k for k in groups if k not in order), key=str)
+    return [{"key": k, **summarize(groups[k], ordered=True)} for k in ordered]
+
+
+def session_stats(rows: list[StatRow], *, market_order: list[str], future_order: list[str]) -> dict[str, Any]:
+    """Overall, by market, by weekday, by signal, by future, last 7 days and P&L by day (SPEC §8),
+    each with the figures of :func:`summarize`, over ``rows`` in ``captured_at`` order. P&L by day:
+    ``[{date, trades, pnl, cumulative_pnl}]`` (USD). The shape of ``GET market-opens/stats/``; the
+    backtest reports its trades in it too."""
+    outcomes = [Outcome(None, r.wndw, r.pnl_usd, None, bool(r.has_entry), r.resolution_seconds) for r in rows]
+    trades_by_day: dict[int, int] = defaultdict(int)
+    pnl_of_day: dict[int, Decimal] = defaultdict(Decimal)
+    for row, outcome in zip(rows, outcomes, strict=True):
+        if row.local_day is None or not outcome.has_entry or outcome.wndw == NEUTRAL:
+            continue
+        trades_by_day[row.local_day] += 1
+        if outcome.wndw in RESOLVED:
+            pnl_of_day[row.local_day] += outcome.pnl_usd or Decimal(0)
+    cumulative = Decimal(0)
+    pnl_by_day = []
+    for day_key in sorted(trades_by_day):
+        pnl = pnl_of_day[day_key]
+        cumulative += pnl
+        pnl_by_day.append({"date": date(day_key // 10000, day_key // 100 % 100, day_key % 100),
+                           "trades": trades_by_day[day_key], "pnl": pnl.quantize(CENT),
+                           "cumulative_pnl": cumulative.quantize(CENT)})
+    return {
+        "overall": summarize(outcomes, ordered=True),
+        "by_market": _grouped(outcomes, [r.country for r in rows], market_order),
+        "by_weekday": _grouped(outcomes, [r.day for r in rows], WEEKDAYS),
+        "by_signal": _grouped(outcomes, [r.bhs for r in rows], SIGNAL_ORDER),
+        "by_future": _grouped(outcomes, [r.future for r in rows], future_order),
+        "last_7_days": summarize([o for o, r in zip(outcomes, rows, strict=True) if r.recent], ordered=True),
+        "pnl_by_day": pnl_by_day,
+    }

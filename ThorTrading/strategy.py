@@ -25,6 +25,11 @@ from ThorTrading.targets import compute_targets, entry_price
 TOTAL = "TOTAL"
 
 
+def traded_symbol(future: str) -> str:
+    """The future a row's trade is in: TOTAL trades YM (SPEC §6); every other row its own."""
+    return "YM" if future == TOTAL else future
+
+
 def _int(value: Any) -> int | None:
     number = to_decimal(value)
     return int(number) if number is not None else None

@@ -102,6 +102,35 @@ def _calendar_days(market: Market, calendar: Any, start: date, end: date) -> dic
 
 def sync_market(market: Market, *, start: date, end: date) -> SyncReport:
     """Rewrite ``market``'s trading days from ``start`` to ``end`` (local dates), keeping overrides."""
+    report, rows = _build_days(market, start=start, end=end)
+    with transaction.atomic():
+        TradingDay.objects.filter(market=market, date__range=(start, end)).exclude(
+            source=TradingDay.SOURCE_OVERRIDE
+        ).delete()
+        TradingDay.objects.bulk_create(rows)
+        Market.objects.filter(pk=market.pk).update(calendar_synced_until=end, calendar_covered_until=report.covered_until)
+    if report.warning:
+        logger.warning("calendar coverage: %s", report.warning)
+    return report
+
+
+def materialise_days(market: Market, *, start: date, end: date) -> int:
+    """Add the trading days from ``start`` to ``end`` that ``market`` has no row for yet (a backtest
+    over dates before the last sync), leaving every existing row and the market's sync range alone.
+    Returns how many rows were added."""
+    existing = set(TradingDay.objects.filter(market=market, date__range=(start, end)).values_list("date", flat=True))
+    if len(existing) >= (end - start).days + 1:
+        return 0
+    # exchange_calendars wants start < end: ask for a little more and keep the range asked for.
+    _, rows = _build_days(market, start=start - timedelta(days=3), end=end + timedelta(days=3))
+    missing = [row for row in rows if start <= row.date <= end and row.date not in existing]
+    TradingDay.objects.bulk_create(missing, ignore_conflicts=True)
+    return len(missing)
+
+
+def _build_days(market: Market, *, start: date, end: date) -> tuple[SyncReport, list[TradingDay]]:
+    """The ``TradingDay`` rows exchange_calendars gives ``market`` from ``start`` to ``end`` (weekday
+    fallback where it has no data), skipping admin overrides; not saved."""
     report = SyncReport(market.country, market.calendar_code)
     calendar, covered_until = _load_calendar(market.calendar_code, start, end)
     report.covered_until = covered_until
@@ -139,15 +168,7 @@ def sync_market(market: Market, *, start: date, end: date) -> SyncReport:
             f"{market.calendar_code} has no data after {covered_until or 'its start'}; "
             f"{first}…{end} use weekdays at {market.open_time:%H:%M}–{market.close_time:%H:%M} local"
         )
-    with transaction.atomic():
-        TradingDay.objects.filter(market=market, date__range=(start, end)).exclude(
-            source=TradingDay.SOURCE_OVERRIDE
-        ).delete()
-        TradingDay.objects.bulk_create(rows)
-        Market.objects.filter(pk=market.pk).update(calendar_synced_until=end, calendar_covered_until=covered_until)
-    if report.warning:
-        logger.warning("calendar coverage: %s", report.warning)
-    return report
+    return report, rows
 
 
 def sync_market_calendars(

@@ -6,15 +6,9 @@ from django.db import models
 
 from ThorTrading import grading, signals
 from ThorTrading.models.instruments import SIGNAL_CHOICES
+from ThorTrading.strategy import TOTAL, traded_symbol  # noqa: F401  (re-exported for the app)
 
 FUTURES = ("YM", "ES", "NQ", "RTY", "CL", "SI", "HG", "GC", "VX", "DX", "ZB")
-TOTAL = "TOTAL"
-
-
-def traded_symbol(future: str) -> str:
-    """The future a row's trade is in: TOTAL trades YM (SPEC §6); every other row its own."""
-    return "YM" if future == TOTAL else future
-
 
 FUTURE_CHOICES = [(TOTAL, "TOTAL (composite, trades YM)")] + [(s, s) for s in FUTURES]
 

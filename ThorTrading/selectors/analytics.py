@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -27,11 +27,8 @@ from django.db.models import (
 
 from GlobalMarkets.reference import CONTROL_COUNTRIES
 from ThorTrading import analytics
-from ThorTrading.analytics import Outcome
 from ThorTrading.models import FUTURES, TOTAL, MarketSession
 
-WEEKDAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
-SIGNAL_ORDER = ["STRONG_BUY", "BUY", "HOLD", "SELL", "STRONG_SELL", ""]
 #: Insight cells with fewer decided trades than this are marked ``low_sample``.
 MIN_SAMPLE = 10
 
@@ -75,49 +72,11 @@ def _money(value: Any) -> Decimal | None:
     return Decimal(str(value)).quantize(analytics.CENT)
 
 
-def _outcome(row: tuple[Any, ...]) -> Outcome:
-    return Outcome(None, row[6], row[7], None, bool(row[9]), row[8])
-
-
-def _grouped(outcomes: list[Outcome], keys: list[Any], order: list[Any]) -> list[dict[str, Any]]:
-    groups: dict[Any, list[Outcome]] = defaultdict(list)
-    for key, outcome in zip(keys, outcomes, strict=True):
-        groups[key].append(outcome)
-    ordered = [k for k in order if k in groups] + sorted((k for k in groups if k not in order), key=str)
-    return [{"key": k, **analytics.summarize(groups[k], ordered=True)} for k in ordered]
-
-
 def session_stats(queryset: QuerySet[MarketSession], *, now: datetime) -> dict[str, Any]:
-    """Overall, by market, by weekday, by signal, by future, last 7 days and P&L by day, each with
-    the figures of :func:`ThorTrading.analytics.summarize` (P&L by day: trades, P&L and cumulative
-    P&L, USD). One query."""
-    since = now - timedelta(days=7)
-    rows = _rows(queryset, since=since)
-    outcomes = [_outcome(r) for r in rows]
-    trades_by_day: dict[Any, int] = defaultdict(int)
-    pnl_of_day: dict[Any, Decimal] = defaultdict(Decimal)
-    for row, outcome in zip(rows, outcomes, strict=True):
-        if row[4] is None or not outcome.has_entry or outcome.wndw == analytics.NEUTRAL:
-            continue
-        trades_by_day[row[4]] += 1
-        if outcome.wndw in analytics.RESOLVED:
-            pnl_of_day[row[4]] += outcome.pnl_usd or Decimal(0)
-    cumulative = Decimal(0)
-    pnl_by_day = []
-    for day_key in sorted(trades_by_day):
-        pnl = pnl_of_day[day_key]
-        cumulative += pnl
-        pnl_by_day.append({"date": date(day_key // 10000, day_key // 100 % 100, day_key % 100), "trades": trades_by_day[day_key], "pnl": pnl.quantize(analytics.CENT),
-                           "cumulative_pnl": cumulative.quantize(analytics.CENT)})
-    return {
-        "overall": analytics.summarize(outcomes, ordered=True),
-        "by_market": _grouped(outcomes, [r[0] for r in rows], CONTROL_COUNTRIES),
-        "by_weekday": _grouped(outcomes, [r[3] for r in rows], WEEKDAYS),
-        "by_signal": _grouped(outcomes, [r[2] for r in rows], SIGNAL_ORDER),
-        "by_future": _grouped(outcomes, [r[1] for r in rows], [TOTAL, *FUTURES]),
-        "last_7_days": analytics.summarize([o for o, r in zip(outcomes, rows, strict=True) if r[5]], ordered=True),
-        "pnl_by_day": pnl_by_day,
-    }
+    """:func:`ThorTrading.analytics.session_stats` over the rows of ``queryset`` (one query), the
+    last 7 days counted back from ``now``."""
+    rows = [analytics.StatRow(*r) for r in _rows(queryset, since=now - timedelta(days=7))]
+    return analytics.session_stats(rows, market_order=CONTROL_COUNTRIES, future_order=[TOTAL, *FUTURES])
 
 
 def signal_insight(queryset: QuerySet[MarketSession], *, target: str = TOTAL, futures: list[str] | None = None,

@@ -77,7 +77,7 @@ def grade_quotes(quotes: Iterable[dict[str, Any]], *, now: datetime, max_ahead: 
     resolved: list[tuple[_Pending, grading.Resolution, datetime]] = []
     for symbol, series in ticks.items():
         times = np.array([t[0].timestamp() for t in series])
-        bid, ask, last = (np.array([np.nan if t[k] is None else float(t[k]) for t in series]) for k in (1, 2, 3))
+        bid, ask, last = (np.array([np.nan if v is None else float(v) for v in column]) for column in list(zip(*series, strict=True))[1:])
         for row in by_symbol[symbol]:
             # A quote older than the capture never grades it (the stream may be replayed).
             eligible = np.flatnonzero(times >= row.captured_at.timestamp())

@@ -1,0 +1,166 @@
+"""``manage.py backtest --from D --to D``: the market-open strategy over the tick archive (SPEC §13)."""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from tqdm import tqdm
+
+from ThorTrading import signals, targets
+from ThorTrading.backtest import Variant
+from ThorTrading.services.backtest import BacktestError, run_backtest
+
+TRADE_FIELDS = ["country", "date", "captured_at", "future", "bhs", "entry_price", "target_high", "target_low", "wndw",
+                "target_hit_at", "target_hit_price", "pnl_usd"]
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    raise TypeError(f"{type(value).__name__} is not JSON serializable")
+
+
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError as exc:
+        raise CommandError(f"{text!r} is not a date (YYYY-MM-DD)") from exc
+
+
+def _amount(name: str, text: str | None) -> Decimal | None:
+    if text is None:
+        return None
+    try:
+        value = Decimal(text)
+    except InvalidOperation as exc:
+        raise CommandError(f"--{name} {text!r} is not a number") from exc
+    if not value.is_finite() or value <= 0:
+        raise CommandError(f"--{name} must be a positive number, got {text}")
+    return value
+
+
+def _pairs(name: str, text: str | None) -> dict[str, str]:
+    if not text:
+        return {}
+    pairs = {}
+    for item in text.split(","):
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip() or not value.strip():
+            raise CommandError(f"--{name}: {item!r} is not KEY=VALUE")
+        pairs[key.strip().upper()] = value.strip()
+    return pairs
+
+
+class Command(BaseCommand):
+    help = (
+        "Backtest the market-open strategy over the tick archive: at each capturing market's open from --from to "
+        "--to (market-local dates), the snapshot is each symbol's latest tick at or before the open, and each trade's "
+        "first touch of target or stop is searched among its ticks until the evaluation window ends. Runs the same "
+        "functions as the live capture and grader. Prints a summary, or --json / --csv FILE."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--from", dest="start", required=True, help="first date, YYYY-MM-DD")
+        parser.add_argument("--to", dest="end", required=True, help="last date, YYYY-MM-DD (inclusive)")
+        parser.add_argument("--markets", help="comma-separated, e.g. Japan,USA (default: markets with capture on)")
+        for unit in ("usd", "ticks", "points"):
+            parser.add_argument(f"--target-{unit}", help=f"profit target in {unit} for every instrument")
+            parser.add_argument(f"--stop-{unit}", help=f"stop in {unit} for every instrument")
+        parser.add_argument("--window-minutes", type=int, help="evaluation window (0 = none; default: each market's)")
+        parser.add_argument("--thresholds", help="per symbol STRONG_BUY:BUY in points (sell side mirrored), e.g. YM=80:15,ES=8:2")
+        parser.add_argument("--weights", help="signal weights, e.g. STRONG_BUY=3,BUY=1,SELL=-1,STRONG_SELL=-3")
+        parser.add_argument("--contract-weights", help="per symbol, e.g. YM=2,VX=0")
+        parser.add_argument("--future", default="TOTAL", help="the rows the stats cover: TOTAL (default), a future, or all")
+        output = parser.add_mutually_exclusive_group()
+        output.add_argument("--json", action="store_true", help="print {params, trades, stats} as JSON to stdout")
+        output.add_argument("--csv", metavar="FILE", help="write the trades to FILE as CSV")
+
+    def _variant(self, options: dict[str, Any]) -> Variant:
+        chosen = [u for u in ("usd", "ticks", "points") if options[f"target_{u}"] or options[f"stop_{u}"]]
+        if len(chosen) > 1:
+            raise CommandError("give the target and stop in one unit: --target-usd/--stop-usd, -ticks or -points")
+        mode = profit = stop = None
+        if chosen:
+            unit = chosen[0]
+            profit = _amount(f"target-{unit}", options[f"target_{unit}"])
+            stop = _amount(f"stop-{unit}", options[f"stop_{unit}"])
+            if profit is None or stop is None:
+                raise CommandError(f"--target-{unit} and --stop-{unit} go together")
+            mode = {"usd": targets.USD, "ticks": targets.TICKS, "points": targets.POINTS}[unit]
+        if options["window_minutes"] is not None and options["window_minutes"] < 0:
+            raise CommandError("--window-minutes must be 0 (no window) or more")
+        thresholds = {}
+        for symbol, text in _pairs("thresholds", options["thresholds"]).items():
+            strong, _, buy = text.partition(":")
+            thresholds[symbol] = signals.Thresholds.symmetric(_amount("thresholds", strong) or 0, _amount("thresholds", buy) or 0)
+        weights = {}
+        for signal, text in _pairs("weights", options["weights"]).items():
+            if signal not in signals.SIGNALS:
+                raise CommandError(f"--weights: {signal} is not one of {', '.join(signals.SIGNALS)}")
+            try:
+                weights[signal] = int(text)
+            except ValueError as exc:
+                raise CommandError(f"--weights: {text!r} is not a whole number") from exc
+        contract = {}
+        for symbol, text in _pairs("contract-weights", options["contract_weights"]).items():
+            try:
+                contract[symbol] = Decimal(text)
+            except InvalidOperation as exc:
+                raise CommandError(f"--contract-weights: {text!r} is not a number") from exc
+        return Variant(target_mode=mode, profit_target=profit, stop_loss=stop, window_minutes=options["window_minutes"],
+                       thresholds=thresholds, signal_weights=weights, contract_weights=contract)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        variant = self._variant(options)
+        countries = [c.strip() for c in options["markets"].split(",") if c.strip()] if options["markets"] else None
+        bar = tqdm(total=0, unit="open", desc="backtest", file=sys.stderr, disable=None)
+
+        def progress(done: int, total: int) -> None:
+            bar.total = total
+            bar.update(done - bar.n)
+
+        try:
+            result = run_backtest(start=_day(options["start"]), end=_day(options["end"]), countries=countries,
+                                  variant=variant, future=options["future"], progress=progress)
+        except BacktestError as exc:
+            raise CommandError(str(exc)) from exc
+        finally:
+            bar.close()
+        if options["json"]:
+            trades = [{k: t[k] for k in TRADE_FIELDS} for t in result["trades"]]
+            self.stdout.write(json.dumps({**result, "trades": trades}, default=_json_default))
+            return
+        if options["csv"]:
+            with open(options["csv"], "w", newline="") as handle:
+                writer = csv.DictWriter(handle, fieldnames=TRADE_FIELDS, extrasaction="ignore")
+                writer.writeheader()
+                for trade in result["trades"]:
+                    writer.writerow({k: _json_default(v) if isinstance(v, Decimal | datetime) else v for k, v in trade.items()})
+            self.stdout.write(f"wrote {len(result['trades'])} trades to {options['csv']}")
+        self._summary(result)
+
+    def _summary(self, result: dict[str, Any]) -> None:
+        params, stats = result["params"], result["stats"]
+        self.stdout.write(f"backtest {params['from']} … {params['to']}: {params['opens']} opens, {params['ticks']} ticks, "
+                          f"markets {', '.join(params['markets'])}; stats over {params['future']}")
+        header = f"{'':<16}{'trades':>7}{'worked':>7}{'didnt':>7}{'expired':>8}{'hit %':>8}{'EV $':>9}{'PF':>7}{'P&L $':>10}{'DD $':>9}"
+        self.stdout.write(header)
+        for label, row in [("overall", stats["overall"]), *((g["key"], g) for g in stats["by_market"]),
+                           *((g["key"], g) for g in stats["by_weekday"])]:
+            self.stdout.write(
+                f"{label:<16}{row['trades']:>7}{row['worked']:>7}{row['didnt_work']:>7}{row['expired']:>8}"
+                f"{_fmt(row['hit_rate']):>8}{_fmt(row['expected_value']):>9}{_fmt(row['profit_factor']):>7}"
+                f"{_fmt(row['total_pnl']):>10}{_fmt(row['max_drawdown']):>9}"
+            )
+
+
+def _fmt(value: Any) -> str:
+    return "-" if value is None else f"{value}"
