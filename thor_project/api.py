@@ -91,6 +91,9 @@ class HealthView(APIView):
                 "ok": bool(feed) and feed.get("state") == "ok" and age is not None
                 and age <= settings.THOR_QUOTE_STALE_SECONDS * clock.speed(),
                 "state": feed.get("state") or "never run",
+                # demo / replay quotes are not real prices: the dashboard shows DEMO (SPEC §13).
+                "mode": feed.get("mode") or None,
+                "demo": feed.get("mode") == "demo",
                 "last_success_at": last or None,
                 "seconds_since_success": age,
                 "quotes_published": int(feed.get("quotes_published") or 0),

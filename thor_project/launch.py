@@ -71,6 +71,14 @@ def main() -> int:
         env["REDIS_URL"] = url
         print(f"Redis is not answering at {configured};")
         print(f"started an embedded Redis-compatible server (fakeredis) at {url} for this run (in memory only).")
+    feed_mode = (env.get("THOR_FEED_MODE") or "auto").strip().lower()
+    if feed_mode == "replay":
+        if not env.get("THOR_REPLAY_FROM"):
+            print("THOR_FEED_MODE=replay needs THOR_REPLAY_FROM (e.g. 2025-12-01T00:00:00Z): the first tick to replay.",
+                  file=sys.stderr)
+            return 1
+        # The whole of Thor lives the tape's day: its clock starts where the tape does.
+        env.setdefault("THOR_CLOCK_START", env["THOR_REPLAY_FROM"])
     if env.get("THOR_CLOCK_START"):
         env["THOR_CLOCK_ANCHOR"] = datetime.now(UTC).isoformat()
         print(f"Simulated clock: starts at {env['THOR_CLOCK_START']}, speed {env.get('THOR_CLOCK_SPEED', '1')}x")
@@ -81,12 +89,19 @@ def main() -> int:
     if not password:
         password_file = Path(env.get("THOR_VAR_DIR", ROOT / "var")) / "admin_password"
         password = password_file.read_text().strip() if password_file.exists() else "(set by THOR_ADMIN_PASSWORD)"
-    workbook = env.get("THOR_WORKBOOK") or str(ROOT / "LiveData" / "sample" / "rtd_sample.xlsx")
+    if feed_mode == "replay":
+        quotes = f"replay of the tick archive from {env['THOR_REPLAY_FROM']}"
+    elif env.get("THOR_WORKBOOK"):
+        quotes = env["THOR_WORKBOOK"]
+    elif feed_mode in {"auto", "demo"}:
+        quotes = "DEMO feed (a random walk from the sample workbook; set THOR_WORKBOOK for your TOS sheet)"
+    else:
+        quotes = f"{feed_mode} mode"
     print()
     print(f"  Thor:   http://{host}:{port}/   (admin: http://{host}:{port}/admin/)")
     print(f"  Health: http://{host}:{port}/api/health/")
     print(f"  Login:  {user} / {password}")
-    print(f"  Quotes: {workbook}")
+    print(f"  Quotes: {quotes}")
     print()
     sys.stdout.flush()
     honcho = [sys.executable, "-m", "honcho", "-d", str(ROOT), "-f", str(ROOT / "Procfile"), "start"]

@@ -169,10 +169,15 @@ SPECTACULAR_SETTINGS = {
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
 THOR_HOST = os.environ.get("THOR_HOST", "127.0.0.1")
 THOR_PORT = int(os.environ.get("THOR_PORT", "8000"))
-THOR_WORKBOOK = os.environ.get("THOR_WORKBOOK") or str(BASE_DIR / "LiveData" / "sample" / "rtd_sample.xlsx")
+#: The TOS RTD workbook; empty = none, and THOR_FEED_MODE=auto then runs the demo feed (SPEC §13).
+THOR_WORKBOOK = os.environ.get("THOR_WORKBOOK", "").strip()
 THOR_WORKBOOK_SHEET = os.environ.get("THOR_WORKBOOK_SHEET", "LiveData")
 THOR_WORKBOOK_RANGE = os.environ.get("THOR_WORKBOOK_RANGE", "A1:N13")
-THOR_FEED_MODE = os.environ.get("THOR_FEED_MODE", "auto")
+THOR_FEED_MODE = os.environ.get("THOR_FEED_MODE", "auto").strip().lower() or "auto"
+THOR_DEMO_SEED = int(os.environ.get("THOR_DEMO_SEED", "1") or 1)
+#: Replay feed: archived ticks from this instant (ISO-8601 with offset) to THOR_REPLAY_TO (or the end).
+THOR_REPLAY_FROM = os.environ.get("THOR_REPLAY_FROM", "").strip()
+THOR_REPLAY_TO = os.environ.get("THOR_REPLAY_TO", "").strip()
 THOR_STACK_AUTO_START = env_bool("THOR_STACK_AUTO_START", True)
 THOR_QUOTE_STALE_SECONDS = env_float("THOR_QUOTE_STALE_SECONDS", 15.0)
 THOR_CAPTURE_CATCHUP_MINUTES = env_float("THOR_CAPTURE_CATCHUP_MINUTES", 30.0)

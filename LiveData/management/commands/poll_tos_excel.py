@@ -2,23 +2,29 @@
 
 from __future__ import annotations
 
+import logging
 import signal
 import threading
+from datetime import UTC, datetime
 from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from redis.exceptions import RedisError
 
+from LiveData.feeds import MODES, DemoPoller, DemoSource, resolve_mode
 from LiveData.redis_client import get_live_data_redis
 from LiveData.tos.poller import TosPoller
 from LiveData.tos.workbook import WorkbookError, open_reader
 from thor_project.clock import now
 
+logger = logging.getLogger(__name__)
+
 
 class Command(BaseCommand):
     help = (
-        "Poll the Thinkorswim RTD workbook (sheet LiveData, range A1:N13 by default) and publish every "
+        "Publish quotes to Redis from the feed THOR_FEED_MODE names (SPEC §13): the TOS RTD workbook (live through "
+        "Excel, or the saved file), the demo random walk, or a replay of the tick archive. For the workbook: poll (sheet LiveData, range A1:N13 by default) and publish every "
         "quote to Redis: the latest-quotes hash, a pub/sub channel and the quote stream (SPEC §3.3). "
         "Runs until stopped; --once polls a single time and exits 0 when at least one quote was published."
     )
@@ -28,8 +34,11 @@ class Command(BaseCommand):
         parser.add_argument("--sheet", default=None, help="sheet name (default: THOR_WORKBOOK_SHEET or LiveData)")
         parser.add_argument("--range", dest="cell_range", default=None, help="cell range, e.g. A1:N13")
         parser.add_argument("--interval", type=float, default=1.0, help="seconds between polls (default 1.0)")
-        parser.add_argument("--mode", choices=["auto", "live", "file"], default=None, help="auto | live (xlwings) | file (calamine)")
+        parser.add_argument("--mode", choices=MODES, default=None,
+                            help="auto (default: live when Excel runs, else file when THOR_WORKBOOK is set, else demo) | "
+                                 "live (xlwings) | file (calamine) | demo (random walk) | replay (the tick archive)")
         parser.add_argument("--once", action="store_true", help="poll once, then exit")
+        parser.add_argument("--seed", type=int, default=None, help="demo: random seed (default THOR_DEMO_SEED or 1)")
 
     def handle(self, *args: Any, **options: Any) -> None:
         path = options["file"] or settings.THOR_WORKBOOK
@@ -37,17 +46,31 @@ class Command(BaseCommand):
         if interval <= 0:
             raise CommandError("--interval must be positive")
         try:
-            reader = open_reader(
-                path,
-                mode=options["mode"] or settings.THOR_FEED_MODE,
-                sheet=options["sheet"] or settings.THOR_WORKBOOK_SHEET,
-                cell_range=options["cell_range"] or settings.THOR_WORKBOOK_RANGE,
-            )
+            mode = resolve_mode(options["mode"] or settings.THOR_FEED_MODE, workbook=path)
         except ValueError as exc:
             raise CommandError(str(exc)) from exc
         live = get_live_data_redis()
-        poller = TosPoller(reader, live, clock=now, workbook_label=str(path))
-        self.stdout.write(f"poll_tos_excel: {reader.mode} mode, {path} [{reader.sheet}!{reader.cell_range}]")
+        if mode == "replay":
+            self._replay(live)
+            return
+        poller: TosPoller
+        if mode == "demo":
+            seed = options["seed"] if options["seed"] is not None else settings.THOR_DEMO_SEED
+            poller = DemoPoller(DemoSource(seed=seed, clock=now), live, clock=now)
+            self.stdout.write(f"poll_tos_excel: demo mode (no THOR_WORKBOOK and no Excel): a random walk from the sample "
+                              f"workbook's prices, seed {seed}, source 'demo'")
+        else:
+            try:
+                reader = open_reader(
+                    path,
+                    mode=mode,
+                    sheet=options["sheet"] or settings.THOR_WORKBOOK_SHEET,
+                    cell_range=options["cell_range"] or settings.THOR_WORKBOOK_RANGE,
+                )
+            except ValueError as exc:
+                raise CommandError(str(exc)) from exc
+            poller = TosPoller(reader, live, clock=now, workbook_label=str(path))
+            self.stdout.write(f"poll_tos_excel: {reader.mode} mode, {path} [{reader.sheet}!{reader.cell_range}]")
         if options["once"]:
             self._once(poller)
             return
@@ -62,6 +85,40 @@ class Command(BaseCommand):
         self.stdout.write(f"polling every {interval:g}s; Ctrl+C stops")
         poller.run(interval=interval, stop=stop)
         self.stdout.write(f"poll_tos_excel stopped after {poller.cycles} cycles")
+
+    def _replay(self, live: Any) -> None:
+        from LiveData.archive import get_tick_archive
+        from LiveData.replay import paced_clock, replay_ticks
+        from LiveData.ticks import parse_instant
+        from thor_project import clock
+
+        start = parse_instant(settings.THOR_REPLAY_FROM)
+        if start is None:
+            raise CommandError("replay mode needs THOR_REPLAY_FROM, an ISO-8601 instant with offset "
+                               "(e.g. THOR_REPLAY_FROM=2025-12-01T00:00:00Z); the archive holds: "
+                               + (", ".join(d.isoformat() for d in get_tick_archive().days()) or "no days yet"))
+        end = parse_instant(settings.THOR_REPLAY_TO) or datetime.max.replace(tzinfo=UTC)
+        # On Thor's simulated clock (make run sets it to start at the tape) ticks follow that clock;
+        # on the real clock they are paced from now at THOR_CLOCK_SPEED.
+        when = now if isinstance(clock.get_clock(), clock.SimulatedClock) else paced_clock(start=start, speed=clock.speed())
+        stop = threading.Event()
+        if threading.current_thread() is threading.main_thread():
+            signal.signal(signal.SIGTERM, lambda signum, frame: stop.set())
+            signal.signal(signal.SIGINT, lambda signum, frame: stop.set())
+        self.stdout.write(f"poll_tos_excel: replay mode, ticks from {start.isoformat()} to "
+                          f"{settings.THOR_REPLAY_TO or 'the end of the archive'}, source 'replay'")
+
+        def progress(report: Any) -> None:
+            try:
+                live.set_feed_status({"state": "ok", "mode": "replay", "last_poll_at": now().isoformat(),
+                                      "last_success_at": now().isoformat(), "quotes_published": report.ticks,
+                                      "workbook": f"tick archive from {start.isoformat()}"})
+            except RedisError:
+                logger.warning("replay: feed status not written (Redis unavailable)")
+
+        report = replay_ticks(get_tick_archive(), live, start=start, end=end, now=when, stop=stop, progress=progress)
+        self.stdout.write(f"replay done: {report.ticks} ticks in {report.batches} batches; last tick "
+                          f"{report.last_ts.isoformat() if report.last_ts else 'none'}")
 
     def _once(self, poller: TosPoller) -> None:
         try:

@@ -100,7 +100,10 @@ class Command(BaseCommand):
         thresholds = {}
         for symbol, text in _pairs("thresholds", options["thresholds"]).items():
             strong, _, buy = text.partition(":")
-            thresholds[symbol] = signals.Thresholds.symmetric(_amount("thresholds", strong) or 0, _amount("thresholds", buy) or 0)
+            strong_value, buy_value = _amount("thresholds", strong), _amount("thresholds", buy or None)
+            if strong_value is None or buy_value is None or buy_value > strong_value:
+                raise CommandError(f"--thresholds {symbol}={text}: give STRONG_BUY:BUY in points, STRONG_BUY ≥ BUY")
+            thresholds[symbol] = signals.Thresholds.symmetric(strong_value, buy_value)
         weights = {}
         for signal, text in _pairs("weights", options["weights"]).items():
             if signal not in signals.SIGNALS:

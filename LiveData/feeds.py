@@ -1,0 +1,66 @@
+"""Which feed publishes quotes (SPEC §13, ``THOR_FEED_MODE``), and the demo feed's poller.
+
+- ``live``: xlwings on a running Excel (the RTD values as they change);
+- ``file``: the saved workbook ``THOR_WORKBOOK`` (python-calamine);
+- ``demo``: :mod:`LiveData.demo`'s random walk, one step a second, ``source: demo``;
+- ``replay``: archived ticks republished in order on Thor's clock (:mod:`LiveData.replay`);
+- ``auto``: live when Excel runs, else file when ``THOR_WORKBOOK`` is set, else demo.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from LiveData.demo import DemoWalk, demo_walks
+from LiveData.redis_client import LiveDataRedis
+from LiveData.tos.parser import ParseResult, Quote
+from LiveData.tos.poller import TosPoller
+from LiveData.tos.workbook import excel_is_running
+
+MODES = ("auto", "live", "file", "demo", "replay")
+
+
+def resolve_mode(mode: str, *, workbook: str | None, excel_running: Callable[[], bool] = excel_is_running) -> str:
+    """The feed that ``mode`` means now: ``auto`` → live when Excel runs, else file when a workbook
+    is named, else demo; other modes as given. Raises ``ValueError`` for an unknown mode, or for
+    ``file`` without a workbook."""
+    if mode not in MODES:
+        raise ValueError(f"feed mode {mode!r} is not one of {', '.join(MODES)}")
+    if mode == "auto":
+        if excel_running():
+            return "live"
+        return "file" if workbook else "demo"
+    if mode == "file" and not workbook:
+        raise ValueError("file mode needs a workbook: set THOR_WORKBOOK=/path/to/RTD_TOS.xlsm or pass --file")
+    return mode
+
+
+class DemoSource:
+    """The demo feed as the poller's reader: each :meth:`parse` advances every walk to ``clock()``."""
+
+    mode = "demo"
+    sheet = "demo"
+    cell_range = "random walk from LiveData/sample/rtd_sample.xlsx"
+
+    def __init__(self, *, seed: int, clock: Callable[[], datetime]) -> None:
+        self.seed = seed
+        self.clock = clock
+        self.walks: list[DemoWalk] = demo_walks(seed=seed, start=clock())
+
+    def parse(self) -> ParseResult:
+        """One step of every instrument at the clock's now (whole ticks; DX without bid/ask)."""
+        now = self.clock()
+        return ParseResult(quotes=[Quote(**walk.quote(now)) for walk in self.walks])
+
+
+class DemoPoller(TosPoller):
+    """:class:`~LiveData.tos.poller.TosPoller` over a :class:`DemoSource`: the same publish path,
+    status and backoff, with ``source: demo`` on every quote."""
+
+    def __init__(self, source: DemoSource, live: LiveDataRedis, *, clock: Callable[[], datetime]) -> None:
+        super().__init__(source, live, clock=clock, source="demo", workbook_label=f"demo (seed {source.seed})")  # type: ignore[arg-type]
+        self.demo = source
+
+    def parse(self) -> ParseResult:
+        return self.demo.parse()
