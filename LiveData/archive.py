@@ -172,17 +172,45 @@ class TickArchive:
             by_day[cme_trading_day(tick["ts"])].append(tick)
         if not by_day:
             return 0
+        return sum(self.append_table(table_from_ticks(rows), day=day) for day, rows in sorted(by_day.items()))
+
+    def append_table(self, table: pa.Table, *, day: date) -> int:
+        """Write ``table`` (rows of CME trading day ``day``; :data:`SCHEMA` columns, ``source`` and
+        ``stream_id`` may be absent) durably as one new part of that day. Returns its rows."""
+        if table.num_rows == 0:
+            return 0
+        for name in ("source", "stream_id"):
+            if name not in table.column_names:
+                table = table.append_column(name, pa.nulls(table.num_rows, pa.string()))
+        table = table.select(SCHEMA.names).cast(SCHEMA)
         self._ensure_root()
-        written = 0
+        parts = self.parts_dir(day)
+        parts.mkdir(exist_ok=True)
+        parts.chmod(0o700)
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")
+        _write_atomically(table, parts / f"p-{stamp}-{uuid.uuid4().hex[:6]}.parquet")
+        self._merge_small_parts(day)
+        return table.num_rows
+
+    def import_ticks(self, ticks: Iterable[dict[str, Any]]) -> tuple[int, int]:
+        """Archive ticks from outside the stream (a CSV import), each (symbol, instant) once: ticks
+        already in the archive, or repeated in ``ticks``, are left out. Returns ``(stored, repeats)``."""
+        by_day: dict[date, list[dict[str, Any]]] = defaultdict(list)
+        for tick in ticks:
+            by_day[cme_trading_day(tick["ts"])].append(tick)
+        stored = repeats = 0
         for day, rows in sorted(by_day.items()):
-            parts = self.parts_dir(day)
-            parts.mkdir(exist_ok=True)
-            parts.chmod(0o700)
-            stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")
-            _write_atomically(table_from_ticks(rows), parts / f"p-{stamp}-{uuid.uuid4().hex[:6]}.parquet")
-            written += len(rows)
-            self._merge_small_parts(day)
-        return written
+            known = self.keys(day)
+            fresh = []
+            for row in rows:
+                key = (row["symbol"], _ns(row["ts"]))
+                if key in known:
+                    repeats += 1
+                    continue
+                known.add(key)
+                fresh.append(row)
+            stored += self.append(fresh)
+        return stored, repeats
 
     def _merge_small_parts(self, day: date) -> None:
         parts = self.parts_dir(day)
@@ -262,6 +290,8 @@ class TickArchive:
         """The ticks of :meth:`read` one day at a time, as dicts (``ts`` an aware datetime)."""
         for day in self._days_between(start, end):
             table = self.read(max(start, _day_start(day)), min(end, _day_start(day + timedelta(days=1))))
+            # Microseconds, so that rows hold plain datetimes (ticks from the stream have no finer time).
+            table = table.set_column(0, "ts", table.column("ts").cast(pa.timestamp("us", tz="UTC"), safe=False))
             for batch in table.to_batches(max_chunksize=batch_rows):
                 yield from batch.to_pylist()
 
@@ -287,6 +317,11 @@ class TickArchive:
     def _days_between(self, start: datetime, end: datetime) -> list[date]:
         first, last = cme_trading_day(start), cme_trading_day(end)
         return [d for d in self.days() if first <= d <= last]
+
+
+def _ns(at: datetime) -> int:
+    delta = at.astimezone(UTC) - datetime(1970, 1, 1, tzinfo=UTC)
+    return (delta.days * 86_400 + delta.seconds) * 1_000_000_000 + delta.microseconds * 1000
 
 
 def _day_start(day: date) -> datetime:

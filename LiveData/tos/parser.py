@@ -165,7 +165,10 @@ def _clean_decimal(value: Decimal) -> Decimal:
         return Decimal(0)
     exponent = normalized.as_tuple().exponent
     if isinstance(exponent, int) and exponent > 0:
-        return normalized.quantize(Decimal(1))
+        try:
+            return normalized.quantize(Decimal(1))
+        except InvalidOperation:  # more digits than Decimal keeps: no price or size is that large
+            raise CellError(f"{value} is too large to be a price or size") from None
     return normalized
 
 

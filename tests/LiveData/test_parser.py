@@ -182,3 +182,12 @@ def test_bad_cells_are_named_in_warnings() -> None:
     assert result.quotes[0].open is None
     assert result.quotes[0].bid == Decimal(101)
     assert len(result.warnings) == 1 and result.warnings[0].startswith("LiveData!E2 (YM open)")
+
+
+def test_an_absurdly_large_cell_is_a_cell_error_not_a_crash() -> None:
+    # Decimal cannot quantize 1E+30 to a whole number (28 digits): the cell is reported, the poll goes on.
+    with pytest.raises(CellError, match="too large"):
+        parse_decimal("1e30")
+    result = parse_rows([["Symbol", "Last", "Bid", "Ask"], ["/ES", "1e30", 6800.25, 6800.5]], sheet="LiveData")
+    assert result.quotes[0].last is None and result.quotes[0].bid == Decimal("6800.25")
+    assert any("too large" in w for w in result.warnings)
