@@ -32,6 +32,12 @@ POLLER_LOCK_KEY = "live_data:poller:lock"
 Quote = dict[str, Any]
 
 
+def stream_id_key(entry_id: str) -> tuple[int, int]:
+    """A stream entry id (``"1700000000000-3"``) → ``(milliseconds, sequence)`` for ordering."""
+    ms, _, seq = entry_id.partition("-")
+    return int(ms), int(seq or 0)
+
+
 def _json_default(value: Any) -> Any:
     if isinstance(value, Decimal):
         # Exact for feed prices: they come from Excel doubles or short decimal text.
@@ -188,6 +194,24 @@ class LiveDataRedis:
                     quote = None
                 entries.append((entry_id, quote))
         return entries
+
+    def trimmed_gap(self, group: str) -> tuple[str, str] | None:
+        """``(last_delivered_id, first_entry_id)`` when the stream's oldest entry comes after the
+        entry ``group`` last read, so entries between the two may have been trimmed (capped stream)
+        before the group read them; None when nothing can be missing (or no such group/stream).
+        Whether anything really was missing only the tick archive can tell."""
+        try:
+            groups = self.client.xinfo_groups(QUOTE_STREAM_KEY)
+        except redis.ResponseError:  # no stream yet
+            return None
+        last = next((g["last-delivered-id"] for g in groups if g["name"] == group), None)
+        if last is None:
+            return None
+        first = self.client.xrange(QUOTE_STREAM_KEY, "-", "+", count=1)
+        if not first:
+            return None
+        first_id = first[0][0]
+        return (last, first_id) if stream_id_key(first_id) > stream_id_key(last) else None
 
     def ack(self, group: str, entry_ids: list[str]) -> int:
         """Acknowledge processed entries; returns how many were pending."""

@@ -112,6 +112,15 @@ class HealthView(APIView):
             body["calendars"] = {"warnings": ["unknown: database down"]}
 
         body["workers"] = stack_status()
+        if redis_ok:
+            from ThorTrading.workers.grader import STATUS_KEY
+
+            try:
+                grader = get_live_data_redis().client.hgetall(STATUS_KEY)
+                body["grader"] = {"archive_catch_up": grader.get("archive_catch_up") or None,
+                                  "archive_catch_up_at": grader.get("archive_catch_up_at") or None}
+            except RedisError:
+                body["grader"] = {"archive_catch_up": None, "archive_catch_up_at": None}
         body["status"] = "ok" if db_ok and redis_ok and body["feed"]["ok"] else ("degraded" if db_ok else "down")
         return Response(body, status=status.HTTP_200_OK if db_ok else status.HTTP_503_SERVICE_UNAVAILABLE)
 

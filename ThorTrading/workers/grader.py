@@ -1,7 +1,8 @@
 """The grader worker: consumes ``live_data:stream:quotes`` with a consumer group (SPEC §7).
 
 Every changed quote the feed writes is an entry on the stream, so a touch between two reads of the
-workbook is never missed. Entries are acknowledged only after their grades are committed; after a
+workbook is never missed. The stream is capped: when the grader (re)starts behind entries that were
+trimmed meanwhile, it grades that span from the tick archive first. Entries are acknowledged only after their grades are committed; after a
 stop, a crash or a database failure the worker first re-reads the entries it had been given but not
 acknowledged, then continues from where the group stopped.
 """
@@ -13,14 +14,22 @@ import threading
 import time
 from datetime import timedelta
 
-from LiveData.redis_client import LiveDataRedis, get_live_data_redis
+from django.db.models import Min
+
+from LiveData.archive import TickArchive, get_tick_archive
+from LiveData.redis_client import LiveDataRedis, get_live_data_redis, stream_id_key
+from LiveData.ticks import quote_from_tick
 from thor_project import clock
 from thor_project.workers import Worker
+from ThorTrading import grading
+from ThorTrading.models import MarketSession
 from ThorTrading.services.grading import expire_overdue, grade_quotes
 
 logger = logging.getLogger(__name__)
 
 GROUP = "thor-grader"
+#: The grader's last catch-up from the tick archive, for /api/health/.
+STATUS_KEY = "thor:grader:status"
 CONSUMER = "grader"
 EXPIRY_SWEEP_SECONDS = 5.0
 
@@ -28,8 +37,10 @@ EXPIRY_SWEEP_SECONDS = 5.0
 class Grader:
     """One grading step at a time; owns no thread (see :func:`grader_worker`)."""
 
-    def __init__(self, live: LiveDataRedis | None = None, *, block_ms: int = 500, batch: int = 500) -> None:
+    def __init__(self, live: LiveDataRedis | None = None, *, block_ms: int = 500, batch: int = 500,
+                 archive: TickArchive | None = None) -> None:
         self._live = live
+        self.archive = archive
         self.block_ms = block_ms
         self.batch = batch
         self._recover = True
@@ -48,6 +59,8 @@ class Grader:
         if self._recover:
             live.ensure_group(GROUP)
         try:
+            if self._recover:
+                self.catch_up_from_archive(live)
             entries = live.read_stream(
                 group=GROUP, consumer=CONSUMER, count=self.batch, block_ms=self.block_ms, pending=self._recover
             )
@@ -76,6 +89,34 @@ class Grader:
             waited = time.monotonic() - started
             return max(0.001, min(self.block_ms / 1000, 0.05) - waited)
         return 0.0
+
+
+    def catch_up_from_archive(self, live: LiveDataRedis) -> int:
+        """Grade, from the tick archive, the stream entries this grader never read because the capped
+        stream was trimmed past its position (SPEC §7): the archived ticks whose stream id lies
+        between the group's last delivered entry and the stream's oldest one, since the oldest
+        PENDING capture. Says so in the log and in ``thor:grader:status`` (health). Returns the rows
+        resolved."""
+        gap = live.trimmed_gap(GROUP)
+        if gap is None:
+            return 0
+        oldest = MarketSession.objects.filter(wndw=grading.PENDING).aggregate(m=Min("captured_at"))["m"]
+        if oldest is None:
+            return 0
+        low, high = stream_id_key(gap[0]), stream_id_key(gap[1])
+        archive = self.archive or get_tick_archive()
+        missed = [
+            quote_from_tick(tick)
+            for tick in archive.iter_ticks(oldest, clock.now() + timedelta(minutes=1) * clock.speed())
+            if tick["stream_id"] and low < stream_id_key(tick["stream_id"]) < high
+        ]
+        resolved = grade_quotes(missed, now=clock.now(), max_ahead=timedelta(minutes=1) * clock.speed()) if missed else 0
+        self.resolved += resolved
+        message = (f"the quote stream was trimmed past the grader's position ({gap[0]} … {gap[1]}); graded "
+                   f"{len(missed)} archived ticks from the tick archive, {resolved} rows resolved")
+        logger.warning("grader: %s", message)
+        live.client.hset(STATUS_KEY, mapping={"archive_catch_up_at": clock.now().isoformat(), "archive_catch_up": message})
+        return resolved
 
 
 def grader_worker(live: LiveDataRedis | None = None) -> Worker:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+from io import StringIO
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -161,3 +163,66 @@ def test_quotes_stamped_ahead_of_the_clock_never_grade(captured: None, live: Liv
     quote.update(bid=Decimal(46700), ts_ingest=(clock.now() + timedelta(days=300)).isoformat())
     assert grade_quotes([quote], now=clock.now()) == 0
     assert row("YM").wndw == "PENDING"
+
+
+def test_the_global_window_expires_rows_unless_the_market_overrides_it(captured: None, clock: ManualClock, settings: Any) -> None:
+    # THOR_EVALUATION_WINDOW_MINUTES (30 by default, the market-open plan's window); a market may say 0 = never.
+    assert expire_overdue(now=clock.now() + timedelta(minutes=29)) == 0
+    Market.objects.filter(country="USA").update(evaluation_window_minutes=0)
+    assert expire_overdue(now=clock.now() + timedelta(hours=5)) == 0
+    Market.objects.filter(country="USA").update(evaluation_window_minutes=None)
+    settings.THOR_EVALUATION_WINDOW_MINUTES = 0
+    assert expire_overdue(now=clock.now() + timedelta(hours=5)) == 0
+    settings.THOR_EVALUATION_WINDOW_MINUTES = 30
+    expired = expire_overdue(now=clock.now() + timedelta(minutes=30))
+    assert expired == MarketSession.objects.filter(wndw="EXPIRED").count() > 0
+    assert set(MarketSession.objects.filter(wndw="EXPIRED").values_list("pnl_usd", flat=True)) == {Decimal(0)}
+
+
+def test_a_capture_made_by_hand_on_a_weekend_is_graded_by_the_next_touching_tick(
+    seeded: None, live: LiveDataRedis, clock: ManualClock, settings: Any
+) -> None:
+    from ThorTrading.workers import stack
+
+    clock.set(datetime(2025, 11, 30, 12, 0, tzinfo=UTC))  # Sunday: no control market trades
+    settings.THOR_WORKBOOK = str(TOS_DATA / "rtd_2025-11-26.xlsm")
+    call_command("poll_tos_excel", "--once")
+    call_command("capture_market_open", "--market", "USA", stdout=StringIO())
+    stack.reset_stack()
+    supervisor = stack.start_stack()
+    try:
+        wait_for(lambda: supervisor.status()["workers"]["thor-grader"]["running"], timeout=5.0)
+        assert not stack.session_active()  # the markets are shut, the grader runs all the same
+        tick(live, clock, "YM", bid="46683", ask="46685", last="46684")
+        wait_for(lambda: row("YM").wndw == "WORKED", timeout=5.0)
+    finally:
+        stack.reset_stack()
+
+
+def test_a_grader_stopped_while_the_stream_was_trimmed_grades_the_missed_span_from_the_archive(
+    captured: None, live: LiveDataRedis, clock: ManualClock, tmp_path: Path
+) -> None:
+    from LiveData.archive import TickArchive
+    from LiveData.recorder import TickRecorder
+    from LiveData.redis_client import QUOTE_STREAM_KEY
+    from ThorTrading.workers.grader import STATUS_KEY
+
+    archive = TickArchive(tmp_path)
+    recorder = TickRecorder(live, archive, block_ms=10, flush_seconds=0)
+    Grader(live, block_ms=10, archive=archive).step()  # the grader has read everything so far, then stops
+    touched = tick(live, clock, "YM", bid="46683", ask="46685", last="46684")  # YM's target, grader down
+    tick(live, clock, "ES", bid="6708.00", ask="6708.25", last="6708.00")
+    recorder.step()
+    live.client.xtrim(QUOTE_STREAM_KEY, maxlen=0, approximate=False)  # the capped stream moved on
+    tick(live, clock, "CL", bid="59.00", ask="59.01", last="59.00")
+    assert row("YM").wndw == "PENDING"
+    Grader(live, block_ms=10, archive=archive).step()
+    ym = row("YM")
+    assert (ym.wndw, ym.target_hit_price, ym.pnl_usd) == ("WORKED", Decimal(46683), Decimal("100.00"))
+    assert ym.target_hit_at is not None and ym.target_hit_at.isoformat() == touched
+    assert row("ES").wndw == "PENDING"
+    status = live.client.hgetall(STATUS_KEY)["archive_catch_up"]
+    assert "trimmed past the grader's position" in status and "graded 2 archived ticks" in status
+    from rest_framework.test import APIClient
+
+    assert "graded 2 archived ticks" in APIClient().get("/api/health/").json()["grader"]["archive_catch_up"]
