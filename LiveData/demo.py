@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pyarrow as pa
 
 from LiveData.ticks import cme_day_end, cme_trading_day
 
@@ -213,3 +214,44 @@ def demo_walks(*, seed: int, start: datetime) -> list[DemoWalk]:
     base = sample_quotes()
     return [DemoWalk(symbol, base[symbol], seed=seed, index=i, start=start)
             for i, symbol in enumerate(DEMO_SPECS) if symbol in base]
+
+
+def demo_tape(walks: list[DemoWalk], *, start: datetime, end: datetime, interval: float, seed: int) -> pa.Table:
+    """The walks' ticks from ``start`` to ``end`` as an archive table (``LiveData.archive.SCHEMA``
+    less ``stream_id``, source "demo"), one tick per ``interval`` seconds per symbol, each symbol a
+    little off the others' beat as a real feed is, in time order. The walks carry on from their state."""
+    step = int(interval * NS)
+    beat = np.arange(to_ns(start) + step, to_ns(end), step, dtype=np.int64)
+    columns: dict[str, list[np.ndarray]] = {k: [] for k in ("ts", "symbol", "bid", "ask", "last", "close", "change",
+                                                           "high_24h", "low_24h", "bid_size", "ask_size", "volume")}
+    for walk in walks:
+        jitter = (np.random.default_rng([seed, walk.index, int(beat[0] // NS) if len(beat) else 0]).random(len(beat))
+                  * step * 0.9).astype(np.int64)
+        ts = beat + jitter - jitter % 1000  # whole microseconds, like the stream's timestamps
+        arrays = walk.advance(ts) if len(ts) else {}
+        if not len(ts):
+            continue
+        last, close = walk.prices(arrays["last"]), walk.prices(arrays["close"])
+        columns["ts"].append(ts)
+        columns["symbol"].append(np.full(len(ts), walk.symbol, dtype=object))
+        for name, key in (("bid", "bid"), ("ask", "ask"), ("high_24h", "high"), ("low_24h", "low")):
+            columns[name].append(walk.prices(arrays[key]))
+        columns["last"].append(last)
+        columns["close"].append(close)
+        columns["change"].append(np.round(last - close, walk.decimals))
+        for name in ("bid_size", "ask_size", "volume"):
+            values = arrays[name].astype(float)
+            if name == "volume" and not walk.spec.volume_per_second:
+                values = np.full(len(ts), -1.0)
+            columns[name].append(np.where(values < 0, np.nan, values))
+    merged = {k: np.concatenate(v) if v else np.array([]) for k, v in columns.items()}
+    order = np.argsort(merged["ts"], kind="stable")
+    return pa.table({
+        "ts": pa.array(merged["ts"][order].astype(np.int64), pa.timestamp("ns", tz="UTC")),
+        "symbol": pa.array(merged["symbol"][order], pa.string()),
+        **{k: pa.array(merged[k][order], pa.float64(), from_pandas=True) for k in
+           ("bid", "ask", "last", "close", "change", "high_24h", "low_24h")},
+        **{k: pa.array(merged[k][order], pa.float64(), from_pandas=True).cast(pa.int64()) for k in
+           ("bid_size", "ask_size", "volume")},
+        "source": pa.array(np.full(len(order), "demo", dtype=object), pa.string()),
+    })

@@ -147,8 +147,9 @@ def _write_capture(*, market: Market, now: datetime, force: bool, late: bool, li
             "country": market.country,
             "late": late,
             "forced": force,
-            # Quotes from the demo feed are not real history: analytics can leave them out (SPEC §13).
-            "is_demo": "demo" in total["sources"],
+            # Demo quotes, and a tape re-lived by the replay feed, are not real-time history:
+            # analytics can leave them out (SPEC §13).
+            "is_demo": bool({"demo", "replay"} & set(total["sources"])),
         }
         sessions = [
             MarketSession(**common, **stats.get(fields["future"], {}), **fields)

@@ -39,6 +39,7 @@ class _Pending:
     target_high: Decimal
     target_low: Decimal
     captured_at: datetime
+    country: str
 
 
 
@@ -46,7 +47,8 @@ def grade_quotes(quotes: Iterable[dict[str, Any]], *, now: datetime, max_ahead: 
     """Resolve the PENDING rows that these quotes (in stream order) touch — first touch by
     :func:`ThorTrading.grading.first_touch`, the backtest's own rule — and return how many rows were
     resolved. A quote's time is its ``ts_event``, else ``ts_ingest``, else ``now``; a quote
-    stamped more than ``max_ahead`` after ``now`` (another run's clock) grades nothing."""
+    stamped more than ``max_ahead`` after ``now`` (another run's clock) grades nothing; a row is
+    graded only by quotes from its capture until its evaluation window ends (SPEC §7)."""
     batch = [q for q in quotes if q and q.get("symbol")]
     if not batch:
         return 0
@@ -54,13 +56,13 @@ def grade_quotes(quotes: Iterable[dict[str, Any]], *, now: datetime, max_ahead: 
     futures = set(symbols) | ({TOTAL} if "YM" in symbols else set())
     by_symbol: dict[str, list[_Pending]] = defaultdict(list)
     for values in MarketSession.objects.filter(wndw=grading.PENDING, future__in=futures).values(
-        "id", "future", "bhs", "entry_price", "target_high", "target_low", "captured_at"
+        "id", "future", "bhs", "entry_price", "target_high", "target_low", "captured_at", "country"
     ):
         entry, high, low = values["entry_price"], values["target_high"], values["target_low"]
         if entry is None or high is None or low is None:
             continue
         by_symbol[traded_symbol(values["future"])].append(
-            _Pending(values["id"], values["future"], values["bhs"], entry, high, low, values["captured_at"])
+            _Pending(values["id"], values["future"], values["bhs"], entry, high, low, values["captured_at"], values["country"])
         )
     if not by_symbol:
         return 0
@@ -75,12 +77,18 @@ def grade_quotes(quotes: Iterable[dict[str, Any]], *, now: datetime, max_ahead: 
                     (at, to_decimal(quote.get("bid")), to_decimal(quote.get("ask")), to_decimal(quote.get("last")))
                 )
     resolved: list[tuple[_Pending, grading.Resolution, datetime]] = []
+    windows = market_windows() if ticks else {}
     for symbol, series in ticks.items():
         times = np.array([t[0].timestamp() for t in series])
         bid, ask, last = (np.array([np.nan if v is None else float(v) for v in column]) for column in list(zip(*series, strict=True))[1:])
         for row in by_symbol[symbol]:
-            # A quote older than the capture never grades it (the stream may be replayed).
-            eligible = np.flatnonzero(times >= row.captured_at.timestamp())
+            # A quote older than the capture never grades it (the stream may be replayed), nor one
+            # after its evaluation window, even before the expiry sweep has marked it EXPIRED.
+            window = windows.get(row.country)
+            in_window = times >= row.captured_at.timestamp()
+            if window is not None:
+                in_window &= times < (row.captured_at + window).timestamp()
+            eligible = np.flatnonzero(in_window)
             touch = grading.first_touch(signal=row.bhs, target_high=float(row.target_high), target_low=float(row.target_low),
                                         bid=bid[eligible], ask=ask[eligible], last=last[eligible])
             if touch is None:
