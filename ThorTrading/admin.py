@@ -8,6 +8,7 @@ from django.http import HttpResponse, StreamingHttpResponse
 from django.utils.html import format_html
 
 from ThorTrading.models import (
+    Backtest,
     ContractWeight,
     MarketSession,
     MissedCapture,
@@ -103,3 +104,16 @@ class MarketSessionAdmin(admin.ModelAdmin):
 class MissedCaptureAdmin(admin.ModelAdmin):
     list_display = ("country", "expected_open", "attempted_at", "attempts", "error")
     list_filter = ("country",)
+
+
+@admin.register(Backtest)
+class BacktestAdmin(admin.ModelAdmin):
+    """Backtests run from the History page or the API: what was asked and what came out (read-only)."""
+
+    list_display = ("id", "owner", "created_at", "status", "opens_done", "opens_total", "finished_at")
+    list_filter = ("status",)
+    readonly_fields = ("owner", "created_at", "started_at", "updated_at", "finished_at", "status", "params",
+                       "opens_done", "opens_total", "error", "result")
+
+    def has_add_permission(self, request: Any) -> bool:
+        return False

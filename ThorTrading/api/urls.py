@@ -1,6 +1,6 @@
 from django.urls import path
 
-from ThorTrading.api import views
+from ThorTrading.api import backtests, views
 
 urlpatterns = [
     path("quotes/latest", views.LatestQuotesView.as_view(), name="quotes-latest"),
@@ -17,5 +17,7 @@ urlpatterns = [
     path("vwap", views.VwapView.as_view(), name="vwap"),
     path("52w/", views.FiftyTwoWeekView.as_view(), name="52w"),
     path("market-close/capture", views.MarketCloseCaptureView.as_view(), name="market-close-capture"),
+    path("backtests/", backtests.BacktestListCreateView.as_view(), name="backtests"),
+    path("backtests/<int:pk>/", backtests.BacktestDetailView.as_view(), name="backtests-detail"),
     path("market-opens/<int:pk>/", views.MarketSessionDetailView.as_view(), name="market-opens-detail"),
 ]

@@ -1,3 +1,4 @@
+from ThorTrading.models.backtests import Backtest, BacktestStatus
 from ThorTrading.models.instruments import (
     ContractWeight,
     SignalStatValue,
@@ -11,6 +12,8 @@ from ThorTrading.models.sessions import FUTURES, TOTAL, MarketSession, MissedCap
 __all__ = [
     "FUTURES",
     "TOTAL",
+    "Backtest",
+    "BacktestStatus",
     "ContractWeight",
     "FutureTrading24Hour",
     "MarketIntraday",

@@ -8,19 +8,29 @@ pure functions as the live capture and grader.
 
 from __future__ import annotations
 
+import logging
+import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date, datetime, timedelta
+from decimal import Decimal
+from functools import partial
 from typing import Any
 
 from django.conf import settings
+from django.db import connections, transaction
 
 from GlobalMarkets.models import Market
 from GlobalMarkets.reference import CONTROL_COUNTRIES
 from LiveData.archive import TickArchive, get_tick_archive
+from thor_project import clock
 from ThorTrading import backtest
 from ThorTrading.backtest import MarketOpen, Tape, Variant
+from ThorTrading.models import Backtest, BacktestStatus
 from ThorTrading.services.config import get_trading_config
 from ThorTrading.services.grading import market_windows
+
+logger = logging.getLogger(__name__)
 
 
 class BacktestError(ValueError):
@@ -121,3 +131,81 @@ def _end_of(day: date) -> datetime:
     from datetime import UTC
 
     return datetime.combine(day + timedelta(days=1), datetime.min.time(), tzinfo=UTC)
+
+
+def to_jsonable(value: Any) -> Any:
+    """Backtest output → JSON values: Decimal → number, datetime/date → ISO-8601, recursively."""
+    if isinstance(value, dict):
+        return {str(k): to_jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [to_jsonable(v) for v in value]
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return value
+
+
+_executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="thor-backtest")
+#: A queued or running backtest whose row has not moved for this long was interrupted (a restart).
+STALE_AFTER = {BacktestStatus.QUEUED: timedelta(minutes=30), BacktestStatus.RUNNING: timedelta(minutes=5)}
+
+
+def backtest_submit(*, owner: Any, start: date, end: date, countries: list[str] | None, variant: Variant,
+                    future: str, run_async: bool = True) -> Backtest:
+    """Record a backtest for ``owner`` and run it in the process's backtest worker thread (one at a
+    time, in order); ``run_async=False`` runs it before returning. Returns the row (QUEUED, or the
+    finished one). Raises :class:`BacktestError` for an unknown market before anything is stored."""
+    backtest_markets(countries)
+    params = {"from": start.isoformat(), "to": end.isoformat(), "markets": countries or [], "future": future,
+              "target_mode": variant.target_mode, "profit_target": variant.profit_target,
+              "stop_loss": variant.stop_loss, "window_minutes": variant.window_minutes}
+    backtest = Backtest.objects.create(owner=owner, created_at=clock.now(), params=to_jsonable(params))
+    job = partial(backtest_execute, backtest_id=backtest.pk, start=start, end=end, countries=countries,
+                  variant=variant, future=future)
+    if run_async:
+        transaction.on_commit(lambda: _executor.submit(job))
+    else:
+        job()
+        backtest.refresh_from_db()
+    return backtest
+
+
+def backtest_execute(*, backtest_id: int, start: date, end: date, countries: list[str] | None, variant: Variant,
+                     future: str) -> None:
+    """Run a recorded backtest and store its result (or why it failed); progress every half second."""
+    Backtest.objects.filter(pk=backtest_id).update(status=BacktestStatus.RUNNING, started_at=clock.now(),
+                                                   updated_at=clock.now())
+    last = [0.0]
+
+    def progress(done: int, total: int) -> None:
+        if done == total or time.monotonic() - last[0] >= 0.5:
+            last[0] = time.monotonic()
+            Backtest.objects.filter(pk=backtest_id).update(opens_done=done, opens_total=total, updated_at=clock.now())
+
+    try:
+        result = run_backtest(start=start, end=end, countries=countries, variant=variant, future=future,
+                              progress=progress)
+        Backtest.objects.filter(pk=backtest_id).update(
+            status=BacktestStatus.DONE, result=to_jsonable(result), finished_at=clock.now(), updated_at=clock.now(),
+            opens_total=result["params"]["opens"], opens_done=result["params"]["opens"],
+        )
+    except BacktestError as exc:
+        Backtest.objects.filter(pk=backtest_id).update(status=BacktestStatus.FAILED, error=str(exc),
+                                                       finished_at=clock.now(), updated_at=clock.now())
+    except Exception as exc:  # a backtest never takes the worker thread down with it
+        logger.exception("backtest %s failed", backtest_id)
+        Backtest.objects.filter(pk=backtest_id).update(status=BacktestStatus.FAILED, error=f"{type(exc).__name__}: {exc}",
+                                                       finished_at=clock.now(), updated_at=clock.now())
+    finally:
+        connections.close_all()
+
+
+def backtest_state(backtest: Backtest, *, now: datetime) -> tuple[str, str]:
+    """``(status, error)`` as a reader should see them: a QUEUED or RUNNING row that stopped moving
+    (the server restarted mid-run) reads as FAILED with a message saying so. Writes nothing."""
+    limit = STALE_AFTER.get(BacktestStatus(backtest.status))
+    if limit is not None and backtest.updated_at is not None and now - backtest.updated_at > limit:
+        return BacktestStatus.FAILED, "interrupted: no progress since " + backtest.updated_at.isoformat() + \
+            " (Thor restarted while it ran?); run it again"
+    return backtest.status, backtest.error

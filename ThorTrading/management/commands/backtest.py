@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import json
 import sys
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -14,18 +14,10 @@ from tqdm import tqdm
 
 from ThorTrading import signals, targets
 from ThorTrading.backtest import Variant
-from ThorTrading.services.backtest import BacktestError, run_backtest
+from ThorTrading.services.backtest import BacktestError, run_backtest, to_jsonable
 
 TRADE_FIELDS = ["country", "date", "captured_at", "future", "bhs", "entry_price", "target_high", "target_low", "wndw",
                 "target_hit_at", "target_hit_price", "pnl_usd"]
-
-
-def _json_default(value: Any) -> Any:
-    if isinstance(value, Decimal):
-        return float(value)
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    raise TypeError(f"{type(value).__name__} is not JSON serializable")
 
 
 def _day(text: str) -> date:
@@ -139,14 +131,14 @@ class Command(BaseCommand):
             bar.close()
         if options["json"]:
             trades = [{k: t[k] for k in TRADE_FIELDS} for t in result["trades"]]
-            self.stdout.write(json.dumps({**result, "trades": trades}, default=_json_default))
+            self.stdout.write(json.dumps(to_jsonable({**result, "trades": trades})))
             return
         if options["csv"]:
             with open(options["csv"], "w", newline="") as handle:
                 writer = csv.DictWriter(handle, fieldnames=TRADE_FIELDS, extrasaction="ignore")
                 writer.writeheader()
                 for trade in result["trades"]:
-                    writer.writerow({k: _json_default(v) if isinstance(v, Decimal | datetime) else v for k, v in trade.items()})
+                    writer.writerow(to_jsonable(trade))
             self.stdout.write(f"wrote {len(result['trades'])} trades to {options['csv']}")
         self._summary(result)
 

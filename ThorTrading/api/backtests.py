@@ -1,0 +1,123 @@
+"""``/api/ThorTrading/backtests/``: run the market-open strategy over the tick archive for a variant,
+in a worker thread, and read its progress and result (SPEC §13)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import serializers
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from GlobalMarkets.reference import CONTROL_COUNTRIES
+from thor_project import clock
+from ThorTrading import signals, targets
+from ThorTrading.backtest import Variant
+from ThorTrading.models import FUTURES, TOTAL, Backtest
+from ThorTrading.services.backtest import BacktestError, backtest_state, backtest_submit
+
+MAX_DAYS = 366
+
+
+class BacktestInputSerializer(serializers.Serializer):
+    """A variant to test: dates (market-local, inclusive), markets, targets, window, the stats' rows."""
+
+    start = serializers.DateField(help_text="First date, YYYY-MM-DD")
+    end = serializers.DateField(help_text="Last date, YYYY-MM-DD (inclusive)")
+    markets = serializers.ListField(child=serializers.ChoiceField(choices=CONTROL_COUNTRIES), required=False,
+                                    help_text="Default: the markets whose capture is on")
+    target_mode = serializers.ChoiceField(choices=[targets.USD, targets.TICKS, targets.POINTS], required=False,
+                                          help_text="Unit of profit_target and stop_loss; default: each instrument's own")
+    profit_target = serializers.DecimalField(max_digits=12, decimal_places=4, min_value=Decimal("0.0001"), max_value=Decimal(1_000_000),
+                                             required=False)
+    stop_loss = serializers.DecimalField(max_digits=12, decimal_places=4, min_value=Decimal("0.0001"), max_value=Decimal(1_000_000),
+                                         required=False)
+    window_minutes = serializers.IntegerField(min_value=0, max_value=24 * 60, required=False,
+                                              help_text="Evaluation window (0 = none); default: each market's")
+    future = serializers.ChoiceField(choices=[TOTAL, "all", *FUTURES], default=TOTAL,
+                                     help_text="The rows the stats cover (TOTAL as GET market-opens/stats/)")
+    signal_weights = serializers.DictField(child=serializers.IntegerField(min_value=-10, max_value=10), required=False)
+
+    def validate(self, data: dict[str, Any]) -> dict[str, Any]:
+        if data["end"] < data["start"]:
+            raise serializers.ValidationError({"end": "must not be before start"})
+        if (data["end"] - data["start"]).days >= MAX_DAYS:
+            raise serializers.ValidationError({"end": f"a backtest covers at most {MAX_DAYS} days"})
+        given = [k for k in ("target_mode", "profit_target", "stop_loss") if data.get(k) is not None]
+        if given and len(given) != 3:
+            missing = sorted({"target_mode", "profit_target", "stop_loss"} - set(given))
+            raise serializers.ValidationError({missing[0]: "target_mode, profit_target and stop_loss go together"})
+        unknown = sorted(set(data.get("signal_weights") or {}) - set(signals.SIGNALS))
+        if unknown:
+            raise serializers.ValidationError({"signal_weights": f"{', '.join(unknown)}: not one of {', '.join(signals.SIGNALS)}"})
+        return data
+
+
+class BacktestOutputSerializer(serializers.Serializer):
+    """A backtest's state; ``result`` (``{params, stats, trades}``, prices in points, P&L in USD)
+    only on the detail and once DONE."""
+
+    id = serializers.IntegerField()
+    status = serializers.ChoiceField(choices=["QUEUED", "RUNNING", "DONE", "FAILED"])
+    progress = serializers.FloatField(help_text="Percent of the opens tested")
+    params = serializers.DictField()
+    error = serializers.CharField(allow_blank=True)
+    created_at = serializers.DateTimeField()
+    finished_at = serializers.DateTimeField(allow_null=True)
+    result = serializers.DictField(allow_null=True, required=False)
+
+
+def _output(backtest: Backtest, *, with_result: bool) -> dict[str, Any]:
+    status, error = backtest_state(backtest, now=clock.now())
+    data: dict[str, Any] = {
+        "id": backtest.pk, "status": status, "progress": backtest.progress, "params": backtest.params, "error": error,
+        "created_at": backtest.created_at, "finished_at": backtest.finished_at,
+    }
+    if with_result:
+        data["result"] = backtest.result
+    elif backtest.result:
+        data["result"] = {"stats": {"overall": backtest.result["stats"]["overall"]}}
+    return BacktestOutputSerializer(data).data
+
+
+class BacktestListCreateView(APIView):
+    """``POST backtests/`` starts a backtest (202, then poll its ``url``); ``GET backtests/`` lists
+    your latest 20, each with its overall figures once done."""
+
+    @extend_schema(request=BacktestInputSerializer, responses={
+        202: inline_serializer("BacktestAccepted", {"id": serializers.IntegerField(), "status": serializers.CharField(),
+                                                    "url": serializers.CharField()}),
+        400: inline_serializer("BacktestError", {"error": serializers.CharField()}),
+    })
+    def post(self, request: Request) -> Response:
+        serializer = BacktestInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        variant = Variant(target_mode=data.get("target_mode"), profit_target=data.get("profit_target"),
+                          stop_loss=data.get("stop_loss"), window_minutes=data.get("window_minutes"),
+                          signal_weights=dict(data.get("signal_weights") or {}))
+        try:
+            backtest = backtest_submit(owner=request.user, start=data["start"], end=data["end"],
+                                       countries=data.get("markets") or None, variant=variant, future=data["future"])
+        except BacktestError as exc:
+            return Response({"error": str(exc)}, status=400)
+        return Response({"id": backtest.pk, "status": backtest.status,
+                         "url": f"/api/ThorTrading/backtests/{backtest.pk}/"}, status=202)
+
+    @extend_schema(responses={200: BacktestOutputSerializer(many=True)})
+    def get(self, request: Request) -> Response:
+        rows = Backtest.objects.filter(owner_id=request.user.pk).order_by("-created_at", "-id")[:20]
+        return Response([_output(b, with_result=False) for b in rows])
+
+
+class BacktestDetailView(APIView):
+    """``GET backtests/<id>/``: status, progress and, once done, the result; 404 for someone else's."""
+
+    @extend_schema(responses={200: BacktestOutputSerializer, 404: inline_serializer("NotFound", {"detail": serializers.CharField()})})
+    def get(self, request: Request, pk: int) -> Response:
+        backtest = get_object_or_404(Backtest, pk=pk, owner_id=request.user.pk)
+        return Response(_output(backtest, with_result=True))
