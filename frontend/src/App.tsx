@@ -1,13 +1,13 @@
 import { QueryClient, QueryClientProvider, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
-import { api, ApiError } from "./api";
+import { api, ApiError, type Health } from "./api";
 import { askForNotifications, notificationsWanted, stopNotifications } from "./notify";
 import { History } from "./pages/History";
 import { Home } from "./pages/Home";
 import { Login } from "./pages/Login";
 import { Sessions } from "./pages/Sessions";
 import { Trade } from "./pages/Trade";
-import { GlobalTimerProvider, useGlobalTimer } from "./timer";
+import { GlobalTimerProvider, useGlobalTimer, usePollInterval } from "./timer";
 
 type Route = "home" | "sessions" | "history" | "trade";
 
@@ -24,6 +24,13 @@ function Clock() {
       {marketStatus && ` · ${marketStatus.open_markets.length ? `open: ${marketStatus.open_markets.join(", ")}` : "all closed"}`}
     </span>
   );
+}
+
+function FeedMode() {
+  const health = useQuery({ queryKey: ["health"], queryFn: () => api<Health>("/api/health/"), refetchInterval: usePollInterval(10000, 10000) });
+  const mode = health.data?.feed.mode;
+  if (mode !== "demo" && mode !== "replay") return null;
+  return <span className={`badge feed ${mode}`} title="Thor's quotes are not a live feed">{mode.toUpperCase()}</span>;
 }
 
 function Shell({ user, onLogout }: { user: string; onLogout: () => void }) {
@@ -46,6 +53,7 @@ function Shell({ user, onLogout }: { user: string; onLogout: () => void }) {
     <div className="shell">
       <nav>
         <strong className="brand">Thor</strong>
+        <FeedMode />
         <a href="#/" className={route === "home" ? "active" : ""}>Home</a>
         <a href="#/sessions" className={route === "sessions" ? "active" : ""}>Sessions</a>
         <a href="#/history" className={route === "history" ? "active" : ""}>History</a>

@@ -38,6 +38,7 @@ export interface QuoteRow {
   change: Num; change_percent: Num; open_price: Num; high_price: Num; low_price: Num; previous_close: Num;
   extended_data: { signal: string | null; signal_weight: Num; high_52w: Num; low_52w: Num };
   stale: boolean;
+  source: string | null;
 }
 
 export interface Total {
@@ -90,4 +91,20 @@ export interface Insight { target: string; base_rate: Num; base_n: number; cells
 export function fmt(value: Num | undefined, digits = 2): string {
   if (value === null || value === undefined || Number.isNaN(value)) return "—";
   return value.toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits });
+}
+
+export interface BacktestTrade {
+  country: string; date: string; captured_at: string; future: string; bhs: string; entry_price: Num;
+  target_high: Num; target_low: Num; wndw: string; target_hit_at: string | null; target_hit_price: Num; pnl_usd: Num;
+}
+
+export interface Backtest {
+  id: number; status: "QUEUED" | "RUNNING" | "DONE" | "FAILED"; progress: number; error: string;
+  params: Record<string, unknown>; created_at: string; finished_at: string | null;
+  result?: { params: Record<string, unknown>; stats: Stats; trades: BacktestTrade[] } | null;
+}
+
+export interface Health {
+  status: string;
+  feed: { ok: boolean; state: string; mode: string | null; demo: boolean };
 }

@@ -94,3 +94,48 @@ describe("helpers", () => {
     expect(drawdownSeries(days).map((d) => d.drawdown)).toEqual([0, 0, -150, 0]);
   });
 });
+
+describe("what if", () => {
+  const summary = (key: string | undefined, hit: number) => ({
+    key, rows: 12, trades: 4, worked: 3, didnt_work: 1, expired: 0, pending: 0, neutral: 8, hit_rate: hit, hit_rate_low: 30,
+    hit_rate_high: 95, expected_value: 50, profit_factor: 3, total_pnl: 200, max_drawdown: 100, avg_resolution_seconds: 60,
+  });
+  const testStats = { overall: summary(undefined, 75), by_market: [summary("USA", 75)], by_weekday: [summary("Mon", 75)],
+    by_signal: [], by_future: [], last_7_days: summary(undefined, 75), pnl_by_day: [] };
+
+  it("sends the variant, polls until done, and shows it beside the live figures", async () => {
+    const posted: unknown[] = [];
+    let polls = 0;
+    vi.stubGlobal("fetch", vi.fn(async (path: string, init?: RequestInit) => {
+      const json = (status: number, body: unknown) => new Response(JSON.stringify(body), { status });
+      if (path === "/api/ThorTrading/backtests/" && init?.method === "POST") {
+        posted.push(JSON.parse(String(init.body)));
+        return json(202, { id: 7, status: "QUEUED", url: "/api/ThorTrading/backtests/7/" });
+      }
+      if (path === "/api/ThorTrading/backtests/7/") {
+        polls += 1;
+        return polls < 2
+          ? json(200, { id: 7, status: "RUNNING", progress: 40, error: "", params: {}, created_at: "", finished_at: null })
+          : json(200, { id: 7, status: "DONE", progress: 100, error: "", params: {}, created_at: "", finished_at: "",
+            result: { params: { opens: 6, ticks: 1234 }, stats: testStats, trades: [] } });
+      }
+      return json(404, { error: "not mocked" });
+    }));
+    const { QueryClientProvider } = await import("@tanstack/react-query");
+    const { WhatIfPanel } = await import("./whatif");
+    render(
+      <QueryClientProvider client={new QueryClient({ defaultOptions: { queries: { retry: false } } })}>
+        <WhatIfPanel live={{ ...testStats, overall: summary(undefined, 40), by_market: [summary("USA", 40)] }} />
+      </QueryClientProvider>,
+    );
+    fireEvent.change(screen.getByLabelText("Target $"), { target: { value: "200" } });
+    fireEvent.click(screen.getByLabelText("USA"));
+    fireEvent.click(screen.getByRole("button", { name: "Run backtest" }));
+    expect(await screen.findByText(/Backtest running: 40% of the opens/)).toBeTruthy();
+    expect(await screen.findByText(/What if: 4 trades over 6 opens \(1234 ticks\), hit rate 75.00%/, {}, { timeout: 3000 })).toBeTruthy();
+    expect(posted[0]).toMatchObject({ markets: ["USA"], target_mode: "USD", profit_target: "200", stop_loss: "100", window_minutes: 30 });
+    const table = screen.getByRole("table", { name: "What if versus live" }).textContent ?? "";
+    expect(table).toContain("40.00%");
+    expect(table).toContain("75.00%");
+  });
+});

@@ -3,6 +3,7 @@ import { useMemo, useState } from "react";
 import { Bar, BarChart, CartesianGrid, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 import { api, fmt, type Insight, type Page, type SessionRow, type Stats, type Summary } from "../api";
 import { OutcomeBadge } from "../components";
+import { WhatIfPanel } from "../whatif";
 import { EMPTY_FILTERS, FilterDrawer, toQuery, type Filters } from "./Sessions";
 
 function HitRateChart({ title, groups }: { title: string; groups: Summary[] }) {
@@ -149,6 +150,7 @@ export function History() {
           <ExpectedValueTable groups={stats.data.by_market} />
         </>
       )}
+      <WhatIfPanel live={stats.data} />
       {insight.data && <InsightTable insight={insight.data} />}
       <SessionTable query={query} />
     </section>

@@ -3,6 +3,14 @@ import { api, type MarketRow, type QuoteRow, type Total } from "../api";
 import { FutureCard, MarketsTable, Ribbon, TotalCard } from "../components";
 import { usePollInterval } from "../timer";
 
+/** DEMO / REPLAY when the quotes come from the demo walk or a replayed tape, not a live feed. */
+function feedBadge(rows: QuoteRow[] | undefined) {
+  const sources = new Set(rows?.map((r) => r.source));
+  if (sources.has("demo")) return <span className="badge feed demo" title="Quotes from the demo feed: a random walk, not the market">DEMO</span>;
+  if (sources.has("replay")) return <span className="badge feed replay" title="Quotes replayed from the tick archive">REPLAY</span>;
+  return null;
+}
+
 export function Home() {
   const quotesEvery = usePollInterval(1000, 5000, "USA");
   const quotes = useQuery({
@@ -24,7 +32,7 @@ export function Home() {
           {markets.data ? <MarketsTable markets={markets.data} /> : <p>{markets.error ? String(markets.error) : "Loading…"}</p>}
         </section>
         <section className="futures-panel">
-          <h2>Futures</h2>
+          <h2>Futures {feedBadge(quotes.data?.rows)}</h2>
           {quotes.error && <p className="error" role="alert">{String(quotes.error)}</p>}
           <div className="cards">
             <TotalCard total={quotes.data?.total} />
