@@ -33,6 +33,8 @@ from ThorTrading.signals import Thresholds
 NS = 1_000_000_000
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _ARRAYS = (*PRICE_FIELDS, *SIZE_FIELDS)
+#: The fields the first-touch search reads for every tick; the rest only at a snapshot.
+SEARCHED = ("bid", "ask", "last")
 
 
 @dataclass(frozen=True)
@@ -49,20 +51,22 @@ class MarketOpen:
 
 @dataclass
 class SymbolTape:
-    """One symbol's ticks in time order: ``ts`` (int64 UTC ns) and a float64 array per price and size
-    field (NaN where the tick had none), plus ``source``."""
+    """One symbol's ticks in time order: ``ts`` (int64 UTC ns) and the float64 ``arrays`` the
+    first-touch search reads (``bid``, ``ask``, ``last``; NaN where the tick had none); ``rows``:
+    each tick's row in ``table``, where its other fields are read when a snapshot needs them."""
 
     ts: np.ndarray
     arrays: dict[str, np.ndarray]
-    source: pa.ChunkedArray
+    rows: np.ndarray
+    table: pa.Table
 
     def tick(self, index: int) -> dict[str, Any]:
-        """Tick ``index`` as an archive row (``LiveData.ticks`` shape)."""
-        row: dict[str, Any] = {name: self.arrays[name][index] for name in _ARRAYS}
-        row["ts"] = from_ns(int(self.ts[index]))
-        row["symbol"] = ""
-        row["source"] = self.source[index].as_py()
-        return row
+        """Tick ``index`` as an archive row (``LiveData.ticks`` shape; floats, None where missing)."""
+        row = int(self.rows[index])
+        tick: dict[str, Any] = {name: self.table.column(name)[row].as_py() for name in (*_ARRAYS, "source")}
+        tick["ts"] = from_ns(int(self.ts[index]))
+        tick["symbol"] = ""
+        return tick
 
 
 @dataclass
@@ -78,15 +82,18 @@ class Tape:
         """A tape from archive rows (``LiveData.archive.SCHEMA``) in time order. ``covered_until``:
         how far the source is known to reach (default: the last tick of ``table``); a window ending
         after it leaves its trade PENDING rather than EXPIRED."""
+        # One pass over the symbol column (dictionary codes), then numpy per symbol: far cheaper than
+        # an Arrow filter per symbol over millions of rows.
+        symbols_column = pc.dictionary_encode(table.column("symbol")).combine_chunks()
+        codes = symbols_column.indices.to_numpy(zero_copy_only=False)
+        names = symbols_column.dictionary.to_pylist()
+        ts_all = table.column("ts").cast(pa.int64()).to_numpy()
+        searched = {name: table.column(name).cast(pa.float64()).fill_null(np.nan).to_numpy() for name in SEARCHED}
         symbols: dict[str, SymbolTape] = {}
-        column = table.column("symbol")
-        for symbol in pc.unique(column).to_pylist():
-            part = table.filter(pc.equal(column, symbol))
-            ts = part.column("ts").cast(pa.int64()).to_numpy()
-            arrays = {
-                name: part.column(name).cast(pa.float64()).fill_null(np.nan).to_numpy() for name in _ARRAYS
-            }
-            symbols[symbol] = SymbolTape(ts, arrays, part.column("source"))
+        for code, symbol in enumerate(names):
+            index = np.flatnonzero(codes == code)
+            if len(index):
+                symbols[symbol] = SymbolTape(ts_all[index], {k: v[index] for k, v in searched.items()}, index, table)
         end = max((int(s.ts[-1]) for s in symbols.values() if len(s.ts)), default=0)
         if covered_until is not None:
             end = max(end, to_ns(covered_until))
@@ -103,7 +110,7 @@ class Tape:
             return None
         tick = series.tick(index)
         tick["symbol"] = symbol
-        quote = quote_from_tick({k: (None if isinstance(v, float) and v != v else v) for k, v in tick.items()})
+        quote = quote_from_tick(tick)
         quote["ts_ingest"] = quote["ts_event"]
         return quote
 
@@ -172,13 +179,13 @@ def _resolve(trade: dict[str, Any], series: SymbolTape | None, market_open: Mark
             bid=series.arrays["bid"][lo:hi], ask=series.arrays["ask"][lo:hi], last=series.arrays["last"][lo:hi],
         )
     if touch is not None and series is not None:
-        tick = series.tick(lo + touch[0])
-        prices = {k: None if tick[k] != tick[k] else Decimal(repr(float(tick[k]))) for k in ("bid", "ask", "last")}
+        at = lo + touch[0]
+        prices = {k: None if np.isnan(v := series.arrays[k][at]) else Decimal(repr(float(v))) for k in SEARCHED}
         price = grading.watched_price(trade["bhs"], **prices)
         assert price is not None  # a touch needs a price
         instrument = config.by_symbol[symbol]
         trade.update(
-            wndw=touch[1], target_hit_at=tick["ts"], target_hit_price=price, target_hit_type=touch[2],
+            wndw=touch[1], target_hit_at=from_ns(int(series.ts[at])), target_hit_price=price, target_hit_type=touch[2],
             pnl_usd=grading.pnl_usd(signal=trade["bhs"], entry=trade["entry_price"], exit=price,
                                     tick_size=instrument.tick_size, tick_value=instrument.tick_value),
         )

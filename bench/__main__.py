@@ -8,6 +8,7 @@
   (9 markets × ~260 weekdays × 12 rows a year), in process
 - intraday: ticks per second through the bar / VWAP / CME-day / 52-week path (apply + per-minute
   flush), and the database writes per minute
+- tick archive, recorder, replay and backtest throughput (``bench/ticks.py``)
 
 Redis: ``THOR_BENCH_REDIS_URL`` (default redis://127.0.0.1:6379/14, flushed) when it answers, else
 fakeredis in process. Database: a fresh SQLite file in a temporary folder, or ``THOR_BENCH_DATABASE_URL``.
@@ -173,6 +174,9 @@ def main() -> None:
     if "fakeredis" not in redis_kind:
         live.client.flushdb()
 
+    from bench import ticks
+
+    ticks.run(live)
 
     # Analytics over five years of demo history.
     from datetime import date as date_cls
