@@ -105,6 +105,7 @@ describe("what if", () => {
 
   it("sends the variant, polls until done, and shows it beside the live figures", async () => {
     const posted: unknown[] = [];
+    const liveQueries: string[] = [];
     let polls = 0;
     vi.stubGlobal("fetch", vi.fn(async (path: string, init?: RequestInit) => {
       const json = (status: number, body: unknown) => new Response(JSON.stringify(body), { status });
@@ -112,11 +113,16 @@ describe("what if", () => {
         posted.push(JSON.parse(String(init.body)));
         return json(202, { id: 7, status: "QUEUED", url: "/api/ThorTrading/backtests/7/" });
       }
+      if (path.startsWith("/api/ThorTrading/market-opens/stats/?")) {
+        liveQueries.push(path);
+        return json(200, { ...testStats, overall: summary(undefined, 40), by_market: [summary("USA", 40)] });
+      }
       if (path === "/api/ThorTrading/backtests/7/") {
         polls += 1;
         return polls < 2
           ? json(200, { id: 7, status: "RUNNING", progress: 40, error: "", params: {}, created_at: "", finished_at: null })
-          : json(200, { id: 7, status: "DONE", progress: 100, error: "", params: {}, created_at: "", finished_at: "",
+          : json(200, { id: 7, status: "DONE", progress: 100, error: "", params: { from: "2025-12-01", to: "2025-12-05", markets: ["USA"] },
+            created_at: "", finished_at: "",
             result: { params: { opens: 6, ticks: 1234 }, stats: testStats, trades: [] } });
       }
       return json(404, { error: "not mocked" });
@@ -125,7 +131,7 @@ describe("what if", () => {
     const { WhatIfPanel } = await import("./whatif");
     render(
       <QueryClientProvider client={new QueryClient({ defaultOptions: { queries: { retry: false } } })}>
-        <WhatIfPanel live={{ ...testStats, overall: summary(undefined, 40), by_market: [summary("USA", 40)] }} />
+        <WhatIfPanel />
       </QueryClientProvider>,
     );
     fireEvent.change(screen.getByLabelText("Target $"), { target: { value: "200" } });
@@ -134,8 +140,9 @@ describe("what if", () => {
     expect(await screen.findByText(/Backtest running: 40% of the opens/)).toBeTruthy();
     expect(await screen.findByText(/What if: 4 trades over 6 opens \(1234 ticks\), hit rate 75.00%/, {}, { timeout: 3000 })).toBeTruthy();
     expect(posted[0]).toMatchObject({ markets: ["USA"], target_mode: "USD", profit_target: "200", stop_loss: "100", window_minutes: 30 });
+    await waitFor(() => expect(screen.getByRole("table", { name: "What if versus live" }).textContent).toContain("40.00%"));
     const table = screen.getByRole("table", { name: "What if versus live" }).textContent ?? "";
-    expect(table).toContain("40.00%");
+    expect(liveQueries).toEqual(["/api/ThorTrading/market-opens/stats/?start=2025-12-01&end=2025-12-05&country=USA"]);
     expect(table).toContain("75.00%");
   });
 });

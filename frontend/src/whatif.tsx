@@ -52,7 +52,14 @@ function Comparison({ live, test }: { live?: Stats; test: Stats }) {
   );
 }
 
-export function WhatIfPanel({ live }: { live?: Stats }) {
+/** The live captures' stats over the same dates (and market, when one is chosen) as a variant. */
+export function liveQuery(v: { start: string; end: string; markets: string[] }): string {
+  const params = new URLSearchParams({ start: v.start, end: v.end });
+  if (v.markets.length === 1) params.set("country", v.markets[0]);
+  return params.toString();
+}
+
+export function WhatIfPanel() {
   const [variant, setVariant] = useState<Variant>({ start: isoDay(-7), end: isoDay(0), markets: [], profit: "150", stop: "100", window: "30" });
   const [id, setId] = useState<number | null>(null);
   const run = useMutation({
@@ -70,6 +77,12 @@ export function WhatIfPanel({ live }: { live?: Stats }) {
     ...variant, markets: variant.markets.includes(market) ? variant.markets.filter((m) => m !== market) : [...variant.markets, market],
   });
   const data = backtest.data;
+  const ran = data?.status === "DONE" ? (data.params as { from: string; to: string; markets: string[] }) : null;
+  const live = useQuery({
+    queryKey: ["whatif-live", ran],
+    queryFn: () => api<Stats>(`/api/ThorTrading/market-opens/stats/?${liveQuery({ start: ran!.from, end: ran!.to, markets: ran!.markets })}`),
+    enabled: ran !== null,
+  });
   return (
     <section className="whatif" aria-label="What if">
       <h3>What if</h3>
@@ -98,7 +111,8 @@ export function WhatIfPanel({ live }: { live?: Stats }) {
             ({String(data.result.params.ticks)} ticks), hit rate {fmt(data.result.stats.overall.hit_rate)}%, EV
             ${fmt(data.result.stats.overall.expected_value)}, total ${fmt(data.result.stats.overall.total_pnl)}
           </p>
-          <Comparison live={live} test={data.result.stats} />
+          <Comparison live={live.data} test={data.result.stats} />
+          <p className="note">Live captures: the same dates{ran && ran.markets.length === 1 ? ` and market (${ran.markets[0]})` : ""}.</p>
         </>
       )}
     </section>

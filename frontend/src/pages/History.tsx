@@ -150,7 +150,7 @@ export function History() {
           <ExpectedValueTable groups={stats.data.by_market} />
         </>
       )}
-      <WhatIfPanel live={stats.data} />
+      <WhatIfPanel />
       {insight.data && <InsightTable insight={insight.data} />}
       <SessionTable query={query} />
     </section>
