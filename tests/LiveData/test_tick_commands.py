@@ -115,3 +115,24 @@ def test_replay_publishes_archived_ticks_in_order_through_the_poller_path(
     assert latest is not None and float(latest["last"]) == last_es["last"]
     with pytest.raises(CommandError, match="no archived ticks from 2020-01-01"):
         call_command("replay_ticks", "--from", "2020-01-01T00:00:00Z", "--to", "2020-01-02T00:00:00Z")
+
+
+@pytest.mark.real_services
+def test_the_replay_feed_publishes_what_thors_clock_has_reached(
+    archive: TickArchive, live: LiveDataRedis, clock: Any, settings: Any
+) -> None:
+    call_command("make_demo_ticks", "--start", "2025-12-02", "--days", "1", "--seed", "5", "--interval", "60",
+                 stdout=StringIO(), stderr=StringIO())
+    settings.THOR_FEED_MODE = "replay"
+    settings.THOR_REPLAY_FROM = ""
+    with pytest.raises(CommandError, match="replay mode needs THOR_REPLAY_FROM.*the archive holds: 2025-12-02"):
+        call_command("poll_tos_excel", "--once", stdout=StringIO())
+    settings.THOR_REPLAY_FROM = "2025-12-01T23:00:00Z"
+    clock.set(datetime(2025, 12, 1, 23, 15, tzinfo=UTC))
+    out = StringIO()
+    call_command("poll_tos_excel", "--once", stdout=out)
+    due = archive.read(datetime(2025, 12, 1, 23, tzinfo=UTC), datetime(2025, 12, 1, 23, 15, 0, 1, tzinfo=UTC)).num_rows
+    assert due > 100 and f"replay: {due} ticks published" in out.getvalue()
+    assert live.client.xlen(QUOTE_STREAM_KEY) == due
+    status = live.feed_status()
+    assert (status["mode"], status["quotes_published"]) == ("replay", str(due))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import signal
 import threading
-from datetime import UTC, datetime
+from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
@@ -51,7 +51,7 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from exc
         live = get_live_data_redis()
         if mode == "replay":
-            self._replay(live)
+            self._replay(live, once=options["once"])
             return
         poller: TosPoller
         if mode == "demo":
@@ -86,27 +86,29 @@ class Command(BaseCommand):
         poller.run(interval=interval, stop=stop)
         self.stdout.write(f"poll_tos_excel stopped after {poller.cycles} cycles")
 
-    def _replay(self, live: Any) -> None:
+    def _replay(self, live: Any, *, once: bool) -> None:
         from LiveData.archive import get_tick_archive
         from LiveData.replay import paced_clock, replay_ticks
         from LiveData.ticks import parse_instant
         from thor_project import clock
 
+        archive = get_tick_archive()
         start = parse_instant(settings.THOR_REPLAY_FROM)
         if start is None:
             raise CommandError("replay mode needs THOR_REPLAY_FROM, an ISO-8601 instant with offset "
                                "(e.g. THOR_REPLAY_FROM=2025-12-01T00:00:00Z); the archive holds: "
-                               + (", ".join(d.isoformat() for d in get_tick_archive().days()) or "no days yet"))
-        end = parse_instant(settings.THOR_REPLAY_TO) or datetime.max.replace(tzinfo=UTC)
-        # On Thor's simulated clock (make run sets it to start at the tape) ticks follow that clock;
-        # on the real clock they are paced from now at THOR_CLOCK_SPEED.
-        when = now if isinstance(clock.get_clock(), clock.SimulatedClock) else paced_clock(start=start, speed=clock.speed())
+                               + (", ".join(d.isoformat() for d in archive.days()) or "no days yet"))
+        last = archive.last_tick_time()
+        end = parse_instant(settings.THOR_REPLAY_TO) or (last + timedelta(microseconds=1) if last else start)
+        # On Thor's own clock when it is not the wall clock (make run starts it at the tape); on the
+        # wall clock, ticks are paced from now at THOR_CLOCK_SPEED.
+        when = now if not isinstance(clock.get_clock(), clock.RealClock) else paced_clock(start=start, speed=clock.speed())
         stop = threading.Event()
         if threading.current_thread() is threading.main_thread():
             signal.signal(signal.SIGTERM, lambda signum, frame: stop.set())
             signal.signal(signal.SIGINT, lambda signum, frame: stop.set())
-        self.stdout.write(f"poll_tos_excel: replay mode, ticks from {start.isoformat()} to "
-                          f"{settings.THOR_REPLAY_TO or 'the end of the archive'}, source 'replay'")
+        self.stdout.write(f"poll_tos_excel: replay mode, ticks from {start.isoformat()} to {end.isoformat()} "
+                          f"(THOR_REPLAY_TO or the archive's last tick), source 'replay'")
 
         def progress(report: Any) -> None:
             try:
@@ -116,9 +118,19 @@ class Command(BaseCommand):
             except RedisError:
                 logger.warning("replay: feed status not written (Redis unavailable)")
 
-        report = replay_ticks(get_tick_archive(), live, start=start, end=end, now=when, stop=stop, progress=progress)
-        self.stdout.write(f"replay done: {report.ticks} ticks in {report.batches} batches; last tick "
+        if once:
+            due = min(end, when() + timedelta(microseconds=1))
+            report = replay_ticks(archive, live, start=start, end=due, now=when, stop=stop, progress=progress)
+        else:
+            report = replay_ticks(archive, live, start=start, end=end, now=when, stop=stop, progress=progress)
+        self.stdout.write(f"replay: {report.ticks} ticks published in {report.batches} round trips; last tick "
                           f"{report.last_ts.isoformat() if report.last_ts else 'none'}")
+        if not once and not stop.is_set():
+            # The tape is over, Thor is not: an exiting feed would make the process runner stop the
+            # web process too. Stay until stopped, saying so in the feed status.
+            self.stdout.write("replay finished; the feed stays idle until stopped (Ctrl+C)")
+            live.set_feed_status({"state": "replay finished", "mode": "replay", "last_poll_at": now().isoformat()})
+            stop.wait()
 
     def _once(self, poller: TosPoller) -> None:
         try:
