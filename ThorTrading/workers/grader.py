@@ -12,13 +12,13 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.db.models import Min
 
 from LiveData.archive import TickArchive, get_tick_archive
 from LiveData.redis_client import LiveDataRedis, get_live_data_redis, stream_id_key
-from LiveData.ticks import quote_from_tick
+from LiveData.ticks import quote_from_tick, quote_time
 from thor_project import clock
 from thor_project.workers import Worker
 from ThorTrading import grading
@@ -47,6 +47,10 @@ class Grader:
         self._last_sweep = 0.0
         self.resolved = 0
         self.entries = 0
+        #: The latest quote time graded (bounded by the clock): rows expire up to here.
+        self.watermark: datetime | None = None
+        #: Whether the last read returned less than a full batch (the grader has read the stream).
+        self.caught_up = False
 
     @property
     def live(self) -> LiveDataRedis:
@@ -67,17 +71,23 @@ class Grader:
             if self._recover and not entries:
                 self._recover = False
                 entries = live.read_stream(group=GROUP, consumer=CONSUMER, count=self.batch, block_ms=self.block_ms)
+            now = clock.now()
+            self.caught_up = len(entries) < self.batch
             if entries:
                 quotes = [q for _, q in entries if q is not None]
                 malformed = len(entries) - len(quotes)
                 if malformed:
                     logger.warning("grader skipped %d malformed stream entries", malformed)
-                self.resolved += grade_quotes(quotes, now=clock.now(), max_ahead=timedelta(minutes=1) * clock.speed())
+                self.resolved += grade_quotes(quotes, now=now, max_ahead=timedelta(minutes=1) * clock.speed())
                 live.ack(GROUP, [entry_id for entry_id, _ in entries])
                 self.entries += len(entries)
+                stamps = [quote_time(q, default=now) for q in quotes]
+                if stamps:
+                    self.watermark = max(self.watermark or stamps[0], min(max(stamps), now))
             if time.monotonic() - self._last_sweep >= EXPIRY_SWEEP_SECONDS:
                 self._last_sweep = time.monotonic()
-                expired = expire_overdue(now=clock.now())
+                horizon = self.expiry_horizon(now)
+                expired = expire_overdue(now=horizon) if horizon is not None else 0
                 if expired:
                     logger.info("grader expired %d rows past their evaluation window", expired)
         except Exception:
@@ -90,6 +100,19 @@ class Grader:
             return max(0.001, min(self.block_ms / 1000, 0.05) - waited)
         return 0.0
 
+
+    def expiry_horizon(self, now: datetime) -> datetime | None:
+        """Up to when rows may expire (None: not yet). While the grader still has stream entries to
+        read, only up to the latest quote time it has graded — a window is never closed before the
+        ticks inside it were read, however far the stream runs behind the clock. Once it has read
+        everything, also up to the clock less the staleness threshold (real seconds), so rows expire
+        when no quotes come at all."""
+        from django.conf import settings
+
+        if not self.caught_up:
+            return self.watermark
+        quiet = now - timedelta(seconds=settings.THOR_QUOTE_STALE_SECONDS) * clock.speed()
+        return max(self.watermark, quiet) if self.watermark is not None else quiet
 
     def catch_up_from_archive(self, live: LiveDataRedis) -> int:
         """Grade, from the tick archive, the stream entries this grader never read because the capped

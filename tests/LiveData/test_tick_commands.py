@@ -125,7 +125,7 @@ def test_the_replay_feed_publishes_what_thors_clock_has_reached(
                  stdout=StringIO(), stderr=StringIO())
     settings.THOR_FEED_MODE = "replay"
     settings.THOR_REPLAY_FROM = ""
-    with pytest.raises(CommandError, match="replay mode needs THOR_REPLAY_FROM.*the archive holds: 2025-12-02"):
+    with pytest.raises(CommandError, match=r"replay mode needs THOR_REPLAY_FROM.*the archive holds: 2025-12-02"):
         call_command("poll_tos_excel", "--once", stdout=StringIO())
     settings.THOR_REPLAY_FROM = "2025-12-01T23:00:00Z"
     clock.set(datetime(2025, 12, 1, 23, 15, tzinfo=UTC))

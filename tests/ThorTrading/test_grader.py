@@ -226,3 +226,27 @@ def test_a_grader_stopped_while_the_stream_was_trimmed_grades_the_missed_span_fr
     from rest_framework.test import APIClient
 
     assert "graded 2 archived ticks" in APIClient().get("/api/health/").json()["grader"]["archive_catch_up"]
+
+
+def test_a_grader_behind_the_stream_never_expires_a_window_before_reading_its_ticks(
+    captured: None, live: LiveDataRedis, clock: ManualClock
+) -> None:
+    # A fast replay: the clock runs 40 minutes past the capture while the touching tick, stamped 10
+    # minutes after it, still waits on the stream behind a full batch of others.
+    grader = Grader(live, block_ms=10, batch=5)
+    while not grader.caught_up:  # the capture's own quotes
+        grader.step()
+    for _ in range(6):
+        tick(live, clock, "CL", bid="59.00", ask="59.01", last="59.00")
+    clock.advance(minutes=10)
+    tick(live, clock, "YM", bid="46683", ask="46685", last="46684")
+    clock.advance(minutes=30)
+    grader._last_sweep = 0.0
+    grader.step()  # reads 5 of 7 entries: not caught up, the watermark is minutes after the capture
+    assert not grader.caught_up and MarketSession.objects.filter(wndw="EXPIRED").count() == 0
+    grader._last_sweep = 0.0
+    grader.step()  # the rest, including YM's touch at +10 minutes, inside the 30-minute window
+    assert row("YM").wndw == "WORKED"
+    grader._last_sweep = 0.0
+    grader.step()  # caught up: what is still pending 40 minutes on has expired
+    assert row("ES").wndw == "EXPIRED" and row("YM").wndw == "WORKED"
