@@ -4,7 +4,8 @@ It reads the stream with its own consumer group (``thor-recorder``), buffers ent
 ``flush_seconds`` (or ``flush_rows``), writes them as one Parquet part per CME day and only then
 acknowledges them. So a ``kill -9`` loses nothing that was acknowledged: what was read but not
 written is still pending in the group and is read again on restart; what was written but not yet
-acknowledged is recognised by its stream id and acknowledged without being written twice. Finished
+acknowledged is recognised by its stream id and acknowledged without being written twice. Quotes of the replay feed (``source: replay``) came from
+the archive and are acknowledged without being written again. Finished
 CME days are compacted into one file (and old ones removed after the retention) once a minute.
 """
 
@@ -26,6 +27,8 @@ logger = logging.getLogger(__name__)
 
 GROUP = "thor-recorder"
 CONSUMER = "recorder"
+#: Quotes of the replay feed come from the archive itself and are not archived again.
+REPLAY_SOURCE = "replay"
 COMPACT_EVERY_SECONDS = 60.0
 
 
@@ -55,6 +58,7 @@ class TickRecorder:
         self.written = 0
         self.duplicates = 0
         self.malformed = 0
+        self.replayed = 0
 
     @property
     def live(self) -> LiveDataRedis:
@@ -105,14 +109,21 @@ class TickRecorder:
 
     def _take(self, live: LiveDataRedis, entries: list[tuple[str, dict[str, Any] | None]]) -> None:
         now = clock.now()
-        bad = []
+        bad, replayed = [], []
         for entry_id, quote in entries:
             if quote is None or not quote.get("symbol"):
                 bad.append(entry_id)
                 continue
+            if quote.get("source") == REPLAY_SOURCE:
+                replayed.append(entry_id)
+                continue
             if not self._buffer:
                 self._buffered_since = time.monotonic()
             self._buffer.append((entry_id, tick_from_quote(quote, default_ts=now, stream_id=entry_id)))
+        if replayed:
+            # Replayed ticks came from the archive: writing them again would double the day.
+            live.ack(GROUP, replayed)
+            self.replayed += len(replayed)
         if bad:
             # Nothing to keep: a malformed entry can never become a tick.
             live.ack(GROUP, bad)
@@ -146,9 +157,9 @@ class TickRecorder:
                 self.flush(live)
 
     def status(self) -> dict[str, Any]:
-        """``{written, buffered, duplicates_skipped, malformed}`` for /api/health/."""
+        """``{written, buffered, duplicates_skipped, malformed, replayed_skipped}`` (counts of ticks)."""
         return {"written": self.written, "buffered": len(self._buffer), "duplicates_skipped": self.duplicates,
-                "malformed": self.malformed}
+                "malformed": self.malformed, "replayed_skipped": self.replayed}
 
 
 def recorder_worker(live: LiveDataRedis | None = None, archive: TickArchive | None = None) -> Worker:

@@ -132,3 +132,13 @@ def test_old_days_are_removed_after_the_retention(tmp_path: Path) -> None:
     archive.compact_finished(today=date(2025, 12, 4))
     assert archive.days() == [date(2025, 12, 2), date(2025, 12, 3), date(2025, 12, 4)]
     assert archive.day_file(date(2025, 12, 3)).exists() and archive.parts_dir(date(2025, 12, 4)).exists()
+
+
+def test_replayed_quotes_are_not_archived_a_second_time(live: LiveDataRedis, clock: ManualClock, tmp_path: Path) -> None:
+    archive = TickArchive(tmp_path)
+    publish(live, clock, 3)
+    live.publish_quote({"symbol": "ES", "last": Decimal("6800"), "ts_event": clock.now().isoformat(), "source": "replay"})
+    recorder = TickRecorder(live, archive, block_ms=10, flush_seconds=0)
+    recorder.step()
+    assert [r["source"] for r in archive.read_day(date(2025, 11, 26)).to_pylist()] == ["demo", "demo", "demo"]
+    assert recorder.replayed == 1 and live.client.xpending(QUOTE_STREAM_KEY, GROUP)["pending"] == 0
