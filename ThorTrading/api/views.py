@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Max, QuerySet
 from django.http import HttpResponse, StreamingHttpResponse
 from django_filters.rest_framework import DjangoFilterBackend
@@ -32,6 +33,7 @@ from ThorTrading.services.close_capture import ERROR as CLOSE_ERROR
 from ThorTrading.services.close_capture import NO_SESSIONS, capture_market_close
 from ThorTrading.services.config import get_trading_config
 from ThorTrading.services.export import sessions_csv, sessions_xlsx
+from ThorTrading.services.grading import market_windows
 from ThorTrading.services.quotes import get_enriched_quotes_with_composite
 
 
@@ -235,13 +237,21 @@ def _params(request: Request, **defaults: str) -> dict[str, str]:
 class MarketSessionStatsView(APIView):
     """``GET market-opens/stats/`` with the list filters: overall, by market, by weekday, by
     signal, by future, last 7 days and P&L by day. ``future`` defaults to TOTAL (the YM trade the
-    composite makes); ``future=all`` covers every future."""
+    composite makes); ``future=all`` covers every future. ``evaluation_window_minutes`` says how
+    long a trade may stay pending before it counts as EXPIRED: the global window and each market's
+    (null = never)."""
 
     @extend_schema(responses={200: dict, 400: dict})
     def get(self, request: Request) -> Response:
         params = _params(request, future=TOTAL)
         queryset = filter_sessions(params)
-        return Response(cached("stats", params, lambda: session_stats(queryset, now=clock.now())))
+        body = dict(cached("stats", params, lambda: session_stats(queryset, now=clock.now())))
+        windows = market_windows()
+        body["evaluation_window_minutes"] = {
+            "default": settings.THOR_EVALUATION_WINDOW_MINUTES or None,
+            "markets": {c: (int(w.total_seconds() // 60) if w else None) for c, w in windows.items()},
+        }
+        return Response(body)
 
 
 class MarketSessionInsightView(APIView):

@@ -79,6 +79,7 @@ export interface Summary {
 export interface Stats {
   overall: Summary; by_market: Summary[]; by_weekday: Summary[]; by_signal: Summary[]; by_future: Summary[];
   last_7_days: Summary; pnl_by_day: { date: string; trades: number; pnl: number; cumulative_pnl: number }[];
+  evaluation_window_minutes?: { default: number | null; markets: Record<string, number | null> };
 }
 
 export interface InsightCell {

@@ -2,7 +2,7 @@ import { QueryClient } from "@tanstack/react-query";
 import { act, cleanup, fireEvent, render, screen, waitFor } from "@testing-library/react";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { App } from "./App";
-import { drawdownSeries } from "./pages/History";
+import { drawdownSeries, windowNote } from "./pages/History";
 import { toQuery } from "./pages/Sessions";
 
 const quotes = {
@@ -87,6 +87,13 @@ describe("helpers", () => {
     expect(toQuery({ start: "2025-12-01", end: "", country: "USA", signal: "", status: "WORKED", future: "" })).toBe(
       "start=2025-12-01&country=USA&status=WORKED",
     );
+  });
+
+  it("says how long a trade may stay pending, and which markets differ", () => {
+    const base = { overall: {}, by_market: [], by_weekday: [], by_signal: [], by_future: [], last_7_days: {}, pnl_by_day: [] } as never;
+    expect(windowNote({ ...(base as object), evaluation_window_minutes: { default: 30, markets: { USA: 30, Japan: null, India: 60 } } } as never))
+      .toBe("A trade not resolved 30 minutes after its capture counts as EXPIRED ($0); Japan: never, India: 60 min.");
+    expect(windowNote(base)).toBe("");
   });
 
   it("measures drawdown from the running peak", () => {

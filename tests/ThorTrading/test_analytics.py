@@ -99,10 +99,14 @@ def api(db: None, clock: ManualClock) -> APIClient:
 
 
 def test_stats_for_every_grouping_equal_the_hand_computation(api: APIClient, django_assert_num_queries: Any) -> None:
-    with django_assert_num_queries(1):
+    # One query for every row, one for the markets' evaluation windows — whatever the history's size.
+    with django_assert_num_queries(2):
         body = api.get("/api/ThorTrading/market-opens/stats/").json()
     overall = body["overall"]
     assert figures(overall) == (14, 13, 7, 4, 1, 1, 1, 63.64, 25.0, 1.75, 300.0, 200.0)
+    # The window that made the EXPIRED rows: the plan's 30 minutes unless a market says otherwise.
+    assert body["evaluation_window_minutes"]["default"] == 30
+    assert body["evaluation_window_minutes"]["markets"]["USA"] == 30
     assert (overall["hit_rate_low"], overall["hit_rate_high"]) == (35.38, 84.83)
     assert overall["avg_resolution_seconds"] == 1827.3  # 335 minutes over 11 trades
     markets = by_key(body["by_market"])

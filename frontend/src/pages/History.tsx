@@ -122,6 +122,15 @@ function SessionTable({ query }: { query: string }) {
   );
 }
 
+/** How long a trade may stay pending before it counts as EXPIRED (SPEC §7), as the stats report it. */
+export function windowNote(stats: Stats): string {
+  const window = stats.evaluation_window_minutes;
+  if (!window) return "";
+  const overrides = Object.entries(window.markets).filter(([, m]) => m !== window.default);
+  const base = window.default ? `A trade not resolved ${window.default} minutes after its capture counts as EXPIRED ($0)` : "Trades never expire";
+  return overrides.length ? `${base}; ${overrides.map(([c, m]) => `${c}: ${m === null ? "never" : `${m} min`}`).join(", ")}.` : `${base}.`;
+}
+
 export function History() {
   const [filters, setFilters] = useState<Filters>(EMPTY_FILTERS);
   const query = toQuery(filters);
@@ -140,7 +149,8 @@ export function History() {
         <>
           <p className="headline">
             TOTAL: {stats.data.overall.worked + stats.data.overall.didnt_work} decided trades, hit rate {fmt(stats.data.overall.hit_rate)}%,
-            expected value ${fmt(stats.data.overall.expected_value)} per trade, total ${fmt(stats.data.overall.total_pnl)}
+            expected value ${fmt(stats.data.overall.expected_value)} per trade, total ${fmt(stats.data.overall.total_pnl)}.{" "}
+            {windowNote(stats.data)}
           </p>
           <div className="charts">
             <HitRateChart title="Hit rate by market" groups={stats.data.by_market} />
