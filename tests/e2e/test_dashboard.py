@@ -187,3 +187,42 @@ def test_first_screen_with_a_year_of_demo_history_renders_in_under_a_second(
     with capsys.disabled():
         print(f"\n{rows} demo rows; first render: " + ", ".join(f"{k} {v:.0f} ms" for k, v in timings.items()))
     Path(SHOTS / "timings.txt").write_text(repr(timings))
+
+
+def test_demo_quotes_are_marked_and_what_if_runs_a_variant_over_the_tick_archive(
+    live_server: Any, live: LiveDataRedis, seeded: None, browser_page: tuple[Any, list[str]], capsys: Any,
+    tmp_path: Path,
+) -> None:
+    from django.test import override_settings
+
+    from LiveData.archive import TickArchive
+    from tests.ThorTrading.test_backtest import golden_tape
+
+    page, errors = browser_page
+    User.objects.create_user("trader", password="correct horse")
+    # The golden tape (S = 1) with NQ, SI and HG turned to BUY at the open: S = 4, so TOTAL buys YM
+    # at 47001. A $150 target (47031) is never reached and the 14:50 bid of 46900 goes through the
+    # 46981 stop: (46900 − 47001) × $5 = −$505.00.
+    buys = {"NQ": 3.0, "SI": 0.03, "HG": 0.005}
+    tape = [dict(t, change=buys[t["symbol"]]) if t["symbol"] in buys and t["ts"].minute == 29 else t for t in golden_tape()]
+    with override_settings(THOR_WORKBOOK="", THOR_FEED_MODE="auto", THOR_TICK_DIR=tmp_path / "ticks"):
+        TickArchive(tmp_path / "ticks").append(tape)
+        call_command("poll_tos_excel", "--once")  # no workbook: the demo feed
+        login(page, live_server.url)
+        page.locator("nav .badge.feed.demo").wait_for()
+        assert page.locator("h2 .badge.feed.demo").inner_text() == "DEMO"
+        report = [shot(page, "home-demo")]
+
+        page.goto(f"{live_server.url}/#/history")
+        panel = page.get_by_role("region", name="What if")
+        panel.locator("input[type=date]").nth(0).fill("2025-12-01")
+        panel.locator("input[type=date]").nth(1).fill("2025-12-01")
+        panel.get_by_role("checkbox", name="USA", exact=True).check()
+        panel.get_by_role("button", name="Run backtest").click()
+        panel.get_by_text("What if: 1 trades over 1 opens").wait_for(timeout=30_000)
+        comparison = panel.get_by_role("table", name="What if versus live").inner_text()
+        assert "$-505.00" in comparison and "0.00%" in comparison
+        report.append(shot(page, "history-what-if"))
+    assert errors == [], errors
+    with capsys.disabled():
+        print("\nscreenshots:", "; ".join(report))
