@@ -33,7 +33,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from LiveData.ticks import TICK_FIELDS, cme_trading_day
+from LiveData.ticks import TICK_FIELDS, cme_day_end, cme_trading_day, to_ns
 
 logger = logging.getLogger(__name__)
 
@@ -205,7 +205,7 @@ class TickArchive:
             known = self.keys(day)
             fresh = []
             for row in rows:
-                key = (row["symbol"], _ns(row["ts"]))
+                key = (row["symbol"], to_ns(row["ts"]))
                 if key in known:
                     repeats += 1
                     continue
@@ -319,14 +319,7 @@ class TickArchive:
         return [d for d in self.days() if first <= d <= last]
 
 
-def _ns(at: datetime) -> int:
-    delta = at.astimezone(UTC) - datetime(1970, 1, 1, tzinfo=UTC)
-    return (delta.days * 86_400 + delta.seconds) * 1_000_000_000 + delta.microseconds * 1000
-
-
 def _day_start(day: date) -> datetime:
-    from LiveData.ticks import cme_day_end
-
     return cme_day_end(day - timedelta(days=1)).astimezone(UTC)
 
 

@@ -15,7 +15,7 @@ The same seed and the same times give the same prices.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -23,14 +23,12 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 
-from LiveData.ticks import cme_day_end, cme_trading_day
+from LiveData.ticks import NS, cme_day_end, cme_trading_day, from_ns, to_ns
 
 SAMPLE_WORKBOOK = Path(__file__).resolve().parent / "sample" / "rtd_sample.xlsx"
-NS = 1_000_000_000
 #: Seconds in a CME trading day's session (23 hours): the time a daily sigma spreads over.
 SESSION_SECONDS = 23 * 3600
 REGIME_SECONDS = 600
-EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 @dataclass(frozen=True)
@@ -59,17 +57,6 @@ DEMO_SPECS: dict[str, DemoSpec] = {
     "DX": DemoSpec(Decimal("0.005"), Decimal("0.45"), 0.0, book=False),
     "ZB": DemoSpec(Decimal("0.03125"), Decimal("0.9"), 5.0),
 }
-
-
-def to_ns(at: datetime) -> int:
-    """An aware instant → UTC nanoseconds since the epoch."""
-    delta = at.astimezone(UTC) - EPOCH
-    return (delta.days * 86_400 + delta.seconds) * NS + delta.microseconds * 1000
-
-
-def from_ns(ns: int) -> datetime:
-    """UTC nanoseconds → an aware UTC datetime (to the microsecond)."""
-    return EPOCH + timedelta(microseconds=int(ns) // 1000)
 
 
 def _ticks(value: Any, tick: Decimal) -> int | None:

@@ -21,7 +21,7 @@ from LiveData.archive import TickArchive, get_tick_archive
 from LiveData.redis_client import LiveDataRedis, get_live_data_redis
 from LiveData.ticks import cme_trading_day, tick_from_quote
 from thor_project import clock
-from thor_project.workers import Worker
+from thor_project.workers import Worker, idle_delay
 
 logger = logging.getLogger(__name__)
 
@@ -93,7 +93,7 @@ class TickRecorder:
             self._recover = True
             raise
         if not entries:
-            return max(0.001, min(self.block_ms / 1000, 0.05) - (time.monotonic() - started))
+            return idle_delay(started=started, block_ms=self.block_ms)
         return 0.0
 
     def flush(self, live: LiveDataRedis | None = None) -> int:

@@ -17,6 +17,7 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import IO, Any
 
+from LiveData.ticks import EPOCH
 from LiveData.tos.parser import CellError, normalize_symbol, parse_decimal, parse_int
 
 REQUIRED = ("ts", "symbol", "bid", "ask", "last", "volume", "close")
@@ -25,7 +26,6 @@ EXPORT_COLUMNS = ("ts", "symbol", "bid", "ask", "last", "volume", "close", "chan
                   "high_24h", "low_24h", "source")
 #: Prices a future can plausibly have (points); outside is a typo, not a tick.
 MAX_PRICE = Decimal("10000000")
-EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 class TickCsvError(ValueError):

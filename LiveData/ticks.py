@@ -10,12 +10,14 @@ int or None), ``source`` (``tos_excel``, ``demo``, ``replay``, an import's name)
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 from zoneinfo import ZoneInfo
 
 CHICAGO = ZoneInfo("America/Chicago")
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+NS = 1_000_000_000
 CME_DAY_START = time(17, 0)
 
 PRICE_FIELDS = ("bid", "ask", "last", "close", "change", "high_24h", "low_24h")
@@ -33,6 +35,18 @@ def cme_trading_day(at: datetime) -> date:
 def cme_day_end(day: date) -> datetime:
     """The instant CME trading day ``day`` ends: 17:00 America/Chicago on that date (aware)."""
     return datetime.combine(day, CME_DAY_START, tzinfo=CHICAGO)
+
+
+def to_ns(at: datetime) -> int:
+    """An aware instant → UTC nanoseconds since the epoch (exact to the microsecond), the archive's
+    ``ts`` unit."""
+    delta = at.astimezone(UTC) - EPOCH
+    return (delta.days * 86_400 + delta.seconds) * NS + delta.microseconds * 1000
+
+
+def from_ns(ns: int) -> datetime:
+    """UTC nanoseconds since the epoch → an aware UTC datetime (to the microsecond)."""
+    return EPOCH + timedelta(microseconds=int(ns) // 1000)
 
 
 def parse_instant(value: Any) -> datetime | None:

@@ -17,7 +17,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -25,13 +25,11 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from LiveData.ticks import PRICE_FIELDS, SIZE_FIELDS, quote_from_tick
+from LiveData.ticks import NS, PRICE_FIELDS, SIZE_FIELDS, from_ns, quote_from_tick, to_ns
 from ThorTrading import analytics, grading, strategy
 from ThorTrading.services.config import TradingConfig
 from ThorTrading.signals import Thresholds
 
-NS = 1_000_000_000
-EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _ARRAYS = (*PRICE_FIELDS, *SIZE_FIELDS)
 #: The fields the first-touch search reads for every tick; the rest only at a snapshot.
 SEARCHED = ("bid", "ask", "last")
@@ -113,17 +111,6 @@ class Tape:
         quote = quote_from_tick(tick)
         quote["ts_ingest"] = quote["ts_event"]
         return quote
-
-
-def to_ns(at: datetime) -> int:
-    """An aware instant → UTC nanoseconds since the epoch (exact to the microsecond)."""
-    delta = at.astimezone(UTC) - EPOCH
-    return (delta.days * 86_400 + delta.seconds) * NS + delta.microseconds * 1000
-
-
-def from_ns(ns: int) -> datetime:
-    """UTC nanoseconds since the epoch → an aware UTC datetime (to the microsecond)."""
-    return EPOCH + timedelta(microseconds=ns // 1000)
 
 
 @dataclass(frozen=True)

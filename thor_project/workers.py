@@ -13,6 +13,7 @@ import logging
 import os
 import socket
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -20,6 +21,13 @@ from typing import Any
 logger = logging.getLogger(__name__)
 
 Step = Callable[[threading.Event], float | None]
+
+
+def idle_delay(*, started: float, block_ms: int) -> float:
+    """Seconds a stream worker waits after a read that returned nothing (``started``: the step's
+    ``time.monotonic()``): what is left of ``block_ms`` (at most 50 ms, at least 1 ms). A server that
+    ignores BLOCK (the embedded fakeredis) then cannot turn an idle worker into a busy loop."""
+    return max(0.001, min(block_ms / 1000, 0.05) - (time.monotonic() - started))
 
 
 class Worker:

@@ -20,7 +20,7 @@ from LiveData.archive import TickArchive, get_tick_archive
 from LiveData.redis_client import LiveDataRedis, get_live_data_redis, stream_id_key
 from LiveData.ticks import quote_from_tick, quote_time
 from thor_project import clock
-from thor_project.workers import Worker
+from thor_project.workers import Worker, idle_delay
 from ThorTrading import grading
 from ThorTrading.models import MarketSession
 from ThorTrading.services.grading import expire_overdue, grade_quotes
@@ -95,9 +95,7 @@ class Grader:
             self._recover = True
             raise
         if not entries:
-            # A server that ignores BLOCK (the embedded fakeredis) must not turn this into a busy loop.
-            waited = time.monotonic() - started
-            return max(0.001, min(self.block_ms / 1000, 0.05) - waited)
+            return idle_delay(started=started, block_ms=self.block_ms)
         return 0.0
 
 

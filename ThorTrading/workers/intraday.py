@@ -17,7 +17,7 @@ from datetime import timedelta
 from LiveData.redis_client import LiveDataRedis, get_live_data_redis
 from LiveData.ticks import cme_trading_day, quote_time
 from thor_project import clock
-from thor_project.workers import Worker
+from thor_project.workers import Worker, idle_delay
 from ThorTrading.services.intraday import IntradayRecorder
 
 logger = logging.getLogger(__name__)
@@ -106,7 +106,7 @@ class IntradayWorker:
             self._recover = True
             raise
         if not entries:
-            return max(0.001, min(self.block_ms / 1000, 0.05) - (time.monotonic() - started))
+            return idle_delay(started=started, block_ms=self.block_ms)
         return 0.0
 
 
