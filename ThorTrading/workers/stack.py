@@ -14,9 +14,8 @@ import logging
 import threading
 from collections.abc import Callable
 
-from LiveData.recorder import recorder_worker
-
 from GlobalMarkets.workers.monitor import MarketMonitor
+from LiveData.recorder import recorder_worker
 from LiveData.redis_client import get_live_data_redis
 from thor_project import clock
 from thor_project.workers import Supervisor, Worker
