@@ -82,7 +82,7 @@ def run(live: Any) -> None:
 
     # Replay: archived ticks back through the poller's publish path, unpaced.
     start = datetime(2025, 12, 1, 14, 0, tzinfo=UTC)
-    end = start + timedelta(minutes=15)
+    end = start + timedelta(hours=2)
     began = time.perf_counter()
     report = replay_ticks(archive, live, start=start, end=end, now=lambda: end)
     print(_rate("replay → Redis (publish_quotes)", report.ticks, time.perf_counter() - began,
