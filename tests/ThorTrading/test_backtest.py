@@ -168,3 +168,16 @@ def test_bad_arguments_and_an_empty_archive_say_what_to_do(seeded: None, setting
         call_command("backtest", "--from", "2025-12-01", "--to", "2025-12-01", "--target-usd", "150")
     with pytest.raises(CommandError, match="'2025-13-01' is not a date"):
         call_command("backtest", "--from", "2025-13-01", "--to", "2025-12-01")
+
+
+def test_the_strategy_core_runs_without_django_or_redis() -> None:
+    """SPEC §1: the trading math the live path, replays and backtests share imports neither."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; import ThorTrading.strategy, ThorTrading.backtest, ThorTrading.grading, LiveData.ticks, LiveData.demo;"
+        "print(sorted({m.split('.')[0] for m in sys.modules} & {'django', 'redis', 'rest_framework', 'pandas'}))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60)
+    assert out.stdout.strip() == "[]", out.stdout + out.stderr
