@@ -12,7 +12,7 @@ import logging
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from functools import partial
 from typing import Any
@@ -128,8 +128,7 @@ def run_backtest(
 
 
 def _end_of(day: date) -> datetime:
-    from datetime import UTC
-
+    """The end of ``day`` (UTC midnight after it): where the backtest's "last 7 days" count back from."""
     return datetime.combine(day + timedelta(days=1), datetime.min.time(), tzinfo=UTC)
 
 
