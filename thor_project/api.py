@@ -12,8 +12,9 @@ from django.utils.decorators import method_decorator
 from django.views.decorators.csrf import ensure_csrf_cookie
 from drf_spectacular.utils import extend_schema
 from redis.exceptions import RedisError
-from rest_framework import status
+from rest_framework import serializers, status
 from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -25,11 +26,39 @@ from thor_project import STARTED_AT, clock
 logger = logging.getLogger(__name__)
 
 
+class ErrorSerializer(serializers.Serializer):
+    """Every error body: ``error`` says what was wrong in one line, naming the parameter when one
+    was; ``details`` (bad input only) gives every parameter's problems."""
+
+    error = serializers.CharField()
+    details = serializers.DictField(required=False)
+
+
+def error_message(errors: Any) -> str:
+    """DRF's validation errors → one line naming the first bad parameter: ``"end: must not be before
+    start"`` (nested lists and dicts are walked; ``non_field_errors`` carry no name)."""
+    if isinstance(errors, dict):
+        for key, value in errors.items():
+            inner = error_message(value)
+            if key in ("non_field_errors", "detail"):
+                return inner
+            return f"{key}: {inner}"
+        return "invalid input"
+    if isinstance(errors, list | tuple):
+        return error_message(errors[0]) if errors else "invalid input"
+    return str(errors)
+
+
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
-    """DRF's handler, plus: Redis down → 503, database down → 503, anything else → 500 — each as
-    ``{"error": …}`` JSON, never a stack trace."""
+    """DRF's handler with one body shape, ``{"error": …}`` (plus ``details`` for bad input, naming
+    every parameter); Redis down → 503, database down → 503, anything else → 500 — never a stack
+    trace, never an empty body."""
     response = drf_exception_handler(exc, context)
     if response is not None:
+        if isinstance(exc, ValidationError):
+            response.data = {"error": error_message(response.data), "details": response.data}
+        elif isinstance(response.data, dict) and "detail" in response.data:
+            response.data = {"error": str(response.data["detail"])}
         return response
     if isinstance(exc, RedisError):
         logger.warning("Redis unavailable: %s", exc)

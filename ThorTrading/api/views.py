@@ -13,7 +13,8 @@ from django.db.models import Max, QuerySet
 from django.http import HttpResponse, StreamingHttpResponse
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema
-from rest_framework import generics
+from rest_framework import generics, serializers
+from rest_framework.exceptions import MethodNotAllowed
 from rest_framework.filters import OrderingFilter
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.request import Request
@@ -23,6 +24,7 @@ from rest_framework.views import APIView
 from GlobalMarkets.reference import CONTROL_COUNTRIES, normalize_country
 from LiveData.ticks import parse_instant
 from thor_project import clock
+from thor_project.api import ErrorSerializer
 from ThorTrading import grading
 from ThorTrading.api.filters import MarketSessionFilter, filter_sessions
 from ThorTrading.api.serializers import MarketSessionSerializer
@@ -130,29 +132,50 @@ class LatestPerMarketSessionsView(APIView):
         return Response(data)
 
 
+class MarketCloseInputSerializer(serializers.Serializer):
+    """``country`` (a control market, any case: USA, usa, Pre_USA…) and ``force`` (staff only)."""
+
+    country = serializers.CharField(max_length=50, help_text="A control market, e.g. USA")
+    force = serializers.BooleanField(default=False, help_text="Close again a capture already closed (staff only)")
+
+
+class MarketCloseOutputSerializer(serializers.Serializer):
+    """What the close capture did."""
+
+    country = serializers.CharField()
+    capture_group = serializers.IntegerField(allow_null=True)
+    status = serializers.ChoiceField(choices=["ok", "already-closed", "no-sessions", "error"])
+    message = serializers.CharField()
+    close_rows_updated = serializers.IntegerField()
+    range_rows_updated = serializers.IntegerField()
+
+
 class MarketCloseCaptureView(APIView):
     """``POST market-close/capture`` with ``country`` and ``force``: fill the close and range
-    metrics of the market's latest capture. ``GET`` with the same query parameters is kept for
-    the original dashboard. 200 ok / already-closed, 404 no-sessions, 400 bad country, 503 error."""
+    metrics of the market's latest capture. 200 ok / already-closed, 404 no-sessions, 400 bad
+    input, 403 ``force`` without staff, 503 error. A state change, so POST only (with CSRF for a
+    cookie session): ``GET`` answers 405 and says so."""
 
-    @extend_schema(responses={200: dict, 400: dict, 404: dict, 503: dict})
+    @extend_schema(request=MarketCloseInputSerializer, responses={
+        200: MarketCloseOutputSerializer, 400: ErrorSerializer, 403: ErrorSerializer, 404: MarketCloseOutputSerializer,
+        503: MarketCloseOutputSerializer})
     def post(self, request: Request) -> Response:
-        return self._capture(request.data.get("country"), request.data.get("force"))
-
-    @extend_schema(responses={200: dict, 400: dict, 404: dict, 503: dict})
-    def get(self, request: Request) -> Response:
-        return self._capture(request.query_params.get("country"), request.query_params.get("force"))
-
-    def _capture(self, raw_country: Any, raw_force: Any) -> Response:
-        if not raw_country:
-            return Response({"error": "country: required (e.g. USA)"}, status=400)
-        country = normalize_country(str(raw_country))
+        serializer = MarketCloseInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        raw_country, force = serializer.validated_data["country"], serializer.validated_data["force"]
+        country = normalize_country(raw_country)
         if country is None:
             return Response({"error": f"country: {raw_country!r} is not one of {', '.join(CONTROL_COUNTRIES)}"}, status=400)
-        force = str(raw_force).strip().lower() in {"1", "true", "yes", "on"}
+        if force and not request.user.is_staff:
+            return Response({"error": "force: only staff may force a close capture"}, status=403)
         result = capture_market_close(country=country, force=force)
         status_code = {NO_SESSIONS: 404, CLOSE_ERROR: 503}.get(result.status, 200)
         return Response(result.as_dict(), status=status_code)
+
+    def http_method_not_allowed(self, request: Any, *args: Any, **kwargs: Any) -> Response:
+        raise MethodNotAllowed(request.method or "GET", detail=(
+            f"{request.method} does not close a market: POST /api/ThorTrading/market-close/capture with country "
+            "(and force=true, staff only)"))
 
 
 def _symbol_param(request: Request) -> str | Response:

@@ -67,13 +67,37 @@ def test_close_capture_fills_close_and_range_metrics(api: APIClient, live: LiveD
     assert ym.market_close == Decimal(46700) and ym.market_high_open == Decimal(46700)
     assert ym.market_range == Decimal(31)  # 46700 − 46669 (the open)
     assert ym.market_close_vs_open_pct == Decimal("0.0664")
-    again = api.get("/api/ThorTrading/market-close/capture?country=USA")
+    again = api.post("/api/ThorTrading/market-close/capture", {"country": "USA"})
     assert again.status_code == 200 and again.json()["status"] == "already-closed"
+    # Forcing a close again is for staff only.
+    refused = api.post("/api/ThorTrading/market-close/capture", {"country": "USA", "force": "1"})
+    assert refused.status_code == 403 and refused.json() == {"error": "force: only staff may force a close capture"}
+    User.objects.filter(username="trader").update(is_staff=True)
+    api.force_authenticate(User.objects.get(username="trader"))
     assert api.post("/api/ThorTrading/market-close/capture", {"country": "USA", "force": "1"}).json()["status"] == "ok"
 
 
+def test_get_never_closes_a_market(api: APIClient, live: LiveDataRedis, clock: ManualClock, settings: Any) -> None:
+    settings.THOR_WORKBOOK = str(TOS_DATA / "rtd_2025-11-26.xlsm")
+    call_command("poll_tos_excel", "--once")
+    capture_market_open(market=Market.objects.get(country="USA"))
+    response = api.get("/api/ThorTrading/market-close/capture?country=USA&force=1")
+    assert response.status_code == 405 and "POST" in response["Allow"] and "GET" not in response["Allow"]
+    assert "POST /api/ThorTrading/market-close/capture" in response.json()["error"]
+    assert MarketSession.objects.filter(market_close__isnull=False).count() == 0
+
+
+def test_a_cookie_session_must_send_the_csrf_token_to_close(api: APIClient, live: LiveDataRedis) -> None:
+    browser = APIClient(enforce_csrf_checks=True)
+    browser.force_login(User.objects.get(username="trader"))
+    # An <img> or a form on another site cannot forge it: no CSRF token, no close.
+    forged = browser.post("/api/ThorTrading/market-close/capture", {"country": "USA"})
+    assert forged.status_code == 403 and "CSRF" in forged.json()["error"]
+
+
 def test_close_capture_errors_are_clear(api: APIClient) -> None:
-    assert api.post("/api/ThorTrading/market-close/capture", {}).status_code == 400
+    missing = api.post("/api/ThorTrading/market-close/capture", {})
+    assert missing.status_code == 400 and missing.json()["error"] == "country: This field is required."
     bad = api.post("/api/ThorTrading/market-close/capture", {"country": "Atlantis"})
     assert bad.status_code == 400 and "country" in bad.json()["error"]
     none = api.post("/api/ThorTrading/market-close/capture", {"country": "Japan"})

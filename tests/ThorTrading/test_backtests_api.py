@@ -76,8 +76,9 @@ def test_another_user_cannot_read_it(api: APIClient, django_user_model: Any) -> 
 ])
 def test_bad_input_is_a_400_naming_the_field(api: APIClient, payload: dict[str, Any], field: str, message: str) -> None:
     response = api.post("/api/ThorTrading/backtests/", payload, format="json")
-    assert response.status_code == 400 and field in response.json(), response.json()
-    assert message in str(response.json()[field])
+    body = response.json()
+    assert response.status_code == 400 and body["error"].startswith(f"{field}: ") and field in body["details"], body
+    assert message in str(body["details"][field])
     assert Backtest.objects.count() == 0
 
 

@@ -54,7 +54,8 @@ def test_filters_by_country_date_status_future_and_signal(api: APIClient) -> Non
 
 def test_bad_date_names_the_parameter(api: APIClient) -> None:
     response = api.get("/api/ThorTrading/market-opens/?date=26/11/2025")
-    assert response.status_code == 400 and "date" in response.json()
+    assert response.status_code == 400 and response.json()["error"] == "date: Enter a valid date."
+    assert "date" in response.json()["details"]
 
 
 def test_detail_pending_and_unknown_id(api: APIClient) -> None:

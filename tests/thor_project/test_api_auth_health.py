@@ -27,7 +27,7 @@ PROTECTED = [
 def test_anonymous_requests_are_refused(path: str, live: LiveDataRedis) -> None:
     response = APIClient().get(path)
     assert response.status_code == 401
-    assert "credentials" in str(response.data["detail"])
+    assert "credentials" in response.data["error"]
 
 
 def test_token_login_works_and_bad_credentials_say_why(live: LiveDataRedis, seeded: None) -> None:
