@@ -53,6 +53,15 @@ def start_embedded_redis() -> tuple[subprocess.Popen[bytes], str]:
     raise RuntimeError("the embedded Redis did not start; install Redis or set REDIS_URL")
 
 
+def login_line(env: dict[str, str]) -> str:
+    """The launcher's "Login:" line: the user and where the password is — never the password itself
+    (a supplied one is the user's own; a generated one was printed once, when it was made)."""
+    user = env.get("THOR_ADMIN_USER", "admin")
+    password_file = Path(env.get("THOR_VAR_DIR", ROOT / "var")) / "admin_password"
+    where = "(your THOR_ADMIN_PASSWORD)" if env.get("THOR_ADMIN_PASSWORD") else f"(the generated password, in {password_file})"
+    return f"  Login:  {user} / {where}"
+
+
 def main() -> int:
     env = os.environ.copy()
     # The Procfile's "python" and "daphne" must be this virtualenv's.
@@ -84,11 +93,7 @@ def main() -> int:
         print(f"Simulated clock: starts at {env['THOR_CLOCK_START']}, speed {env.get('THOR_CLOCK_SPEED', '1')}x")
     host = env.setdefault("THOR_HOST", "127.0.0.1")
     port = env.setdefault("THOR_PORT", "8000")
-    user = env.get("THOR_ADMIN_USER", "admin")
-    password = env.get("THOR_ADMIN_PASSWORD")
-    if not password:
-        password_file = Path(env.get("THOR_VAR_DIR", ROOT / "var")) / "admin_password"
-        password = password_file.read_text().strip() if password_file.exists() else "(set by THOR_ADMIN_PASSWORD)"
+
     if feed_mode == "replay":
         quotes = f"replay of the tick archive from {env['THOR_REPLAY_FROM']}"
     elif env.get("THOR_WORKBOOK"):
@@ -100,7 +105,7 @@ def main() -> int:
     print()
     print(f"  Thor:   http://{host}:{port}/   (admin: http://{host}:{port}/admin/)")
     print(f"  Health: http://{host}:{port}/api/health/")
-    print(f"  Login:  {user} / {password}")
+    print(login_line(env))
     print(f"  Quotes: {quotes}")
     print()
     sys.stdout.flush()

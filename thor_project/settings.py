@@ -13,9 +13,16 @@ from pathlib import Path
 
 import dj_database_url
 
+from thor_project.files import write_private
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("THOR_VAR_DIR", BASE_DIR / "var"))
-VAR_DIR.mkdir(parents=True, exist_ok=True)
+# var/ holds the secret key, the admin password, the SQLite database (API tokens) and the tick
+# archive: everything Thor creates is its own user's only — files 0600, folders 0700 — from the
+# moment it exists (a umask, not a chmod afterwards, so there is no window).
+os.umask(0o077)
+VAR_DIR.mkdir(parents=True, exist_ok=True, mode=0o700)
+VAR_DIR.chmod(0o700)
 
 
 def env_bool(name: str, default: bool) -> bool:
@@ -44,8 +51,7 @@ def _persistent_secret(filename: str) -> str:
     if path.exists():
         return path.read_text().strip()
     value = secrets.token_urlsafe(50)
-    path.write_text(value)
-    path.chmod(0o600)
+    write_private(path, value)
     return value
 
 

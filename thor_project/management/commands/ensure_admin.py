@@ -9,6 +9,8 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 
+from thor_project.files import write_private
+
 
 class Command(BaseCommand):
     help = (
@@ -26,8 +28,10 @@ class Command(BaseCommand):
         password = settings.THOR_ADMIN_PASSWORD or secrets.token_urlsafe(12)
         User.objects.create_superuser(username=username, email="", password=password)
         if not settings.THOR_ADMIN_PASSWORD:
-            password_file.write_text(password + "\n")
-            password_file.chmod(0o600)
-            self.stdout.write(f"created admin user {username!r} with password {password} (kept in {password_file})")
+            password_file.unlink(missing_ok=True)  # a stale one from an earlier database
+            write_private(password_file, password + "\n")
+            # Printed this once, when it is made; later runs point at the file instead.
+            self.stdout.write(f"created admin user {username!r} with password {password} (kept in {password_file}, "
+                              "readable by you only)")
         else:
             self.stdout.write(f"created admin user {username!r} with the password from THOR_ADMIN_PASSWORD")
