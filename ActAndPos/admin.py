@@ -26,6 +26,10 @@ class OrderAdmin(admin.ModelAdmin):
                     "created_at")
     list_filter = ("status", "side", "order_type", "symbol")
 
+    def has_delete_permission(self, request: Any, obj: Any = None) -> bool:
+        # An order is history its ledger entries point at; it goes only with its account.
+        return False
+
 
 @admin.register(LedgerEntry)
 class LedgerEntryAdmin(admin.ModelAdmin):

@@ -113,12 +113,15 @@ class Order(models.Model):
 
 class LedgerEntry(models.Model):
     """One change of an account's cash or positions, with its reason. Append-only: rows are never
-    updated or deleted, so cash = Σ cash_delta and each position = Σ quantity_delta of its symbol."""
+    updated or deleted one by one, so cash = Σ cash_delta and each position = Σ quantity_delta of its
+    symbol. They go only with their account (a deleted user's paper history goes with the user)."""
 
     KINDS = [("DEPOSIT", "Deposit"), ("FILL", "Fill")]
 
-    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="ledger")
-    order = models.ForeignKey(Order, on_delete=models.PROTECT, null=True, blank=True, related_name="ledger")
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="ledger")
+    # The database constraint stays (deferred): an order cannot go while entries point at it, except
+    # together with them, when its account goes. PROTECT would stop that cascade too.
+    order = models.ForeignKey(Order, on_delete=models.DO_NOTHING, null=True, blank=True, related_name="ledger")
     kind = models.CharField(max_length=10, choices=KINDS)
     symbol = models.CharField(max_length=20, blank=True)
     quantity_delta = models.IntegerField(default=0)

@@ -259,3 +259,19 @@ def test_200_concurrent_orders_keep_cash_and_positions_non_negative_and_the_ledg
     # and the realised P&L in the ledger adds up to the account's
     account.refresh_from_db()
     assert sum((e.realized_pnl for e in LedgerEntry.objects.filter(account=account)), Decimal(0)) == account.realized_pnl
+
+
+@pytest.mark.django_db
+def test_deleting_a_user_deletes_their_paper_history_and_nobody_elses(trader: tuple[APIClient, Account], live: LiveDataRedis) -> None:
+    client, account = trader
+    quote(live, "CL", last="59.08")
+    assert order(client, account, symbol="CL", side="BUY", quantity=1, order_type="MKT").status_code == 201
+    other = User.objects.create_user("other")
+    other_account = Account.objects.get(owner=other)
+    assert LedgerEntry.objects.filter(account=account).count() == 2  # the deposit and the fill
+    User.objects.get(username="trader").delete()
+    assert not Account.objects.filter(pk=account.pk).exists()
+    assert not LedgerEntry.objects.filter(account_id=account.pk).exists() and not Order.objects.filter(account_id=account.pk).exists()
+    assert LedgerEntry.objects.filter(account=other_account).count() == 1  # untouched
+    with pytest.raises(ValueError, match="append-only"):
+        LedgerEntry.objects.get(account=other_account).delete()  # one entry alone still cannot go
