@@ -203,6 +203,12 @@ def main() -> None:
     print(summary("GET market-opens/insight/ cold", timed(cold(insight_path), 30, 2)))
     print(summary("GET market-opens/insight/ cached", timed(lambda: api.get(insight_path), 200, 2)))
     print(summary("GET market-opens/events/ (page 100)", timed(lambda: api.get("/api/ThorTrading/market-opens/events/"), 30, 2)))
+    print()
+    sys.stdout.flush()
+    # Over HTTP against daphne on PostgreSQL: a process of its own (it needs its own settings).
+    import subprocess
+
+    subprocess.run([sys.executable, "-m", "bench.http"], cwd=ROOT, check=False)
 
 
 if __name__ == "__main__":

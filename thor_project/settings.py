@@ -113,8 +113,16 @@ TEMPLATES = [
 ]
 
 DATABASE_URL = os.environ.get("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'thor.sqlite3'}"
-DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=0)}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Under daphne every sync view runs on some thread of a pool; persistent connections
+    # (CONN_MAX_AGE) left one behind per thread, 48–61 for one process. psycopg's pool bounds them
+    # per process and hands the same few to every request and worker (THOR_DB_POOL_SIZE).
+    DATABASES["default"]["OPTIONS"] = {
+        **DATABASES["default"].get("OPTIONS", {}),
+        "pool": {"min_size": 2, "max_size": int(os.environ.get("THOR_DB_POOL_SIZE", "12")), "timeout": 10},
+    }
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the feed, the web process and the workers read while one of them writes;
     # IMMEDIATE transactions take the write lock up front instead of failing half-way.
     DATABASES["default"]["CONN_MAX_AGE"] = 0

@@ -89,9 +89,23 @@ class Worker:
                 logger.exception("worker %s failed; retrying in %.0fs", self.name, backoff)
                 delay = backoff
                 backoff = min(backoff * 2, self._max_backoff)
+            self._return_pooled_connections()
             if delay:
                 stop.wait(delay)
         self._close_connections()
+
+    @staticmethod
+    def _return_pooled_connections() -> None:
+        """With a connection pool (PostgreSQL), give this thread's connection back after each step,
+        so that idle workers do not hold connections the web requests need."""
+        try:
+            from django.db import connections
+
+            for conn in connections.all(initialized_only=True):
+                if conn.settings_dict.get("OPTIONS", {}).get("pool") and not conn.in_atomic_block:
+                    conn.close()
+        except Exception:  # Django not configured (plain use)
+            logger.debug("returning pooled connections failed", exc_info=True)
 
     @staticmethod
     def _close_connections() -> None:
