@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 import logging
+import math
 import os
 import time
-from typing import Any
+from datetime import timedelta
+from typing import Any, NoReturn
 
+from django.conf import settings
 from django.db import DatabaseError, connection
+from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.views.decorators.csrf import ensure_csrf_cookie
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, inline_serializer
 from redis.exceptions import RedisError
 from rest_framework import serializers, status
-from rest_framework.authtoken.views import ObtainAuthToken
-from rest_framework.exceptions import ValidationError
+from rest_framework.authentication import SessionAuthentication
+from rest_framework.exceptions import Throttled, ValidationError
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -22,6 +26,13 @@ from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from thor_project import STARTED_AT, clock
+from thor_project.auth import (
+    ExpiringTokenAuthentication,
+    LoginAddressThrottle,
+    LoginUserThrottle,
+    forget_token,
+    token_expired,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -87,8 +98,6 @@ class HealthView(APIView):
 
     @extend_schema(responses={200: dict, 503: dict})
     def get(self, request: Request) -> Response:
-        from django.conf import settings
-
         from LiveData.redis_client import get_live_data_redis
 
         body: dict[str, Any] = {
@@ -154,28 +163,95 @@ class HealthView(APIView):
         return Response(body, status=status.HTTP_200_OK if db_ok else status.HTTP_503_SERVICE_UNAVAILABLE)
 
 
-class TokenLoginView(ObtainAuthToken):
-    """``POST /api/auth/token/`` with ``username`` and ``password`` → ``{"token": …}``.
-    Send it as ``Authorization: Token …``. Bad credentials → 400 naming the problem."""
+class LoginInputSerializer(serializers.Serializer):
+    """``username`` and ``password``."""
 
+    username = serializers.CharField(max_length=150)
+    password = serializers.CharField(max_length=4096, trim_whitespace=False, style={"input_type": "password"})
+
+
+LOGIN_THROTTLES = [LoginAddressThrottle, LoginUserThrottle]
+
+
+def _check_login(request: Request) -> Any:
+    """The user these credentials name, or a 400 ``ValidationError`` that does not say which part was
+    wrong. Throttled per address and per user before it is called."""
+    from django.contrib.auth import authenticate
+
+    serializer = LoginInputSerializer(data=request.data)
+    serializer.is_valid(raise_exception=True)
+    user = authenticate(request._request, **serializer.validated_data)
+    if user is None or not user.is_active:
+        raise ValidationError({"non_field_errors": ["Wrong username or password."]})
+    return user
+
+
+class _LoginView(APIView):
     permission_classes = [AllowAny]
+    throttle_classes = LOGIN_THROTTLES
+
+    def throttled(self, request: Request, wait: float | None) -> NoReturn:
+        raise Throttled(wait, detail=(
+            "Too many login attempts for this user or from this address; "
+            f"try again in {math.ceil(wait or 60)} s."))
 
 
-class SessionLoginView(APIView):
-    """``POST /api/auth/login/`` with ``username`` and ``password``: a Django session for the
-    dashboard. Bad credentials → 400 ``{"error": …}``."""
+class TokenLoginView(_LoginView):
+    """``POST /api/auth/token/`` with ``username`` and ``password`` → ``{"token", "expires_at"}``;
+    send it as ``Authorization: Token …``. A token lasts ``THOR_TOKEN_TTL_DAYS`` (30) days; an expired
+    one is replaced here. ``DELETE /api/auth/token/`` (with the token) revokes it. Bad credentials →
+    400; too many attempts → 429 (per user and per address)."""
 
-    permission_classes = [AllowAny]
     authentication_classes: list[type] = []
 
-    @extend_schema(request=dict, responses={200: dict, 400: dict})
+    @extend_schema(request=LoginInputSerializer, responses={
+        200: inline_serializer("TokenOut", {"token": serializers.CharField(), "expires_at": serializers.DateTimeField(allow_null=True)}),
+        400: ErrorSerializer, 429: ErrorSerializer})
     def post(self, request: Request) -> Response:
-        from django.contrib.auth import authenticate, login
+        from rest_framework.authtoken.models import Token
 
-        data = request.data if isinstance(request.data, dict) else {}
-        user = authenticate(request, username=str(data.get("username", "")), password=str(data.get("password", "")))
-        if user is None or not user.is_active:
-            return Response({"error": "Wrong username or password."}, status=status.HTTP_400_BAD_REQUEST)
+        user = _check_login(request)
+        token, _ = Token.objects.get_or_create(user=user)
+        if token_expired(token.created, now=timezone.now()):
+            forget_token(token.key)
+            token.delete()
+            token = Token.objects.create(user=user)
+        days = settings.THOR_TOKEN_TTL_DAYS
+        expires = token.created + timedelta(days=days) if days else None
+        return Response({"token": token.key, "expires_at": expires})
+
+
+class TokenRevokeView(APIView):
+    """``DELETE /api/auth/token/revoke/``: revoke the token the request is made with (log out an API
+    client); the next login makes a new one."""
+
+    authentication_classes = [ExpiringTokenAuthentication]
+
+    @extend_schema(request=None, responses={204: None, 401: ErrorSerializer})
+    def delete(self, request: Request) -> Response:
+        if request.auth is not None:
+            forget_token(request.auth.key)
+            request.auth.delete()
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class SessionLoginView(_LoginView):
+    """``POST /api/auth/login/`` with ``username`` and ``password``: a Django session for the
+    dashboard. Like every cookie POST it needs the CSRF token (``X-CSRFToken``, from the cookie
+    ``GET /api/auth/me/`` sets). Bad credentials → 400; too many attempts → 429."""
+
+    authentication_classes: list[type] = []
+
+    @extend_schema(request=LoginInputSerializer, responses={
+        200: inline_serializer("SessionOut", {"username": serializers.CharField()}), 400: ErrorSerializer,
+        403: ErrorSerializer, 429: ErrorSerializer})
+    def post(self, request: Request) -> Response:
+        from django.contrib.auth import login
+
+        # DRF exempts its views from Django's CSRF middleware and checks CSRF only for session-
+        # authenticated requests; a login has no session yet, so check it here (login CSRF).
+        SessionAuthentication().enforce_csrf(request)
+        user = _check_login(request)
         login(request._request, user)
         return Response({"username": user.get_username()})
 

@@ -155,7 +155,7 @@ WHITENOISE_USE_FINDERS = True
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first, so an anonymous request gets 401 with a WWW-Authenticate header.
-        "rest_framework.authentication.TokenAuthentication",
+        "thor_project.auth.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -166,7 +166,14 @@ REST_FRAMEWORK = {
     "COERCE_DECIMAL_TO_STRING": False,
     # `?format=` belongs to the export endpoint (csv | xlsx), not to renderer selection.
     "URL_FORMAT_OVERRIDE": None,
+    # Login attempts, per client address and per username (thor_project.auth).
+    "DEFAULT_THROTTLE_RATES": {
+        "login": os.environ.get("THOR_LOGIN_RATE", "10/min"),
+        "login_user": os.environ.get("THOR_LOGIN_USER_RATE", "5/min"),
+    },
 }
+#: API tokens expire after this many days (0 = never); DELETE /api/auth/token/revoke/ ends one sooner.
+THOR_TOKEN_TTL_DAYS = int(os.environ.get("THOR_TOKEN_TTL_DAYS", "30") or 0)
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "Thor API",

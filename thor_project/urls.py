@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from thor_project.api import HealthView, MeView, SessionLoginView, SessionLogoutView, TokenLoginView
+from thor_project.api import HealthView, MeView, SessionLoginView, SessionLogoutView, TokenLoginView, TokenRevokeView
 from thor_project.views import dashboard
 
 urlpatterns = [
@@ -15,6 +15,7 @@ urlpatterns = [
     path("api/auth/me/", MeView.as_view(), name="auth-me"),
     path("api/health/", HealthView.as_view(), name="health"),
     path("api/auth/token/", TokenLoginView.as_view(), name="auth-token"),
+    path("api/auth/token/revoke/", TokenRevokeView.as_view(), name="auth-token-revoke"),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("api/ThorTrading/", include("ThorTrading.api.urls")),
