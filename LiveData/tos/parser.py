@@ -72,6 +72,16 @@ _THIRTY_SECONDS_RE = re.compile(r"^([+-]?)(\d+)['\-:](\d{2})([+]|[0257])?$")
 _QUARTERS = {"0": Decimal(0), "2": Decimal("0.25"), "5": Decimal("0.5"), "7": Decimal("0.75"), "+": Decimal("0.5")}
 
 
+#: Columns without which a quote would be wrong (not just incomplete): field → the TOS header.
+REQUIRED_HEADERS: dict[str, str] = {
+    "symbol": "Symbol", "last": "Last", "bid": "Bid", "ask": "Ask", "change": "NetChange", "close": "Close",
+}
+
+
+class HeaderError(ValueError):
+    """A required column is missing or renamed; the message names what was looked for and what was found."""
+
+
 class CellError(ValueError):
     """A cell whose text is not a value of the column's kind."""
 
@@ -250,15 +260,22 @@ def parse_rows(
     """Parse a block of cells whose first row holds the headers.
 
     ``first_row`` (1-based) and ``first_column`` (0-based) say where the block sits in the sheet, so
-    warnings name real cells (``LiveData!E5``). Raises ``ValueError`` when there is no ``Symbol``
-    header, since then no row can be read.
+    warnings name real cells (``LiveData!E5``). Raises :class:`HeaderError` when a required column
+    (:data:`REQUIRED_HEADERS`) is missing or renamed — a silent ``last: null`` on every row would be
+    worse than no quotes — and ``ValueError`` when there is no header row.
     """
     result = ParseResult()
     if not rows:
         raise ValueError(f"sheet {sheet!r} has no header row")
     columns = map_headers(list(rows[0]))
-    if "symbol" not in columns:
-        raise ValueError(f"sheet {sheet!r} has no 'Symbol' header in its first row: {list(rows[0])!r}")
+    missing = [header for field_name, header in REQUIRED_HEADERS.items() if field_name not in columns]
+    if missing:
+        found = ", ".join(str(h) for h in rows[0] if h not in (None, "")) or "none"
+        raise HeaderError(
+            f"sheet {sheet!r} has no {' / '.join(repr(h) for h in missing)} column: looked for the header"
+            f"{'s' if len(missing) > 1 else ''} {', '.join(missing)} in its first row and found: {found}. "
+            "Rename the column back (or fix THOR_WORKBOOK_RANGE) — Thor will not publish prices it cannot place."
+        )
     seen: set[str] = set()
     for offset, row in enumerate(rows[1:], start=1):
         row_number = first_row + offset

@@ -3,7 +3,8 @@
 :meth:`TosPoller.poll_once` does one cycle and raises on failure; :meth:`TosPoller.run` loops it
 forever at ``interval`` seconds, holding the poller lock so only one poller writes, reporting every
 cycle in ``live_data:feed:status`` and retrying Redis and workbook failures with backoff (1 s, 2 s,
-4 s… up to ``max_backoff``). The loop never dies on bad input.
+4 s, then every 5 s: ``max_backoff``, always shorter than the lock's life, so a failing poller keeps
+its lock and a fixed workbook is read again within 5 s). The loop never dies on bad input.
 """
 
 from __future__ import annotations
@@ -160,7 +161,7 @@ class TosPoller:
         *,
         interval: float = 1.0,
         stop: threading.Event | None = None,
-        max_backoff: float = 30.0,
+        max_backoff: float = 5.0,
         lock_ttl: float | None = None,
         max_cycles: int | None = None,
     ) -> None:

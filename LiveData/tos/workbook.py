@@ -72,6 +72,39 @@ class WorkbookReader(Protocol):
     def read(self) -> list[list[Any]]: ...
 
 
+ZIP_MAGIC = b"PK\x03\x04"
+OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # the old binary .xls
+
+
+def diagnose(path: Path) -> str:
+    """Why a workbook file cannot be opened, in words: "empty file", "not an Excel workbook",
+    "truncated workbook" or "damaged workbook", with what to do. Reads at most the file's first bytes
+    and its zip directory; never raises."""
+    import zipfile
+
+    try:
+        size = path.stat().st_size
+        with path.open("rb") as handle:
+            head = handle.read(4)
+    except OSError as exc:
+        return f"cannot read {path}: {exc}"
+    if size == 0:
+        return f"empty file: {path} has 0 bytes (is Excel still saving it?); retrying"
+    if head == OLE_MAGIC:
+        return f"damaged workbook: {path} is an old binary .xls that could not be read; save it as .xlsx or .xlsm"
+    if head != ZIP_MAGIC:
+        return (f"not an Excel workbook: {path} ({size} bytes) does not start like an .xlsx/.xlsm file; "
+                "point THOR_WORKBOOK at the RTD workbook Excel saves")
+    try:
+        with zipfile.ZipFile(path) as archive:
+            broken = archive.testzip()
+    except zipfile.BadZipFile:
+        return f"truncated workbook: {path} ({size} bytes) ends before its zip directory (saved half-way?); retrying"
+    if broken:
+        return f"damaged workbook: {path} has a corrupt part ({broken}); save it again from Excel"
+    return f"damaged workbook: {path} could not be read; save it again from Excel"
+
+
 class FileWorkbookReader:
     """Reads a saved .xlsx/.xlsm with python-calamine (about 0.15 ms for the LiveData sheet)."""
 
@@ -90,7 +123,7 @@ class FileWorkbookReader:
         try:
             workbook = CalamineWorkbook.from_path(str(self.path))
         except Exception as exc:  # calamine raises its own error types for zip/xml damage
-            raise WorkbookError(f"cannot open {self.path}: {type(exc).__name__}: {exc}") from exc
+            raise WorkbookError(f"{diagnose(self.path)} ({type(exc).__name__}: {exc})") from exc
         try:
             if self.sheet not in workbook.sheet_names:
                 raise WorkbookError(f"{self.path} has no sheet {self.sheet!r} (sheets: {workbook.sheet_names})")

@@ -188,6 +188,7 @@ def test_an_absurdly_large_cell_is_a_cell_error_not_a_crash() -> None:
     # Decimal cannot quantize 1E+30 to a whole number (28 digits): the cell is reported, the poll goes on.
     with pytest.raises(CellError, match="too large"):
         parse_decimal("1e30")
-    result = parse_rows([["Symbol", "Last", "Bid", "Ask"], ["/ES", "1e30", 6800.25, 6800.5]], sheet="LiveData")
+    result = parse_rows([["Symbol", "Last", "Bid", "Ask", "NetChange", "Close"], ["/ES", "1e30", 6800.25, 6800.5, 5, 6795]],
+                        sheet="LiveData")
     assert result.quotes[0].last is None and result.quotes[0].bid == Decimal("6800.25")
     assert any("too large" in w for w in result.warnings)
