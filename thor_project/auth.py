@@ -13,6 +13,7 @@ tokens in 72 minutes or shrink a one-minute lockout to a tenth of a second.
 
 from __future__ import annotations
 
+import hashlib
 import threading
 import time
 from datetime import datetime, timedelta
@@ -86,4 +87,8 @@ class LoginUserThrottle(SimpleRateThrottle):
     def get_cache_key(self, request: Any, view: Any) -> str | None:
         data = request.data if isinstance(request.data, dict) else {}
         username = str(data.get("username") or "").strip().lower()
-        return self.cache_format % {"scope": self.scope, "ident": username} if username else None
+        if not username:
+            return None
+        # Hashed: a username is user input, and a cache key must be short and plain.
+        ident = hashlib.sha256(username.encode()).hexdigest()[:32]
+        return self.cache_format % {"scope": self.scope, "ident": ident}

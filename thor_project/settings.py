@@ -184,6 +184,8 @@ SPECTACULAR_SETTINGS = {
     # Swagger UI from the installed package, not a CDN (Thor runs on machines without internet).
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "thor_project.schema.document_errors"],
+    "COMPONENT_SPLIT_REQUEST": True,
 }
 
 # --- Thor ---------------------------------------------------------------------------------------

@@ -28,7 +28,10 @@ else:
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": _test_file,
             "TEST": {"NAME": _test_file},
-            "OPTIONS": {"init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=OFF;", "timeout": 20},
+            # As in production: IMMEDIATE transactions take the write lock up front, so two threads
+            # never deadlock upgrading a read to a write ("database is locked").
+            "OPTIONS": {"init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=OFF;", "timeout": 20,
+                        "transaction_mode": "IMMEDIATE"},
         }
     }
 # Tests that archive ticks point THOR_TICK_DIR at their own tmp_path; nothing writes under var/.

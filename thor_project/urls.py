@@ -24,3 +24,6 @@ urlpatterns = [
     path("api/actandpos/", include("ActAndPos.api.urls")),
     path("api/trades/", include("Trades.api.urls")),
 ]
+
+handler404 = "thor_project.views.not_found"
+handler500 = "thor_project.views.server_error"

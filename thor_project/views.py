@@ -17,3 +17,26 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     if index.exists():
         return HttpResponse(index.read_text(), content_type="text/html; charset=utf-8")
     return HttpResponse(FALLBACK, content_type="text/html; charset=utf-8")
+
+
+def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """404 for a URL no route matches: JSON ``{"error": …}`` under ``/api/`` (an API client never gets
+    an HTML page), Django's plain page elsewhere."""
+    from django.http import JsonResponse
+
+    if request.path.startswith("/api/"):
+        return JsonResponse({"error": f"Not found: {request.path} (see /api/docs/ for the routes)"}, status=404)
+    from django.views.defaults import page_not_found
+
+    return page_not_found(request, exception or Exception("not found"))
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """500 outside DRF's handler: JSON under ``/api/``, never a stack trace."""
+    from django.http import JsonResponse
+
+    if request.path.startswith("/api/"):
+        return JsonResponse({"error": "Internal error; it has been logged."}, status=500)
+    from django.views.defaults import server_error as plain
+
+    return plain(request)

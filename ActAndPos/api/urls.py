@@ -1,9 +1,10 @@
 from django.urls import path
 
 from ActAndPos.api import views
+from thor_project import converters  # noqa: F401  (registers the <pk:…> converter)
 
 urlpatterns = [
     path("accounts/", views.AccountListView.as_view(), name="accounts"),
-    path("accounts/<int:pk>/", views.AccountDetailView.as_view(), name="account-detail"),
-    path("accounts/<int:pk>/positions/", views.PositionListView.as_view(), name="account-positions"),
+    path("accounts/<pk:pk>/", views.AccountDetailView.as_view(), name="account-detail"),
+    path("accounts/<pk:pk>/positions/", views.PositionListView.as_view(), name="account-positions"),
 ]

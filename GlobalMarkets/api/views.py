@@ -8,13 +8,13 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from GlobalMarkets.selectors import market_overview, market_stats
-from thor_project import clock
+from thor_project import clock, openapi
 
 
 class MarketListView(APIView):
     """``GET /api/global-markets/markets/``: markets with status, local time, next open and close."""
 
-    @extend_schema(responses={200: dict})
+    @extend_schema(responses={200: openapi.MarketOut(many=True)})
     def get(self, request: Request) -> Response:
         return Response(market_overview(now=clock.now()))
 
@@ -22,6 +22,6 @@ class MarketListView(APIView):
 class MarketStatsView(APIView):
     """``GET /api/global-markets/stats/``: ``{now, any_open, us_open, open_markets, next_event}``."""
 
-    @extend_schema(responses={200: dict})
+    @extend_schema(responses={200: openapi.MarketStatsOut})
     def get(self, request: Request) -> Response:
         return Response(market_stats(now=clock.now()))

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import re
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from LiveData.redis_client import get_live_data_redis
+from thor_project import openapi
 
 _SYMBOL_RE = re.compile(r"^[A-Za-z0-9$/._-]{1,20}$")
 
@@ -17,10 +18,7 @@ _SYMBOL_RE = re.compile(r"^[A-Za-z0-9$/._-]{1,20}$")
 class QuoteSnapshotView(APIView):
     """The latest raw quotes as the feed wrote them; all symbols, or those in ``symbols``."""
 
-    @extend_schema(
-        parameters=[OpenApiParameter("symbols", str, description="comma-separated, e.g. YM,ES")],
-        responses={200: dict, 400: dict, 503: dict},
-    )
+    @extend_schema(parameters=[openapi.SYMBOLS], responses={200: openapi.SnapshotOut})
     def get(self, request: Request) -> Response:
         raw = request.query_params.get("symbols")
         symbols = None

@@ -9,18 +9,29 @@ from typing import Any
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
+from rest_framework.parsers import JSONParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from GlobalMarkets.reference import CONTROL_COUNTRIES
 from thor_project import clock
-from ThorTrading import signals, targets
+from ThorTrading import targets
 from ThorTrading.backtest import Variant
 from ThorTrading.models import FUTURES, TOTAL, Backtest
 from ThorTrading.services.backtest import BacktestError, backtest_state, backtest_submit
 
 MAX_DAYS = 366
+
+
+class SignalWeightsSerializer(serializers.Serializer):
+    """The composite's weight for each signal (−10…10); the ones left out keep their configuration."""
+
+    STRONG_BUY = serializers.IntegerField(min_value=-10, max_value=10, required=False)
+    BUY = serializers.IntegerField(min_value=-10, max_value=10, required=False)
+    HOLD = serializers.IntegerField(min_value=-10, max_value=10, required=False)
+    SELL = serializers.IntegerField(min_value=-10, max_value=10, required=False)
+    STRONG_SELL = serializers.IntegerField(min_value=-10, max_value=10, required=False)
 
 
 class BacktestInputSerializer(serializers.Serializer):
@@ -40,7 +51,7 @@ class BacktestInputSerializer(serializers.Serializer):
                                               help_text="Evaluation window (0 = none); default: each market's")
     future = serializers.ChoiceField(choices=[TOTAL, "all", *FUTURES], default=TOTAL,
                                      help_text="The rows the stats cover (TOTAL as GET market-opens/stats/)")
-    signal_weights = serializers.DictField(child=serializers.IntegerField(min_value=-10, max_value=10), required=False)
+    signal_weights = SignalWeightsSerializer(required=False, help_text="Composite weight per signal (SPEC §4)")
 
     def validate(self, data: dict[str, Any]) -> dict[str, Any]:
         if data["end"] < data["start"]:
@@ -51,9 +62,6 @@ class BacktestInputSerializer(serializers.Serializer):
         if given and len(given) != 3:
             missing = sorted({"target_mode", "profit_target", "stop_loss"} - set(given))
             raise serializers.ValidationError({missing[0]: "target_mode, profit_target and stop_loss go together"})
-        unknown = sorted(set(data.get("signal_weights") or {}) - set(signals.SIGNALS))
-        if unknown:
-            raise serializers.ValidationError({"signal_weights": f"{', '.join(unknown)}: not one of {', '.join(signals.SIGNALS)}"})
         return data
 
 
@@ -86,12 +94,13 @@ def _output(backtest: Backtest, *, with_result: bool) -> dict[str, Any]:
 
 class BacktestListCreateView(APIView):
     """``POST backtests/`` starts a backtest (202, then poll its ``url``); ``GET backtests/`` lists
-    your latest 20, each with its overall figures once done."""
+    your latest 20, each with its overall figures once done. JSON bodies only."""
+
+    parser_classes = [JSONParser]
 
     @extend_schema(request=BacktestInputSerializer, responses={
         202: inline_serializer("BacktestAccepted", {"id": serializers.IntegerField(), "status": serializers.CharField(),
                                                     "url": serializers.CharField()}),
-        400: inline_serializer("BacktestError", {"error": serializers.CharField()}),
     })
     def post(self, request: Request) -> Response:
         serializer = BacktestInputSerializer(data=request.data)
@@ -117,7 +126,7 @@ class BacktestListCreateView(APIView):
 class BacktestDetailView(APIView):
     """``GET backtests/<id>/``: status, progress and, once done, the result; 404 for someone else's."""
 
-    @extend_schema(responses={200: BacktestOutputSerializer, 404: inline_serializer("NotFound", {"detail": serializers.CharField()})})
+    @extend_schema(responses={200: BacktestOutputSerializer})
     def get(self, request: Request, pk: int) -> Response:
         backtest = get_object_or_404(Backtest, pk=pk, owner_id=request.user.pk)
         return Response(_output(backtest, with_result=True))

@@ -33,6 +33,27 @@ class MarketSessionFilter(django_filters.FilterSet):
         model = MarketSession
         fields = ["country", "status", "date", "start", "end", "weekday", "future", "signal", "late", "demo"]
 
+    #: Parameters that filter by a value: given empty (``?start=``) they are a mistake, not "no filter".
+    NOT_EMPTY = ("date", "start", "end")
+    #: Yes/no parameters: anything but these words is a mistake, not "no filter".
+    BOOLEANS = ("late", "demo")
+    YES_NO = frozenset({"true", "false", "True", "False"})
+
+    def is_valid(self) -> bool:
+        """The form's checks, and: a date parameter that is present is not empty, and a yes/no
+        parameter says true or false."""
+        valid = bool(super().is_valid())
+        for name in self.NOT_EMPTY:
+            if name in self.data and str(self.data.get(name)).strip() == "":
+                self.form.add_error(name, "is empty: give a value or leave the parameter out")
+                valid = False
+        for name in self.BOOLEANS:
+            if name in self.data and str(self.data.get(name)).strip() not in self.YES_NO:
+                # Not echoed: a raw value may hold "%", which Django's messages format.
+                self.form.add_error(name, "must be true or false")
+                valid = False
+        return valid
+
     def filter_country(self, queryset: QuerySet[MarketSession], name: str, value: str) -> QuerySet[MarketSession]:
         from GlobalMarkets.reference import normalize_country
 

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from thor_project import converters  # noqa: F401  (registers the <pk:…> converter)
 from ThorTrading.api import backtests, views
 
 urlpatterns = [
@@ -18,6 +19,6 @@ urlpatterns = [
     path("52w/", views.FiftyTwoWeekView.as_view(), name="52w"),
     path("market-close/capture", views.MarketCloseCaptureView.as_view(), name="market-close-capture"),
     path("backtests/", backtests.BacktestListCreateView.as_view(), name="backtests"),
-    path("backtests/<int:pk>/", backtests.BacktestDetailView.as_view(), name="backtests-detail"),
-    path("market-opens/<int:pk>/", views.MarketSessionDetailView.as_view(), name="market-opens-detail"),
+    path("backtests/<pk:pk>/", backtests.BacktestDetailView.as_view(), name="backtests-detail"),
+    path("market-opens/<pk:pk>/", views.MarketSessionDetailView.as_view(), name="market-opens-detail"),
 ]

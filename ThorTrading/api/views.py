@@ -12,9 +12,10 @@ from django.conf import settings
 from django.db.models import Max, QuerySet
 from django.http import HttpResponse, StreamingHttpResponse
 from django_filters.rest_framework import DjangoFilterBackend
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import generics, serializers
-from rest_framework.exceptions import MethodNotAllowed
+from rest_framework.exceptions import MethodNotAllowed, ValidationError
 from rest_framework.filters import OrderingFilter
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.request import Request
@@ -23,7 +24,7 @@ from rest_framework.views import APIView
 
 from GlobalMarkets.reference import CONTROL_COUNTRIES, normalize_country
 from LiveData.ticks import parse_instant
-from thor_project import clock
+from thor_project import clock, openapi
 from thor_project.api import ErrorSerializer
 from ThorTrading import grading
 from ThorTrading.api.filters import MarketSessionFilter, filter_sessions
@@ -38,11 +39,25 @@ from ThorTrading.services.export import sessions_csv, sessions_xlsx
 from ThorTrading.services.grading import market_windows
 from ThorTrading.services.quotes import get_enriched_quotes_with_composite
 
+#: The session filters of MarketSessionFilter, for views that apply them through filter_sessions.
+SESSION_FILTERS = [
+    OpenApiParameter("country", str, description="control market(s), comma-separated, e.g. USA,Japan"),
+    OpenApiParameter("status", str, description="outcome(s) (wndw): WORKED, DIDNT_WORK, PENDING, NEUTRAL, EXPIRED"),
+    OpenApiParameter("date", OpenApiTypes.DATE, description="market-local date"),
+    OpenApiParameter("start", OpenApiTypes.DATE, description="from this market-local date"),
+    OpenApiParameter("end", OpenApiTypes.DATE, description="to this market-local date (inclusive)"),
+    OpenApiParameter("weekday", str, description="Mon…Sun or 0–6, comma-separated"),
+    OpenApiParameter("future", str, description="a future, TOTAL, or all"),
+    OpenApiParameter("signal", str, description="signal(s) at capture (bhs), comma-separated"),
+    OpenApiParameter("late", bool),
+    OpenApiParameter("demo", bool, description="false leaves demo captures out"),
+]
+
 
 class LatestQuotesView(APIView):
     """``GET quotes/latest`` → ``{"rows": [11 rows], "total": {...}}`` (SPEC §4). Redis down → 503."""
 
-    @extend_schema(responses={200: dict, 503: dict})
+    @extend_schema(responses={200: openapi.LatestQuotesOut})
     def get(self, request: Request) -> Response:
         rows, total = get_enriched_quotes_with_composite()
         return Response({"rows": rows, "total": total})
@@ -51,7 +66,7 @@ class LatestQuotesView(APIView):
 class RibbonQuotesView(APIView):
     """``GET quotes/ribbon`` → the ribbon instruments' last, change, change % and signal."""
 
-    @extend_schema(responses={200: dict, 503: dict})
+    @extend_schema(responses={200: openapi.RibbonOut})
     def get(self, request: Request) -> Response:
         config = get_trading_config()
         rows, total = get_enriched_quotes_with_composite(config=config)
@@ -78,6 +93,24 @@ class SessionPagination(PageNumberPagination):
     page_size = 100
     page_size_query_param = "page_size"
     max_page_size = 500
+
+    def get_page_number(self, request: Request, paginator: Any) -> Any:
+        """``page`` when given must be a whole number (1 = the first page): an empty or malformed one
+        is a 400, not the first page; a page past the end is a 404."""
+        raw = request.query_params.get(self.page_query_param)
+        if raw is not None and not (raw.isdigit() or raw == "last"):
+            raise ValidationError({"page": f"{raw!r} is not a page number"})
+        return super().get_page_number(request, paginator)
+
+    def get_page_size(self, request: Request) -> int:
+        """``page_size`` when given must be a whole number from 1 to 500: anything else is a 400, not
+        a silently different page."""
+        raw = request.query_params.get(self.page_size_query_param)
+        if raw is None:
+            return self.page_size
+        if not raw.isdigit() or not 1 <= int(raw) <= self.max_page_size:
+            raise ValidationError({"page_size": f"{raw!r} is not a whole number from 1 to {self.max_page_size}"})
+        return int(raw)
 
 
 class MarketSessionListView(generics.ListAPIView):
@@ -179,7 +212,7 @@ class MarketCloseCaptureView(APIView):
 
 
 def _symbol_param(request: Request) -> str | Response:
-    raw = (request.query_params.get("symbol") or "").strip().upper()
+    raw = request.query_params.get("symbol", "").upper()  # ym is YM, as a trader types it
     symbols = {i.symbol for i in get_trading_config().instruments}
     if raw not in symbols:
         return Response({"error": f"symbol: {raw or 'missing'!r} is not one of {', '.join(sorted(symbols))}"}, status=400)
@@ -201,7 +234,7 @@ class IntradayBarsView(APIView):
     """``GET intraday/bars?symbol=YM&start=…&end=…``: 1-minute OHLCV bars (UTC minutes), at most
     1,440; without ``start`` the last two hours up to ``end`` (default now)."""
 
-    @extend_schema(responses={200: dict, 400: dict})
+    @extend_schema(parameters=[openapi.SYMBOL, openapi.START, openapi.END], responses={200: openapi.BarsOut})
     def get(self, request: Request) -> Response:
         symbol = _symbol_param(request)
         if isinstance(symbol, Response):
@@ -225,7 +258,7 @@ class IntradayBarsView(APIView):
 class VwapView(APIView):
     """``GET vwap?symbol=YM``: the CME day's session VWAP and the last 30 minutes' VWAP."""
 
-    @extend_schema(responses={200: dict, 400: dict})
+    @extend_schema(parameters=[openapi.SYMBOL], responses={200: openapi.VwapOut})
     def get(self, request: Request) -> Response:
         symbol = _symbol_param(request)
         if isinstance(symbol, Response):
@@ -243,7 +276,7 @@ class VwapView(APIView):
 class FiftyTwoWeekView(APIView):
     """``GET 52w/``: each symbol's 52-week high and low with dates and days of history behind them."""
 
-    @extend_schema(responses={200: dict})
+    @extend_schema(responses={200: openapi.FiftyTwoWeekOut(many=True)})
     def get(self, request: Request) -> Response:
         rows = Rolling52WeekStats.objects.order_by("symbol").values(
             "symbol", "high_52w", "high_52w_date", "low_52w", "low_52w_date", "history_days", "updated_at")
@@ -264,7 +297,7 @@ class MarketSessionStatsView(APIView):
     long a trade may stay pending before it counts as EXPIRED: the global window and each market's
     (null = never)."""
 
-    @extend_schema(responses={200: dict, 400: dict})
+    @extend_schema(parameters=SESSION_FILTERS, responses={200: openapi.StatsOut})
     def get(self, request: Request) -> Response:
         params = _params(request, future=TOTAL)
         queryset = filter_sessions(params)
@@ -282,9 +315,13 @@ class MarketSessionInsightView(APIView):
     capture, how often ``target`` (TOTAL by default, or YM) worked; ``future`` and ``signal``
     choose which cells to show."""
 
-    @extend_schema(responses={200: dict, 400: dict})
+    @extend_schema(parameters=[*SESSION_FILTERS, OpenApiParameter("target", str, enum=[TOTAL, "YM"])],
+                   responses={200: inline_serializer("Insight", {
+                       "target": serializers.CharField(), "base_rate": serializers.FloatField(allow_null=True),
+                       "base_n": serializers.IntegerField(),
+                       "cells": serializers.ListField(child=serializers.DictField())})})
     def get(self, request: Request) -> Response:
-        target = (request.query_params.get("target") or TOTAL).upper()
+        target = request.query_params.get("target", TOTAL)
         if target not in (TOTAL, "YM"):
             return Response({"error": f"target: {target!r} is not TOTAL or YM"}, status=400)
         params = _params(request)
@@ -301,14 +338,22 @@ class MarketSessionEventsView(APIView):
     """``GET market-opens/events/``: one entry per capture event, newest first, paginated
     (``page``, ``page_size`` ≤ 500); ``rows=1`` adds each event's 12 rows."""
 
-    @extend_schema(responses={200: dict, 400: dict})
+    @extend_schema(parameters=[*SESSION_FILTERS, OpenApiParameter("page", int), OpenApiParameter("page_size", int),
+                               OpenApiParameter("rows", bool, description="add each event's 12 rows")],
+                   responses={200: inline_serializer("EventsPage", {
+                       "count": serializers.IntegerField(), "next": serializers.CharField(allow_null=True),
+                       "previous": serializers.CharField(allow_null=True),
+                       "results": serializers.ListField(child=serializers.DictField())})})
     def get(self, request: Request) -> Response:
         params = _params(request)
         params["future"] = TOTAL
         queryset = filter_sessions(params).order_by("-captured_at", "-capture_group")
         paginator = SessionPagination()
         page = paginator.paginate_queryset(queryset, request, view=self) or []
-        with_rows = str(request.query_params.get("rows", "")).lower() in {"1", "true", "yes"}
+        raw_rows = str(request.query_params.get("rows", "0")).lower()
+        if raw_rows not in {"0", "1", "true", "false"}:
+            raise ValidationError({"rows": f"{raw_rows!r} is not true or false"})
+        with_rows = raw_rows in {"1", "true"}
         events = capture_events(page, with_rows=with_rows)
         if with_rows:
             for event in events:
@@ -320,9 +365,11 @@ class MarketSessionExportView(APIView):
     """``GET market-opens/export?format=csv|xlsx`` with the list filters: every column of every
     matching row (datetimes in UTC)."""
 
-    @extend_schema(responses={200: bytes, 400: dict})
+    @extend_schema(parameters=[*SESSION_FILTERS, OpenApiParameter("format", str, enum=["csv", "xlsx"])],
+                   responses={(200, "text/csv"): OpenApiTypes.BINARY,
+                              (200, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"): OpenApiTypes.BINARY})
     def get(self, request: Request) -> HttpResponse | StreamingHttpResponse | Response:
-        kind = (request.query_params.get("format") or "csv").lower()
+        kind = request.query_params.get("format", "csv")
         if kind not in ("csv", "xlsx"):
             return Response({"error": f"format: {kind!r} is not csv or xlsx"}, status=400)
         params = _params(request)

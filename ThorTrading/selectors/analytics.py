@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import (
     BooleanField,
@@ -50,7 +51,10 @@ def _rows(queryset: QuerySet[MarketSession], *, since: datetime) -> list[tuple[A
     )
     # Read through the cursor: Django's per-value converters (datetime parsing on SQLite above all)
     # cost more than the statistics themselves over years of history.
-    sql, params = query.values_list(*_FIELDS).query.sql_with_params()
+    try:
+        sql, params = query.values_list(*_FIELDS).query.sql_with_params()
+    except EmptyResultSet:  # a filter that can match nothing (an empty list of values)
+        return []
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         raw = cursor.fetchall()

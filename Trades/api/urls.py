@@ -1,10 +1,11 @@
 from django.urls import path
 
+from thor_project import converters  # noqa: F401  (registers the <pk:…> converter)
 from Trades.api import views
 
 urlpatterns = [
     path("orders", views.OrderListCreateView.as_view(), name="trades-orders"),
     path("orders/active", views.ActiveOrderListView.as_view(), name="trades-orders-active"),
-    path("orders/<int:pk>/cancel", views.CancelOrderView.as_view(), name="trades-order-cancel"),
+    path("orders/<pk:pk>/cancel", views.CancelOrderView.as_view(), name="trades-order-cancel"),
     path("statements", views.StatementView.as_view(), name="trades-statements"),
 ]

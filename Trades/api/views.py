@@ -7,11 +7,10 @@ accounts: another user's account or order answers 404.
 from __future__ import annotations
 
 from datetime import UTC, datetime, time
-from typing import Any
 
 from django.shortcuts import get_object_or_404
-from django.utils.dateparse import parse_date
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -20,30 +19,23 @@ from ActAndPos.api.serializers import LedgerEntrySerializer, OrderSerializer
 from ActAndPos.models import LedgerEntry, Order
 from ActAndPos.selectors import accounts_of, realized_between
 from ActAndPos.services.order_engine import OrderRejected, cancel_order, place_order
-
-
-def _account_param(request: Request, raw: Any) -> Any:
-    try:
-        pk = int(str(raw))
-    except ValueError:
-        return None
-    return accounts_of(request.user).filter(pk=pk).first()
+from Trades.api.serializers import OrderInputSerializer, OrderQuerySerializer, StatementQuerySerializer
 
 
 class OrderListCreateView(APIView):
     """``POST orders``: place an order (201 with the order; 400 with the reason when rejected).
     ``GET orders?account=&status=``: the caller's orders, newest first."""
 
-    @extend_schema(request=dict, responses={201: OrderSerializer, 200: OrderSerializer, 400: dict, 404: dict})
+    @extend_schema(request=OrderInputSerializer, responses={201: OrderSerializer, 200: OrderSerializer})
     def post(self, request: Request) -> Response:
-        data = request.data if isinstance(request.data, dict) else {}
-        if "account" not in data:
-            return Response({"error": "account: required (the id of one of your accounts)"}, status=400)
-        account = _account_param(request, data.get("account"))
+        serializer = OrderInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        params = dict(serializer.validated_data)
+        account = accounts_of(request.user).filter(pk=params.pop("account")).first()
         if account is None:
-            return Response({"error": f"account: no account {data.get('account')!r} of yours"}, status=404)
+            return Response({"error": f"account: no account {serializer.validated_data['account']} of yours"}, status=404)
         try:
-            result = place_order(account=account, params=dict(data))
+            result = place_order(account=account, params=params)
         except OrderRejected as exc:
             return Response({"error": str(exc)}, status=400)
         body = OrderSerializer(result.order).data
@@ -51,13 +43,15 @@ class OrderListCreateView(APIView):
             return Response({"error": result.order.reject_reason, "order": body}, status=400)
         return Response(body, status=201 if result.created else 200)
 
-    @extend_schema(responses={200: OrderSerializer(many=True)})
+    @extend_schema(parameters=[OrderQuerySerializer], responses={200: OrderSerializer(many=True)})
     def get(self, request: Request) -> Response:
+        query = OrderQuerySerializer(data=request.query_params.dict())
+        query.is_valid(raise_exception=True)
         orders = Order.objects.filter(account__owner_id=request.user.pk)
-        if "account" in request.query_params:
-            orders = orders.filter(account_id=str(request.query_params.get("account")))
-        if "status" in request.query_params:
-            orders = orders.filter(status=str(request.query_params.get("status")).upper())
+        if "account" in query.validated_data:
+            orders = orders.filter(account_id=query.validated_data["account"])
+        if "status" in query.validated_data:
+            orders = orders.filter(status=query.validated_data["status"])
         return Response(OrderSerializer(orders[:500], many=True).data)
 
 
@@ -73,7 +67,7 @@ class ActiveOrderListView(APIView):
 class CancelOrderView(APIView):
     """``POST orders/<id>/cancel``: cancel a working order of the caller's (404 for anyone else's)."""
 
-    @extend_schema(request=None, responses={200: OrderSerializer, 400: dict, 404: dict})
+    @extend_schema(request=None, responses={200: OrderSerializer})
     def post(self, request: Request, pk: int) -> Response:
         order = get_object_or_404(Order.objects.filter(account__owner_id=request.user.pk), pk=pk)
         try:
@@ -86,19 +80,21 @@ class StatementView(APIView):
     """``GET statements?account=&start=&end=`` (dates YYYY-MM-DD, UTC, inclusive): fills, cash
     movements and realised P&L of one of the caller's accounts."""
 
-    @extend_schema(responses={200: dict, 400: dict, 404: dict})
+    @extend_schema(parameters=[StatementQuerySerializer], responses={200: inline_serializer("Statement", {
+        "account": serializers.IntegerField(), "fills": LedgerEntrySerializer(many=True),
+        "cash_movements": LedgerEntrySerializer(many=True), "cash_change": serializers.FloatField(),
+        "realized_pnl": serializers.FloatField()})})
     def get(self, request: Request) -> Response:
-        account = _account_param(request, request.query_params.get("account"))
+        query = StatementQuerySerializer(data=request.query_params.dict())
+        query.is_valid(raise_exception=True)
+        account = accounts_of(request.user).filter(pk=query.validated_data["account"]).first()
         if account is None:
-            return Response({"error": "account: required, one of your accounts' ids"}, status=404)
+            return Response({"error": f"account: no account {query.validated_data['account']} of yours"}, status=404)
         entries = LedgerEntry.objects.filter(account=account)
-        for name, lookup, clock_time in (("start", "created_at__gte", time.min), ("end", "created_at__lte", time.max)):
-            raw = request.query_params.get(name)
-            if raw:
-                day = parse_date(raw) if isinstance(raw, str) else None
-                if day is None:
-                    return Response({"error": f"{name}: {raw!r} is not a date (YYYY-MM-DD)"}, status=400)
-                entries = entries.filter(**{lookup: datetime.combine(day, clock_time, tzinfo=UTC)})
+        if "start" in query.validated_data:
+            entries = entries.filter(created_at__gte=datetime.combine(query.validated_data["start"], time.min, tzinfo=UTC))
+        if "end" in query.validated_data:
+            entries = entries.filter(created_at__lte=datetime.combine(query.validated_data["end"], time.max, tzinfo=UTC))
         rows = list(entries.order_by("id"))
         return Response({
             "account": account.pk,

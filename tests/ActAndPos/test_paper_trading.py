@@ -176,13 +176,19 @@ def test_a_repeated_client_order_id_returns_the_first_order(trader: tuple[APICli
 
 
 @pytest.mark.parametrize(("params", "message"), [
-    ({"symbol": "CL", "side": "HOLD", "quantity": 1}, "side: 'HOLD' is not BUY or SELL"),
-    ({"symbol": "CL", "side": "BUY", "quantity": 0}, "quantity: must be at least 1, got 0"),
-    ({"symbol": "CL", "side": "BUY", "quantity": "two"}, "quantity: 'two' is not a whole number"),
-    ({"symbol": "CL", "side": "BUY", "quantity": 1, "order_type": "OCO"}, "order_type: 'OCO' is not one of MKT, LMT, STP, STP_LMT"),
+    ({"symbol": "CL", "side": "HOLD", "quantity": 1}, 'side: "HOLD" is not a valid choice.'),
+    ({"symbol": "CL", "side": "BUY", "quantity": 0}, "quantity: Ensure this value is greater than or equal to 1."),
+    ({"symbol": "CL", "side": "BUY", "quantity": "two"}, "quantity: A valid integer is required."),
+    ({"symbol": "CL", "side": "BUY", "quantity": 10**12}, "quantity: Ensure this value is less than or equal to 10000."),
+    ({"symbol": "CL", "side": "BUY", "quantity": 1, "order_type": "OCO"}, 'order_type: "OCO" is not a valid choice.'),
     ({"symbol": "CL", "side": "BUY", "quantity": 1, "order_type": "LMT", "limit_price": "-5"},
-     "limit_price: must be a positive number, got '-5'"),
-    ({"symbol": "", "side": "BUY", "quantity": 1}, "symbol: '' is not a symbol"),
+     "limit_price: Ensure this value is greater than or equal to 0.000001."),
+    ({"symbol": "CL", "side": "BUY", "quantity": 1, "order_type": "LMT", "limit_price": 1e30},
+     "limit_price: Ensure that there are no more than 18 digits in total."),
+    ({"symbol": "CL", "side": "BUY", "quantity": 1, "client_order_id": "x" * 65},
+     "client_order_id: Ensure this field has no more than 64 characters."),
+    ({"symbol": "", "side": "BUY", "quantity": 1}, 'symbol: "" is not a valid choice.'),
+    ({"symbol": "ZZZ", "side": "BUY", "quantity": 1}, 'symbol: "ZZZ" is not a valid choice.'),
 ])
 def test_malformed_orders_answer_400_naming_the_field(trader: tuple[APIClient, Account], params: dict[str, Any],
                                                       message: str) -> None:
@@ -190,6 +196,18 @@ def test_malformed_orders_answer_400_naming_the_field(trader: tuple[APIClient, A
     response = order(client, account, **params)
     assert (response.status_code, response.json()["error"]) == (400, message)
     assert not Order.objects.exists()
+
+
+def test_bad_query_parameters_are_400s_not_500s(trader: tuple[APIClient, Account]) -> None:
+    client, _ = trader
+    bad = client.get("/api/trades/orders?account=abc")
+    assert bad.status_code == 400 and bad.json()["error"] == "account: A valid integer is required."
+    assert client.get("/api/trades/orders?status=LOST").status_code == 400
+    missing = client.get("/api/trades/statements")
+    assert missing.status_code == 400 and missing.json()["error"] == "account: This field is required."
+    assert client.get("/api/trades/statements?account=1&start=yesterday").json()["error"].startswith("start: ")
+    empty = client.post("/api/trades/orders", {}, format="multipart")
+    assert empty.status_code == 400 and empty.json()["error"].endswith("This field is required.")
 
 
 def test_one_user_cannot_see_cancel_or_trade_another_users_account(trader: tuple[APIClient, Account], live: LiveDataRedis) -> None:

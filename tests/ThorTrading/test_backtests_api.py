@@ -72,7 +72,7 @@ def test_another_user_cannot_read_it(api: APIClient, django_user_model: Any) -> 
      "profit_target", ""),
     ({"start": "yesterday", "end": "2025-12-01"}, "start", "wrong format"),
     ({"start": "2025-12-01", "end": "2025-12-01", "window_minutes": -1}, "window_minutes", "greater than or equal to 0"),
-    ({"start": "2025-12-01", "end": "2025-12-01", "signal_weights": {"MAYBE": 1}}, "signal_weights", "MAYBE"),
+    ({"start": "2025-12-01", "end": "2025-12-01", "signal_weights": {"BUY": 11}}, "signal_weights", "less than or equal to 10"),
 ])
 def test_bad_input_is_a_400_naming_the_field(api: APIClient, payload: dict[str, Any], field: str, message: str) -> None:
     response = api.post("/api/ThorTrading/backtests/", payload, format="json")

@@ -40,7 +40,13 @@ def test_list_is_paginated_newest_first(api: APIClient) -> None:
     body = api.get("/api/ThorTrading/market-opens/?page_size=12").json()
     assert body["count"] == 36 and len(body["results"]) == 12
     assert {r["country"] for r in body["results"]} == {"Japan"}
-    assert api.get("/api/ThorTrading/market-opens/?page_size=1000").json()["results"].__len__() == 36
+    assert len(api.get("/api/ThorTrading/market-opens/?page_size=500").json()["results"]) == 36
+    too_many = api.get("/api/ThorTrading/market-opens/?page_size=1000")  # refused, not quietly cut to 500
+    assert too_many.status_code == 400 and too_many.json()["error"] == "page_size: '1000' is not a whole number from 1 to 500"
+    assert api.get("/api/ThorTrading/market-opens/?start=").json()["error"] == "start: is empty: give a value or leave the parameter out"
+    assert api.get("/api/ThorTrading/market-opens/?late=maybe").json()["error"] == "late: must be true or false"
+    assert api.get("/api/ThorTrading/market-opens/abc/").json() == {"error": "Not found: /api/ThorTrading/market-opens/abc/ (see /api/docs/ for the routes)"}
+    assert api.get("/api/ThorTrading/market-opens/9999999999999999999999/").status_code == 404  # never an overflow
 
 
 def test_filters_by_country_date_status_future_and_signal(api: APIClient) -> None:

@@ -1,0 +1,57 @@
+"""Input of the Trades API (issue 11): every parameter checked and bounded at the edge, so a bad
+request is a 400 naming the parameter, never a 5xx or a silently altered value."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from rest_framework import serializers
+
+from ActAndPos.models import Order
+from ActAndPos.services.order_engine import ORDER_TYPES
+
+FUTURES = ["YM", "ES", "NQ", "RTY", "CL", "SI", "HG", "GC", "VX", "DX", "ZB"]
+ORDER_STATUSES = [value for value, _ in Order.STATUSES]
+#: No futures price is anywhere near this (points): a larger one is a typo.
+MAX_PRICE = Decimal("10000000")
+#: The largest id the database's 64-bit keys hold.
+MAX_ID = 2**63 - 1
+#: Contracts per order; a larger order is refused before it reaches the engine.
+MAX_QUANTITY = 10_000
+
+
+def _price() -> serializers.DecimalField:
+    return serializers.DecimalField(max_digits=18, decimal_places=6, min_value=Decimal("0.000001"), max_value=MAX_PRICE,
+                                    required=False, allow_null=True)
+
+
+class OrderInputSerializer(serializers.Serializer):
+    """An order: ``account`` (one of yours), ``symbol``, ``side``, ``quantity`` (1–10,000 contracts),
+    ``order_type``, ``limit_price`` / ``stop_price`` (points, above 0 and below 10,000,000),
+    ``time_in_force`` and an optional ``client_order_id`` (at most 64 characters) that makes a
+    retried request return the first order."""
+
+    account = serializers.IntegerField(min_value=1, max_value=MAX_ID)
+    symbol = serializers.ChoiceField(choices=FUTURES)
+    side = serializers.ChoiceField(choices=["BUY", "SELL"])
+    quantity = serializers.IntegerField(min_value=1, max_value=MAX_QUANTITY)
+    order_type = serializers.ChoiceField(choices=list(ORDER_TYPES), default="MKT")
+    limit_price = _price()
+    stop_price = _price()
+    time_in_force = serializers.ChoiceField(choices=["DAY", "GTC"], default="DAY")
+    client_order_id = serializers.CharField(min_length=1, max_length=64, required=False, allow_null=True)
+
+
+class OrderQuerySerializer(serializers.Serializer):
+    """``GET orders`` filters: ``account`` (id) and ``status``."""
+
+    account = serializers.IntegerField(min_value=1, max_value=MAX_ID, required=False)
+    status = serializers.ChoiceField(choices=ORDER_STATUSES, required=False)
+
+
+class StatementQuerySerializer(serializers.Serializer):
+    """``GET statements``: ``account`` (id, required), ``start`` and ``end`` (UTC dates, inclusive)."""
+
+    account = serializers.IntegerField(min_value=1, max_value=MAX_ID)
+    start = serializers.DateField(required=False)
+    end = serializers.DateField(required=False)
