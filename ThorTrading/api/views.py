@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Max, QuerySet
+from django.db.models import QuerySet
 from django.http import HttpResponse, StreamingHttpResponse
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
@@ -28,7 +28,7 @@ from thor_project import clock, openapi
 from thor_project.api import ErrorSerializer
 from ThorTrading import grading
 from ThorTrading.api.filters import MarketSessionFilter, filter_sessions
-from ThorTrading.api.serializers import MarketSessionSerializer
+from ThorTrading.api.serializers import SESSION_COLUMNS, MarketSessionSerializer, iso_datetimes, session_rows
 from ThorTrading.models import TOTAL, FutureTrading24Hour, MarketIntraday, MarketSession, Rolling52WeekStats, VwapMinute
 from ThorTrading.selectors.analytics import capture_events, session_stats, signal_insight
 from ThorTrading.selectors.cache import cached
@@ -125,6 +125,12 @@ class MarketSessionListView(generics.ListAPIView):
     pagination_class = SessionPagination
     queryset = MarketSession.objects.order_by("-captured_at", "-capture_group", "future")
 
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """The filtered, ordered page, rendered from ``values()`` (as the serializer would, faster)."""
+        queryset = self.filter_queryset(self.get_queryset()).values(*SESSION_COLUMNS)
+        page = self.paginate_queryset(queryset) or []
+        return self.get_paginated_response(iso_datetimes(list(page)))
+
 
 class MarketSessionDetailView(generics.RetrieveAPIView):
     """``GET market-opens/<id>/``: one row; unknown id → 404."""
@@ -153,16 +159,18 @@ class LatestPerMarketSessionsView(APIView):
 
     @extend_schema(responses={200: MarketSessionSerializer(many=True)})
     def get(self, request: Request) -> Response:
-        latest = dict(
-            MarketSession.objects.values_list("country").annotate(group=Max("capture_group")).values_list("country", "group")
-        )
-        groups = [latest[c] for c in CONTROL_COUNTRIES if c in latest]
+        # One indexed step per market (country, -capture_group), not a GROUP BY over all history.
+        groups = {
+            group for country in CONTROL_COUNTRIES
+            for group in MarketSession.objects.filter(country=country).order_by("-capture_group")
+            .values_list("capture_group", flat=True)[:1]
+        }
         order = {s: i for i, s in enumerate(i.symbol for i in get_trading_config().instruments)}
-        rows = list(MarketSession.objects.filter(capture_group__in=groups))
-        position = {g: i for i, g in enumerate(groups)}
-        rows.sort(key=lambda r: (position[r.capture_group], order.get(r.future, len(order))))
-        data: Any = MarketSessionSerializer(rows, many=True).data
-        return Response(data)
+        rows = session_rows(MarketSession.objects.filter(capture_group__in=groups))
+        country_rank = {c: i for i, c in enumerate(CONTROL_COUNTRIES)}
+        rows.sort(key=lambda r: (country_rank.get(r["country"], len(country_rank)), r["capture_group"],
+                                 order.get(r["future"], len(order))))
+        return Response(rows)
 
 
 class MarketCloseInputSerializer(serializers.Serializer):

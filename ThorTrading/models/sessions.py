@@ -164,7 +164,11 @@ class MarketSession(models.Model):
                 condition=models.Q(wndw__in=[c for c, _ in WNDW_CHOICES]), name="session_wndw_valid"
             ),
         ]
-        indexes = [models.Index(fields=["future", "wndw"], name="session_future_wndw")]
+        indexes = [
+            models.Index(fields=["future", "wndw"], name="session_future_wndw"),
+            # A market's latest capture in one index step, however long its history (market-opens/latest/).
+            models.Index(fields=["country", "-capture_group"], name="session_country_group"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.country} {self.future} {self.year}-{self.month:02d}-{self.date:02d} {self.bhs or '-'} {self.wndw}"

@@ -82,3 +82,33 @@ def test_latest_returns_each_markets_latest_capture_east_to_west(api: APIClient)
 def test_list_query_count_does_not_grow_with_rows(api: APIClient, django_assert_max_num_queries: Any) -> None:
     with django_assert_max_num_queries(2):
         api.get("/api/ThorTrading/market-opens/?page_size=500")
+
+
+def test_latest_gives_exactly_what_the_row_serializer_gives(api: APIClient) -> None:
+    from ThorTrading.api.serializers import MarketSessionSerializer
+
+    rows = api.get("/api/ThorTrading/market-opens/latest/").json()
+    MarketSession.objects.filter(pk=rows[0]["id"]).update(captured_at=MarketSession.objects.get(pk=rows[0]["id"]).captured_at.replace(microsecond=123456))
+    rows = api.get("/api/ThorTrading/market-opens/latest/").json()
+    expected = api.get(f"/api/ThorTrading/market-opens/{rows[0]['id']}/").json()
+    assert rows[0] == expected and rows[0]["captured_at"].endswith(".123456Z")
+    import json
+
+    from rest_framework.renderers import JSONRenderer
+
+    by_id = {r.pk: r for r in MarketSession.objects.filter(pk__in=[r["id"] for r in rows])}
+    serialized = json.loads(JSONRenderer().render(MarketSessionSerializer([by_id[r["id"]] for r in rows], many=True).data))
+    assert rows == serialized
+
+
+def test_the_list_gives_exactly_what_the_row_serializer_gives(api: APIClient) -> None:
+    import json
+
+    from rest_framework.renderers import JSONRenderer
+
+    from ThorTrading.api.serializers import MarketSessionSerializer
+
+    rows = api.get("/api/ThorTrading/market-opens/?page_size=500&ordering=capture_group").json()["results"]
+    by_id = {r.pk: r for r in MarketSession.objects.all()}
+    assert len(rows) == len(by_id) > 0
+    assert rows == json.loads(JSONRenderer().render(MarketSessionSerializer([by_id[r["id"]] for r in rows], many=True).data))
