@@ -95,3 +95,12 @@ def test_a_revoked_token_stops_working_at_once(trader: User) -> None:
 def test_malformed_logins_name_the_field(trader: User, payload: dict[str, str]) -> None:
     response = APIClient().post("/api/auth/token/", payload, format="json")
     assert response.status_code == 400 and response.json()["error"].split(":")[0] in ("username", "password")
+
+
+def test_a_token_deleted_in_the_admin_stops_working_at_once(trader: User) -> None:
+    client = APIClient()
+    key = client.post("/api/auth/token/", {"username": "trader", "password": "correct horse"}).json()["token"]
+    client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    assert client.get("/api/global-markets/markets/").status_code == 200  # cached in the process
+    Token.objects.filter(key=key).delete()  # the queryset delete the admin's bulk action uses
+    assert client.get("/api/global-markets/markets/").status_code == 401
