@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import IO, Any
@@ -30,14 +29,6 @@ MAX_PRICE = Decimal("10000000")
 
 class TickCsvError(ValueError):
     """The file as a whole cannot be read (no header, a required column missing); says which."""
-
-
-@dataclass
-class ImportReport:
-    """An import: the good ticks, and ``(line, reason)`` for every bad row."""
-
-    ticks: list[dict[str, Any]] = field(default_factory=list)
-    errors: list[tuple[int, str]] = field(default_factory=list)
 
 
 def parse_ts(text: str) -> datetime:
