@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from django.db import models
 from rest_framework import serializers
 
 from ThorTrading.models import MarketSession
@@ -26,12 +27,18 @@ def session_rows(queryset: Any) -> list[dict[str, Any]]:
 
 
 SESSION_COLUMNS = tuple(f.attname for f in MarketSession._meta.concrete_fields)
+# Only these need converting: looking at every value of ~100 columns cost 2–3 ms on 108 rows.
+SESSION_DATETIME_COLUMNS = tuple(
+    f.attname for f in MarketSession._meta.concrete_fields if isinstance(f, models.DateTimeField)
+)
 
 
-def iso_datetimes(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """``rows`` (from ``values()``) with datetimes as DRF's DateTimeField writes them (ISO-8601, UTC as ``Z``)."""
+def iso_datetimes(rows: list[dict[str, Any]], columns: tuple[str, ...] = SESSION_DATETIME_COLUMNS) -> list[dict[str, Any]]:
+    """``rows`` (from ``values()``) with the datetimes in ``columns`` as DRF's DateTimeField writes
+    them (ISO-8601, UTC as ``Z``); ``None`` stays ``None``."""
     for row in rows:
-        for key, value in row.items():
+        for key in columns:
+            value = row.get(key)
             if isinstance(value, datetime):
                 text = value.isoformat()
                 row[key] = text[:-6] + "Z" if text.endswith("+00:00") else text

@@ -32,6 +32,7 @@ from ThorTrading.api.serializers import SESSION_COLUMNS, MarketSessionSerializer
 from ThorTrading.models import TOTAL, FutureTrading24Hour, MarketIntraday, MarketSession, Rolling52WeekStats, VwapMinute
 from ThorTrading.selectors.analytics import capture_events, session_stats, signal_insight
 from ThorTrading.selectors.cache import cached
+from ThorTrading.selectors.sessions import latest_capture_groups
 from ThorTrading.services.close_capture import ERROR as CLOSE_ERROR
 from ThorTrading.services.close_capture import NO_SESSIONS, capture_market_close
 from ThorTrading.services.config import get_trading_config
@@ -159,12 +160,7 @@ class LatestPerMarketSessionsView(APIView):
 
     @extend_schema(responses={200: MarketSessionSerializer(many=True)})
     def get(self, request: Request) -> Response:
-        # One indexed step per market (country, -capture_group), not a GROUP BY over all history.
-        groups = {
-            group for country in CONTROL_COUNTRIES
-            for group in MarketSession.objects.filter(country=country).order_by("-capture_group")
-            .values_list("capture_group", flat=True)[:1]
-        }
+        groups = latest_capture_groups()
         order = {s: i for i, s in enumerate(i.symbol for i in get_trading_config().instruments)}
         rows = session_rows(MarketSession.objects.filter(capture_group__in=groups))
         country_rank = {c: i for i, c in enumerate(CONTROL_COUNTRIES)}

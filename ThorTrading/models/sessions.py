@@ -168,6 +168,8 @@ class MarketSession(models.Model):
             models.Index(fields=["future", "wndw"], name="session_future_wndw"),
             # A market's latest capture in one index step, however long its history (market-opens/latest/).
             models.Index(fields=["country", "-capture_group"], name="session_country_group"),
+            # market-opens/today/ and the date filters: a range of captured_at, not a scan of history.
+            models.Index(fields=["-captured_at", "future"], name="session_captured_at"),
         ]
 
     def __str__(self) -> str:
