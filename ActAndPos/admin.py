@@ -4,14 +4,18 @@ from typing import Any
 
 from django.contrib import admin
 
-from ActAndPos.models import Account, ContractMultiplier, LedgerEntry, Order, Position
+from ActAndPos.models import Account, ContractMargin, ContractMultiplier, LedgerEntry, Order, Position
 
 
 @admin.register(Account)
 class AccountAdmin(admin.ModelAdmin):
-    list_display = ("id", "owner", "name", "cash", "net_liq", "buying_power", "realized_pnl", "updated_at")
+    list_display = ("id", "owner", "name", "kind", "cash", "net_liq", "buying_power", "margin_in_use", "margin_call",
+                    "realized_pnl", "updated_at")
+    list_filter = ("kind", "margin_call")
     search_fields = ("owner__username", "name")
-    readonly_fields = ("cash", "net_liq", "buying_power", "option_buying_power", "realized_pnl")
+    # Figures as of the account's last fill, cancel or expiry; the API shows them at the live marks.
+    readonly_fields = ("cash", "net_liq", "buying_power", "option_buying_power", "margin_in_use", "maintenance_margin",
+                       "margin_call", "realized_pnl")
 
 
 @admin.register(Position)
@@ -22,9 +26,9 @@ class PositionAdmin(admin.ModelAdmin):
 
 @admin.register(Order)
 class OrderAdmin(admin.ModelAdmin):
-    list_display = ("id", "account", "side", "quantity", "symbol", "order_type", "status", "fill_price", "reject_reason",
-                    "created_at")
-    list_filter = ("status", "side", "order_type", "symbol")
+    list_display = ("id", "account", "side", "quantity", "symbol", "order_type", "bracket_role", "status", "fill_price",
+                    "reject_reason", "created_at")
+    list_filter = ("status", "side", "order_type", "bracket_role", "symbol")
 
     def has_delete_permission(self, request: Any, obj: Any = None) -> bool:
         # An order is history its ledger entries point at; it goes only with its account.
@@ -51,3 +55,11 @@ class LedgerEntryAdmin(admin.ModelAdmin):
 class ContractMultiplierAdmin(admin.ModelAdmin):
     list_display = ("symbol", "multiplier")
     list_editable = ("multiplier",)
+
+
+@admin.register(ContractMargin)
+class ContractMarginAdmin(admin.ModelAdmin):
+    """Approximate exchange margins and commissions: keep them current (the exchanges move them)."""
+
+    list_display = ("symbol", "initial_margin", "maintenance_margin", "commission", "as_of", "source")
+    list_editable = ("initial_margin", "maintenance_margin", "commission", "as_of")

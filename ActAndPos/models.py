@@ -1,8 +1,10 @@
-"""Paper accounts, positions, orders and the append-only ledger (SPEC §11).
+"""Paper accounts, positions, orders and the append-only ledger (SPEC §11, issue 12).
 
-Cash account only: cash never goes below 0, quantities never below 0 (no shorting) — enforced by
-database constraints as well as by the order engine. Amounts in USD; prices in points of the symbol;
-a futures contract's cash value is price × its point value (``ContractMultiplier``).
+Two kinds of account. FUTURES (the default): each open contract ties up its initial margin, long
+and short both allowed, P&L = price change × point value × contracts. CASH: pays the full notional,
+no shorts — cash and quantities never below 0 there, enforced by database constraints as well as by
+the order engine. Amounts in USD; prices in points of the symbol; a contract's point value is
+``ContractMultiplier``; its margins ``ContractMargin``.
 """
 
 from __future__ import annotations
@@ -28,10 +30,46 @@ class ContractMultiplier(models.Model):
         return f"{self.symbol} × {self.multiplier}"
 
 
-class Account(models.Model):
-    """A paper cash account. ``net_liq`` = cash + market value of positions; buying power = cash
-    (no margin); ``realized_pnl`` = closed-trade P&L since opening."""
+class ContractMargin(models.Model):
+    """Exchange margin per contract (USD) for a FUTURES account, and the commission per contract
+    per side. Approximations of the exchange's schedule as of ``as_of`` (``source``): the exchange
+    changes them with volatility, so keep them current in the admin."""
 
+    symbol = models.CharField(max_length=20, unique=True)
+    initial_margin = models.DecimalField(max_digits=12, decimal_places=2)
+    maintenance_margin = models.DecimalField(max_digits=12, decimal_places=2)
+    commission = models.DecimalField(max_digits=8, decimal_places=2, default=0,
+                                     help_text="USD per contract per side (0 = none)")
+    as_of = models.DateField()
+    source = models.CharField(max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["symbol"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(maintenance_margin__gt=0), name="margin_maintenance_positive"),
+            models.CheckConstraint(condition=models.Q(initial_margin__gte=models.F("maintenance_margin")),
+                                   name="margin_initial_at_least_maintenance"),
+            models.CheckConstraint(condition=models.Q(commission__gte=0), name="margin_commission_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.symbol} initial ${self.initial_margin} / maintenance ${self.maintenance_margin}"
+
+
+class AccountKind(models.TextChoices):
+    FUTURES = "FUTURES", "Futures (margin, long and short)"
+    CASH = "CASH", "Cash (full cost, no shorts)"
+
+
+class Account(models.Model):
+    """A paper account. FUTURES: ``net_liq`` = cash + unrealised P&L of the positions,
+    ``margin_in_use`` = initial margin of the positions and working orders, ``buying_power`` =
+    net_liq − margin_in_use, ``maintenance_margin`` of the positions, ``margin_call`` when net_liq
+    falls below it. CASH: net_liq = cash + market value, buying power = cash. ``realized_pnl`` =
+    closed-trade P&L since opening (after commissions). ``auto_trade_markets``: the control markets
+    (country names) at whose captures the account trades the capture by itself."""
+
+    kind = models.CharField(max_length=8, choices=AccountKind.choices, default=AccountKind.FUTURES)
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="paper_accounts")
     name = models.CharField(max_length=100, default="Paper")
     currency = models.CharField(max_length=3, default="USD")
@@ -40,23 +78,33 @@ class Account(models.Model):
     buying_power = models.DecimalField(max_digits=18, decimal_places=2, default=0)
     option_buying_power = models.DecimalField(max_digits=18, decimal_places=2, default=0)
     realized_pnl = models.DecimalField(max_digits=18, decimal_places=2, default=0)
+    margin_in_use = models.DecimalField(max_digits=18, decimal_places=2, default=0)
+    maintenance_margin = models.DecimalField(max_digits=18, decimal_places=2, default=0)
+    margin_call = models.BooleanField(default=False)
+    auto_trade_markets = models.JSONField(default=list, blank=True,
+                                          help_text='Control markets to trade at every capture, e.g. ["USA", "Japan"]')
+    auto_trade_quantity = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["owner_id", "id"]
-        constraints = [models.CheckConstraint(condition=models.Q(cash__gte=0), name="account_cash_not_negative")]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(cash__gte=0) | models.Q(kind="FUTURES"),
+                                   name="account_cash_not_negative"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.name} #{self.pk} ({self.owner})"
 
 
 class Position(models.Model):
-    """What an account holds of a symbol: whole units, average price (points)."""
+    """What an account holds of a symbol: signed contracts (+ long, − short; a CASH account never
+    below 0), average price (points)."""
 
     account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="positions")
     symbol = models.CharField(max_length=20)
-    quantity = models.PositiveIntegerField(default=0)
+    quantity = models.IntegerField(default=0)
     average_price = models.DecimalField(max_digits=18, decimal_places=6, default=0)
     realized_pnl = models.DecimalField(max_digits=18, decimal_places=2, default=0)
     updated_at = models.DateTimeField(auto_now=True)
@@ -65,21 +113,40 @@ class Position(models.Model):
         ordering = ["account_id", "symbol"]
         constraints = [
             models.UniqueConstraint(fields=["account", "symbol"], name="uniq_position_account_symbol"),
-            models.CheckConstraint(condition=models.Q(quantity__gte=0), name="position_quantity_not_negative"),
+            models.CheckConstraint(condition=~models.Q(quantity=0), name="position_quantity_not_zero"),
         ]
 
     def __str__(self) -> str:
         return f"{self.quantity} {self.symbol} @ {self.average_price}"
 
 
+class OrderStatus(models.TextChoices):
+    PENDING = "PENDING", "Pending (a bracket child waiting for its entry)"
+    WORKING = "WORKING", "Working"
+    FILLED = "FILLED", "Filled"
+    REJECTED = "REJECTED", "Rejected"
+    CANCELED = "CANCELED", "Canceled"
+    EXPIRED = "EXPIRED", "Expired (DAY order at the CME day's end)"
+
+
+class BracketRole(models.TextChoices):
+    ENTRY = "ENTRY", "Entry"
+    TAKE_PROFIT = "TAKE_PROFIT", "Take profit"
+    STOP_LOSS = "STOP_LOSS", "Stop loss"
+
+
 class Order(models.Model):
     """One order as placed, with its outcome: FILLED (``fill_price``), REJECTED (``reject_reason``),
-    WORKING or CANCELED. ``client_order_id`` makes a retry safe: the same id returns the first order."""
+    WORKING (resting until a tick fills it), PENDING (a bracket child until its entry fills),
+    CANCELED or EXPIRED. A bracket is an ENTRY with a TAKE_PROFIT limit and a STOP_LOSS stop as
+    children (``parent``), one-cancels-other. ``working_since``: ticks before it never fill the
+    order; ``expires_at``: the CME day's end for a DAY order. ``capture``: the market-open capture
+    the order trades. ``client_order_id`` makes a retry safe: the same id returns the first order."""
 
     SIDES = [("BUY", "Buy"), ("SELL", "Sell")]
     TYPES = [("MKT", "Market"), ("LMT", "Limit"), ("STP", "Stop"), ("STP_LMT", "Stop limit")]
     TIFS = [("DAY", "Day"), ("GTC", "Good till cancelled")]
-    STATUSES = [("WORKING", "Working"), ("FILLED", "Filled"), ("REJECTED", "Rejected"), ("CANCELED", "Canceled")]
+    STATUSES = OrderStatus.choices
 
     account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="orders")
     client_order_id = models.CharField(max_length=64, null=True, blank=True)
@@ -93,7 +160,15 @@ class Order(models.Model):
     status = models.CharField(max_length=9, choices=STATUSES)
     fill_price = models.DecimalField(max_digits=18, decimal_places=6, null=True, blank=True)
     reject_reason = models.CharField(max_length=300, blank=True)
+    parent = models.ForeignKey("self", on_delete=models.CASCADE, null=True, blank=True, related_name="children")
+    bracket_role = models.CharField(max_length=11, choices=BracketRole.choices, blank=True)
+    capture = models.ForeignKey("ThorTrading.MarketSession", on_delete=models.SET_NULL, null=True, blank=True,
+                                related_name="paper_orders")
+    commission = models.DecimalField(max_digits=12, decimal_places=2, default=0)
     created_at = models.DateTimeField()
+    working_since = models.DateTimeField(null=True, blank=True)
+    triggered_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
     filled_at = models.DateTimeField(null=True, blank=True)
     canceled_at = models.DateTimeField(null=True, blank=True)
 
@@ -106,6 +181,7 @@ class Order(models.Model):
             ),
             models.CheckConstraint(condition=models.Q(quantity__gt=0), name="order_quantity_positive"),
         ]
+        indexes = [models.Index(fields=["status", "symbol"], name="order_status_symbol")]
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.side} {self.quantity} {self.symbol} {self.order_type} {self.status}"
@@ -116,7 +192,7 @@ class LedgerEntry(models.Model):
     updated or deleted one by one, so cash = Σ cash_delta and each position = Σ quantity_delta of its
     symbol. They go only with their account (a deleted user's paper history goes with the user)."""
 
-    KINDS = [("DEPOSIT", "Deposit"), ("FILL", "Fill")]
+    KINDS = [("DEPOSIT", "Deposit"), ("FILL", "Fill")]  # a fill's cash_delta is after its commission
 
     account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="ledger")
     # The database constraint stays (deferred): an order cannot go while entries point at it, except

@@ -9,13 +9,24 @@ from django.db.models import QuerySet
 from redis.exceptions import RedisError
 
 from ActAndPos.models import Account, Position
-from ActAndPos.services.order_engine import live_price, money, multiplier_for
+from ActAndPos.services.order_engine import live_figures, live_price, margin_table, money, multiplier_for
 from LiveData.redis_client import get_live_data_redis
 
 
 def accounts_of(user: Any) -> QuerySet[Account]:
     """The accounts ``user`` owns."""
     return Account.objects.filter(owner_id=getattr(user, "pk", None))
+
+
+def with_live_figures(accounts: list[Account]) -> list[Account]:
+    """``accounts`` with net liq, buying power, margin and margin call set at the live marks
+    (nothing is saved: a read changes no state)."""
+    margins = margin_table()
+    for account in accounts:
+        for name, value in live_figures(account, margins=margins).items():
+            setattr(account, name, value)
+        account.option_buying_power = account.buying_power
+    return accounts
 
 
 def positions_with_marks(account: Account) -> list[Position]:

@@ -92,11 +92,12 @@ def _fresh_config() -> Iterator[None]:
 @pytest.fixture
 def seeded(db: None) -> None:
     """The reference data of ``seed_thor`` (markets come from the migration)."""
-    from ActAndPos.services.seed import seed_contract_multipliers
+    from ActAndPos.services.seed import seed_contract_margins, seed_contract_multipliers
     from ThorTrading.services.seed import seed_thor
 
     seed_thor()
     seed_contract_multipliers()  # migrations seed them, but transactional tests flush the tables
+    seed_contract_margins()
 
 
 def wait_for(predicate: Callable[[], object], *, timeout: float = 2.0, interval: float = 0.01) -> object:

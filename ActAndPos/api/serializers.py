@@ -8,10 +8,16 @@ from ActAndPos.models import Account, LedgerEntry, Order, Position
 
 
 class AccountSerializer(serializers.ModelSerializer):
+    """An account with its figures at the live marks (USD): ``kind`` FUTURES / CASH, ``cash``,
+    ``net_liq``, ``buying_power``, ``margin_in_use`` (initial margin of positions and working
+    orders), ``maintenance_margin``, ``margin_call``."""
+
     class Meta:
         model = Account
-        fields = ["id", "name", "currency", "cash", "net_liq", "buying_power", "option_buying_power", "realized_pnl",
-                  "created_at", "updated_at"]
+        fields = ["id", "name", "kind", "currency", "cash", "net_liq", "buying_power", "option_buying_power",
+                  "margin_in_use", "maintenance_margin", "margin_call", "realized_pnl", "auto_trade_markets",
+                  "auto_trade_quantity", "created_at", "updated_at"]
+        read_only_fields = fields
 
 
 class PositionSerializer(serializers.ModelSerializer):
@@ -28,7 +34,8 @@ class OrderSerializer(serializers.ModelSerializer):
     class Meta:
         model = Order
         fields = ["id", "account", "client_order_id", "symbol", "side", "quantity", "order_type", "limit_price",
-                  "stop_price", "time_in_force", "status", "fill_price", "reject_reason", "created_at", "filled_at",
+                  "stop_price", "time_in_force", "status", "fill_price", "commission", "reject_reason", "parent",
+                  "bracket_role", "capture", "created_at", "working_since", "triggered_at", "expires_at", "filled_at",
                   "canceled_at"]
 
 

@@ -9,15 +9,15 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from ActAndPos.api.serializers import AccountSerializer, PositionSerializer
-from ActAndPos.selectors import accounts_of, positions_with_marks
+from ActAndPos.selectors import accounts_of, positions_with_marks, with_live_figures
 
 
 class AccountListView(APIView):
-    """``GET accounts/``: the caller's paper accounts (cash, net_liq, buying powers, USD)."""
+    """``GET accounts/``: the caller's paper accounts (kind, cash, net_liq, buying power, margin, USD)."""
 
     @extend_schema(responses={200: AccountSerializer(many=True)})
     def get(self, request: Request) -> Response:
-        return Response(AccountSerializer(accounts_of(request.user), many=True).data)
+        return Response(AccountSerializer(with_live_figures(list(accounts_of(request.user))), many=True).data)
 
 
 class AccountDetailView(APIView):
@@ -25,7 +25,8 @@ class AccountDetailView(APIView):
 
     @extend_schema(responses={200: AccountSerializer})
     def get(self, request: Request, pk: int) -> Response:
-        return Response(AccountSerializer(get_object_or_404(accounts_of(request.user), pk=pk)).data)
+        account = get_object_or_404(accounts_of(request.user), pk=pk)
+        return Response(AccountSerializer(with_live_figures([account])[0]).data)
 
 
 class PositionListView(APIView):

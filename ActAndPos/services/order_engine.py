@@ -1,36 +1,66 @@
-"""The paper order engine (SPEC §11).
+"""The paper order engine (SPEC §11, issue 12), in the shape of Saleor's order actions.
 
-Rules: a cash account only — no margin, no short selling. A market order fills at the live price
-from Redis (last, else bid, else ask, else close) and is rejected with a clear message when there is
-none; a limit order fills at its limit price; other order types fill at their limit when they have
-one and are rejected without one. A buy needs cash ≥ quantity × price × point value; a sell needs
-the position. After each fill: cash, the position, realised P&L, ``net_liq`` = cash + market value,
-buying power = cash. Every change is one transaction with the account row locked, recorded in the
-append-only ledger; a repeated ``client_order_id`` returns the first order. Messages go out on commit.
+Each action — place, fill a resting order, cancel, expire — is one transaction that reads marks,
+point values and margins *before* taking row locks, then locks rows in one fixed order (the account,
+then its orders by id, then the position), writes an append-only ledger entry per change of cash or
+position, and announces the order on commit. The trading rules are the pure functions of
+:mod:`ActAndPos.fills`, shared with the resting-order worker and the tests.
+
+- FUTURES account: an order that adds contracts needs their initial margin within buying power
+  (net liq − initial margin of the positions and working orders); long and short; a fill moves
+  cash only by realised P&L less commission.
+- CASH account: today's rules — a buy pays price × quantity × point value from cash, a sell needs
+  the position (no shorts).
+- MKT fills at once at the live price (last, else bid, else ask, else close) and is rejected
+  without a quote. LMT / STP / STP_LMT rest as WORKING (filled by the worker on the tick stream,
+  or at once when the latest quote already reaches them). DAY orders expire at 16:00
+  America/Chicago of the CME trading day; GTC never.
+- A bracket: an entry with a TAKE_PROFIT limit and a STOP_LOSS stop as one-cancels-other children,
+  PENDING until the entry fills; one child's fill cancels the other in the same transaction.
 """
 
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import datetime
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from datetime import datetime, time, timedelta
+from decimal import Decimal, InvalidOperation
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
 from redis.exceptions import RedisError
 
-from ActAndPos.models import Account, ContractMultiplier, LedgerEntry, Order, Position
+from ActAndPos import fills
+from ActAndPos.fills import BUY, RESTING_TYPES, Margin, market_price, money
+from ActAndPos.models import (
+    Account,
+    AccountKind,
+    BracketRole,
+    ContractMargin,
+    ContractMultiplier,
+    LedgerEntry,
+    Order,
+    OrderStatus,
+    Position,
+)
 from LiveData.redis_client import LiveDataRedis, dumps_quote, get_live_data_redis
+from LiveData.ticks import cme_trading_day
 from thor_project import clock
 
 logger = logging.getLogger(__name__)
 
-CENT = Decimal("0.01")
 OPENING_CASH = Decimal("100000.00")
-ORDER_TYPES = ("MKT", "LMT", "STP", "STP_LMT")
+ORDER_TYPES = ("MKT", *RESTING_TYPES)
 SIDES = ("BUY", "SELL")
+CHICAGO = ZoneInfo("America/Chicago")
+#: DAY orders end with the CME trading day's regular close (issue 12).
+DAY_ORDER_CLOSE = time(16, 0)
+OPEN_STATUSES = (OrderStatus.WORKING, OrderStatus.PENDING)
+
+# Kept for callers of the first version.
+live_price = market_price
 
 
 class OrderRejected(ValueError):
@@ -39,24 +69,30 @@ class OrderRejected(ValueError):
 
 @dataclass
 class OrderResult:
-    """The order (FILLED or REJECTED) and whether this call created it (False for a repeat)."""
+    """The order (FILLED, WORKING or REJECTED) and whether this call created it (False for a repeat)."""
 
     order: Order
     created: bool
 
     @property
     def rejected(self) -> bool:
-        return self.order.status == "REJECTED"
+        return self.order.status == OrderStatus.REJECTED
+
+
+@dataclass(frozen=True)
+class Contract:
+    """What the engine reads of an instrument before taking locks: point value (USD per point) and
+    margins (None when the margin table has no row)."""
+
+    symbol: str
+    point_value: Decimal
+    margin: Margin | None
+    commission: Decimal
 
 
 def _plain(value: Decimal) -> str:
     """47551.0 → 47551, 5.0000 → 5, 18.50 → 18.5 (for messages)."""
     return format(value.normalize(), "f")
-
-
-def money(value: Decimal) -> Decimal:
-    """Round to cents, half up."""
-    return value.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 def multiplier_for(symbol: str) -> Decimal:
@@ -65,29 +101,40 @@ def multiplier_for(symbol: str) -> Decimal:
     return row if row is not None else Decimal(1)
 
 
-def live_price(quote: dict[str, Any] | None) -> Decimal | None:
-    """The price a market order fills at: last, else bid, else ask, else close."""
-    if not quote:
+def contract_for(symbol: str) -> Contract | None:
+    """The instrument's point value, margins and commission; None when Thor does not know it."""
+    point_value = ContractMultiplier.objects.filter(symbol=symbol).values_list("multiplier", flat=True).first()
+    if point_value is None:
         return None
-    for key in ("last", "bid", "ask", "close"):
-        value = quote.get(key)
-        if value is not None:
-            try:
-                price = Decimal(str(value))
-            except InvalidOperation:
-                continue
-            if price.is_finite() and price > 0:
-                return price
-    return None
+    row = ContractMargin.objects.filter(symbol=symbol).first()
+    margin = Margin(row.initial_margin, row.maintenance_margin) if row is not None else None
+    return Contract(symbol, point_value, margin, row.commission if row is not None else Decimal(0))
 
 
-def open_default_account(user: AbstractBaseUser, *, now: datetime | None = None) -> Account:
-    """A $100,000 paper account for ``user``, able to trade at once (buying power = cash), with
-    the opening deposit in the ledger."""
+def margin_table() -> dict[str, Margin]:
+    """symbol → :class:`~ActAndPos.fills.Margin` for every instrument in the margin table."""
+    return {m.symbol: Margin(m.initial_margin, m.maintenance_margin) for m in ContractMargin.objects.all()}
+
+
+def day_order_expiry(now: datetime) -> datetime:
+    """When a DAY order placed at ``now`` expires: 16:00 America/Chicago of the CME trading day
+    (which starts 17:00 the evening before); placed after that close, the next weekday's."""
+    day = cme_trading_day(now)
+    expiry = datetime.combine(day, DAY_ORDER_CLOSE, tzinfo=CHICAGO)
+    while expiry <= now or expiry.weekday() >= 5:
+        expiry += timedelta(days=1)
+    return expiry
+
+
+def open_default_account(user: AbstractBaseUser, *, now: datetime | None = None,
+                         kind: str = AccountKind.FUTURES) -> Account:
+    """A $100,000 paper account for ``user`` (FUTURES unless ``kind`` says CASH), able to trade at
+    once, with the opening deposit in the ledger."""
     now = now or clock.now()
     with transaction.atomic():
-        account = Account.objects.create(owner_id=user.pk, name="Paper", cash=OPENING_CASH, net_liq=OPENING_CASH,
-                                         buying_power=OPENING_CASH, option_buying_power=OPENING_CASH)
+        account = Account.objects.create(owner_id=user.pk, name="Paper", kind=kind, cash=OPENING_CASH,
+                                         net_liq=OPENING_CASH, buying_power=OPENING_CASH,
+                                         option_buying_power=OPENING_CASH)
         LedgerEntry.objects.create(account=account, kind="DEPOSIT", cash_delta=OPENING_CASH,
                                    reason="opening paper deposit", created_at=now)
     return account
@@ -107,65 +154,84 @@ def _decimal(value: Any, name: str) -> Decimal | None:
 
 def _validate(params: dict[str, Any]) -> dict[str, Any]:
     symbol = str(params.get("symbol") or "").strip().upper().lstrip("/")
-    if not symbol or len(symbol) > 20 or not symbol.replace(".", "").replace("_", "").isalnum():
-        raise OrderRejected(f"symbol: {params.get('symbol')!r} is not a symbol")
     side = str(params.get("side") or "").strip().upper()
     if side not in SIDES:
         raise OrderRejected(f"side: {params.get('side')!r} is not BUY or SELL")
     order_type = str(params.get("order_type") or "MKT").strip().upper()
     if order_type not in ORDER_TYPES:
         raise OrderRejected(f"order_type: {params.get('order_type')!r} is not one of {', '.join(ORDER_TYPES)}")
-    raw_quantity = params.get("quantity")
     try:
-        quantity = int(str(raw_quantity))
+        quantity = int(str(params.get("quantity")))
     except ValueError:
-        raise OrderRejected(f"quantity: {raw_quantity!r} is not a whole number") from None
+        raise OrderRejected(f"quantity: {params.get('quantity')!r} is not a whole number") from None
     if quantity <= 0:
         raise OrderRejected(f"quantity: must be at least 1, got {quantity}")
     tif = str(params.get("time_in_force") or "DAY").strip().upper()
     if tif not in ("DAY", "GTC"):
         raise OrderRejected(f"time_in_force: {params.get('time_in_force')!r} is not DAY or GTC")
-    client_order_id = params.get("client_order_id")
-    return {
-        "symbol": symbol,
-        "side": side,
-        "order_type": order_type,
-        "quantity": quantity,
+    fields = {
+        "symbol": symbol, "side": side, "order_type": order_type, "quantity": quantity,
         "limit_price": _decimal(params.get("limit_price"), "limit_price"),
-        "stop_price": _decimal(params.get("stop_price"), "stop_price"),
-        "time_in_force": tif,
-        "client_order_id": str(client_order_id)[:64] if client_order_id else None,
+        "stop_price": _decimal(params.get("stop_price"), "stop_price"), "time_in_force": tif,
+        "client_order_id": params.get("client_order_id") or None,
     }
+    if order_type in ("LMT", "STP_LMT") and fields["limit_price"] is None:
+        raise OrderRejected(f"limit_price: a {order_type} order needs one")
+    if order_type in ("STP", "STP_LMT") and fields["stop_price"] is None:
+        raise OrderRejected(f"stop_price: a {order_type} order needs one")
+    take_profit = _decimal(params.get("take_profit_price"), "take_profit_price")
+    stop_loss = _decimal(params.get("stop_loss_price"), "stop_loss_price")
+    if (take_profit is None) != (stop_loss is None):
+        raise OrderRejected("take_profit_price and stop_loss_price: a bracket needs both")
+    if take_profit is not None and stop_loss is not None and not fills.bracket_prices_valid(side, take_profit, stop_loss):
+        where = "above" if side == BUY else "below"
+        raise OrderRejected(f"take_profit_price: a {side} bracket takes profit {where} its stop "
+                            f"(take profit {_plain(take_profit)}, stop {_plain(stop_loss)})")
+    fields["take_profit_price"], fields["stop_loss_price"] = take_profit, stop_loss
+    return fields
 
 
-def place_order(
-    *, account: Account, params: dict[str, Any], live: LiveDataRedis | None = None, now: datetime | None = None
-) -> OrderResult:
+def place_order(*, account: Account, params: dict[str, Any], live: LiveDataRedis | None = None,
+                now: datetime | None = None, capture: Any = None) -> OrderResult:
     """Place an order on ``account`` (already checked to belong to the caller).
 
-    ``params``: ``symbol``, ``side`` BUY/SELL, ``quantity``, ``order_type`` MKT/LMT/STP/STP_LMT,
-    optional ``limit_price``, ``stop_price``, ``time_in_force`` DAY/GTC, ``client_order_id``.
-    Returns the FILLED or REJECTED order; raises :class:`OrderRejected` only for input that does not
-    make an order at all (bad symbol, side, quantity…), which the API answers with 400.
+    ``params``: ``symbol``, ``side`` BUY/SELL, ``quantity`` (int ≥ 1), ``order_type``
+    MKT/LMT/STP/STP_LMT, ``limit_price`` / ``stop_price`` (``Decimal`` points; LMT and STP_LMT need
+    the limit, STP and STP_LMT the stop), ``time_in_force`` DAY/GTC, ``client_order_id``, and for a
+    bracket ``take_profit_price`` with ``stop_loss_price``. ``capture``: the MarketSession traded.
+    Returns the FILLED, WORKING or REJECTED entry order; raises :class:`OrderRejected` for input that
+    does not make an order at all (unknown symbol, bad side or prices), which the API answers with 400.
     """
     now = now or clock.now()
     fields = _validate(params)
+    contract = contract_for(fields["symbol"])
+    if contract is None:
+        raise OrderRejected(f"symbol: {fields['symbol']!r} is not an instrument Thor trades")
+    if account.kind == AccountKind.FUTURES and contract.margin is None:
+        raise OrderRejected(f"symbol: {contract.symbol} has no margin in the margin table; an admin must add it")
     if fields["client_order_id"]:
         first = Order.objects.filter(account=account, client_order_id=fields["client_order_id"]).first()
         if first is not None:
             return OrderResult(first, created=False)
-    price, problem = _fill_price(fields, live)
+    quote, quote_problem = _latest_quote(contract.symbol, live)
+    margins = margin_table()
+    take_profit, stop_loss = fields.pop("take_profit_price"), fields.pop("stop_loss_price")
     try:
         with transaction.atomic():
             locked = Account.objects.select_for_update().get(pk=account.pk)
-            order = Order(account=locked, status="REJECTED", created_at=now, **fields)
-            if problem is None:
-                assert price is not None
-                problem = _fill(locked, order, price, now, live)
+            order = Order(account=locked, status=OrderStatus.REJECTED, created_at=now, capture=capture, **fields)
+            if take_profit is not None:
+                order.bracket_role = BracketRole.ENTRY
+            problem = _check_and_place(locked, order, contract, quote, quote_problem, margins, now)
             if problem is not None:
-                order.status, order.reject_reason = "REJECTED", problem
+                order.status, order.reject_reason = OrderStatus.REJECTED, problem
                 order.save()
-            transaction.on_commit(lambda: _announce(order))
+            elif take_profit is not None:
+                _create_children(order, take_profit, stop_loss, now)
+            if order.status == OrderStatus.FILLED:
+                _after_fill(order, now)
+            revalue(locked, live, margins=margins)
+            transaction.on_commit(lambda: announce(order))
     except IntegrityError:
         # The same client_order_id raced in from another request: the first one stands.
         first = Order.objects.filter(account=account, client_order_id=fields["client_order_id"]).first()
@@ -176,71 +242,256 @@ def place_order(
     return OrderResult(order, created=True)
 
 
-def _fill_price(fields: dict[str, Any], live: LiveDataRedis | None) -> tuple[Decimal | None, str | None]:
-    order_type, symbol = fields["order_type"], fields["symbol"]
-    if order_type == "MKT":
-        try:
-            quote = (live or get_live_data_redis()).get_latest_quote(symbol)
-        except RedisError as exc:
-            return None, f"No live price for {symbol}: quotes are unavailable ({exc}); market orders need a quote"
-        price = live_price(quote)
+def _latest_quote(symbol: str, live: LiveDataRedis | None) -> tuple[dict[str, Any] | None, str | None]:
+    try:
+        return (live or get_live_data_redis()).get_latest_quote(symbol), None
+    except RedisError as exc:
+        return None, f"quotes are unavailable ({exc})"
+
+
+def _check_and_place(account: Account, order: Order, contract: Contract, quote: dict[str, Any] | None,
+                     quote_problem: str | None, margins: dict[str, Margin], now: datetime) -> str | None:
+    """Fill a market order, or rest a resting one (filling it at once when the latest quote already
+    reaches it); returns a rejection message instead when the account cannot take it."""
+    if order.order_type == "MKT":
+        price = market_price(quote)
+        if quote_problem is not None:
+            return f"No live price for {order.symbol}: {quote_problem}; market orders need a quote"
         if price is None:
-            return None, f"No live price for {symbol} in Redis (no last, bid, ask or close); market orders need a quote"
-        return price, None
-    if fields["limit_price"] is None:
-        return None, f"{order_type} orders need a limit price; the paper engine fills them at their limit"
-    return fields["limit_price"], None
-
-
-def _fill(account: Account, order: Order, price: Decimal, now: datetime, live: LiveDataRedis | None) -> str | None:
-    """Apply a fill at ``price`` to the locked ``account``; returns a rejection message instead
-    when the account cannot take it."""
-    symbol, quantity = order.symbol, order.quantity
-    point_value = multiplier_for(symbol)
-    value = money(price * quantity * point_value)
-    position = Position.objects.select_for_update().filter(account=account, symbol=symbol).first()
-    held = position.quantity if position is not None else 0
-    realized = Decimal(0)
-    if order.side == "BUY":
-        if value > account.cash:
-            return (f"Insufficient cash: buying {quantity} {symbol} at {_plain(price)} costs ${value:,.2f} "
-                    f"(× {_plain(point_value)} per point); cash is ${account.cash:,.2f}")
-        if position is None:
-            position = Position(account=account, symbol=symbol)
-        position.average_price = (position.average_price * held + price * quantity) / (held + quantity)
-        position.quantity = held + quantity
-        account.cash -= value
-        cash_delta = -value
-    else:
-        if quantity > held:
-            return f"Cannot sell {quantity} {symbol}: the position is {held} (no short selling in a cash account)"
-        assert position is not None
-        realized = money((price - position.average_price) * quantity * point_value)
-        position.quantity = held - quantity
-        position.realized_pnl += realized
-        account.cash += value
-        account.realized_pnl += realized
-        cash_delta = value
-    order.status, order.fill_price, order.filled_at = "FILLED", price, now
+            return f"No live price for {order.symbol} in Redis (no last, bid, ask or close); market orders need a quote"
+        return _fill(account, order, price, contract, margins, now, check=True)
+    problem = _can_rest(account, order, contract, margins)
+    if problem is not None:
+        return problem
+    order.status, order.working_since = OrderStatus.WORKING, now
+    order.expires_at = day_order_expiry(now) if order.time_in_force == "DAY" else None
     order.save()
-    if position.quantity == 0:
-        if position.pk is not None:
-            position.delete()
-    else:
-        position.save()
-    signed = quantity if order.side == "BUY" else -quantity
-    LedgerEntry.objects.create(
-        account=account, order=order, kind="FILL", symbol=symbol, quantity_delta=signed, price=price,
-        cash_delta=cash_delta, realized_pnl=realized, reason=f"{order.side} {quantity} {symbol} @ {_plain(price)}",
-        created_at=now,
-    )
-    revalue(account, live)
+    if quote:
+        touch = fills.touch(_resting(order), quote)
+        if touch is not None:
+            _apply_touch(account, order, touch, contract, margins, now)
     return None
 
 
-def revalue(account: Account, live: LiveDataRedis | None = None) -> None:
-    """Set ``net_liq`` = cash + Σ quantity × mark × point value (mark: the live price, else the
-    average price) and buying power = cash, and save the account."""
+def _positions(account: Account) -> dict[str, int]:
+    return dict(Position.objects.filter(account=account).values_list("symbol", "quantity"))
+
+
+def _working(account: Account, *, exclude: int | None = None) -> list[tuple[str, str, int]]:
+    orders = Order.objects.filter(account=account, status=OrderStatus.WORKING)
+    if exclude is not None:
+        orders = orders.exclude(pk=exclude)
+    return list(orders.values_list("symbol", "side", "quantity"))
+
+
+def _margin_problem(account: Account, order: Order, margins: dict[str, Margin], *, working: bool) -> str | None:
+    """For a FUTURES account: the message when ``order`` (filling now, or resting when ``working``)
+    needs more initial margin than the buying power left; None when it fits or only reduces."""
+    positions = _positions(account)
+    others = _working(account, exclude=order.pk)
+    before, _ = fills.margin_required(positions, others, margins)
+    if working:
+        after, _ = fills.margin_required(positions, [*others, (order.symbol, order.side, order.quantity)], margins)
+    else:
+        signed = order.quantity if order.side == BUY else -order.quantity
+        after, _ = fills.margin_required({**positions, order.symbol: positions.get(order.symbol, 0) + signed},
+                                         others, margins)
+    needed = after - before
+    if needed <= 0:
+        return None
+    buying_power = account.net_liq - before
+    if needed > buying_power:
+        return (f"Insufficient buying power: {order.side.lower()}ing {order.quantity} {order.symbol} needs "
+                f"${needed:,.2f} of initial margin; buying power is ${max(buying_power, Decimal(0)):,.2f}")
+    return None
+
+
+def _can_rest(account: Account, order: Order, contract: Contract, margins: dict[str, Margin]) -> str | None:
+    if account.kind == AccountKind.FUTURES:
+        return _margin_problem(account, order, margins, working=True)
+    if order.side != BUY:
+        held = _positions(account).get(order.symbol, 0)
+        if order.quantity > held:
+            return (f"Cannot sell {order.quantity} {order.symbol}: the position is {held} "
+                    "(no short selling in a cash account)")
+    return None  # a CASH account's buy is checked against cash when it fills
+
+
+def _fill(account: Account, order: Order, price: Decimal, contract: Contract, margins: dict[str, Margin],
+          now: datetime, *, check: bool) -> str | None:
+    """Apply a fill at ``price`` to the locked ``account``; returns a rejection message instead
+    when the account cannot take it (``check``: the margin test of an order not yet reserved)."""
+    symbol, quantity = order.symbol, order.quantity
+    position = Position.objects.select_for_update().filter(account=account, symbol=symbol).first()
+    held = position.quantity if position is not None else 0
+    average = position.average_price if position is not None else Decimal(0)
+    commission = money(contract.commission * quantity)
+    if account.kind == AccountKind.FUTURES:
+        if check:
+            problem = _margin_problem(account, order, margins, working=False)
+            if problem is not None:
+                return problem
+        change = fills.apply_fill(quantity=held, average_price=average, side=order.side, fill_quantity=quantity,
+                                  price=price, point_value=contract.point_value)
+        cash_delta = change.realized - commission
+    else:
+        value = money(price * quantity * contract.point_value)
+        if order.side == BUY:
+            if value + commission > account.cash:
+                return (f"Insufficient cash: buying {quantity} {symbol} at {_plain(price)} costs ${value:,.2f} "
+                        f"(× {_plain(contract.point_value)} per point); cash is ${account.cash:,.2f}")
+            cash_delta = -value - commission
+        else:
+            if quantity > held:
+                return f"Cannot sell {quantity} {symbol}: the position is {held} (no short selling in a cash account)"
+            cash_delta = value - commission
+        change = fills.apply_fill(quantity=held, average_price=average, side=order.side, fill_quantity=quantity,
+                                  price=price, point_value=contract.point_value)
+    account.cash += cash_delta
+    account.realized_pnl += change.realized - commission
+    order.status, order.fill_price, order.filled_at, order.commission = OrderStatus.FILLED, price, now, commission
+    order.save()
+    if change.quantity == 0:
+        if position is not None:
+            position.delete()
+    else:
+        position = position or Position(account=account, symbol=symbol)
+        position.quantity, position.average_price = change.quantity, change.average_price
+        position.realized_pnl += change.realized
+        position.save()
+    signed = quantity if order.side == BUY else -quantity
+    reason = f"{order.side} {quantity} {symbol} @ {_plain(price)}"
+    if commission:
+        reason += f" (commission ${commission:,.2f})"
+    LedgerEntry.objects.create(account=account, order=order, kind="FILL", symbol=symbol, quantity_delta=signed,
+                               price=price, cash_delta=cash_delta, realized_pnl=change.realized, reason=reason,
+                               created_at=now)
+    return None
+
+
+def _create_children(entry: Order, take_profit: Decimal, stop_loss: Decimal, now: datetime) -> None:
+    """The bracket's take-profit limit and stop, opposite side, PENDING until the entry fills.
+    They are GTC: once the entry fills they protect the position until one of them fills."""
+    exit_side = "SELL" if entry.side == BUY else "BUY"
+    for role, order_type, limit, stop in ((BracketRole.TAKE_PROFIT, "LMT", take_profit, None),
+                                          (BracketRole.STOP_LOSS, "STP", None, stop_loss)):
+        Order.objects.create(account=entry.account, parent=entry, bracket_role=role, symbol=entry.symbol,
+                             side=exit_side, quantity=entry.quantity, order_type=order_type, limit_price=limit,
+                             stop_price=stop, time_in_force="GTC", status=OrderStatus.PENDING, created_at=now,
+                             capture=entry.capture)
+
+
+def _after_fill(order: Order, now: datetime) -> None:
+    """Bracket bookkeeping in the fill's transaction: an entry's fill makes its children WORKING;
+    a child's fill cancels its sibling (one-cancels-other)."""
+    if order.bracket_role == BracketRole.ENTRY:
+        Order.objects.filter(parent=order, status=OrderStatus.PENDING).update(status=OrderStatus.WORKING,
+                                                                             working_since=now)
+    elif order.parent_id is not None:
+        siblings = Order.objects.filter(parent_id=order.parent_id, status__in=OPEN_STATUSES).exclude(pk=order.pk)
+        for sibling in siblings:
+            sibling.status, sibling.canceled_at = OrderStatus.CANCELED, now
+            sibling.reject_reason = f"one-cancels-other: order {order.pk} filled"
+            sibling.save(update_fields=["status", "canceled_at", "reject_reason"])
+            transaction.on_commit(lambda s=sibling: announce(s))  # type: ignore[misc]
+
+
+def _resting(order: Order) -> fills.RestingOrder:
+    return fills.RestingOrder(order.order_type, order.side, order.limit_price, order.stop_price,
+                              triggered=order.triggered_at is not None)
+
+
+def _apply_touch(account: Account, order: Order, touch: fills.Touch, contract: Contract,
+                 margins: dict[str, Margin], now: datetime) -> bool:
+    """Apply a resting order's touch inside the caller's transaction; True when it filled."""
+    if touch.triggered and order.triggered_at is None:
+        order.triggered_at = now
+        order.save(update_fields=["triggered_at"])
+    if touch.fill_price is None:
+        return False
+    problem = _fill(account, order, touch.fill_price, contract, margins, now, check=False)
+    if problem is not None:  # a CASH account without the cash or the position when the price came
+        order.status, order.reject_reason = OrderStatus.REJECTED, problem
+        order.save(update_fields=["status", "reject_reason"])
+        return False
+    _after_fill(order, now)
+    return True
+
+
+def fill_resting_order(*, order_id: int, quote: dict[str, Any], at: datetime,
+                       live: LiveDataRedis | None = None) -> bool:
+    """Apply ``quote`` (a tick at ``at``) to the resting order ``order_id``: fill it, or trigger a
+    stop-limit. Exactly once: under the account and order locks the order must still be WORKING.
+    Returns True when it filled."""
+    head = Order.objects.filter(pk=order_id).values("account_id", "symbol").first()
+    if head is None:
+        return False
+    contract = contract_for(head["symbol"])
+    if contract is None:
+        return False
+    margins = margin_table()
+    with transaction.atomic():
+        account = Account.objects.select_for_update().get(pk=head["account_id"])
+        order = Order.objects.select_for_update().get(pk=order_id)
+        if order.status != OrderStatus.WORKING or (order.working_since and at < order.working_since):
+            return False
+        touch = fills.touch(_resting(order), quote)
+        if touch is None:
+            return False
+        filled = _apply_touch(account, order, touch, contract, margins, at)
+        revalue(account, live, margins=margins)
+        transaction.on_commit(lambda: announce(order))
+    return filled
+
+
+def cancel_order(*, order: Order, now: datetime | None = None, live: LiveDataRedis | None = None) -> Order:
+    """Cancel a WORKING (or PENDING bracket child) order and an entry's pending children. Raises
+    :class:`OrderRejected` for any other status."""
+    now = now or clock.now()
+    with transaction.atomic():
+        account = Account.objects.select_for_update().get(pk=order.account_id)
+        locked = Order.objects.select_for_update().get(pk=order.pk)
+        if locked.status not in OPEN_STATUSES:
+            raise OrderRejected(f"Order {locked.pk} is {locked.status}; only working orders can be cancelled")
+        locked.status, locked.canceled_at = OrderStatus.CANCELED, now
+        locked.save(update_fields=["status", "canceled_at"])
+        Order.objects.filter(parent=locked, status=OrderStatus.PENDING).update(status=OrderStatus.CANCELED,
+                                                                              canceled_at=now)
+        revalue(account, live)
+        transaction.on_commit(lambda: announce(locked))
+    return locked
+
+
+def expire_day_orders(*, now: datetime, live: LiveDataRedis | None = None) -> int:
+    """Expire the WORKING DAY orders whose CME day ended by ``now`` (their pending bracket children
+    are cancelled); returns how many expired."""
+    expired = 0
+    for order_id, account_id in list(Order.objects.filter(status=OrderStatus.WORKING, expires_at__lte=now)
+                                     .values_list("pk", "account_id")):
+        with transaction.atomic():
+            account = Account.objects.select_for_update().get(pk=account_id)
+            order = Order.objects.select_for_update().get(pk=order_id)
+            if order.status != OrderStatus.WORKING:
+                continue
+            order.status, order.canceled_at = OrderStatus.EXPIRED, now
+            order.save(update_fields=["status", "canceled_at"])
+            Order.objects.filter(parent=order, status=OrderStatus.PENDING).update(status=OrderStatus.CANCELED,
+                                                                                 canceled_at=now)
+            revalue(account, live)
+            transaction.on_commit(lambda o=order: announce(o))  # type: ignore[misc]
+        expired += 1
+    return expired
+
+
+def live_figures(account: Account, live: LiveDataRedis | None = None, *,
+                 margins: dict[str, Margin] | None = None) -> dict[str, Any]:
+    """The ``account``'s figures (USD) from its positions, working orders and the live marks (a
+    mark: the live price, else the average price), without saving anything.
+
+    FUTURES: net_liq = cash + Σ (mark − average) × quantity × point value; margin in use = initial
+    margin of positions and working orders; buying power = net_liq − margin in use; margin call
+    when net_liq < the positions' maintenance margin. CASH: net_liq = cash + Σ market value,
+    buying power = cash, no margin."""
     positions = list(Position.objects.filter(account=account))
     marks: dict[str, dict[str, Any]] = {}
     if positions:
@@ -248,35 +499,44 @@ def revalue(account: Account, live: LiveDataRedis | None = None) -> None:
             marks = (live or get_live_data_redis()).get_latest_quotes([p.symbol for p in positions])
         except RedisError:
             marks = {}
-    market_value = Decimal(0)
+    points = dict(ContractMultiplier.objects.filter(symbol__in=[p.symbol for p in positions])
+                  .values_list("symbol", "multiplier"))
+    value = Decimal(0)
     for p in positions:
-        mark = live_price(marks.get(p.symbol)) or p.average_price
-        market_value += mark * p.quantity * multiplier_for(p.symbol)
-    account.net_liq = money(account.cash + market_value)
-    account.buying_power = account.cash
-    account.option_buying_power = account.cash
-    account.save(update_fields=["cash", "net_liq", "buying_power", "option_buying_power", "realized_pnl", "updated_at"])
+        mark = market_price(marks.get(p.symbol)) or p.average_price
+        point_value = points.get(p.symbol, Decimal(1))
+        if account.kind == AccountKind.FUTURES:
+            value += (mark - p.average_price) * p.quantity * point_value
+        else:
+            value += mark * p.quantity * point_value
+    net_liq = money(account.cash + value)
+    if account.kind == AccountKind.FUTURES:
+        initial, maintenance = fills.margin_required({p.symbol: p.quantity for p in positions}, _working(account),
+                                                     margins if margins is not None else margin_table())
+        return {"net_liq": net_liq, "margin_in_use": initial, "maintenance_margin": maintenance,
+                "buying_power": net_liq - initial, "margin_call": bool(positions) and net_liq < maintenance}
+    return {"net_liq": net_liq, "margin_in_use": Decimal(0), "maintenance_margin": Decimal(0),
+            "buying_power": account.cash, "margin_call": False}
 
 
-def cancel_order(*, order: Order, now: datetime | None = None) -> Order:
-    """Cancel a WORKING order. Raises :class:`OrderRejected` for any other status."""
-    with transaction.atomic():
-        locked = Order.objects.select_for_update().get(pk=order.pk)
-        if locked.status != "WORKING":
-            raise OrderRejected(f"Order {locked.pk} is {locked.status}; only working orders can be cancelled")
-        locked.status, locked.canceled_at = "CANCELED", now or clock.now()
-        locked.save(update_fields=["status", "canceled_at"])
-    return locked
+def revalue(account: Account, live: LiveDataRedis | None = None, *, margins: dict[str, Margin] | None = None) -> None:
+    """Save the locked ``account``'s :func:`live_figures` (after each fill, cancel or expiry)."""
+    for name, value in live_figures(account, live, margins=margins).items():
+        setattr(account, name, value)
+    account.option_buying_power = account.buying_power
+    account.save(update_fields=["cash", "net_liq", "buying_power", "option_buying_power", "realized_pnl",
+                                "margin_in_use", "maintenance_margin", "margin_call", "updated_at"])
 
 
-def _announce(order: Order) -> None:
+def announce(order: Order) -> None:
     """Tell listeners (the dashboard) about the order, after it is committed (best effort)."""
     try:
         get_live_data_redis().client.publish(
             f"live_data:orders:{order.account_id}",
             dumps_quote({"type": "order", "id": order.pk, "symbol": order.symbol, "side": order.side,
                          "quantity": order.quantity, "status": order.status, "fill_price": order.fill_price,
-                         "reject_reason": order.reject_reason}),
+                         "reject_reason": order.reject_reason, "bracket_role": order.bracket_role,
+                         "parent": order.parent_id}),
         )
     except RedisError:
         logger.debug("order %s not announced: Redis unavailable", order.pk)

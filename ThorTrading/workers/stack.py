@@ -3,7 +3,8 @@
 Always (in the process holding the Redis leader lock): the GlobalMarkets monitor, the catch-up
 capture scan, and the workers that must never miss a tick (SPEC §1) — the grader (futures trade
 about 23 hours a day, so a trade captured by hand on a Sunday or still pending at the New York close
-is graded by the next touching tick) and the tick recorder. While markets trade (started by the first
+is graded by the next touching tick), the tick recorder and the resting-order filler (paper limit
+and stop orders rest around the clock too). While markets trade (started by the first
 ``market_opened``, stopped after the last control market closes): the session workers of
 :data:`SESSION_WORKER_FACTORIES` (intraday bars, VWAP, 52-week extremes).
 """
@@ -14,6 +15,7 @@ import logging
 import threading
 from collections.abc import Callable
 
+from ActAndPos.workers.resting_orders import resting_order_worker
 from GlobalMarkets.workers.monitor import MarketMonitor
 from LiveData.recorder import recorder_worker
 from LiveData.redis_client import get_live_data_redis
@@ -26,7 +28,7 @@ logger = logging.getLogger(__name__)
 
 CATCH_UP_SECONDS = 30.0
 
-ALWAYS_WORKER_FACTORIES: list[Callable[[], Worker]] = [grader_worker, recorder_worker]
+ALWAYS_WORKER_FACTORIES: list[Callable[[], Worker]] = [grader_worker, recorder_worker, resting_order_worker]
 SESSION_WORKER_FACTORIES: list[Callable[[], Worker]] = [intraday_worker]
 
 _supervisor: Supervisor | None = None

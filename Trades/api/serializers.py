@@ -28,8 +28,10 @@ def _price() -> serializers.DecimalField:
 class OrderInputSerializer(serializers.Serializer):
     """An order: ``account`` (one of yours), ``symbol``, ``side``, ``quantity`` (1–10,000 contracts),
     ``order_type``, ``limit_price`` / ``stop_price`` (points, above 0 and below 10,000,000),
-    ``time_in_force`` and an optional ``client_order_id`` (at most 64 characters) that makes a
-    retried request return the first order."""
+    ``time_in_force``, an optional ``client_order_id`` (at most 64 characters) that makes a
+    retried request return the first order, and for a bracket ``take_profit_price`` with
+    ``stop_loss_price`` (points): a take-profit limit and a stop, one-cancels-other, live once
+    the entry fills."""
 
     account = serializers.IntegerField(min_value=1, max_value=MAX_ID)
     symbol = serializers.ChoiceField(choices=FUTURES)
@@ -40,6 +42,15 @@ class OrderInputSerializer(serializers.Serializer):
     stop_price = _price()
     time_in_force = serializers.ChoiceField(choices=["DAY", "GTC"], default="DAY")
     client_order_id = serializers.CharField(min_length=1, max_length=64, required=False, allow_null=True)
+    take_profit_price = _price()
+    stop_loss_price = _price()
+
+
+class CaptureTradeInputSerializer(serializers.Serializer):
+    """Trade a capture: ``account`` (one of yours) and ``quantity`` (1–10,000 contracts)."""
+
+    account = serializers.IntegerField(min_value=1, max_value=MAX_ID)
+    quantity = serializers.IntegerField(min_value=1, max_value=MAX_QUANTITY, default=1)
 
 
 class OrderQuerySerializer(serializers.Serializer):

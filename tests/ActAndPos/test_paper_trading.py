@@ -1,4 +1,6 @@
-"""Paper trading (SPEC §11): every rule with exact figures, every rejection, ownership, reconciliation."""
+"""Paper trading on a CASH account (SPEC §11: the first version's rules, kept for whoever wants
+them): every rule with exact figures, every rejection, ownership, reconciliation. FUTURES accounts
+(the default since issue 12) are in ``test_futures_trading.py``."""
 
 from __future__ import annotations
 
@@ -25,9 +27,11 @@ def quote(live: LiveDataRedis, symbol: str, **prices: Any) -> None:
 
 @pytest.fixture
 def trader(seeded: None, live: LiveDataRedis) -> tuple[APIClient, Account]:
+    """A trader whose paper account was switched to CASH."""
     user = User.objects.create_user("trader")
     client = APIClient()
     client.force_authenticate(user)
+    Account.objects.filter(owner=user).update(kind="CASH")
     return client, Account.objects.get(owner=user)
 
 
@@ -49,12 +53,16 @@ def reconcile(account: Account) -> None:
     assert all(q > 0 for q in positions.values())
 
 
-def test_a_new_user_gets_a_paper_account_that_can_trade_at_once(trader: tuple[APIClient, Account]) -> None:
-    client, account = trader
+def test_a_new_user_gets_a_futures_paper_account_that_can_trade_at_once(seeded: None, live: LiveDataRedis) -> None:
+    client = APIClient()
+    client.force_authenticate(User.objects.create_user("newcomer"))
     body = client.get("/api/actandpos/accounts/").json()
-    assert body == [client.get(f"/api/actandpos/accounts/{account.pk}/").json()]
-    assert (body[0]["cash"], body[0]["buying_power"], body[0]["net_liq"]) == (100000.0, 100000.0, 100000.0)
-    assert LedgerEntry.objects.get(account=account).reason == "opening paper deposit"
+    assert body == [client.get(f"/api/actandpos/accounts/{body[0]['id']}/").json()]
+    assert body[0]["kind"] == "FUTURES"
+    assert (body[0]["cash"], body[0]["buying_power"], body[0]["net_liq"], body[0]["margin_in_use"]) == (
+        100000.0, 100000.0, 100000.0, 0.0)
+    assert body[0]["margin_call"] is False
+    assert LedgerEntry.objects.get(account_id=body[0]["id"]).reason == "opening paper deposit"
 
 
 def test_market_buy_fills_at_last_with_the_point_value(trader: tuple[APIClient, Account], live: LiveDataRedis) -> None:
@@ -107,26 +115,40 @@ def test_market_order_with_redis_down_is_rejected(trader: tuple[APIClient, Accou
     assert account.cash == Decimal("100000.00")
 
 
-def test_limit_orders_fill_at_their_limit_and_average_the_price(trader: tuple[APIClient, Account]) -> None:
+def test_a_cash_limit_rests_until_the_ask_reaches_it_then_pays_the_limit(trader: tuple[APIClient, Account],
+                                                                          live: LiveDataRedis) -> None:
+    from ActAndPos.services.resting import fill_resting_orders
+
     client, account = trader
-    assert order(client, account, symbol="VX", side="BUY", quantity=2, order_type="LMT", limit_price="18.50").json()[
-        "fill_price"] == 18.5
-    order(client, account, symbol="VX", side="BUY", quantity=1, order_type="STP_LMT", limit_price="19.25",
-          stop_price="19")
-    position = Position.objects.get(account=account, symbol="VX")
-    assert (position.quantity, position.average_price) == (3, Decimal("18.750000"))
+    quote(live, "VX", last="20.20", bid="20.15", ask="20.25")
+    placed = order(client, account, symbol="VX", side="BUY", quantity=2, order_type="LMT", limit_price="18.50").json()
+    assert (placed["status"], placed["fill_price"]) == ("WORKING", None)
+    tick = {"symbol": "VX", "bid": Decimal("18.45"), "ask": Decimal("18.55"), "last": Decimal("18.50"),
+            "ts_ingest": "2030-01-01T00:00:00+00:00"}
+    assert fill_resting_orders([tick], now=tick_time()) == 0  # the ask 18.55 is above the limit
+    assert fill_resting_orders([{**tick, "ask": Decimal("18.50")}], now=tick_time()) == 1
+    filled = Order.objects.get(pk=placed["id"])
+    assert (filled.status, filled.fill_price) == ("FILLED", Decimal("18.500000"))
     account.refresh_from_db()
-    assert account.cash == Decimal("100000.00") - Decimal("37000.00") - Decimal("19250.00")
+    assert account.cash == Decimal("100000.00") - Decimal("37000.00")  # 2 × 18.50 × $1,000
     reconcile(account)
 
 
-def test_other_order_types_without_a_limit_are_rejected(trader: tuple[APIClient, Account]) -> None:
+def tick_time() -> Any:
+    from datetime import UTC, datetime
+
+    return datetime(2030, 1, 1, tzinfo=UTC)
+
+
+def test_resting_orders_need_their_prices(trader: tuple[APIClient, Account]) -> None:
     client, account = trader
-    response = order(client, account, symbol="VX", side="BUY", quantity=1, order_type="STP", stop_price="19")
+    response = order(client, account, symbol="VX", side="BUY", quantity=1, order_type="STP")
     assert response.status_code == 400
-    assert response.json()["error"] == "STP orders need a limit price; the paper engine fills them at their limit"
+    assert response.json()["error"] == "stop_price: a STP order needs one"
     assert order(client, account, symbol="VX", side="BUY", quantity=1, order_type="LMT").json()["error"] == (
-        "LMT orders need a limit price; the paper engine fills them at their limit")
+        "limit_price: a LMT order needs one")
+    assert order(client, account, symbol="VX", side="BUY", quantity=1, order_type="STP_LMT",
+                 stop_price="19").json()["error"] == "limit_price: a STP_LMT order needs one"
 
 
 def test_a_buy_beyond_cash_is_rejected(trader: tuple[APIClient, Account], live: LiveDataRedis) -> None:
@@ -245,6 +267,7 @@ def test_200_concurrent_orders_keep_cash_and_positions_non_negative_and_the_ledg
     assert connection.vendor == "postgresql"
     seed_contract_multipliers()
     user = User.objects.create_user("busy")
+    Account.objects.filter(owner=user).update(kind="CASH")
     account = Account.objects.get(owner=user)
     quote(live, "VX", last="18.50")
     quote(live, "CL", last="59.08")
