@@ -9,9 +9,17 @@ from django.db.models.signals import post_save
 from django.dispatch import receiver
 
 from ActAndPos.services.order_engine import open_default_account
+from ThorTrading.events import market_captured
 
 
 @receiver(post_save, sender=settings.AUTH_USER_MODEL, dispatch_uid="actandpos-default-account")
 def _open_account(sender: Any, instance: Any, created: bool, raw: bool = False, **kwargs: Any) -> None:
     if created and not raw:
         open_default_account(instance)
+
+
+@receiver(market_captured, dispatch_uid="actandpos-auto-trade")
+def _auto_trade(sender: Any, capture_group: int, country: str, **kwargs: Any) -> None:
+    from ActAndPos.services.capture_trades import auto_trade_capture
+
+    auto_trade_capture(capture_group=capture_group, country=country)

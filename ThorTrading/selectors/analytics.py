@@ -148,6 +148,7 @@ def capture_events(total_rows: Iterable[MarketSession], *, with_rows: bool) -> l
     for t in totals:
         event: dict[str, Any] = {
             "capture_group": t.capture_group,
+            "session_id": t.pk,  # the TOTAL row: POST /api/trades/orders/from-capture/<id> trades it
             "country": t.country,
             "session_number": t.session_number,
             "session_date": t.session_date,

@@ -25,6 +25,7 @@ from GlobalMarkets.models import Market
 from LiveData.redis_client import LiveDataRedis
 from thor_project import clock
 from ThorTrading import grading, signals, strategy
+from ThorTrading.events import market_captured
 from ThorTrading.models import MarketSession, MissedCapture
 from ThorTrading.numbers import pct
 from ThorTrading.selectors.cache import bump_analytics_version
@@ -160,6 +161,7 @@ def _write_capture(*, market: Market, now: datetime, force: bool, late: bool, li
             session.country_future_wndw_total = session.country_future
         MarketSession.objects.bulk_create(sessions)
         bump_analytics_version()
+        transaction.on_commit(lambda: _announce_capture(capture_group, market.country))
     stale = total["stale_symbols"]
     message = (
         f"{market.country}: captured {len(sessions)} rows for {local.date().isoformat()} "
@@ -168,6 +170,15 @@ def _write_capture(*, market: Market, now: datetime, force: bool, late: bool, li
     if stale:
         message += f"; stale quotes: {', '.join(stale)}"
     return CaptureResult(CAPTURED, market.country, message, capture_group, len(sessions), local.date().isoformat())
+
+
+def _announce_capture(capture_group: int, country: str) -> None:
+    """Send :data:`ThorTrading.events.market_captured`; a failing receiver is logged, never the capture's problem."""
+    for receiver, result in market_captured.send_robust(sender=MarketSession, capture_group=capture_group,
+                                                          country=country):
+        if isinstance(result, Exception):
+            logger.error("market_captured receiver %s failed for capture_group %s: %s", receiver, capture_group, result,
+                         exc_info=result)
 
 
 def _already(market: Market, local: datetime, group: int) -> CaptureResult:

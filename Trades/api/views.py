@@ -18,8 +18,15 @@ from rest_framework.views import APIView
 from ActAndPos.api.serializers import LedgerEntrySerializer, OrderSerializer
 from ActAndPos.models import LedgerEntry, Order
 from ActAndPos.selectors import accounts_of, realized_between
+from ActAndPos.services.capture_trades import trade_capture
 from ActAndPos.services.order_engine import OrderRejected, cancel_order, place_order
-from Trades.api.serializers import OrderInputSerializer, OrderQuerySerializer, StatementQuerySerializer
+from ThorTrading.models import MarketSession
+from Trades.api.serializers import (
+    CaptureTradeInputSerializer,
+    OrderInputSerializer,
+    OrderQuerySerializer,
+    StatementQuerySerializer,
+)
 
 
 class OrderListCreateView(APIView):
@@ -56,12 +63,36 @@ class OrderListCreateView(APIView):
 
 
 class ActiveOrderListView(APIView):
-    """``GET orders/active``: the caller's working orders."""
+    """``GET orders/active``: the caller's working orders and pending bracket children."""
 
     @extend_schema(responses={200: OrderSerializer(many=True)})
     def get(self, request: Request) -> Response:
-        orders = Order.objects.filter(account__owner_id=request.user.pk, status="WORKING")
+        orders = Order.objects.filter(account__owner_id=request.user.pk, status__in=["WORKING", "PENDING"])
         return Response(OrderSerializer(orders, many=True).data)
+
+
+class CaptureTradeView(APIView):
+    """``POST orders/from-capture/<market-session id>`` with ``account`` and ``quantity``: place
+    the capture's trade (TOTAL trades YM) as a bracket at market with the capture's target and
+    stop. 201 with the entry order; 400 when the capture has no trade or the order is rejected;
+    404 for an unknown capture or an account that is not yours."""
+
+    @extend_schema(request=CaptureTradeInputSerializer, responses={201: OrderSerializer})
+    def post(self, request: Request, pk: int) -> Response:
+        serializer = CaptureTradeInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        session = get_object_or_404(MarketSession, pk=pk)
+        account = accounts_of(request.user).filter(pk=serializer.validated_data["account"]).first()
+        if account is None:
+            return Response({"error": f"account: no account {serializer.validated_data['account']} of yours"}, status=404)
+        try:
+            result = trade_capture(account=account, session=session, quantity=serializer.validated_data["quantity"])
+        except OrderRejected as exc:
+            return Response({"error": str(exc)}, status=400)
+        body = OrderSerializer(result.order).data
+        if result.rejected:
+            return Response({"error": result.order.reject_reason, "order": body}, status=400)
+        return Response(body, status=201)
 
 
 class CancelOrderView(APIView):
