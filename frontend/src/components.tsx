@@ -1,5 +1,6 @@
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
-import { fmt, type CaptureEvent, type MarketRow, type QuoteRow, type SessionRow, type Total } from "./api";
+import { api, fmt, type CaptureEvent, type MarketRow, type QuoteRow, type SessionRow, type Total } from "./api";
 import { useGlobalTimer } from "./timer";
 
 export function SignalBadge({ signal }: { signal: string | null | undefined }) {
@@ -139,8 +140,30 @@ export function SessionCard({ event }: { event: CaptureEvent }) {
         <span className={`mono pnl ${(t.pnl_usd ?? 0) >= 0 ? "up" : "down"}`}>{t.pnl_usd === null ? "" : `$${fmt(t.pnl_usd)}`}</span>
       </div>
       <button type="button" onClick={() => setOpen(!open)} aria-expanded={open}>{open ? "Hide rows" : "All 12 rows"}</button>
+      {event.session_id && event.composite.signal && event.composite.signal !== "HOLD" && <TradeCapture sessionId={event.session_id} />}
       {open && event.rows && <SessionRows rows={event.rows} />}
     </article>
+  );
+}
+
+/** "Trade this capture": the capture's YM trade as a bracket (its target and stop) on the first paper account. */
+function TradeCapture({ sessionId }: { sessionId: number }) {
+  const client = useQueryClient();
+  const accounts = useQuery({ queryKey: ["accounts"], queryFn: () => api<{ id: number }[]>("/api/actandpos/accounts/") });
+  const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
+  const trade = useMutation({
+    mutationFn: () => api<{ side: string; quantity: number; symbol: string; fill_price: number | null; status: string }>(
+      `/api/trades/orders/from-capture/${sessionId}`,
+      { method: "POST", body: JSON.stringify({ account: accounts.data?.[0]?.id, quantity: 1 }) }),
+    onSuccess: (o) => setMessage({ ok: true, text: `${o.side} ${o.quantity} ${o.symbol} ${o.status === "FILLED" ? `filled at ${fmt(o.fill_price, 2)}` : o.status.toLowerCase()}, bracket working` }),
+    onError: (error) => setMessage({ ok: false, text: (error as Error).message }),
+    onSettled: () => client.invalidateQueries({ predicate: (q) => ["accounts", "positions", "orders"].includes(String(q.queryKey[0])) }),
+  });
+  return (
+    <span className="trade-capture">
+      <button type="button" disabled={!accounts.data?.length || trade.isPending} onClick={() => trade.mutate()}>Trade this capture</button>
+      {message && <small role="status" className={message.ok ? "ok" : "warn"}>{message.text}</small>}
+    </span>
   );
 }
 

@@ -20,6 +20,7 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.management import call_command
 
+from ActAndPos.models import Order
 from GlobalMarkets.models import Market
 from LiveData.redis_client import LiveDataRedis
 from tests.conftest import TOS_DATA
@@ -143,10 +144,23 @@ def test_trader_logs_in_sees_futures_watches_a_capture_resolve_filters_and_opens
     ticket.get_by_role("button", name="Place order").click()
     page.get_by_role("status").get_by_text("BUY 1 VX filled at 20.2000").wait_for()
     page.get_by_role("table", name="Positions").get_by_text("VX").wait_for()
-    summary = page.get_by_role("definition").filter(has_text="$79,800.00")  # cash 100,000 − 20.20 × 1,000
-    summary.first.wait_for()
+    # a FUTURES account: 1 VX ties up its $9,900 initial margin; cash stays $100,000
+    page.get_by_role("definition").filter(has_text="$9,900.00").first.wait_for()
+    page.get_by_role("definition").filter(has_text="$90,100.00").first.wait_for()
     page.get_by_role("table", name="Orders").get_by_text("FILLED").wait_for()
     report.append(shot(page, "trade"))
+
+    # "Trade this capture": the USA capture's YM trade as a bracket with its target and stop
+    page.goto(f"{live_server.url}/#/sessions")
+    usa = page.locator("article[data-country=USA]").first
+    usa.get_by_role("button", name="Trade this capture").click()
+    usa.get_by_role("status").get_by_text("BUY 1 YM filled at").wait_for()
+    entry = Order.objects.get(symbol="YM", bracket_role="ENTRY")
+    legs = {o.bracket_role: o for o in entry.children.all()}
+    assert (entry.capture_id, legs["TAKE_PROFIT"].limit_price, legs["STOP_LOSS"].stop_price) == (
+        total.pk, total.target_high, total.target_low)
+    assert {o.status for o in legs.values()} == {"WORKING"}
+    report.append(shot(page, "sessions-traded"))
 
     page.goto(f"{live_server.url}/#/history")
     page.locator("figure[aria-label='Hit rate by market'] svg").first.wait_for()

@@ -3,7 +3,10 @@ import { useState, type FormEvent } from "react";
 import { api, fmt, type QuoteRow } from "../api";
 import { usePollInterval } from "../timer";
 
-interface Account { id: number; name: string; cash: number; net_liq: number; buying_power: number; realized_pnl: number }
+interface Account {
+  id: number; name: string; kind: string; cash: number; net_liq: number; buying_power: number; realized_pnl: number;
+  margin_in_use: number; maintenance_margin: number; margin_call: boolean;
+}
 interface Position { symbol: string; quantity: number; average_price: number; mark: number | null; market_value: number; unrealized_pnl: number }
 interface Order {
   id: number; symbol: string; side: string; quantity: number; order_type: string; status: string;
@@ -39,7 +42,12 @@ export function Trade() {
           client_order_id: `${Date.now()}-${Math.random().toString(36).slice(2, 8)}`,
         }),
       }),
-    onSuccess: (order) => setMessage({ ok: true, text: `${order.side} ${order.quantity} ${order.symbol} filled at ${fmt(order.fill_price, 4)}` }),
+    onSuccess: (order) => setMessage({
+      ok: true,
+      text: order.status === "FILLED"
+        ? `${order.side} ${order.quantity} ${order.symbol} filled at ${fmt(order.fill_price, 4)}`
+        : `${order.side} ${order.quantity} ${order.symbol} ${order.order_type} is ${order.status.toLowerCase()}`,
+    }),
     onError: (error) => setMessage({ ok: false, text: (error as Error).message }),
     onSettled: () => client.invalidateQueries({ predicate: (q) => ["accounts", "positions", "orders"].includes(String(q.queryKey[0])) }),
   });
@@ -61,10 +69,13 @@ export function Trade() {
       <h2>Paper trading</h2>
       {account && (
         <dl className="account" aria-label="Account summary">
-          <dt>Account</dt><dd>{account.name} #{account.id}</dd>
+          <dt>Account</dt><dd>{account.name} #{account.id} · {account.kind}</dd>
           <dt>Cash</dt><dd className="mono">${fmt(account.cash)}</dd>
           <dt>Net liq</dt><dd className="mono">${fmt(account.net_liq)}</dd>
           <dt>Buying power</dt><dd className="mono">${fmt(account.buying_power)}</dd>
+          {account.kind === "FUTURES" && <><dt>Margin in use</dt><dd className="mono">${fmt(account.margin_in_use)}</dd>
+            <dt>Maintenance</dt><dd className="mono">${fmt(account.maintenance_margin)}</dd></>}
+          {account.margin_call && <><dt>Margin call</dt><dd className="warn" role="alert">net liq below maintenance margin</dd></>}
           <dt>Realised P&amp;L</dt><dd className="mono">${fmt(account.realized_pnl)}</dd>
         </dl>
       )}
