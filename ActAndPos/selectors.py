@@ -8,8 +8,9 @@ from typing import Any
 from django.db.models import QuerySet
 from redis.exceptions import RedisError
 
+from ActAndPos.fills import market_price, money
 from ActAndPos.models import Account, Position
-from ActAndPos.services.order_engine import live_figures, live_price, margin_table, money, multiplier_for
+from ActAndPos.services.order_engine import live_figures, margin_table, point_values
 from LiveData.redis_client import get_live_data_redis
 
 
@@ -31,15 +32,17 @@ def with_live_figures(accounts: list[Account]) -> list[Account]:
 
 def positions_with_marks(account: Account) -> list[Position]:
     """The account's positions with ``mark`` (live price or None), ``market_value`` and
-    ``unrealized_pnl`` (USD) attached; one Redis round trip."""
+    ``unrealized_pnl`` (USD; signed: a short's market value is negative) attached; one Redis round
+    trip and one query for the point values."""
     positions = list(Position.objects.filter(account=account).order_by("symbol"))
     try:
         quotes = get_live_data_redis().get_latest_quotes([p.symbol for p in positions]) if positions else {}
     except RedisError:
         quotes = {}
+    points = point_values([p.symbol for p in positions])
     for p in positions:
-        mark = live_price(quotes.get(p.symbol))
-        point_value = multiplier_for(p.symbol)
+        mark = market_price(quotes.get(p.symbol))
+        point_value = points[p.symbol]
         price = mark if mark is not None else p.average_price
         p.mark = mark  # type: ignore[attr-defined]
         p.market_value = money(price * p.quantity * point_value)  # type: ignore[attr-defined]

@@ -195,6 +195,19 @@ class LiveDataRedis:
                 entries.append((entry_id, quote))
         return entries
 
+    def read_stream_resuming(
+        self, *, group: str, consumer: str, count: int, block_ms: int | None, recovering: bool
+    ) -> tuple[list[tuple[str, Quote | None]], bool]:
+        """One batch for a consumer that must never skip an entry: while ``recovering`` (after a
+        start, a crash or a failed step) the entries delivered earlier but never acknowledged, and
+        once none are left the new ones. Returns ``(entries, still recovering)``, entries as
+        :meth:`read_stream` gives them."""
+        if recovering:
+            entries = self.read_stream(group=group, consumer=consumer, count=count, pending=True)
+            if entries:
+                return entries, True
+        return self.read_stream(group=group, consumer=consumer, count=count, block_ms=block_ms), False
+
     def trimmed_gap(self, group: str) -> tuple[str, str] | None:
         """``(last_delivered_id, first_entry_id)`` when the stream's oldest entry comes after the
         entry ``group`` last read, so entries between the two may have been trimmed (capped stream)

@@ -59,9 +59,6 @@ CHICAGO = ZoneInfo("America/Chicago")
 DAY_ORDER_CLOSE = time(16, 0)
 OPEN_STATUSES = (OrderStatus.WORKING, OrderStatus.PENDING)
 
-# Kept for callers of the first version.
-live_price = market_price
-
 
 class OrderRejected(ValueError):
     """An order the engine refuses; the message says why, for the trader."""
@@ -95,10 +92,10 @@ def _plain(value: Decimal) -> str:
     return format(value.normalize(), "f")
 
 
-def multiplier_for(symbol: str) -> Decimal:
-    """USD per point for ``symbol`` (1 when it is not a listed contract)."""
-    row = ContractMultiplier.objects.filter(symbol=symbol).values_list("multiplier", flat=True).first()
-    return row if row is not None else Decimal(1)
+def point_values(symbols: list[str]) -> dict[str, Decimal]:
+    """USD per point for each of ``symbols`` (1 for a symbol that is not a listed contract), one query."""
+    listed = dict(ContractMultiplier.objects.filter(symbol__in=symbols).values_list("symbol", "multiplier"))
+    return {symbol: listed.get(symbol, Decimal(1)) for symbol in symbols}
 
 
 def contract_for(symbol: str) -> Contract | None:
@@ -499,12 +496,11 @@ def live_figures(account: Account, live: LiveDataRedis | None = None, *,
             marks = (live or get_live_data_redis()).get_latest_quotes([p.symbol for p in positions])
         except RedisError:
             marks = {}
-    points = dict(ContractMultiplier.objects.filter(symbol__in=[p.symbol for p in positions])
-                  .values_list("symbol", "multiplier"))
+    points = point_values([p.symbol for p in positions])
     value = Decimal(0)
     for p in positions:
         mark = market_price(marks.get(p.symbol)) or p.average_price
-        point_value = points.get(p.symbol, Decimal(1))
+        point_value = points[p.symbol]
         if account.kind == AccountKind.FUTURES:
             value += (mark - p.average_price) * p.quantity * point_value
         else:

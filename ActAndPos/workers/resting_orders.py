@@ -48,11 +48,9 @@ class RestingOrderFiller:
             # "$": a new group starts at the stream's end — orders rest from the moment they are placed.
             live.ensure_group(GROUP, start_id="$")
         try:
-            entries = live.read_stream(group=GROUP, consumer=CONSUMER, count=self.batch, block_ms=self.block_ms,
-                                       pending=self._recover)
-            if self._recover and not entries:
-                self._recover = False
-                entries = live.read_stream(group=GROUP, consumer=CONSUMER, count=self.batch, block_ms=self.block_ms)
+            entries, self._recover = live.read_stream_resuming(
+                group=GROUP, consumer=CONSUMER, count=self.batch, block_ms=self.block_ms, recovering=self._recover
+            )
             now = clock.now()
             if entries:
                 quotes = [q for _, q in entries if q is not None]

@@ -65,12 +65,9 @@ class Grader:
         try:
             if self._recover:
                 self.catch_up_from_archive(live)
-            entries = live.read_stream(
-                group=GROUP, consumer=CONSUMER, count=self.batch, block_ms=self.block_ms, pending=self._recover
+            entries, self._recover = live.read_stream_resuming(
+                group=GROUP, consumer=CONSUMER, count=self.batch, block_ms=self.block_ms, recovering=self._recover
             )
-            if self._recover and not entries:
-                self._recover = False
-                entries = live.read_stream(group=GROUP, consumer=CONSUMER, count=self.batch, block_ms=self.block_ms)
             now = clock.now()
             self.caught_up = len(entries) < self.batch
             if entries:

@@ -16,10 +16,10 @@ from django.db import connection
 from rest_framework.test import APIClient
 
 from ActAndPos.models import Account, LedgerEntry, Order, Position
-from ActAndPos.services.order_engine import expire_day_orders, place_order
+from ActAndPos.services.order_engine import cancel_order, expire_day_orders, place_order
 from ActAndPos.workers.resting_orders import GROUP, RestingOrderFiller
 from GlobalMarkets.models import Market
-from LiveData.redis_client import LiveDataRedis
+from LiveData.redis_client import QUOTE_STREAM_KEY, LiveDataRedis
 from tests.conftest import TOS_DATA
 from thor_project.clock import ManualClock
 from ThorTrading.models import MarketSession
@@ -157,7 +157,7 @@ def test_a_limit_far_below_the_market_rests_fills_once_across_a_restart_and_day_
     # a restarted worker re-reads the unacknowledged entries: the order does not fill twice
     restarted = RestingOrderFiller(live, block_ms=1)
     restarted.step()
-    assert live.client.xpending(live_stream(), GROUP)["pending"] == 0
+    assert live.client.xpending(QUOTE_STREAM_KEY, GROUP)["pending"] == 0
     assert LedgerEntry.objects.filter(order_id=buy["id"]).count() == 1
     assert Position.objects.get(account=account, symbol="VX").quantity == 1
     assert Order.objects.get(pk=resting["id"]).status == "WORKING"
@@ -166,12 +166,6 @@ def test_a_limit_far_below_the_market_rests_fills_once_across_a_restart_and_day_
     assert expire_day_orders(now=datetime(2025, 11, 26, 22, 0, tzinfo=UTC)) == 1
     assert Order.objects.get(pk=resting["id"]).status == "EXPIRED"
     reconcile(account)
-
-
-def live_stream() -> str:
-    from LiveData.redis_client import QUOTE_STREAM_KEY
-
-    return QUOTE_STREAM_KEY
 
 
 def test_only_thors_instruments_trade_and_nobody_sees_another_users_orders(trader: tuple[APIClient, Account],
@@ -274,8 +268,6 @@ def test_8_threads_of_mixed_orders_while_ticks_stream_reconcile_to_the_cent(seed
                                   stop_loss_price="6798" if side == "BUY" else "6802")
                 result = place_order(account=account, params=params)
                 if kind == 3 and result.order.status == "WORKING":
-                    from ActAndPos.services.order_engine import cancel_order
-
                     cancel_order(order=result.order)
         except BaseException as exc:  # surfaced below
             errors.append(exc)

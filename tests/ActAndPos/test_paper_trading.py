@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import threading
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -15,6 +16,7 @@ from django.db import connection
 from rest_framework.test import APIClient
 
 from ActAndPos.models import Account, LedgerEntry, Order, Position
+from ActAndPos.services.resting import fill_resting_orders
 from LiveData.redis_client import LiveDataRedis
 
 pytestmark = pytest.mark.real_services
@@ -115,29 +117,24 @@ def test_market_order_with_redis_down_is_rejected(trader: tuple[APIClient, Accou
     assert account.cash == Decimal("100000.00")
 
 
+TICK_TIME = datetime(2030, 1, 1, tzinfo=UTC)
+
+
 def test_a_cash_limit_rests_until_the_ask_reaches_it_then_pays_the_limit(trader: tuple[APIClient, Account],
                                                                           live: LiveDataRedis) -> None:
-    from ActAndPos.services.resting import fill_resting_orders
-
     client, account = trader
     quote(live, "VX", last="20.20", bid="20.15", ask="20.25")
     placed = order(client, account, symbol="VX", side="BUY", quantity=2, order_type="LMT", limit_price="18.50").json()
     assert (placed["status"], placed["fill_price"]) == ("WORKING", None)
     tick = {"symbol": "VX", "bid": Decimal("18.45"), "ask": Decimal("18.55"), "last": Decimal("18.50"),
             "ts_ingest": "2030-01-01T00:00:00+00:00"}
-    assert fill_resting_orders([tick], now=tick_time()) == 0  # the ask 18.55 is above the limit
-    assert fill_resting_orders([{**tick, "ask": Decimal("18.50")}], now=tick_time()) == 1
+    assert fill_resting_orders([tick], now=TICK_TIME) == 0  # the ask 18.55 is above the limit
+    assert fill_resting_orders([{**tick, "ask": Decimal("18.50")}], now=TICK_TIME) == 1
     filled = Order.objects.get(pk=placed["id"])
     assert (filled.status, filled.fill_price) == ("FILLED", Decimal("18.500000"))
     account.refresh_from_db()
     assert account.cash == Decimal("100000.00") - Decimal("37000.00")  # 2 × 18.50 × $1,000
     reconcile(account)
-
-
-def tick_time() -> Any:
-    from datetime import UTC, datetime
-
-    return datetime(2030, 1, 1, tzinfo=UTC)
 
 
 def test_resting_orders_need_their_prices(trader: tuple[APIClient, Account]) -> None:
