@@ -28,7 +28,9 @@ def _headers() -> list[str]:
     return [f"{name} (UTC)" if types[name] == "DateTimeField" else name for name in FIELDS]
 
 
-def _csv_value(value: Any) -> Any:
+def csv_value(value: Any) -> Any:
+    """A value as Thor's CSV exports write it: None → "", datetimes ISO-8601 UTC with ``Z``,
+    Decimals in plain notation (no exponent, no trailing zeros), booleans true/false."""
     if value is None:
         return ""
     if isinstance(value, datetime):
@@ -46,7 +48,7 @@ def sessions_csv(queryset: QuerySet[MarketSession]) -> Iterator[str]:
     writer = csv.writer(buffer)
     writer.writerow(_headers())
     for row in queryset.values_list(*FIELDS).iterator(chunk_size=BATCH):
-        writer.writerow([_csv_value(v) for v in row])
+        writer.writerow([csv_value(v) for v in row])
         if buffer.tell() > 64_000:
             yield buffer.getvalue()
             buffer.seek(0)

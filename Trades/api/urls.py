@@ -9,4 +9,5 @@ urlpatterns = [
     path("orders/from-capture/<pk:pk>", views.CaptureTradeView.as_view(), name="trades-order-from-capture"),
     path("orders/<pk:pk>/cancel", views.CancelOrderView.as_view(), name="trades-order-cancel"),
     path("statements", views.StatementView.as_view(), name="trades-statements"),
+    path("statements/export", views.StatementExportView.as_view(), name="trades-statements-export"),
 ]

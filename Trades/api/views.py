@@ -6,9 +6,11 @@ accounts: another user's account or order answers 404.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, time
+from typing import Any
 
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.request import Request
@@ -16,8 +18,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from ActAndPos.api.serializers import LedgerEntrySerializer, OrderSerializer
-from ActAndPos.models import LedgerEntry, Order
-from ActAndPos.selectors import accounts_of, realized_between
+from ActAndPos.models import Order
+from ActAndPos.selectors import accounts_of, statement, statement_csv
 from ActAndPos.services.capture_trades import trade_capture
 from ActAndPos.services.order_engine import OrderRejected, cancel_order, place_order
 from ThorTrading.models import MarketSession
@@ -107,30 +109,67 @@ class CancelOrderView(APIView):
             return Response({"error": str(exc)}, status=400)
 
 
+class StatementEntrySerializer(LedgerEntrySerializer):
+    """A ledger entry in a statement, with its order's ``commission`` and the closed-trade
+    ``equity`` after it (USD)."""
+
+    commission = serializers.DecimalField(max_digits=18, decimal_places=2, read_only=True)
+    equity = serializers.DecimalField(max_digits=18, decimal_places=2, read_only=True)
+
+    class Meta(LedgerEntrySerializer.Meta):
+        fields = [*LedgerEntrySerializer.Meta.fields, "commission", "equity"]
+
+
+def _statement(request: Request) -> tuple[Any, dict[str, Any] | None]:
+    """(the caller's account, its statement) for the query, or (a 404 response, None)."""
+    query = StatementQuerySerializer(data=request.query_params.dict())
+    query.is_valid(raise_exception=True)
+    account = accounts_of(request.user).filter(pk=query.validated_data["account"]).first()
+    if account is None:
+        return Response({"error": f"account: no account {query.validated_data['account']} of yours"}, status=404), None
+    return account, statement(account, start=query.validated_data.get("start"), end=query.validated_data.get("end"))
+
+
 class StatementView(APIView):
-    """``GET statements?account=&start=&end=`` (dates YYYY-MM-DD, UTC, inclusive): fills, cash
-    movements and realised P&L of one of the caller's accounts."""
+    """``GET statements?account=&start=&end=`` (dates YYYY-MM-DD, UTC, inclusive) for one of the
+    caller's accounts: fills, every cash movement (with commission and closed-trade equity after
+    it), cash change, realised P&L and commissions, realised P&L by day, the equity curve and the
+    net liq now (USD)."""
 
     @extend_schema(parameters=[StatementQuerySerializer], responses={200: inline_serializer("Statement", {
-        "account": serializers.IntegerField(), "fills": LedgerEntrySerializer(many=True),
-        "cash_movements": LedgerEntrySerializer(many=True), "cash_change": serializers.FloatField(),
-        "realized_pnl": serializers.FloatField()})})
+        "account": serializers.IntegerField(), "fills": StatementEntrySerializer(many=True),
+        "cash_movements": StatementEntrySerializer(many=True), "cash_change": serializers.FloatField(),
+        "realized_pnl": serializers.FloatField(), "commission": serializers.FloatField(),
+        "pnl_by_day": inline_serializer("PnlDay", {
+            "date": serializers.DateField(), "fills": serializers.IntegerField(),
+            "realized_pnl": serializers.FloatField(), "commission": serializers.FloatField(),
+            "net_pnl": serializers.FloatField()}, many=True),
+        "equity_curve": inline_serializer("EquityPoint", {
+            "at": serializers.DateTimeField(), "equity": serializers.FloatField()}, many=True),
+        "net_liq": serializers.FloatField()})})
     def get(self, request: Request) -> Response:
-        query = StatementQuerySerializer(data=request.query_params.dict())
-        query.is_valid(raise_exception=True)
-        account = accounts_of(request.user).filter(pk=query.validated_data["account"]).first()
-        if account is None:
-            return Response({"error": f"account: no account {query.validated_data['account']} of yours"}, status=404)
-        entries = LedgerEntry.objects.filter(account=account)
-        if "start" in query.validated_data:
-            entries = entries.filter(created_at__gte=datetime.combine(query.validated_data["start"], time.min, tzinfo=UTC))
-        if "end" in query.validated_data:
-            entries = entries.filter(created_at__lte=datetime.combine(query.validated_data["end"], time.max, tzinfo=UTC))
-        rows = list(entries.order_by("id"))
+        account, data = _statement(request)
+        if data is None:
+            return account
         return Response({
             "account": account.pk,
-            "fills": LedgerEntrySerializer([e for e in rows if e.kind == "FILL"], many=True).data,
-            "cash_movements": LedgerEntrySerializer(rows, many=True).data,
-            "cash_change": sum((e.cash_delta for e in rows), 0),
-            "realized_pnl": realized_between(rows),
+            "fills": StatementEntrySerializer(data["fills"], many=True).data,
+            "cash_movements": StatementEntrySerializer(data["entries"], many=True).data,
+            **{key: data[key] for key in ("cash_change", "realized_pnl", "commission", "pnl_by_day", "equity_curve",
+                                          "net_liq")},
         })
+
+
+class StatementExportView(APIView):
+    """``GET statements/export?account=&start=&end=``: the statement's ledger entries as CSV (one
+    row per entry: time UTC, kind, symbol, quantity, price, cash, realised P&L, commission,
+    equity in USD, order, reason)."""
+
+    @extend_schema(parameters=[StatementQuerySerializer], responses={(200, "text/csv"): OpenApiTypes.BINARY})
+    def get(self, request: Request) -> HttpResponse | Response:
+        account, data = _statement(request)
+        if data is None:
+            return account
+        response = HttpResponse(statement_csv(data), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="thor-statement-{account.pk}.csv"'
+        return response

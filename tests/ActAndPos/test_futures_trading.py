@@ -15,7 +15,7 @@ from django.core.management import call_command
 from django.db import connection
 from rest_framework.test import APIClient
 
-from ActAndPos.models import Account, LedgerEntry, Order, Position
+from ActAndPos.models import Account, ContractMargin, LedgerEntry, Order, Position
 from ActAndPos.services.order_engine import cancel_order, expire_day_orders, place_order
 from ActAndPos.workers.resting_orders import GROUP, RestingOrderFiller
 from GlobalMarkets.models import Market
@@ -306,3 +306,49 @@ def test_8_threads_of_mixed_orders_while_ticks_stream_reconcile_to_the_cent(seed
     assert len(set(fills.values_list("order_id", flat=True))) == fills.count()  # no order filled twice
     assert Order.objects.filter(account=account, status="FILLED", parent__isnull=False).exists()
     reconcile(account)
+
+
+def test_the_statement_gives_pnl_by_day_commissions_the_equity_curve_and_a_csv(
+        trader: tuple[APIClient, Account], live: LiveDataRedis, clock: ManualClock) -> None:
+    client, account = trader
+    ContractMargin.objects.filter(symbol="ES").update(commission=Decimal("2.50"))
+    for side, quantity, price in [("BUY", 2, "6800"), ("SELL", 2, "6810")]:  # 26 Nov: +$1,000, $10 commission
+        tick(live, clock, "ES", last=price)
+        assert order(client, account, symbol="ES", side=side, quantity=quantity).status_code == 201
+    clock.advance(days=1)
+    for side, price in [("SELL", "6820"), ("BUY", "6830")]:  # 27 Nov: a short loses $500, $5 commission
+        tick(live, clock, "ES", last=price)
+        assert order(client, account, symbol="ES", side=side, quantity=1).status_code == 201
+    body = client.get(f"/api/trades/statements?account={account.pk}").json()
+    assert body["pnl_by_day"] == [
+        {"date": "2025-11-26", "fills": 2, "realized_pnl": 1000.0, "commission": 10.0, "net_pnl": 990.0},
+        {"date": "2025-11-27", "fills": 2, "realized_pnl": -500.0, "commission": 5.0, "net_pnl": -505.0},
+    ]
+    assert [p["equity"] for p in body["equity_curve"]] == [100000.0, 99995.0, 100990.0, 100987.5, 100485.0]
+    assert (body["realized_pnl"], body["commission"], body["net_liq"]) == (500.0, 15.0, 100485.0)
+    account.refresh_from_db()
+    assert account.cash == Decimal("100485.00")  # a futures account's cash is its closed-trade equity
+    later = client.get(f"/api/trades/statements?account={account.pk}&start=2025-11-27").json()
+    assert [p["equity"] for p in later["equity_curve"]] == [100987.5, 100485.0]  # carried from before the period
+    export = client.get(f"/api/trades/statements/export?account={account.pk}")
+    assert export["Content-Type"].startswith("text/csv")
+    lines = export.content.decode().splitlines()
+    assert lines[0].startswith("id,time_utc,kind,symbol,quantity,price,cash_delta_usd")
+    assert len(lines) == 6 and lines[2].split(",")[2:10] == ["FILL", "ES", "2", "6800", "-5", "0", "5", "99995"]
+
+
+def test_auto_trade_is_set_by_put_for_control_markets_only_and_only_on_your_account(
+        trader: tuple[APIClient, Account]) -> None:
+    client, account = trader
+    url = f"/api/actandpos/accounts/{account.pk}/auto-trade"
+    saved = client.put(url, {"markets": ["USA", "Japan", "USA"], "quantity": 3}, format="json")
+    assert saved.status_code == 200
+    assert (saved.json()["auto_trade_markets"], saved.json()["auto_trade_quantity"]) == (["USA", "Japan"], 3)
+    bad = client.put(url, {"markets": ["Atlantis"]}, format="json")
+    assert bad.status_code == 400 and "markets" in bad.json()["error"]
+    assert client.get(url).status_code == 405  # a GET changes nothing
+    intruder = APIClient()
+    intruder.force_authenticate(User.objects.create_user("intruder"))
+    assert intruder.put(url, {"markets": []}, format="json").status_code == 404
+    account.refresh_from_db()
+    assert account.auto_trade_markets == ["USA", "Japan"]
