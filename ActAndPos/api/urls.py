@@ -6,5 +6,6 @@ from thor_project import converters  # noqa: F401  (registers the <pk:…> conve
 urlpatterns = [
     path("accounts/", views.AccountListView.as_view(), name="accounts"),
     path("accounts/<pk:pk>/", views.AccountDetailView.as_view(), name="account-detail"),
+    path("accounts/<pk:pk>/auto-trade", views.AccountAutoTradeView.as_view(), name="account-auto-trade"),
     path("accounts/<pk:pk>/positions/", views.PositionListView.as_view(), name="account-positions"),
 ]

@@ -40,6 +40,15 @@ def trade_capture(*, account: Account, session: MarketSession, quantity: int, no
     return place_order(account=account, params=params, now=now or clock.now(), capture=session)
 
 
+def account_set_auto_trade(*, account: Account, markets: list[str], quantity: int) -> Account:
+    """Make ``account`` trade every capture of ``markets`` (control market country names; [] = none)
+    by itself, ``quantity`` contracts each time. The caller has checked the names and the owner."""
+    account.auto_trade_markets = list(dict.fromkeys(markets))
+    account.auto_trade_quantity = quantity
+    account.save(update_fields=["auto_trade_markets", "auto_trade_quantity", "updated_at"])
+    return account
+
+
 def auto_trade_capture(*, capture_group: int, country: str, now: datetime | None = None) -> int:
     """Trade the composite's trade (the TOTAL row) of capture ``capture_group`` on every account
     that auto-trades ``country``, unless the composite is HOLD; once per account and capture
