@@ -157,7 +157,7 @@ function TradeCapture({ sessionId }: { sessionId: number }) {
       { method: "POST", body: JSON.stringify({ account: accounts.data?.[0]?.id, quantity: 1 }) }),
     onSuccess: (o) => setMessage({ ok: true, text: `${o.side} ${o.quantity} ${o.symbol} ${o.status === "FILLED" ? `filled at ${fmt(o.fill_price, 2)}` : o.status.toLowerCase()}, bracket working` }),
     onError: (error) => setMessage({ ok: false, text: (error as Error).message }),
-    onSettled: () => client.invalidateQueries({ predicate: (q) => ["accounts", "positions", "orders"].includes(String(q.queryKey[0])) }),
+    onSettled: () => client.invalidateQueries({ predicate: (q) => ["accounts", "positions", "orders", "statement"].includes(String(q.queryKey[0])) }),
   });
   return (
     <span className="trade-capture">

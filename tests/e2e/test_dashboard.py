@@ -162,6 +162,27 @@ def test_trader_logs_in_sees_futures_watches_a_capture_resolve_filters_and_opens
     assert {o.status for o in legs.values()} == {"WORKING"}
     report.append(shot(page, "sessions-traded"))
 
+    # the statement: the ledger, the equity curve, P&L by day and the CSV download
+    account = Order.objects.get(symbol="VX").account
+    page.goto(f"{live_server.url}/#/trade")
+    statement = page.get_by_role("region", name="Statement")
+    statement.get_by_role("table", name="Ledger").get_by_text("BUY 1 VX @ 20.2").wait_for()
+    page.locator("figure[aria-label='Equity curve'] svg").first.wait_for()
+    page.locator("figure[aria-label='Realised P&L by day'] svg").first.wait_for()
+    assert statement.get_by_role("link", name="Download CSV").get_attribute("href") == (
+        f"/api/trades/statements/export?account={account.pk}")
+    # auto-trade: follow USA from the dashboard, then a (forced) USA capture trades by itself
+    form = page.get_by_role("form", name="Auto-trade market opens")
+    form.get_by_label("USA", exact=True).check()
+    form.get_by_role("button", name="Save auto-trade").click()
+    form.get_by_role("status").get_by_text("Auto-trading USA").wait_for()
+    again = capture_market_open(market=Market.objects.get(country="USA"), force=True)
+    assert again.status == "captured"
+    auto = Order.objects.get(account=account, client_order_id=f"auto-{again.capture_group}")
+    assert (auto.symbol, auto.side, auto.status, auto.bracket_role) == ("YM", "BUY", "FILLED", "ENTRY")
+    assert auto.children.filter(status="WORKING").count() == 2
+    report.append(shot(page, "trade-statement"))
+
     page.goto(f"{live_server.url}/#/history")
     page.locator("figure[aria-label='Hit rate by market'] svg").first.wait_for()
     page.locator("figure[aria-label='Cumulative P&L'] svg").first.wait_for()

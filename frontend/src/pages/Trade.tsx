@@ -2,15 +2,18 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
 import { api, fmt, type QuoteRow } from "../api";
 import { usePollInterval } from "../timer";
+import { AutoTradeForm, StatementPanel } from "./Statement";
 
 interface Account {
   id: number; name: string; kind: string; cash: number; net_liq: number; buying_power: number; realized_pnl: number;
-  margin_in_use: number; maintenance_margin: number; margin_call: boolean;
+  margin_in_use: number; maintenance_margin: number; margin_call: boolean; auto_trade_markets: string[];
+  auto_trade_quantity: number;
 }
 interface Position { symbol: string; quantity: number; average_price: number; mark: number | null; market_value: number; unrealized_pnl: number }
 interface Order {
   id: number; symbol: string; side: string; quantity: number; order_type: string; status: string;
-  fill_price: number | null; limit_price: number | null; reject_reason: string; created_at: string;
+  fill_price: number | null; limit_price: number | null; stop_price: number | null; reject_reason: string; created_at: string;
+  bracket_role: string;
 }
 
 export function Trade() {
@@ -49,7 +52,7 @@ export function Trade() {
         : `${order.side} ${order.quantity} ${order.symbol} ${order.order_type} is ${order.status.toLowerCase()}`,
     }),
     onError: (error) => setMessage({ ok: false, text: (error as Error).message }),
-    onSettled: () => client.invalidateQueries({ predicate: (q) => ["accounts", "positions", "orders"].includes(String(q.queryKey[0])) }),
+    onSettled: () => client.invalidateQueries({ predicate: (q) => ["accounts", "positions", "orders", "statement"].includes(String(q.queryKey[0])) }),
   });
   const cancel = useMutation({
     mutationFn: (id: number) => api(`/api/trades/orders/${id}/cancel`, { method: "POST" }),
@@ -105,7 +108,15 @@ export function Trade() {
       </table>
       <h3>Active orders</h3>
       {working.length === 0 ? <p>No working orders.</p> : (
-        <ul>{working.map((o) => <li key={o.id}>{o.side} {o.quantity} {o.symbol} <button type="button" onClick={() => cancel.mutate(o.id)}>Cancel</button></li>)}</ul>
+        <ul>{working.map((o) => (
+          <li key={o.id}>
+            {o.side} {o.quantity} {o.symbol} {o.order_type}
+            {o.limit_price !== null && <> limit <span className="mono">{fmt(o.limit_price, 4)}</span></>}
+            {o.stop_price !== null && <> stop <span className="mono">{fmt(o.stop_price, 4)}</span></>}
+            {o.bracket_role && o.bracket_role !== "ENTRY" && <small> ({o.bracket_role.replace("_", " ").toLowerCase()}, one-cancels-other)</small>}
+            {" "}<button type="button" onClick={() => cancel.mutate(o.id)}>Cancel</button>
+          </li>
+        ))}</ul>
       )}
       <h3>Recent orders</h3>
       <table aria-label="Orders">
@@ -120,6 +131,8 @@ export function Trade() {
           ))}
         </tbody>
       </table>
+      {account && <StatementPanel accountId={account.id} />}
+      {account && <AutoTradeForm key={account.id} account={account} />}
     </section>
   );
 }
