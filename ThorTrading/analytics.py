@@ -8,11 +8,12 @@ contract; hit rate and its interval in percent.
 from __future__ import annotations
 
 import math
-from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any, NamedTuple
+
+import numpy as np
 
 WORKED = "WORKED"
 DIDNT_WORK = "DIDNT_WORK"
@@ -77,52 +78,84 @@ def summarize(outcomes: Iterable[Outcome], *, ordered: bool = False) -> dict[str
     expected value = Σ P&L / (worked + didn't work + expired) per trade (USD); profit factor =
     Σ winning P&L / |Σ losing P&L| (None without losses); drawdown over trades in ``captured_at``
     order (pass ``ordered=True`` when they already are); average time from capture to resolution of
-    worked/didn't-work trades (seconds).
+    worked/didn't-work trades (seconds). P&L is counted in whole cents (grading rounds it so).
     """
     ordered_outcomes = list(outcomes) if ordered else sorted(outcomes, key=lambda o: o.captured_at or EARLIEST)
-    counts = {WORKED: 0, DIDNT_WORK: 0, EXPIRED: 0, PENDING: 0, NEUTRAL: 0}
-    pnls: list[Decimal] = []
-    wins = losses = Decimal(0)
-    durations: list[float] = []
-    trades = 0
+    seconds: list[float | None] = []
     for o in ordered_outcomes:
-        counts[o.wndw] = counts.get(o.wndw, 0) + 1
-        if not o.has_entry or o.wndw == NEUTRAL:
-            continue
-        trades += 1
-        if o.wndw in RESOLVED:
-            pnl = o.pnl_usd or Decimal(0)
-            pnls.append(pnl)
-            if pnl > 0:
-                wins += pnl
-            elif pnl < 0:
-                losses += pnl
-        if o.wndw in (WORKED, DIDNT_WORK):
-            if o.resolution_seconds is not None:
-                durations.append(o.resolution_seconds)
-            elif o.resolved_at is not None and o.captured_at is not None:
-                durations.append((o.resolved_at - o.captured_at).total_seconds())
-    decided = counts[WORKED] + counts[DIDNT_WORK]
-    resolved = decided + counts[EXPIRED]
-    interval = wilson_interval(counts[WORKED], decided)
-    total = sum(pnls, Decimal(0))
-    return {
-        "rows": len(ordered_outcomes),
-        "trades": trades,
-        "worked": counts[WORKED],
-        "didnt_work": counts[DIDNT_WORK],
-        "expired": counts[EXPIRED],
-        "pending": counts[PENDING],
-        "neutral": counts[NEUTRAL],
-        "hit_rate": round(100 * counts[WORKED] / decided, 2) if decided else None,
-        "hit_rate_low": round(100 * interval[0], 2) if interval else None,
-        "hit_rate_high": round(100 * interval[1], 2) if interval else None,
-        "expected_value": (total / resolved).quantize(CENT) if resolved else None,
-        "profit_factor": (wins / -losses).quantize(CENT) if losses else None,
-        "total_pnl": total.quantize(CENT),
-        "max_drawdown": max_drawdown(pnls).quantize(CENT),
-        "avg_resolution_seconds": round(sum(durations) / len(durations), 1) if durations else None,
-    }
+        if o.resolution_seconds is not None:
+            seconds.append(o.resolution_seconds)
+        elif o.resolved_at is not None and o.captured_at is not None:
+            seconds.append((o.resolved_at - o.captured_at).total_seconds())
+        else:
+            seconds.append(None)
+    table = _Table.of([o.wndw for o in ordered_outcomes], [cents(o.pnl_usd) for o in ordered_outcomes],
+                      [o.has_entry for o in ordered_outcomes], seconds)
+    return table.summary(np.arange(len(ordered_outcomes)))
+
+
+def cents(usd: Decimal | None) -> int | None:
+    """USD → whole cents (half-even, as Decimal quantizes); None stays None."""
+    return None if usd is None else int((usd * 100).to_integral_value())
+
+
+_CODES = {WORKED: 0, DIDNT_WORK: 1, EXPIRED: 2, PENDING: 3, NEUTRAL: 4}
+_OTHER = len(_CODES)
+
+
+class _Table:
+    """Rows as columns for the figures, in ``captured_at`` order: outcome codes, P&L in cents
+    (0 while open), entry flags and seconds to resolution (NaN when unknown). The figures of any
+    subset of rows are vector operations over these — fast enough for years of history."""
+
+    def __init__(self, codes: np.ndarray, cents: np.ndarray, entry: np.ndarray, seconds: np.ndarray) -> None:
+        self.codes, self.cents, self.entry, self.seconds = codes, cents, entry, seconds
+        self.trade = entry & (codes != _CODES[NEUTRAL])
+        self.resolved_trade = self.trade & (codes <= _CODES[EXPIRED])
+        self.decided_trade = self.trade & (codes <= _CODES[DIDNT_WORK]) & ~np.isnan(seconds)
+
+    @classmethod
+    def of(cls, wndws: Sequence[str], pnl_cents: Sequence[int | None], entries: Sequence[bool | int],
+           seconds: Sequence[float | None]) -> _Table:
+        """From equal-length columns: outcomes, P&L in cents (None while open), entry flags, seconds."""
+        codes = np.array([_CODES.get(w, _OTHER) for w in wndws], dtype=np.int8)
+        money = np.array([0 if c is None else c for c in pnl_cents], dtype=np.int64)
+        entry = np.array(entries, dtype=bool)
+        secs = np.array(seconds, dtype=np.float64) if len(seconds) else np.zeros(0)  # None → NaN
+        return cls(codes, money, entry, secs)
+
+    def summary(self, rows: np.ndarray) -> dict[str, Any]:
+        """The figures of :func:`summarize` over the rows at indices ``rows`` (ascending)."""
+        counts = np.bincount(self.codes[rows], minlength=_OTHER + 1)
+        worked, didnt, expired = int(counts[0]), int(counts[1]), int(counts[2])
+        resolved_rows = rows[self.resolved_trade[rows]]
+        pnl = self.cents[resolved_rows]
+        total, wins, losses = int(pnl.sum()), int(pnl[pnl > 0].sum()), int(pnl[pnl < 0].sum())
+        cumulative = np.cumsum(pnl)
+        peak = np.maximum.accumulate(np.maximum(cumulative, 0)) if len(pnl) else cumulative
+        drawdown = int((peak - cumulative).max()) if len(pnl) else 0
+        durations = self.seconds[rows[self.decided_trade[rows]]].tolist()
+        decided = worked + didnt
+        resolved = decided + expired
+        interval = wilson_interval(worked, decided)
+        usd = Decimal(total) / 100
+        return {
+            "rows": len(rows),
+            "trades": int(self.trade[rows].sum()),
+            "worked": worked,
+            "didnt_work": didnt,
+            "expired": expired,
+            "pending": int(counts[3]),
+            "neutral": int(counts[4]),
+            "hit_rate": round(100 * worked / decided, 2) if decided else None,
+            "hit_rate_low": round(100 * interval[0], 2) if interval else None,
+            "hit_rate_high": round(100 * interval[1], 2) if interval else None,
+            "expected_value": (usd / resolved).quantize(CENT) if resolved else None,
+            "profit_factor": ((Decimal(wins) / 100) / (-Decimal(losses) / 100)).quantize(CENT) if losses else None,
+            "total_pnl": usd.quantize(CENT),
+            "max_drawdown": (Decimal(max(drawdown, 0)) / 100).quantize(CENT),
+            "avg_resolution_seconds": round(sum(durations) / len(durations), 1) if durations else None,
+        }
 
 
 def lift(hit_rate: float | None, base_rate: float | None) -> float | None:
@@ -149,42 +182,68 @@ class StatRow(NamedTuple):
     has_entry: bool
 
 
-def _grouped(outcomes: list[Outcome], keys: list[Any], order: list[Any]) -> list[dict[str, Any]]:
-    groups: dict[Any, list[Outcome]] = defaultdict(list)
-    for key, outcome in zip(keys, outcomes, strict=True):
-        groups[key].append(outcome)
-    ordered = [k for k in order if k in groups] + sorted((k for k in groups if k not in order), key=str)
-    return [{"key": k, **summarize(groups[k], ordered=True)} for k in ordered]
+class StatColumns(NamedTuple):
+    """:class:`StatRow`'s fields as equal-length columns (what a database cursor gives, transposed),
+    with P&L in whole cents (None while open) — the form :func:`session_stats` computes on."""
+
+    country: Sequence[str]
+    future: Sequence[str]
+    bhs: Sequence[str]
+    day: Sequence[str]
+    local_day: Sequence[int | None]
+    recent: Sequence[bool | int]
+    wndw: Sequence[str]
+    pnl_cents: Sequence[int | None]
+    resolution_seconds: Sequence[float | None]
+    has_entry: Sequence[bool | int]
+
+    @classmethod
+    def of_rows(cls, rows: Sequence[StatRow]) -> StatColumns:
+        """The columns of ``rows`` (P&L from USD to cents)."""
+        if not rows:
+            return cls(*([] for _ in StatRow._fields))
+        columns: list[Any] = list(zip(*rows, strict=True))
+        columns[7] = [cents(p) for p in columns[7]]
+        return cls(*columns)
 
 
-def session_stats(rows: list[StatRow], *, market_order: list[str], future_order: list[str]) -> dict[str, Any]:
+def _grouped(table: _Table, keys: Sequence[Any], order: list[Any]) -> list[dict[str, Any]]:
+    """:meth:`_Table.summary` per distinct key (market, weekday, signal, future), in ``order`` and
+    then the others alphabetically."""
+    position: dict[Any, int] = {}
+    inverse = np.array([position.setdefault(k, len(position)) for k in keys], dtype=np.int64)
+    ordered = [k for k in order if k in position] + sorted((k for k in position if k not in order), key=str)
+    return [{"key": k, **table.summary(np.flatnonzero(inverse == position[k]))} for k in ordered]
+
+
+def session_stats(rows: Sequence[StatRow] | StatColumns, *, market_order: list[str],
+                  future_order: list[str]) -> dict[str, Any]:
     """Overall, by market, by weekday, by signal, by future, last 7 days and P&L by day (SPEC §8),
-    each with the figures of :func:`summarize`, over ``rows`` in ``captured_at`` order. P&L by day:
-    ``[{date, trades, pnl, cumulative_pnl}]`` (USD). The shape of ``GET market-opens/stats/``; the
-    backtest reports its trades in it too."""
-    outcomes = [Outcome(None, r.wndw, r.pnl_usd, None, bool(r.has_entry), r.resolution_seconds) for r in rows]
-    trades_by_day: dict[int, int] = defaultdict(int)
-    pnl_of_day: dict[int, Decimal] = defaultdict(Decimal)
-    for row, outcome in zip(rows, outcomes, strict=True):
-        if row.local_day is None or not outcome.has_entry or outcome.wndw == NEUTRAL:
-            continue
-        trades_by_day[row.local_day] += 1
-        if outcome.wndw in RESOLVED:
-            pnl_of_day[row.local_day] += outcome.pnl_usd or Decimal(0)
-    cumulative = Decimal(0)
-    pnl_by_day = []
-    for day_key in sorted(trades_by_day):
-        pnl = pnl_of_day[day_key]
-        cumulative += pnl
-        pnl_by_day.append({"date": date(day_key // 10000, day_key // 100 % 100, day_key % 100),
-                           "trades": trades_by_day[day_key], "pnl": pnl.quantize(CENT),
-                           "cumulative_pnl": cumulative.quantize(CENT)})
+    each with the figures of :func:`summarize`, over ``rows`` (or their :class:`StatColumns`) in
+    ``captured_at`` order. P&L by day: ``[{date, trades, pnl, cumulative_pnl}]`` (USD). The shape
+    of ``GET market-opens/stats/``; the backtest reports its trades in it too."""
+    columns = rows if isinstance(rows, StatColumns) else StatColumns.of_rows(rows)
+    n = len(columns.wndw)
+    table = _Table.of(columns.wndw, columns.pnl_cents, columns.has_entry, columns.resolution_seconds)
+    days = np.array([-1 if d is None else d for d in columns.local_day], dtype=np.int64)
+    traded = table.trade & (days >= 0)
+    trade_days, trades_per_day = np.unique(days[traded], return_counts=True)
+    pnl_per_day = np.zeros(len(trade_days), dtype=np.int64)
+    resolved = traded & table.resolved_trade
+    np.add.at(pnl_per_day, np.searchsorted(trade_days, days[resolved]), table.cents[resolved])
+    # Decimal(cents).scaleb(-2) is the exact amount with two places (what quantize(CENT) gives).
+    pnl_by_day = [{"date": date(k // 10000, k // 100 % 100, k % 100), "trades": count,
+                   "pnl": Decimal(c).scaleb(-2), "cumulative_pnl": Decimal(cum).scaleb(-2)}
+                  for k, count, c, cum in zip(trade_days.tolist(), trades_per_day.tolist(), pnl_per_day.tolist(),
+                                              np.cumsum(pnl_per_day).tolist(), strict=True)]
+    everything = np.arange(n)
+    recent = np.array(columns.recent, dtype=bool)
     return {
-        "overall": summarize(outcomes, ordered=True),
-        "by_market": _grouped(outcomes, [r.country for r in rows], market_order),
-        "by_weekday": _grouped(outcomes, [r.day for r in rows], WEEKDAYS),
-        "by_signal": _grouped(outcomes, [r.bhs for r in rows], SIGNAL_ORDER),
-        "by_future": _grouped(outcomes, [r.future for r in rows], future_order),
-        "last_7_days": summarize([o for o, r in zip(outcomes, rows, strict=True) if r.recent], ordered=True),
+        "overall": table.summary(everything),
+        "by_market": _grouped(table, columns.country, market_order),
+        "by_weekday": _grouped(table, columns.day, WEEKDAYS),
+        "by_signal": _grouped(table, columns.bhs, SIGNAL_ORDER),
+        "by_future": _grouped(table, columns.future, future_order),
+        "last_7_days": table.summary(everything[recent]),
         "pnl_by_day": pnl_by_day,
     }
