@@ -170,6 +170,12 @@ class MarketSession(models.Model):
             models.Index(fields=["country", "-capture_group"], name="session_country_group"),
             # market-opens/today/ and the date filters: a range of captured_at, not a scan of history.
             models.Index(fields=["-captured_at", "future"], name="session_captured_at"),
+            # market-opens/stats/: a future's rows in captured_at order with every column the figures
+            # and the list filters read, from the index alone (PostgreSQL; other databases get the
+            # plain index). Cold stats at 105k rows: 15 ms of heap reads and sorting → 4 ms.
+            models.Index(fields=["future", "captured_at", "capture_group", "id"], name="session_stats_cover",
+                         include=["country", "bhs", "day", "year", "month", "date", "wndw", "pnl_usd", "target_hit_at",
+                                  "entry_price", "session_date", "late", "is_demo"]),
         ]
 
     def __str__(self) -> str:
