@@ -208,6 +208,21 @@ class LiveDataRedis:
                 return entries, True
         return self.read_stream(group=group, consumer=consumer, count=count, block_ms=block_ms), False
 
+    def last_stream_id(self) -> str:
+        """The id of the quote stream's newest entry ("0-0" when it is empty)."""
+        newest = self.client.xrevrange(QUOTE_STREAM_KEY, count=1)
+        return str(newest[0][0]) if newest else "0-0"
+
+    def wait_for_quotes(self, after: str, *, block_ms: int) -> str | None:
+        """Wait up to ``block_ms`` for quote stream entries newer than ``after``; returns the newest
+        one's id, or None when none came. Reads ids only (``COUNT`` bounded), not the quotes."""
+        response = self.client.xread({QUOTE_STREAM_KEY: after}, count=10_000, block=block_ms)
+        newest = None
+        for _stream, items in response or []:
+            if items:
+                newest = str(items[-1][0])
+        return newest
+
     def trimmed_gap(self, group: str) -> tuple[str, str] | None:
         """``(last_delivered_id, first_entry_id)`` when the stream's oldest entry comes after the
         entry ``group`` last read, so entries between the two may have been trimmed (capped stream)

@@ -12,6 +12,7 @@ import time
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import fakeredis
 import pytest
@@ -110,3 +111,33 @@ def wait_for(predicate: Callable[[], object], *, timeout: float = 2.0, interval:
         if time.monotonic() > deadline:
             pytest.fail(f"condition not met within {timeout}s")
         time.sleep(interval)
+
+
+@pytest.fixture(scope="session")
+def push_redis_url() -> Iterator[str]:
+    """A Redis for the channel layer: the real one in CI, else the embedded fakeredis server of
+    `make run` in a subprocess (pub/sub needs a server the async client can reach)."""
+    if REAL_REDIS_URL:
+        yield REAL_REDIS_URL
+        return
+    from thor_project.launch import start_embedded_redis
+
+    process, url = start_embedded_redis()
+    try:
+        yield url
+    finally:
+        process.terminate()
+        process.wait(10)
+
+
+@pytest.fixture
+def channel_layer(push_redis_url: str, settings: Any) -> Iterator[Any]:
+    """Live push on: channels-redis' RedisPubSubChannelLayer on ``push_redis_url``."""
+    from channels.layers import channel_layers, get_channel_layer
+
+    settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+                                           "CONFIG": {"hosts": [push_redis_url]}}}
+    channel_layers.backends.clear()
+    yield get_channel_layer()
+    settings.CHANNEL_LAYERS = {}
+    channel_layers.backends.clear()

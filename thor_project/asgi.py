@@ -78,7 +78,9 @@ django_asgi_app = _django_application()
 from channels.routing import ProtocolTypeRouter  # noqa: E402
 from django.conf import settings  # noqa: E402
 
-application = ProtocolTypeRouter({"http": django_asgi_app})
+from thor_project.consumers import websocket_application  # noqa: E402
+
+application = ProtocolTypeRouter({"http": django_asgi_app, "websocket": websocket_application()})
 
 if settings.THOR_STACK_AUTO_START:
     from ThorTrading.workers.stack import start_stack

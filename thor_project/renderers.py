@@ -21,8 +21,9 @@ _drf_default = JSONEncoder().default
 _OPTIONS = orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_NON_STR_KEYS
 
 
-def _default(value: Any) -> Any:
-    """DRF's conversion of ``value``, with ``Decimal`` (~290 of them in a quotes body) first."""
+def orjson_default(value: Any) -> Any:
+    """DRF's conversion of ``value`` for orjson, with ``Decimal`` (~290 of them in a quotes body)
+    first; raises ``TypeError`` for what DRF cannot write either."""
     if type(value) is Decimal and not api_settings.COERCE_DECIMAL_TO_STRING:
         return float(value)
     return _drf_default(value)
@@ -38,4 +39,4 @@ class FastJSONRenderer(JSONRenderer):
             return b""
         if self.get_indent(accepted_media_type or "", renderer_context or {}):
             return super().render(data, accepted_media_type, renderer_context)
-        return orjson.dumps(data, default=_default, option=_OPTIONS)
+        return orjson.dumps(data, default=orjson_default, option=_OPTIONS)

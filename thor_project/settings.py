@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "channels",
     "rest_framework",
     "rest_framework.authtoken",
     "django_filters",
@@ -190,6 +191,14 @@ SPECTACULAR_SETTINGS = {
 
 # --- Thor ---------------------------------------------------------------------------------------
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
+# Live push (SPEC §14): one Redis PUBLISH per message whatever the number of sockets; works with the
+# embedded Redis of `make run`.
+CHANNEL_LAYERS = {
+    "default": {
+        "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+        "CONFIG": {"hosts": [REDIS_URL]},
+    },
+}
 THOR_HOST = os.environ.get("THOR_HOST", "127.0.0.1")
 THOR_PORT = int(os.environ.get("THOR_PORT", "8000"))
 #: The TOS RTD workbook; empty = none, and THOR_FEED_MODE=auto then runs the demo feed (SPEC §13).

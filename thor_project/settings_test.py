@@ -41,3 +41,6 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+
+# Live push is off unless a test turns it on (the `channel_layer` fixture in tests/conftest.py).
+CHANNEL_LAYERS = {}

@@ -45,9 +45,10 @@ from ActAndPos.models import (
     OrderStatus,
     Position,
 )
-from LiveData.redis_client import LiveDataRedis, dumps_quote, get_live_data_redis
+from LiveData.redis_client import LiveDataRedis, get_live_data_redis
 from LiveData.ticks import cme_trading_day
 from thor_project import clock
+from thor_project.push import push, push_on_commit, user_group
 
 logger = logging.getLogger(__name__)
 
@@ -516,23 +517,29 @@ def live_figures(account: Account, live: LiveDataRedis | None = None, *,
 
 
 def revalue(account: Account, live: LiveDataRedis | None = None, *, margins: dict[str, Margin] | None = None) -> None:
-    """Save the locked ``account``'s :func:`live_figures` (after each fill, cancel or expiry)."""
+    """Save the locked ``account``'s :func:`live_figures` (after each fill, cancel or expiry); when
+    it falls into a margin call, its owner is told on commit."""
+    was_margin_call = account.margin_call
     for name, value in live_figures(account, live, margins=margins).items():
         setattr(account, name, value)
+    if account.margin_call and not was_margin_call:
+        push_on_commit(user_group(account.owner_id), {
+            "type": "margin_call", "account": account.pk, "net_liq": account.net_liq,
+            "maintenance_margin": account.maintenance_margin})
     account.option_buying_power = account.buying_power
     account.save(update_fields=["cash", "net_liq", "buying_power", "option_buying_power", "realized_pnl",
                                 "margin_in_use", "maintenance_margin", "margin_call", "updated_at"])
 
 
 def announce(order: Order) -> None:
-    """Tell listeners (the dashboard) about the order, after it is committed (best effort)."""
-    try:
-        get_live_data_redis().client.publish(
-            f"live_data:orders:{order.account_id}",
-            dumps_quote({"type": "order", "id": order.pk, "symbol": order.symbol, "side": order.side,
-                         "quantity": order.quantity, "status": order.status, "fill_price": order.fill_price,
-                         "reject_reason": order.reject_reason, "bracket_role": order.bracket_role,
-                         "parent": order.parent_id}),
-        )
-    except RedisError:
-        logger.debug("order %s not announced: Redis unavailable", order.pk)
+    """Tell the order's owner (their ``/ws/events/`` sockets) about the order — placed, filled,
+    cancelled, expired or rejected — after it is committed (best effort)."""
+    owner_id = Account.objects.filter(pk=order.account_id).values_list("owner_id", flat=True).first()
+    if owner_id is None:
+        return
+    push(user_group(owner_id), {
+        "type": "order", "id": order.pk, "account": order.account_id, "symbol": order.symbol, "side": order.side,
+        "quantity": order.quantity, "order_type": order.order_type, "status": order.status,
+        "fill_price": order.fill_price, "reject_reason": order.reject_reason, "bracket_role": order.bracket_role,
+        "parent": order.parent_id,
+    })

@@ -21,6 +21,7 @@ from django.db import transaction
 
 from GlobalMarkets.models import Market
 from LiveData.ticks import quote_time
+from thor_project.push import EVENTS_GROUP, push_on_commit
 from ThorTrading import grading
 from ThorTrading.models import TOTAL, MarketSession, traded_symbol
 from ThorTrading.numbers import to_decimal
@@ -40,6 +41,7 @@ class _Pending:
     target_low: Decimal
     captured_at: datetime
     country: str
+    capture_group: int
 
 
 
@@ -56,13 +58,14 @@ def grade_quotes(quotes: Iterable[dict[str, Any]], *, now: datetime, max_ahead: 
     futures = set(symbols) | ({TOTAL} if "YM" in symbols else set())
     by_symbol: dict[str, list[_Pending]] = defaultdict(list)
     for values in MarketSession.objects.filter(wndw=grading.PENDING, future__in=futures).values(
-        "id", "future", "bhs", "entry_price", "target_high", "target_low", "captured_at", "country"
+        "id", "future", "bhs", "entry_price", "target_high", "target_low", "captured_at", "country", "capture_group"
     ):
         entry, high, low = values["entry_price"], values["target_high"], values["target_low"]
         if entry is None or high is None or low is None:
             continue
         by_symbol[traded_symbol(values["future"])].append(
-            _Pending(values["id"], values["future"], values["bhs"], entry, high, low, values["captured_at"], values["country"])
+            _Pending(values["id"], values["future"], values["bhs"], entry, high, low, values["captured_at"], values["country"],
+                     values["capture_group"])
         )
     if not by_symbol:
         return 0
@@ -119,6 +122,11 @@ def grade_quotes(quotes: Iterable[dict[str, Any]], *, now: datetime, max_ahead: 
             )
         if resolved:
             bump_analytics_version()
+            for row, resolution, at in resolved:
+                push_on_commit(EVENTS_GROUP, {
+                    "type": "grade", "id": row.id, "capture_group": row.capture_group, "country": row.country,
+                    "future": row.future, "outcome": resolution.outcome, "hit_type": resolution.hit_type,
+                    "hit_price": resolution.price, "at": at})
     for row, resolution, at in resolved:
         logger.info(
             "graded %s row %d: %s (%s at %s, %s)", row.future, row.id, resolution.outcome, resolution.hit_type,
@@ -143,12 +151,14 @@ def expire_overdue(*, now: datetime) -> int:
     """Mark EXPIRED (pnl 0) every PENDING row older than its market's evaluation window; returns
     how many. Rows of a market without a window (override 0, or a global window of 0) never expire."""
     expired = 0
+    groups: set[int] = set()
     for country, window in market_windows().items():
         if window is None:
             continue
-        expired += MarketSession.objects.filter(
-            country=country, wndw=grading.PENDING, captured_at__lte=now - window
-        ).update(wndw=grading.EXPIRED, pnl_usd=Decimal(0))
+        overdue = MarketSession.objects.filter(country=country, wndw=grading.PENDING, captured_at__lte=now - window)
+        groups.update(overdue.values_list("capture_group", flat=True))
+        expired += overdue.update(wndw=grading.EXPIRED, pnl_usd=Decimal(0))
     if expired:
         bump_analytics_version()
+        push_on_commit(EVENTS_GROUP, {"type": "expiry", "rows": expired, "capture_groups": sorted(groups), "at": now})
     return expired

@@ -54,3 +54,10 @@ def get_enriched_quotes_with_composite(
     # A feed polling once a real second looks 600 s old on a 600× clock: staleness is real time.
     stale_seconds = settings.THOR_QUOTE_STALE_SECONDS * clock.speed()
     return strategy.snapshot(config, quotes, now=now, stale_seconds=stale_seconds, intraday=_parse_summary(raw_summary))
+
+
+def quotes_message(*, live: LiveDataRedis | None = None) -> dict[str, Any]:
+    """The ``/ws/quotes/`` message: ``{"type": "quotes", "rows": […], "total": {…}}`` — the
+    ``quotes/latest`` body with a type. Raises ``RedisError`` when Redis cannot be read."""
+    rows, total = get_enriched_quotes_with_composite(live=live)
+    return {"type": "quotes", "rows": rows, "total": total}

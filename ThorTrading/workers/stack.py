@@ -3,9 +3,9 @@
 Always (in the process holding the Redis leader lock): the GlobalMarkets monitor, the catch-up
 capture scan, and the workers that must never miss a tick (SPEC §1) — the grader (futures trade
 about 23 hours a day, so a trade captured by hand on a Sunday or still pending at the New York close
-is graded by the next touching tick), the tick recorder and the resting-order filler (paper limit
-and stop orders rest around the clock too). While markets trade (started by the first
-``market_opened``, stopped after the last control market closes): the session workers of
+is graded by the next touching tick), the tick recorder, the resting-order filler (paper limit
+and stop orders rest around the clock too) and the quote pusher (WebSocket snapshots). While
+markets trade (started by the first ``market_opened``, stopped after the last control market closes): the session workers of
 :data:`SESSION_WORKER_FACTORIES` (intraday bars, VWAP, 52-week extremes).
 """
 
@@ -23,12 +23,14 @@ from thor_project import clock
 from thor_project.workers import Supervisor, Worker
 from ThorTrading.workers.grader import grader_worker
 from ThorTrading.workers.intraday import intraday_worker
+from ThorTrading.workers.quote_push import quote_push_worker
 
 logger = logging.getLogger(__name__)
 
 CATCH_UP_SECONDS = 30.0
 
-ALWAYS_WORKER_FACTORIES: list[Callable[[], Worker]] = [grader_worker, recorder_worker, resting_order_worker]
+ALWAYS_WORKER_FACTORIES: list[Callable[[], Worker]] = [grader_worker, recorder_worker, resting_order_worker,
+                                                       quote_push_worker]
 SESSION_WORKER_FACTORIES: list[Callable[[], Worker]] = [intraday_worker]
 
 _supervisor: Supervisor | None = None
