@@ -213,15 +213,17 @@ class LiveDataRedis:
         newest = self.client.xrevrange(QUOTE_STREAM_KEY, count=1)
         return str(newest[0][0]) if newest else "0-0"
 
-    def wait_for_quotes(self, after: str, *, block_ms: int) -> str | None:
+    def wait_for_quotes(self, after: str, *, block_ms: int) -> tuple[str, set[str]] | None:
         """Wait up to ``block_ms`` for quote stream entries newer than ``after``; returns the newest
-        one's id, or None when none came. Reads ids only (``COUNT`` bounded), not the quotes."""
+        one's id and the symbols they carry, or None when none came (at most 10,000 entries)."""
         response = self.client.xread({QUOTE_STREAM_KEY: after}, count=10_000, block=block_ms)
-        newest = None
+        newest, symbols = None, set()
         for _stream, items in response or []:
-            if items:
-                newest = str(items[-1][0])
-        return newest
+            for entry_id, fields in items:
+                newest = str(entry_id)
+                if fields and fields.get("symbol"):
+                    symbols.add(str(fields["symbol"]))
+        return (newest, symbols) if newest is not None else None
 
     def trimmed_gap(self, group: str) -> tuple[str, str] | None:
         """``(last_delivered_id, first_entry_id)`` when the stream's oldest entry comes after the

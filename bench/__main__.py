@@ -9,6 +9,8 @@
 - intraday: ticks per second through the bar / VWAP / CME-day / 52-week path (apply + per-minute
   flush), and the database writes per minute
 - tick archive, recorder, replay and backtest throughput (``bench/ticks.py``)
+- over HTTP against daphne on PostgreSQL (``bench/http.py``) and live push over WebSockets
+  (``bench/push.py``: publish → client latency with 1 and 200 clients, daphne's RSS)
 
 Redis: ``THOR_BENCH_REDIS_URL`` (default redis://127.0.0.1:6379/14, flushed) when it answers, else
 fakeredis in process. Database: a fresh SQLite file in a temporary folder, or ``THOR_BENCH_DATABASE_URL``.
@@ -209,6 +211,10 @@ def main() -> None:
     import subprocess
 
     subprocess.run([sys.executable, "-m", "bench.http"], cwd=ROOT, check=False)
+    print()
+    sys.stdout.flush()
+    # Live push: publish → WebSocket client, 1 and 200 clients (its own process and daphne).
+    subprocess.run([sys.executable, "-m", "bench.push"], cwd=ROOT, check=False)
 
 
 if __name__ == "__main__":

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import threading
 from concurrent.futures import Future
 from typing import Any
@@ -34,6 +35,15 @@ MESSAGE_TYPE = "push.message"
 
 _loop: asyncio.AbstractEventLoop | None = None
 _lock = threading.Lock()
+
+
+def _forget_loop_after_fork() -> None:
+    # A forked child inherits the loop object but not the thread running it.
+    global _loop, _lock
+    _loop, _lock = None, threading.Lock()
+
+
+os.register_at_fork(after_in_child=_forget_loop_after_fork)
 
 
 def user_group(user_id: int) -> str:

@@ -9,6 +9,7 @@ pure functions as the live capture and grader.
 from __future__ import annotations
 
 import logging
+import os
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -146,6 +147,16 @@ def to_jsonable(value: Any) -> Any:
 
 
 _executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="thor-backtest")
+
+
+def _new_executor_after_fork() -> None:
+    # A forked process (a test's daphne child, a pre-forking server) inherits the executor but not its
+    # thread: jobs would queue forever. It gets an executor of its own.
+    global _executor
+    _executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="thor-backtest")
+
+
+os.register_at_fork(after_in_child=_new_executor_after_fork)
 #: A queued or running backtest whose row has not moved for this long was interrupted (a restart).
 STALE_AFTER = {BacktestStatus.QUEUED: timedelta(minutes=30), BacktestStatus.RUNNING: timedelta(minutes=5)}
 

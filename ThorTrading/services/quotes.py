@@ -58,6 +58,7 @@ def get_enriched_quotes_with_composite(
 
 def quotes_message(*, live: LiveDataRedis | None = None) -> dict[str, Any]:
     """The ``/ws/quotes/`` message: ``{"type": "quotes", "rows": […], "total": {…}}`` — the
-    ``quotes/latest`` body with a type. Raises ``RedisError`` when Redis cannot be read."""
+    ``quotes/latest`` body with a type (the quote pusher may keep only the changed rows and mark it
+    ``"partial": true``). Raises ``RedisError`` when Redis cannot be read."""
     rows, total = get_enriched_quotes_with_composite(live=live)
     return {"type": "quotes", "rows": rows, "total": total}

@@ -7,6 +7,7 @@ import { Home } from "./pages/Home";
 import { Login } from "./pages/Login";
 import { Sessions } from "./pages/Sessions";
 import { Trade } from "./pages/Trade";
+import { LiveBadge, LiveProvider } from "./live";
 import { GlobalTimerProvider, useGlobalTimer, usePollInterval } from "./timer";
 
 type Route = "home" | "sessions" | "history" | "trade";
@@ -54,6 +55,7 @@ function Shell({ user, onLogout }: { user: string; onLogout: () => void }) {
       <nav>
         <strong className="brand">Thor</strong>
         <FeedMode />
+        <LiveBadge />
         <a href="#/" className={route === "home" ? "active" : ""}>Home</a>
         <a href="#/sessions" className={route === "sessions" ? "active" : ""}>Sessions</a>
         <a href="#/history" className={route === "history" ? "active" : ""}>History</a>
@@ -95,7 +97,9 @@ function Gate() {
   };
   return (
     <GlobalTimerProvider>
-      <Shell user={me.data?.username ?? ""} onLogout={logout} />
+      <LiveProvider>
+        <Shell user={me.data?.username ?? ""} onLogout={logout} />
+      </LiveProvider>
     </GlobalTimerProvider>
   );
 }

@@ -1,5 +1,5 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { api, fmt, type CaptureEvent, type MarketRow, type QuoteRow, type SessionRow, type Total } from "./api";
 import { useGlobalTimer } from "./timer";
 
@@ -69,9 +69,25 @@ function RangeBar({ label, low, high, value }: { label: string; low: number | nu
   );
 }
 
+/** "blink-up" / "blink-down" for 700 ms after ``value`` rises / falls (the last price's flash). */
+function useBlink(value: number | null): string {
+  const previous = useRef(value);
+  const [blink, setBlink] = useState("");
+  useEffect(() => {
+    const before = previous.current;
+    previous.current = value;
+    if (before === null || value === null || before === value) return;
+    setBlink(value > before ? "blink-up" : "blink-down");
+    const id = window.setTimeout(() => setBlink(""), 700);
+    return () => window.clearTimeout(id);
+  }, [value]);
+  return blink;
+}
+
 export function FutureCard({ row }: { row: QuoteRow }) {
   const digits = row.instrument.display_precision;
   const up = (row.change ?? 0) >= 0;
+  const blink = useBlink(row.last);
   return (
     <article className="card future" data-symbol={row.symbol} aria-label={`${row.symbol} card`}>
       <header>
@@ -80,7 +96,7 @@ export function FutureCard({ row }: { row: QuoteRow }) {
         <SignalBadge signal={row.extended_data.signal} />
         {row.stale && <span className="badge stale">STALE</span>}
       </header>
-      <div className="last mono" data-testid="last">{fmt(row.last, digits)}</div>
+      <div className={`last mono ${blink}`} data-testid="last">{fmt(row.last, digits)}</div>
       <div className={`change mono ${up ? "up" : "down"}`}>
         {fmt(row.change, digits)} ({fmt(row.change_percent, 2)}%)
       </div>

@@ -1,7 +1,7 @@
 """The dashboard end to end in Debian's headless chromium, driven by Playwright (SPEC §12).
 
-Thor runs in the test process (Django's live server, the real workbook in Redis, a grader thread);
-the browser logs in, sees the futures, watches a capture appear and resolve, filters, opens History.
+Thor is served by daphne in a child process (``tests/e2e/conftest.py``), the real workbook in Redis,
+a grader thread in the test process; the browser logs in, sees the futures, watches a capture appear and resolve, filters, opens History.
 Screenshots land in ``e2e-screenshots/``. Skipped when chromium or the built dashboard is missing
 (``make test`` builds the dashboard and CI installs chromium).
 """
@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import shutil
 import time
-from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -40,31 +39,6 @@ pytestmark = [
     pytest.mark.skipif(not DIST.exists(), reason="the dashboard is not built (cd frontend && npm ci && npm run build)"),
 ]
 
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"]
-
-
-@pytest.fixture
-def browser_page(monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[Any, list[str]]]:
-    from playwright.sync_api import sync_playwright
-
-    # Playwright's sync API keeps an event loop in this thread; the test's own ORM calls are safe.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-    errors: list[str] = []
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        page = browser.new_page(viewport={"width": 1440, "height": 900})
-        page.on("console", lambda m: errors.append(f"console: {m.text}") if m.type == "error" else None)
-        page.on("pageerror", lambda e: errors.append(f"pageerror: {e}"))
-        page.set_default_timeout(15_000)
-        yield page, errors
-        browser.close()
-        # Database calls made while Playwright's loop runs use their own connection: give it back.
-        from django.db import connections
-
-        connections.close_all()
-
 
 def shot(page: Any, name: str) -> str:
     SHOTS.mkdir(exist_ok=True)
@@ -88,7 +62,7 @@ def login(page: Any, url: str) -> None:
 
 
 def test_trader_logs_in_sees_futures_watches_a_capture_resolve_filters_and_opens_history(
-    live_server: Any, live: LiveDataRedis, seeded: None, browser_page: tuple[Any, list[str]], capsys: Any,
+    thor_server: Any, live: LiveDataRedis, seeded: None, browser_page: tuple[Any, list[str]], capsys: Any,
 ) -> None:
     page, errors = browser_page
     trader_with_quotes("rtd_2025-11-26.xlsm")
@@ -99,7 +73,7 @@ def test_trader_logs_in_sees_futures_watches_a_capture_resolve_filters_and_opens
         live.publish_quote(quote)
     report: list[str] = []
 
-    login(page, live_server.url)
+    login(page, thor_server.url)
     cards = page.locator("article[data-symbol]")
     cards.nth(10).wait_for()
     assert cards.count() == 11
@@ -115,7 +89,7 @@ def test_trader_logs_in_sees_futures_watches_a_capture_resolve_filters_and_opens
     grader = Worker("e2e-grader", Grader(live, block_ms=100).step)
     grader.start()
     try:
-        page.goto(f"{live_server.url}/#/sessions")
+        page.goto(f"{thor_server.url}/#/sessions")
         card = page.locator("article[data-country=USA]")
         card.get_by_text("PENDING").wait_for()
         report.append(shot(page, "sessions-pending"))
@@ -138,7 +112,7 @@ def test_trader_logs_in_sees_futures_watches_a_capture_resolve_filters_and_opens
     page.locator("article[data-country=USA]").wait_for()
     report.append(shot(page, "sessions-filtered"))
 
-    page.goto(f"{live_server.url}/#/trade")
+    page.goto(f"{thor_server.url}/#/trade")
     ticket = page.get_by_role("form", name="Order ticket")
     ticket.locator("select[name=symbol]").select_option("VX")
     ticket.get_by_role("button", name="Place order").click()
@@ -151,7 +125,7 @@ def test_trader_logs_in_sees_futures_watches_a_capture_resolve_filters_and_opens
     report.append(shot(page, "trade"))
 
     # "Trade this capture": the USA capture's YM trade as a bracket with its target and stop
-    page.goto(f"{live_server.url}/#/sessions")
+    page.goto(f"{thor_server.url}/#/sessions")
     usa = page.locator("article[data-country=USA]").first
     usa.get_by_role("button", name="Trade this capture").click()
     usa.get_by_role("status").get_by_text("BUY 1 YM filled at").wait_for()
@@ -164,7 +138,7 @@ def test_trader_logs_in_sees_futures_watches_a_capture_resolve_filters_and_opens
 
     # the statement: the ledger, the equity curve, P&L by day and the CSV download
     account = Order.objects.get(symbol="VX").account
-    page.goto(f"{live_server.url}/#/trade")
+    page.goto(f"{thor_server.url}/#/trade")
     statement = page.get_by_role("region", name="Statement")
     statement.get_by_role("table", name="Ledger").get_by_text("BUY 1 VX @ 20.2").wait_for()
     page.locator("figure[aria-label='Equity curve'] svg").first.wait_for()
@@ -183,7 +157,7 @@ def test_trader_logs_in_sees_futures_watches_a_capture_resolve_filters_and_opens
     assert auto.children.filter(status="WORKING").count() == 2
     report.append(shot(page, "trade-statement"))
 
-    page.goto(f"{live_server.url}/#/history")
+    page.goto(f"{thor_server.url}/#/history")
     page.locator("figure[aria-label='Hit rate by market'] svg").first.wait_for()
     page.locator("figure[aria-label='Cumulative P&L'] svg").first.wait_for()
     page.get_by_role("table", name="Signal insight").wait_for()
@@ -195,7 +169,7 @@ def test_trader_logs_in_sees_futures_watches_a_capture_resolve_filters_and_opens
 
 
 def test_every_page_renders_a_year_of_demo_history_without_errors(
-    live_server: Any, live: LiveDataRedis, seeded: None, browser_page: tuple[Any, list[str]], capsys: Any,
+    thor_server: Any, live: LiveDataRedis, seeded: None, browser_page: tuple[Any, list[str]], capsys: Any,
 ) -> None:
     from datetime import date
 
@@ -204,7 +178,7 @@ def test_every_page_renders_a_year_of_demo_history_without_errors(
     page, errors = browser_page
     trader_with_quotes("rtd_2025-11-29.xlsm")
     rows = seed_demo_sessions(days=365, seed=1, end=date(2025, 12, 1))
-    login(page, live_server.url)
+    login(page, thor_server.url)
     timings = {}
     for name, route, ready in [
         ("home", "/#/", "article[data-symbol=ZB]"),
@@ -213,7 +187,7 @@ def test_every_page_renders_a_year_of_demo_history_without_errors(
     ]:
         started = time.perf_counter()
         page.goto("about:blank")
-        page.goto(f"{live_server.url}{route}")
+        page.goto(f"{thor_server.url}{route}")
         page.locator(ready).first.wait_for()
         timings[name] = (time.perf_counter() - started) * 1000
         shot(page, f"year-{name}")
@@ -224,40 +198,43 @@ def test_every_page_renders_a_year_of_demo_history_without_errors(
     Path(SHOTS / "timings.txt").write_text(repr(timings))
 
 
-def test_demo_quotes_are_marked_and_what_if_runs_a_variant_over_the_tick_archive(
-    live_server: Any, live: LiveDataRedis, seeded: None, browser_page: tuple[Any, list[str]], capsys: Any,
-    tmp_path: Path,
-) -> None:
-    from django.test import override_settings
-
+@pytest.fixture
+def golden_archive(settings: Any, tmp_path: Path) -> None:
+    """No workbook (the demo feed) and the golden tape in the tick archive, set before the server
+    process starts so that it sees them too. The golden tape (S = 1) has NQ, SI and HG turned to
+    BUY at the open: S = 4, so TOTAL buys YM at 47001. A $150 target (47031) is never reached and
+    the 14:50 bid of 46900 goes through the 46981 stop: (46900 − 47001) × $5 = −$505.00."""
     from LiveData.archive import TickArchive
     from tests.ThorTrading.test_backtest import golden_tape
 
-    page, errors = browser_page
-    User.objects.create_user("trader", password="correct horse")
-    # The golden tape (S = 1) with NQ, SI and HG turned to BUY at the open: S = 4, so TOTAL buys YM
-    # at 47001. A $150 target (47031) is never reached and the 14:50 bid of 46900 goes through the
-    # 46981 stop: (46900 − 47001) × $5 = −$505.00.
+    settings.THOR_WORKBOOK, settings.THOR_FEED_MODE, settings.THOR_TICK_DIR = "", "auto", tmp_path / "ticks"
     buys = {"NQ": 3.0, "SI": 0.03, "HG": 0.005}
     tape = [dict(t, change=buys[t["symbol"]]) if t["symbol"] in buys and t["ts"].minute == 29 else t for t in golden_tape()]
-    with override_settings(THOR_WORKBOOK="", THOR_FEED_MODE="auto", THOR_TICK_DIR=tmp_path / "ticks"):
-        TickArchive(tmp_path / "ticks").append(tape)
-        call_command("poll_tos_excel", "--once")  # no workbook: the demo feed
-        login(page, live_server.url)
-        page.locator("nav .badge.feed.demo").wait_for()
-        assert page.locator("h2 .badge.feed.demo").inner_text() == "DEMO"
-        report = [shot(page, "home-demo")]
+    TickArchive(tmp_path / "ticks").append(tape)
 
-        page.goto(f"{live_server.url}/#/history")
-        panel = page.get_by_role("region", name="What if")
-        panel.locator("input[type=date]").nth(0).fill("2025-12-01")
-        panel.locator("input[type=date]").nth(1).fill("2025-12-01")
-        panel.get_by_role("checkbox", name="USA", exact=True).check()
-        panel.get_by_role("button", name="Run backtest").click()
-        panel.get_by_text("What if: 1 trades over 1 opens").wait_for(timeout=30_000)
-        comparison = panel.get_by_role("table", name="What if versus live").inner_text()
-        assert "$-505.00" in comparison and "0.00%" in comparison
-        report.append(shot(page, "history-what-if"))
+
+def test_demo_quotes_are_marked_and_what_if_runs_a_variant_over_the_tick_archive(
+    golden_archive: None, thor_server: Any, live: LiveDataRedis, seeded: None, browser_page: tuple[Any, list[str]],
+    capsys: Any,
+) -> None:
+    page, errors = browser_page
+    User.objects.create_user("trader", password="correct horse")
+    call_command("poll_tos_excel", "--once")  # no workbook: the demo feed
+    login(page, thor_server.url)
+    page.locator("nav .badge.feed.demo").wait_for()
+    assert page.locator("h2 .badge.feed.demo").inner_text() == "DEMO"
+    report = [shot(page, "home-demo")]
+
+    page.goto(f"{thor_server.url}/#/history")
+    panel = page.get_by_role("region", name="What if")
+    panel.locator("input[type=date]").nth(0).fill("2025-12-01")
+    panel.locator("input[type=date]").nth(1).fill("2025-12-01")
+    panel.get_by_role("checkbox", name="USA", exact=True).check()
+    panel.get_by_role("button", name="Run backtest").click()
+    panel.get_by_text("What if: 1 trades over 1 opens").wait_for(timeout=30_000)
+    comparison = panel.get_by_role("table", name="What if versus live").inner_text()
+    assert "$-505.00" in comparison and "0.00%" in comparison
+    report.append(shot(page, "history-what-if"))
     assert errors == [], errors
     with capsys.disabled():
         print("\nscreenshots:", "; ".join(report))

@@ -137,6 +137,8 @@ def test_100_quotes_in_100_ms_arrive_as_at_most_one_message_per_250_ms_with_the_
     assert all(b - a >= 0.25 for a, b in itertools.pairwise(sends)), sends
     gaps = [b[0] - a[0] for a, b in itertools.pairwise(received)]
     assert all(gap >= 0.2 for gap in gaps), gaps  # 250 ms apart at the sender, less transport jitter
+    if len(received) == 2:  # after a full snapshot, only what changed: YM's row and TOTAL
+        assert received[1][1]["partial"] is True and [r["symbol"] for r in received[1][1]["rows"]] == ["YM"]
     last = {r["symbol"]: r for r in received[-1][1]["rows"]}["YM"]
     assert (last["last"], last["bid"], last["ask"]) == (47099.0, 47098.0, 47100.0)
 

@@ -1,7 +1,7 @@
 import { useQuery } from "@tanstack/react-query";
 import { api, type MarketRow, type QuoteRow, type Total } from "../api";
 import { FutureCard, MarketsTable, Ribbon, TotalCard } from "../components";
-import { usePollInterval } from "../timer";
+import { useLivePollInterval } from "../live";
 
 /** DEMO / REPLAY when the quotes come from the demo walk or a replayed tape, not a live feed. */
 function feedBadge(rows: QuoteRow[] | undefined) {
@@ -12,7 +12,7 @@ function feedBadge(rows: QuoteRow[] | undefined) {
 }
 
 export function Home() {
-  const quotesEvery = usePollInterval(1000, 5000, "USA");
+  const quotesEvery = useLivePollInterval(1000, 5000, "USA");
   const quotes = useQuery({
     queryKey: ["quotes"],
     queryFn: () => api<{ rows: QuoteRow[]; total: Total }>("/api/ThorTrading/quotes/latest"),
@@ -21,7 +21,7 @@ export function Home() {
   const markets = useQuery({
     queryKey: ["markets"],
     queryFn: () => api<MarketRow[]>("/api/global-markets/markets/"),
-    refetchInterval: usePollInterval(5000, 15000),
+    refetchInterval: useLivePollInterval(5000, 15000),
   });
   return (
     <>

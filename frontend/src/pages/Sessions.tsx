@@ -3,7 +3,7 @@ import { useState } from "react";
 import { api, type CaptureEvent, type Page, type SessionRow } from "../api";
 import { SessionCard } from "../components";
 import { notifyResolved } from "../notify";
-import { usePollInterval } from "../timer";
+import { useLivePollInterval } from "../live";
 
 export interface Filters {
   start: string; end: string; country: string; signal: string; status: string; future: string;
@@ -43,7 +43,7 @@ export function Sessions() {
   const [filters, setFilters] = useState<Filters>(EMPTY_FILTERS);
   const [drawer, setDrawer] = useState(false);
   const query = toQuery(filters);
-  const every = usePollInterval(2000, 10000);
+  const every = useLivePollInterval(2000, 10000);
   const events = useQuery({
     queryKey: ["events", query],
     queryFn: async () => {

@@ -2,7 +2,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { Bar, BarChart, CartesianGrid, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 import { api, fmt, type MarketRow } from "../api";
-import { usePollInterval } from "../timer";
+import { useLivePollInterval } from "../live";
 
 interface Entry {
   id: number; kind: string; symbol: string; quantity_delta: number; price: number | null; cash_delta: number;
@@ -16,7 +16,7 @@ interface Statement {
 
 /** The account's statement: equity curve, realised P&L by day, the ledger and a CSV download (USD, UTC). */
 export function StatementPanel({ accountId }: { accountId: number }) {
-  const every = usePollInterval(5000, 20000);
+  const every = useLivePollInterval(5000, 20000);
   const statement = useQuery({
     queryKey: ["statement", accountId],
     queryFn: () => api<Statement>(`/api/trades/statements?account=${accountId}`),

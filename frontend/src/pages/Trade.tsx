@@ -1,7 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
 import { api, fmt, type QuoteRow } from "../api";
-import { usePollInterval } from "../timer";
+import { useLivePollInterval } from "../live";
 import { AutoTradeForm, StatementPanel } from "./Statement";
 
 interface Account {
@@ -18,7 +18,7 @@ interface Order {
 
 export function Trade() {
   const client = useQueryClient();
-  const every = usePollInterval(2000, 10000);
+  const every = useLivePollInterval(2000, 10000);
   const accounts = useQuery({ queryKey: ["accounts"], queryFn: () => api<Account[]>("/api/actandpos/accounts/"), refetchInterval: every });
   const account = accounts.data?.[0];
   const positions = useQuery({
