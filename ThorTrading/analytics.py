@@ -60,13 +60,18 @@ def wilson_interval(successes: int, trials: int, z: float = Z_95) -> tuple[float
 
 def max_drawdown(pnls: Iterable[Decimal]) -> Decimal:
     """The largest fall of cumulative P&L from a previous peak (the start, 0, counts as a peak),
-    in USD, as a positive number (0 when it never falls)."""
-    cumulative = peak = worst = Decimal(0)
-    for pnl in pnls:
-        cumulative += pnl
-        peak = max(peak, cumulative)
-        worst = max(worst, peak - cumulative)
-    return worst
+    in USD, as a positive number (0 when it never falls). P&L in whole cents."""
+    cents_ = np.array([cents(p) or 0 for p in pnls], dtype=np.int64)
+    return (Decimal(_drawdown_cents(cents_)) / 100).quantize(CENT)
+
+
+def _drawdown_cents(pnl: np.ndarray) -> int:
+    """:func:`max_drawdown` over P&L in cents (int64), in cents."""
+    if not len(pnl):
+        return 0
+    cumulative = np.cumsum(pnl)
+    peak = np.maximum.accumulate(np.maximum(cumulative, 0))
+    return max(int((peak - cumulative).max()), 0)
 
 
 def summarize(outcomes: Iterable[Outcome], *, ordered: bool = False) -> dict[str, Any]:
@@ -131,9 +136,7 @@ class _Table:
         resolved_rows = rows[self.resolved_trade[rows]]
         pnl = self.cents[resolved_rows]
         total, wins, losses = int(pnl.sum()), int(pnl[pnl > 0].sum()), int(pnl[pnl < 0].sum())
-        cumulative = np.cumsum(pnl)
-        peak = np.maximum.accumulate(np.maximum(cumulative, 0)) if len(pnl) else cumulative
-        drawdown = int((peak - cumulative).max()) if len(pnl) else 0
+        drawdown = _drawdown_cents(pnl)
         durations = self.seconds[rows[self.decided_trade[rows]]].tolist()
         decided = worked + didnt
         resolved = decided + expired
@@ -153,7 +156,7 @@ class _Table:
             "expected_value": (usd / resolved).quantize(CENT) if resolved else None,
             "profit_factor": ((Decimal(wins) / 100) / (-Decimal(losses) / 100)).quantize(CENT) if losses else None,
             "total_pnl": usd.quantize(CENT),
-            "max_drawdown": (Decimal(max(drawdown, 0)) / 100).quantize(CENT),
+            "max_drawdown": (Decimal(drawdown) / 100).quantize(CENT),
             "avg_resolution_seconds": round(sum(durations) / len(durations), 1) if durations else None,
         }
 
