@@ -20,7 +20,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from decimal import Decimal
 from pathlib import Path
@@ -148,7 +147,6 @@ async def _measure(websockets: object, port: int, key: str, live: object, client
         task.cancel()
     for ws in sockets:
         await ws.close()
-    _ = threading  # the publisher runs in the default executor's thread
     return samples, rss
 
 
