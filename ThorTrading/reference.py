@@ -31,7 +31,8 @@ INSTRUMENTS: list[dict[str, object]] = [
     {"symbol": "DX", "name": "US Dollar Index", "exchange": "ICE", "tick_size": "0.005", "tick_value": "5.00",
      "display_precision": 3, "strong_buy": "0.30", "buy": "0.05", "inverse": True, "feed_symbol": "$DXY"},
     {"symbol": "ZB", "name": "30-Year U.S. Treasury Bond", "exchange": "CBOT", "tick_size": "0.03125",
-     "tick_value": "31.25", "display_precision": 5, "strong_buy": "0.9375", "buy": "0.15625", "inverse": True},
+     "tick_value": "31.25", "display_precision": 5, "strong_buy": "0.9375", "buy": "0.15625", "inverse": True,
+     "price_format": "32nds"},
 ]
 
 #: Default market-open trade: $100 profit target and $100 stop per contract (SPEC §5).

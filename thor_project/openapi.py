@@ -24,6 +24,8 @@ class InstrumentOut(serializers.Serializer):
     symbol = serializers.CharField()
     name = serializers.CharField()
     display_precision = serializers.IntegerField()
+    price_format = serializers.ChoiceField(choices=["decimal", "32nds"])
+    show_in_ribbon = serializers.BooleanField()
     tick_size = serializers.FloatField()
     tick_value = serializers.FloatField()
     sort_order = serializers.IntegerField()

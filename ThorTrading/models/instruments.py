@@ -36,6 +36,10 @@ class TradingInstrument(models.Model):
     tick_size = models.DecimalField(max_digits=12, decimal_places=6, help_text="Points per tick")
     tick_value = models.DecimalField(max_digits=10, decimal_places=2, help_text="USD per tick per contract")
     display_precision = models.PositiveSmallIntegerField(default=2, help_text="Decimals shown")
+    price_format = models.CharField(
+        max_length=8, choices=[("decimal", "Decimal"), ("32nds", "32nds (117'02, 117'02+)")], default="decimal",
+        help_text="How the dashboard writes prices: Treasury futures in 32nds, as TOS does",
+    )
     inverse_weight = models.BooleanField(default=False, help_text="Rises when markets fall: composite weight negated")
     is_active = models.BooleanField(default=True)
     show_in_ribbon = models.BooleanField(default=True)

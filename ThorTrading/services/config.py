@@ -42,6 +42,8 @@ class InstrumentConfig:
     target_mode: str
     profit_target: Decimal | None
     stop_loss: Decimal | None
+    #: "decimal", or "32nds" for Treasury futures (the dashboard writes 117'02)
+    price_format: str = "decimal"
 
     def as_row_instrument(self) -> dict[str, object]:
         """The ``instrument`` object of a quote row (SPEC §4)."""
@@ -50,6 +52,8 @@ class InstrumentConfig:
             "symbol": self.symbol,
             "name": self.name,
             "display_precision": self.display_precision,
+            "price_format": self.price_format,
+            "show_in_ribbon": self.show_in_ribbon,
             "tick_size": self.tick_size,
             "tick_value": self.tick_value,
             "sort_order": self.sort_order,
@@ -108,6 +112,7 @@ def load_trading_config() -> TradingConfig:
                 symbol=inst.symbol,
                 name=inst.name,
                 display_precision=inst.display_precision,
+                price_format=inst.price_format,
                 tick_size=inst.tick_size,
                 tick_value=inst.tick_value,
                 sort_order=inst.sort_order,

@@ -46,6 +46,7 @@ def seed_thor() -> SeedReport:
                 "tick_size": Decimal(str(spec["tick_size"])),
                 "tick_value": Decimal(str(spec["tick_value"])),
                 "display_precision": spec["display_precision"],
+                "price_format": spec.get("price_format", "decimal"),
                 "inverse_weight": spec["inverse"],
                 "sort_order": order,
             },

@@ -33,7 +33,7 @@ export type Num = number | null;
 
 export interface QuoteRow {
   symbol: string;
-  instrument: { symbol: string; name: string; display_precision: number; tick_size: number };
+  instrument: { symbol: string; name: string; display_precision: number; tick_size: number; price_format?: string; show_in_ribbon?: boolean };
   last: Num; bid: Num; ask: Num; bid_size: Num; ask_size: Num; spread: Num; vwap: Num; volume: Num;
   change: Num; change_percent: Num; open_price: Num; high_price: Num; low_price: Num; previous_close: Num;
   extended_data: { signal: string | null; signal_weight: Num; high_52w: Num; low_52w: Num };

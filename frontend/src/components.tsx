@@ -1,6 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useRef, useState } from "react";
 import { api, fmt, type CaptureEvent, type MarketRow, type QuoteRow, type SessionRow, type Total } from "./api";
+import { formatPrice } from "./price";
 import { useGlobalTimer } from "./timer";
 
 export function SignalBadge({ signal }: { signal: string | null | undefined }) {
@@ -57,14 +58,16 @@ function parseOffset(text: string): number {
   return match[1] === "-" ? -minutes : minutes;
 }
 
-function RangeBar({ label, low, high, value }: { label: string; low: number | null; high: number | null; value: number | null }) {
+function RangeBar({ label, low, high, value, format = (v) => fmt(v) }: {
+  label: string; low: number | null; high: number | null; value: number | null; format?: (v: number | null) => string;
+}) {
   const ok = low !== null && high !== null && value !== null && high > low;
   const position = ok ? Math.min(100, Math.max(0, ((value! - low!) / (high! - low!)) * 100)) : 0;
   return (
-    <div className="range" title={`${label}: ${fmt(low)} – ${fmt(high)}`}>
+    <div className="range" title={`${label}: ${format(low)} – ${format(high)}`}>
       <span className="range-label">{label}</span>
       <span className="range-track">{ok && <span className="range-dot" style={{ left: `${position}%` }} />}</span>
-      <span className="range-values mono">{fmt(low)} – {fmt(high)}</span>
+      <span className="range-values mono">{format(low)} – {format(high)}</span>
     </div>
   );
 }
@@ -85,7 +88,7 @@ function useBlink(value: number | null): string {
 }
 
 export function FutureCard({ row }: { row: QuoteRow }) {
-  const digits = row.instrument.display_precision;
+  const px = (value: number | null) => formatPrice(value, row.instrument);
   const up = (row.change ?? 0) >= 0;
   const blink = useBlink(row.last);
   return (
@@ -96,18 +99,18 @@ export function FutureCard({ row }: { row: QuoteRow }) {
         <SignalBadge signal={row.extended_data.signal} />
         {row.stale && <span className="badge stale">STALE</span>}
       </header>
-      <div className={`last mono ${blink}`} data-testid="last">{fmt(row.last, digits)}</div>
+      <div className={`last mono ${blink}`} data-testid="last">{px(row.last)}</div>
       <div className={`change mono ${up ? "up" : "down"}`}>
-        {fmt(row.change, digits)} ({fmt(row.change_percent, 2)}%)
+        {px(row.change)} ({fmt(row.change_percent, 2)}%)
       </div>
       <dl>
-        <dt>Bid</dt><dd className="mono">{fmt(row.bid, digits)} × {row.bid_size ?? "—"}</dd>
-        <dt>Ask</dt><dd className="mono">{fmt(row.ask, digits)} × {row.ask_size ?? "—"}</dd>
-        <dt>Spread</dt><dd className="mono">{fmt(row.spread, digits)}</dd>
-        <dt>VWAP</dt><dd className="mono">{fmt(row.vwap, digits)}</dd>
+        <dt>Bid</dt><dd className="mono">{px(row.bid)} × {row.bid_size ?? "—"}</dd>
+        <dt>Ask</dt><dd className="mono">{px(row.ask)} × {row.ask_size ?? "—"}</dd>
+        <dt>Spread</dt><dd className="mono">{px(row.spread)}</dd>
+        <dt>VWAP</dt><dd className="mono">{px(row.vwap)}</dd>
       </dl>
-      <RangeBar label="24h" low={row.low_price} high={row.high_price} value={row.last} />
-      <RangeBar label="52w" low={row.extended_data.low_52w} high={row.extended_data.high_52w} value={row.last} />
+      <RangeBar label="24h" low={row.low_price} high={row.high_price} value={row.last} format={px} />
+      <RangeBar label="52w" low={row.extended_data.low_52w} high={row.extended_data.high_52w} value={row.last} format={px} />
     </article>
   );
 }
@@ -129,9 +132,9 @@ export function TotalCard({ total }: { total: Total | undefined }) {
 export function Ribbon({ rows }: { rows: QuoteRow[] }) {
   return (
     <div className="ribbon" aria-label="ribbon">
-      {rows.map((r) => (
+      {rows.filter((r) => r.instrument.show_in_ribbon !== false).map((r) => (
         <span key={r.symbol} className={(r.change ?? 0) >= 0 ? "up" : "down"}>
-          {r.symbol} <span className="mono">{fmt(r.last, r.instrument.display_precision)}</span> {fmt(r.change_percent, 2)}%
+          {r.symbol} <span className="mono">{formatPrice(r.last, r.instrument)}</span> {fmt(r.change_percent, 2)}%
         </span>
       ))}
     </div>

@@ -163,3 +163,19 @@ def test_feed_snapshot_returns_raw_quotes(api: APIClient, live: LiveDataRedis, c
     assert set(body["quotes"]) == {"YM", "DX"}
     assert body["quotes"]["DX"]["feed_symbol"] == "$DXY"
     assert api.get("/api/feed/quotes/snapshot?symbols=Y M").status_code == 400
+
+
+def test_rows_say_how_prices_display_and_whether_they_ride_the_ribbon(api: APIClient, live: LiveDataRedis,
+                                                                      clock: ManualClock, settings: Any) -> None:
+    """Issue 14: ZB is written in 32nds (117'25), and an instrument taken off the ribbon in the admin
+    says so in every row, for the dashboard's ribbon too."""
+    from ThorTrading.models import TradingInstrument
+
+    load("rtd_2025-11-26.xlsm", settings)
+    crude = TradingInstrument.objects.get(symbol="CL")
+    crude.show_in_ribbon = False
+    crude.save()  # an admin edit: the cached configuration is invalidated
+    rows = {r["symbol"]: r for r in api.get("/api/ThorTrading/quotes/latest").json()["rows"]}
+    assert (rows["ZB"]["instrument"]["price_format"], rows["ES"]["instrument"]["price_format"]) == ("32nds", "decimal")
+    assert rows["CL"]["instrument"]["show_in_ribbon"] is False and rows["ES"]["instrument"]["show_in_ribbon"] is True
+    assert "CL" not in [s["symbol"] for s in api.get("/api/ThorTrading/quotes/ribbon").json()["symbols"]]

@@ -78,7 +78,7 @@ def test_trader_logs_in_sees_futures_watches_a_capture_resolve_filters_and_opens
     cards.nth(10).wait_for()
     assert cards.count() == 11
     assert page.locator("article[data-symbol=YM] [data-testid=last]").inner_text() == "46,669"
-    assert page.locator("article[data-symbol=ZB] [data-testid=last]").inner_text() == "117.78125"
+    assert page.locator("article[data-symbol=ZB] [data-testid=last]").inner_text() == "117'25"  # 117 + 25/32, as TOS
     assert "BUY" in page.get_by_role("article", name="TOTAL card").inner_text()
     report.append(shot(page, "home"))
 
