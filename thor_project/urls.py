@@ -6,6 +6,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from thor_project.api import HealthView, MeView, SessionLoginView, SessionLogoutView, TokenLoginView, TokenRevokeView
 from thor_project.views import dashboard
+from ThorTrading.api import seed_paths
 
 urlpatterns = [
     path("", dashboard, name="dashboard"),
@@ -19,6 +20,9 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("api/ThorTrading/", include("ThorTrading.api.urls")),
+    # The design documents' paths (the market-open plan's API summary), aliases of the views above.
+    path("api/futures/", include(seed_paths.futures_urlpatterns)),
+    path("api/future-trading/", include(seed_paths.future_trading_urlpatterns)),
     path("api/feed/", include("LiveData.api.urls")),
     path("api/global-markets/", include("GlobalMarkets.api.urls")),
     path("api/actandpos/", include("ActAndPos.api.urls")),

@@ -112,3 +112,28 @@ def test_the_list_gives_exactly_what_the_row_serializer_gives(api: APIClient) ->
     by_id = {r.pk: r for r in MarketSession.objects.all()}
     assert len(rows) == len(by_id) > 0
     assert rows == json.loads(JSONRenderer().render(MarketSessionSerializer([by_id[r["id"]] for r in rows], many=True).data))
+
+
+def test_the_design_documents_paths_answer_as_the_thortrading_ones(seeded: None, live: LiveDataRedis, clock: ManualClock,
+                                                                   settings: Any) -> None:
+    """Issue 14: /api/futures/market-opens/…, /api/futures/snapshots/ and
+    /api/future-trading/market-close/capture are the same views as under /api/ThorTrading/."""
+    settings.THOR_WORKBOOK = str(TOS_DATA / "rtd_2025-11-26.xlsm")
+    call_command("poll_tos_excel", "--once")
+    group = capture_market_open(market=Market.objects.get(country="USA"), force=True).capture_group
+    client = APIClient()
+    client.force_authenticate(User.objects.create_user("trader"))
+    for path in ("market-opens/?country=USA", "market-opens/today/", "market-opens/pending/", "market-opens/stats/"):
+        seeds, ours = client.get(f"/api/futures/{path}"), client.get(f"/api/ThorTrading/{path}")
+        assert seeds.status_code == ours.status_code == 200, path
+        assert seeds.json() == ours.json(), path
+    row = MarketSession.objects.filter(capture_group=group).first()
+    assert row is not None
+    assert client.get(f"/api/futures/market-opens/{row.pk}/").json() == client.get(f"/api/ThorTrading/market-opens/{row.pk}/").json()
+    snapshot = client.get(f"/api/futures/snapshots/?session={group}").json()
+    assert [r["future"] for r in snapshot] == ["YM", "ES", "NQ", "RTY", "CL", "SI", "HG", "GC", "VX", "DX", "ZB", "TOTAL"]
+    assert {r["id"] for r in snapshot} == {r["id"] for r in client.get("/api/ThorTrading/market-opens/?country=USA").json()["results"]}
+    assert [r["future"] for r in client.get(f"/api/futures/snapshots/?session={group}&symbol=ES").json()] == ["ES"]
+    bad = client.get("/api/futures/snapshots/?session=abc")
+    assert bad.status_code == 400 and "session" in bad.json()["error"]
+    assert client.get("/api/future-trading/market-close/capture").status_code == 405  # state changes only by POST
