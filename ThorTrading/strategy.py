@@ -205,6 +205,9 @@ def _price_fields(row: dict[str, Any]) -> dict[str, Any]:
     range_52w = high_52w - low_52w if high_52w is not None and low_52w is not None else None
     return {
         "last_price": last,
+        "change": row["change"],
+        "change_percent": row["change_percent"],
+        "vwap": row["vwap"],
         "bid_price": row["bid"],
         "bid_size": row["bid_size"],
         "ask_price": row["ask"],
@@ -257,6 +260,7 @@ def capture_rows(rows: list[dict[str, Any]], total: dict[str, Any], config: Trad
         "bhs": composite or "",
         "weight": total["signal_weight_sum"],
         "weighted_average": total["avg_weighted"],
+        "sum_weighted": total["sum_weighted"],
         "instrument_count": total["count"],
         "stale_symbols": ",".join(total["stale_symbols"]),
         "signals": signal_map(rows),

@@ -75,6 +75,11 @@ class MarketSession(models.Model):
     wndw = models.CharField(max_length=20, choices=WNDW_CHOICES, default=grading.PENDING, db_index=True)
 
     last_price = models.DecimalField(max_digits=18, decimal_places=6, null=True, blank=True)
+    # At capture, as the quote showed them (issue 14: the API summary lists them); null on older rows.
+    change = models.DecimalField(max_digits=18, decimal_places=6, null=True, blank=True, help_text="Net change, points")
+    change_percent = models.DecimalField(max_digits=12, decimal_places=6, null=True, blank=True,
+                                         help_text="Net change, percent of the previous close")
+    vwap = models.DecimalField(max_digits=18, decimal_places=6, null=True, blank=True, help_text="Session VWAP, points")
     bid_price = models.DecimalField(max_digits=18, decimal_places=6, null=True, blank=True)
     bid_size = models.IntegerField(null=True, blank=True)
     ask_price = models.DecimalField(max_digits=18, decimal_places=6, null=True, blank=True)
@@ -125,6 +130,8 @@ class MarketSession(models.Model):
 
     # TOTAL only.
     weighted_average = models.DecimalField(max_digits=14, decimal_places=6, null=True, blank=True)
+    sum_weighted = models.DecimalField(max_digits=18, decimal_places=6, null=True, blank=True,
+                                       help_text="TOTAL: Σ of the weighted signal values (the composite's sum)")
     instrument_count = models.PositiveSmallIntegerField(null=True, blank=True)
 
     # Backtest statistics for (country, future) over earlier captures, as of captured_at.

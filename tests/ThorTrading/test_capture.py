@@ -156,3 +156,20 @@ def test_backtest_stats_count_earlier_outcomes(quotes: None, clock: ManualClock)
     ym = MarketSession.objects.get(future="YM", capture_group=2)
     assert (ym.strong_buy_worked, ym.strong_buy_worked_percentage, ym.strong_buy_didnt_work) == (1, 100, 0)
     assert ym.country_future == 2 and ym.session_number == 2
+
+
+def test_capture_rows_keep_change_change_percent_vwap_and_totals_sum(quotes: None, live: LiveDataRedis) -> None:
+    """Issue 14 (the API summary's fields): each row keeps the net change, its percent and VWAP as
+    the quote showed them at capture; TOTAL keeps the composite's weighted sum."""
+    from ThorTrading.services.quotes import get_enriched_quotes_with_composite
+
+    shown, total = get_enriched_quotes_with_composite()
+    call_command("capture_market_open", "--market", "USA")
+    by_future = rows()
+    for row in shown:
+        captured = by_future[row["symbol"]]
+        assert (captured.change, captured.change_percent, captured.vwap) == (
+            row["change"], row["change_percent"], row["vwap"]), row["symbol"]
+    assert by_future["YM"].change == Decimal(str(live.get_latest_quote("YM")["change"]))
+    assert by_future["TOTAL"].sum_weighted == total["sum_weighted"]
+    assert by_future["ES"].sum_weighted is None
