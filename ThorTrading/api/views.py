@@ -31,7 +31,7 @@ from ThorTrading.api.filters import MarketSessionFilter, filter_sessions
 from ThorTrading.api.serializers import SESSION_COLUMNS, MarketSessionSerializer, iso_datetimes, session_rows
 from ThorTrading.models import TOTAL, FutureTrading24Hour, MarketIntraday, MarketSession, Rolling52WeekStats, VwapMinute
 from ThorTrading.selectors.analytics import capture_events, session_stats, signal_insight
-from ThorTrading.selectors.cache import cached
+from ThorTrading.selectors.cache import SESSIONS_VERSION_KEY, cached
 from ThorTrading.selectors.sessions import latest_capture_groups
 from ThorTrading.services.close_capture import ERROR as CLOSE_ERROR
 from ThorTrading.services.close_capture import NO_SESSIONS, capture_market_close
@@ -160,13 +160,19 @@ class LatestPerMarketSessionsView(APIView):
 
     @extend_schema(responses={200: MarketSessionSerializer(many=True)})
     def get(self, request: Request) -> Response:
-        groups = latest_capture_groups()
-        order = {s: i for i, s in enumerate(i.symbol for i in get_trading_config().instruments)}
-        rows = session_rows(MarketSession.objects.filter(capture_group__in=groups))
-        country_rank = {c: i for i, c in enumerate(CONTROL_COUNTRIES)}
-        rows.sort(key=lambda r: (country_rank.get(r["country"], len(country_rank)), r["capture_group"],
-                                 order.get(r["future"], len(order))))
-        return Response(rows)
+        # Cached until any captured row changes (issue 11: ~100 columns × 108 rows cost ~7 ms to
+        # read and convert on every poll of every open dashboard).
+        return Response(cached("latest", {}, _latest_rows, version_key=SESSIONS_VERSION_KEY))
+
+
+def _latest_rows() -> list[dict[str, Any]]:
+    groups = latest_capture_groups()
+    order = {s: i for i, s in enumerate(i.symbol for i in get_trading_config().instruments)}
+    rows = session_rows(MarketSession.objects.filter(capture_group__in=groups))
+    country_rank = {c: i for i, c in enumerate(CONTROL_COUNTRIES)}
+    rows.sort(key=lambda r: (country_rank.get(r["country"], len(country_rank)), r["capture_group"],
+                             order.get(r["future"], len(order))))
+    return rows
 
 
 class MarketCloseInputSerializer(serializers.Serializer):

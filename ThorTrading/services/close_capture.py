@@ -19,6 +19,7 @@ from LiveData.redis_client import LiveDataRedis
 from thor_project import clock
 from ThorTrading.models import MarketSession, traded_symbol
 from ThorTrading.numbers import pct
+from ThorTrading.selectors.cache import bump_sessions_version
 from ThorTrading.services.quotes import get_enriched_quotes_with_composite
 
 logger = logging.getLogger(__name__)
@@ -92,6 +93,7 @@ def capture_market_close(*, country: str, force: bool = False, live: LiveDataRed
                 MarketSession.objects.filter(pk=session.pk).update(**fields)
                 closed += 1
                 ranged += int(fields["market_range"] is not None)
+            bump_sessions_version()
     except DatabaseError as exc:
         logger.exception("close capture %s failed", country)
         return CloseResult(country, ERROR, f"Database error: {exc}", group)

@@ -32,6 +32,7 @@ from ThorTrading.models import (
     traded_symbol,
 )
 from ThorTrading.numbers import pct, to_decimal
+from ThorTrading.selectors.cache import bump_sessions_version
 from ThorTrading.services.close_capture import close_metrics
 from ThorTrading.services.quotes import INTRADAY_SUMMARY_KEY
 
@@ -245,6 +246,7 @@ class IntradayRecorder:
                  "market_high_pct_close", "market_low_pct_close", "market_close_vs_open_pct", "market_range",
                  "market_range_pct"],
             )
+            bump_sessions_version()
         return len(changed)
 
     def _update_extremes(self, touched: set[str], new_day: bool, now: datetime) -> int:

@@ -14,7 +14,9 @@ from LiveData.redis_client import LiveDataRedis
 from tests.conftest import TOS_DATA
 from thor_project.clock import ManualClock
 from ThorTrading.models import MarketSession
+from ThorTrading.selectors.cache import bump_analytics_version
 from ThorTrading.services.capture import capture_market_open
+from ThorTrading.services.close_capture import capture_market_close
 
 pytestmark = [pytest.mark.django_db, pytest.mark.real_services]
 
@@ -79,16 +81,46 @@ def test_latest_returns_each_markets_latest_capture_east_to_west(api: APIClient)
     assert rows[12]["capture_group"] == 2
 
 
+def test_latest_is_cached_until_a_captured_row_changes(api: APIClient, live: LiveDataRedis, clock: ManualClock,
+                                                      django_assert_max_num_queries: Any,
+                                                      django_capture_on_commit_callbacks: Any) -> None:
+    """latest/ is read from the cache between changes (no SQL), and every writer of capture rows
+    makes the next answer fresh once it commits: the close capture, an admin edit, a capture."""
+    first = api.get("/api/ThorTrading/market-opens/latest/").json()
+    with django_assert_max_num_queries(0):
+        assert api.get("/api/ThorTrading/market-opens/latest/").json() == first
+    usa_ym = next(r for r in first if r["country"] == "USA" and r["future"] == "YM")
+    assert usa_ym["market_close"] is None
+    with django_capture_on_commit_callbacks(execute=True):
+        assert capture_market_close(country="USA", live=live).close_rows_updated == 12
+    closed = next(r for r in api.get("/api/ThorTrading/market-opens/latest/").json() if r["id"] == usa_ym["id"])
+    assert closed["market_close"] is not None  # the close capture's rows, not the cached ones
+    row = MarketSession.objects.get(pk=usa_ym["id"])
+    row.session_volume = 123_456  # as an admin edit saves the model
+    with django_capture_on_commit_callbacks(execute=True):
+        row.save()
+    edited = next(r for r in api.get("/api/ThorTrading/market-opens/latest/").json() if r["id"] == usa_ym["id"])
+    assert edited["session_volume"] == 123_456
+    clock.advance(days=1)
+    call_command("poll_tos_excel", "--once")
+    with django_capture_on_commit_callbacks(execute=True):
+        capture_market_open(market=Market.objects.get(country="USA"))
+    latest = api.get("/api/ThorTrading/market-opens/latest/").json()
+    assert {r["capture_group"] for r in latest if r["country"] == "USA"} == {4}
+
+
 def test_list_query_count_does_not_grow_with_rows(api: APIClient, django_assert_max_num_queries: Any) -> None:
     with django_assert_max_num_queries(2):
         api.get("/api/ThorTrading/market-opens/?page_size=500")
 
 
-def test_latest_gives_exactly_what_the_row_serializer_gives(api: APIClient) -> None:
+def test_latest_gives_exactly_what_the_row_serializer_gives(api: APIClient, django_capture_on_commit_callbacks: Any) -> None:
     from ThorTrading.api.serializers import MarketSessionSerializer
 
     rows = api.get("/api/ThorTrading/market-opens/latest/").json()
-    MarketSession.objects.filter(pk=rows[0]["id"]).update(captured_at=MarketSession.objects.get(pk=rows[0]["id"]).captured_at.replace(microsecond=123456))
+    with django_capture_on_commit_callbacks(execute=True):
+        MarketSession.objects.filter(pk=rows[0]["id"]).update(captured_at=MarketSession.objects.get(pk=rows[0]["id"]).captured_at.replace(microsecond=123456))
+        bump_analytics_version()  # what Thor's own writers do after a bulk update
     rows = api.get("/api/ThorTrading/market-opens/latest/").json()
     expected = api.get(f"/api/ThorTrading/market-opens/{rows[0]['id']}/").json()
     assert rows[0] == expected and rows[0]["captured_at"].endswith(".123456Z")
