@@ -116,6 +116,7 @@ class BarOut(serializers.Serializer):
     bid = Price()
     ask = Price()
     spread = Price()
+    session_vwap = Price(help_text="the CME day's session VWAP as of this minute")
 
 
 class BarsOut(serializers.Serializer):

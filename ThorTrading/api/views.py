@@ -242,7 +242,9 @@ def _instant_param(request: Request, name: str) -> datetime | Response | None:
 
 class IntradayBarsView(APIView):
     """``GET intraday/bars?symbol=YM&start=…&end=…``: 1-minute OHLCV bars (UTC minutes), at most
-    1,440; without ``start`` the last two hours up to ``end`` (default now)."""
+    1,440; without ``start`` the last two hours up to ``end`` (default now). Each bar carries the
+    CME day's session VWAP as of that minute (``session_vwap``, null before any volume) — the
+    intraday chart's VWAP line."""
 
     @extend_schema(parameters=[openapi.SYMBOL, openapi.START, openapi.END], responses={200: openapi.BarsOut})
     def get(self, request: Request) -> Response:
@@ -258,11 +260,14 @@ class IntradayBarsView(APIView):
         start_at = start if isinstance(start, datetime) else end_at - timedelta(hours=2)
         if start_at > end_at:
             return Response({"error": "start: must not be after end"}, status=400)
-        bars = MarketIntraday.objects.filter(symbol=symbol, minute__gte=start_at, minute__lte=end_at).order_by("minute")[:1440]
-        return Response({
-            "symbol": symbol,
-            "bars": list(bars.values("minute", "open", "high", "low", "close", "volume", "bid", "ask", "spread")),
-        })
+        bars: list[dict[str, Any]] = [dict(b) for b in MarketIntraday.objects.filter(symbol=symbol, minute__gte=start_at, minute__lte=end_at)
+                    .order_by("minute")[:1440].values("minute", "open", "high", "low", "close", "volume", "bid", "ask", "spread")]
+        if bars:
+            vwap = dict(VwapMinute.objects.filter(symbol=symbol, minute__gte=bars[0]["minute"], minute__lte=bars[-1]["minute"])
+                        .values_list("minute", "session_vwap"))
+            for bar in bars:
+                bar["session_vwap"] = vwap.get(bar["minute"])
+        return Response({"symbol": symbol, "bars": bars})
 
 
 class VwapView(APIView):
@@ -346,7 +351,9 @@ class MarketSessionInsightView(APIView):
 
 class MarketSessionEventsView(APIView):
     """``GET market-opens/events/``: one entry per capture event, newest first, paginated
-    (``page``, ``page_size`` ≤ 500); ``rows=1`` adds each event's 12 rows."""
+    (``page``, ``page_size`` ≤ 500); ``rows=1`` adds each event's 12 rows. The list filters apply
+    to the rows of ``future`` (TOTAL by default, whose trade is YM's); another future, a list of
+    them or ``all`` gives one entry per matching row with that future's own trade."""
 
     @extend_schema(parameters=[*SESSION_FILTERS, OpenApiParameter("page", int), OpenApiParameter("page_size", int),
                                OpenApiParameter("rows", bool, description="add each event's 12 rows")],
@@ -355,9 +362,8 @@ class MarketSessionEventsView(APIView):
                        "previous": serializers.CharField(allow_null=True),
                        "results": serializers.ListField(child=serializers.DictField())})})
     def get(self, request: Request) -> Response:
-        params = _params(request)
-        params["future"] = TOTAL
-        queryset = filter_sessions(params).order_by("-captured_at", "-capture_group")
+        params = _params(request, future=TOTAL)
+        queryset = filter_sessions(params).order_by("-captured_at", "-capture_group", "id")
         paginator = SessionPagination()
         page = paginator.paginate_queryset(queryset, request, view=self) or []
         raw_rows = str(request.query_params.get("rows", "0")).lower()

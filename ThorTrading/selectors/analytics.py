@@ -135,22 +135,30 @@ def signal_insight(queryset: QuerySet[MarketSession], *, target: str = TOTAL, fu
     return {"target": target, "base_rate": base_rate, "base_n": base_decided, "min_sample": MIN_SAMPLE, "cells": result}
 
 
-def capture_events(total_rows: Iterable[MarketSession], *, with_rows: bool) -> list[dict[str, Any]]:
-    """One entry per capture event from its TOTAL rows: market, time, composite, the YM trade TOTAL
-    makes and its outcome; with ``with_rows`` the event's 12 rows (one more query)."""
-    totals = list(total_rows)
+def capture_events(rows: Iterable[MarketSession], *, with_rows: bool) -> list[dict[str, Any]]:
+    """One entry per matching row, as a capture event: market, time, the capture's composite (from
+    its TOTAL row), the trade the row makes and its outcome. A TOTAL row's trade is YM's (SPEC §6);
+    another future's row is its own trade. ``future`` names the row. With ``with_rows`` the
+    event's 12 rows. At most two more queries (the TOTAL rows, the 12 rows)."""
+    picked = list(rows)
+    groups = [r.capture_group for r in picked]
+    totals = {r.capture_group: r for r in picked if r.future == TOTAL}
+    if any(r.future != TOTAL for r in picked):
+        totals.update({t.capture_group: t for t in MarketSession.objects.filter(capture_group__in=groups, future=TOTAL)})
     rows_by_group: dict[int, list[MarketSession]] = defaultdict(list)
     if with_rows:
         order = {s: i for i, s in enumerate([*FUTURES, TOTAL])}
-        for row in MarketSession.objects.filter(capture_group__in=[t.capture_group for t in totals]):
+        for row in MarketSession.objects.filter(capture_group__in=groups):
             rows_by_group[row.capture_group].append(row)
-        for rows in rows_by_group.values():
-            rows.sort(key=lambda r: order.get(r.future, 99))
+        for group_rows in rows_by_group.values():
+            group_rows.sort(key=lambda r: order.get(r.future, 99))
     events = []
-    for t in totals:
+    for t in picked:
+        total = totals.get(t.capture_group)
         event: dict[str, Any] = {
             "capture_group": t.capture_group,
-            "session_id": t.pk,  # the TOTAL row: POST /api/trades/orders/from-capture/<id> trades it
+            "session_id": t.pk,  # the row: POST /api/trades/orders/from-capture/<id> trades it
+            "future": t.future,
             "country": t.country,
             "session_number": t.session_number,
             "session_date": t.session_date,
@@ -158,9 +166,13 @@ def capture_events(total_rows: Iterable[MarketSession], *, with_rows: bool) -> l
             "captured_at": t.captured_at,
             "late": t.late,
             "is_demo": t.is_demo,
-            "composite": {"signal": t.bhs or None, "signal_weight_sum": t.weight, "weighted_average": t.weighted_average,
-                          "instrument_count": t.instrument_count, "stale_symbols": t.stale_symbols or None},
-            "trade": {"future": "YM", "entry_price": t.entry_price, "target_high": t.target_high,
+            "composite": {"signal": (total.bhs or None) if total else None,
+                          "signal_weight_sum": total.weight if total else None,
+                          "weighted_average": total.weighted_average if total else None,
+                          "instrument_count": total.instrument_count if total else None,
+                          "stale_symbols": (total.stale_symbols or None) if total else None},
+            "trade": {"future": "YM" if t.future == TOTAL else t.future, "signal": t.bhs or None,
+                      "entry_price": t.entry_price, "target_high": t.target_high,
                       "target_low": t.target_low, "outcome": t.wndw, "hit_type": t.target_hit_type,
                       "hit_price": t.target_hit_price, "hit_at": t.target_hit_at, "pnl_usd": t.pnl_usd},
         }

@@ -176,6 +176,26 @@ def test_events_list_one_entry_per_capture(api: APIClient, django_assert_max_num
     assert usa["count"] == 5 and "rows" not in usa["results"][0]
 
 
+def test_events_filter_by_future_shows_that_futures_trade(api: APIClient, django_assert_max_num_queries: Any) -> None:
+    """The Future filter works on the session cards: ES's rows, filtered by ES's signal and
+    outcome, each with ES's own trade and the capture's composite from its TOTAL row."""
+    es_rows = MarketSession.objects.filter(future="ES", bhs="SELL")
+    with django_assert_max_num_queries(3):
+        body = api.get("/api/ThorTrading/market-opens/events/?future=ES&signal=SELL").json()
+    assert body["count"] == es_rows.count() == 6
+    first = body["results"][0]
+    row = MarketSession.objects.get(pk=first["session_id"])
+    total = MarketSession.objects.get(capture_group=row.capture_group, future="TOTAL")
+    assert (first["future"], first["trade"]["future"], first["trade"]["signal"]) == ("ES", "ES", "SELL")
+    assert first["trade"]["entry_price"] == (None if row.entry_price is None else float(row.entry_price)) and first["trade"]["outcome"] == row.wndw
+    assert first["composite"]["signal"] == (total.bhs or None)
+    both = api.get("/api/ThorTrading/market-opens/events/?future=ES,YM&country=USA").json()
+    assert both["count"] == MarketSession.objects.filter(future__in=["ES", "YM"], country="USA").count() == 10
+    assert {e["future"] for e in both["results"]} == {"ES", "YM"}
+    default = api.get("/api/ThorTrading/market-opens/events/?country=USA").json()["results"][0]
+    assert (default["future"], default["trade"]["future"]) == ("TOTAL", "YM")
+
+
 def test_list_filters_ordering_and_query_count(api: APIClient, django_assert_max_num_queries: Any) -> None:
     with django_assert_max_num_queries(2):
         body = api.get("/api/ThorTrading/market-opens/?future=TOTAL&ordering=pnl_usd&status=worked,didnt_work").json()

@@ -284,6 +284,11 @@ def test_intraday_api_and_quotes_latest_show_vwap_and_52_week_extremes(
     bars = api.get("/api/ThorTrading/intraday/bars?symbol=ym&start=2025-12-01T19:30:00Z&end=2025-12-01T19:35:00Z").json()
     assert bars["symbol"] == "YM" and len(bars["bars"]) == 6
     assert bars["bars"][0]["minute"] == "2025-12-01T19:30:00Z"
+    # the chart's VWAP line: each bar carries the session VWAP recorded for its minute
+    recorded = {m.minute: m.session_vwap for m in VwapMinute.objects.filter(symbol="YM")}
+    assert [b["session_vwap"] for b in bars["bars"]] == [
+        float(recorded[datetime.fromisoformat(b["minute"])]) for b in bars["bars"]]
+    assert all(b["session_vwap"] is not None for b in bars["bars"])
     assert api.get("/api/ThorTrading/intraday/bars?symbol=XX").status_code == 400
     assert api.get("/api/ThorTrading/intraday/bars?symbol=YM&start=yesterday").status_code == 400
     vwap = api.get("/api/ThorTrading/vwap?symbol=ES").json()
