@@ -1,5 +1,5 @@
-"""The nine control markets, east to west (SPEC §10). Plain data: used by the seed migration and
-by ``seed_control_markets``."""
+"""The ten control markets, east to west (SPEC §10, and the market-open plan's Euronext region,
+issue 14). Plain data: used by the seed migrations and by ``seed_control_markets``."""
 
 from __future__ import annotations
 
@@ -13,6 +13,10 @@ CONTROL_MARKETS: list[dict[str, object]] = [
      "open_time": "09:15", "close_time": "15:30", "enable_futures_capture": True, "weight": "0.05"},
     {"country": "Germany", "display_name": "Frankfurt", "timezone_name": "Europe/Berlin", "calendar_code": "XETR",
      "open_time": "09:00", "close_time": "17:30", "enable_futures_capture": False, "weight": "0.20"},
+    # Euronext Amsterdam: the market-open plan's region; the engine document's (newer) control list
+    # has no Euronext, so it is shown and scheduled but captures nothing until an admin turns it on.
+    {"country": "Netherlands", "display_name": "Amsterdam", "timezone_name": "Europe/Amsterdam", "calendar_code": "XAMS",
+     "open_time": "09:00", "close_time": "17:30", "enable_futures_capture": False, "weight": "0.00"},
     {"country": "United Kingdom", "display_name": "London", "timezone_name": "Europe/London", "calendar_code": "XLON",
      "open_time": "08:00", "close_time": "16:30", "enable_futures_capture": True, "weight": "0.05"},
     {"country": "Pre_USA", "display_name": "Pre-USA (New York pre-market)", "timezone_name": "America/New_York",
@@ -36,6 +40,8 @@ COUNTRY_ALIASES: dict[str, str] = {
     "CHINA": "China", "CN": "China", "SHANGHAI": "China",
     "INDIA": "India", "IN": "India", "BOMBAY": "India", "MUMBAI": "India",
     "GERMANY": "Germany", "DE": "Germany", "FRANKFURT": "Germany",
+    "NETHERLANDS": "Netherlands", "NL": "Netherlands", "AMSTERDAM": "Netherlands", "EURONEXT": "Netherlands",
+    "HOLLAND": "Netherlands",
     "UNITED KINGDOM": "United Kingdom", "UK": "United Kingdom", "GB": "United Kingdom",
     "GREAT BRITAIN": "United Kingdom", "ENGLAND": "United Kingdom", "LONDON": "United Kingdom",
     "CANADA": "Canada", "CA": "Canada", "TORONTO": "Canada",

@@ -117,3 +117,32 @@ class BacktestAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request: Any) -> bool:
         return False
+
+
+@admin.action(description="Capture now: snapshot the futures and open a trade for the selected markets", permissions=["change"])
+def capture_now(modeladmin: Any, request: Any, queryset: QuerySet[Any]) -> None:
+    """The market-open plan's third capture trigger (beside the open and ``capture_market_open``):
+    a forced capture of each selected market at this instant, whatever its capture switches,
+    reported market by market (issue 14)."""
+    from django.contrib import messages
+
+    from ThorTrading.services.capture import CAPTURED, capture_market_open
+
+    for market in queryset.order_by("sort_order"):
+        result = capture_market_open(market=market, force=True, tries=1)
+        level = messages.SUCCESS if result.status == CAPTURED else messages.WARNING
+        modeladmin.message_user(request, f"Capture now — {result.message}", level)
+
+
+def _add_capture_now() -> None:
+    """GlobalMarkets knows nothing of captures; ThorTrading adds its action to the markets' admin."""
+    import GlobalMarkets.admin  # noqa: F401  (registers the markets' admin first)
+    from GlobalMarkets.models import Market
+
+    market_admin = admin.site.get_model_admin(Market)
+    actions = list(market_admin.actions or [])
+    if capture_now not in actions:
+        market_admin.actions = [*actions, capture_now]
+
+
+_add_capture_now()

@@ -10,7 +10,7 @@ from GlobalMarkets.reference import CONTROL_MARKETS
 
 
 def seed_control_markets(*, market_model: Any = None) -> int:
-    """Create the nine control markets that are missing; returns how many were created.
+    """Create the control markets that are missing; returns how many were created.
 
     Existing rows are left as they are, so admin edits (capture switches, hours) survive re-seeding.
     ``market_model`` lets a data migration pass its historical model.

@@ -38,14 +38,14 @@ def test_markets_list_status_local_time_and_next_events(api: APIClient, clock: M
     clock.set(datetime(2025, 12, 1, 14, 40, tzinfo=UTC))
     MarketMonitor(now=clock.now).step()
     markets = {m["country"]: m for m in api.get("/api/global-markets/markets/").json()}
-    assert list(markets) == ["Japan", "China", "India", "Germany", "United Kingdom", "Pre_USA", "USA", "Canada", "Mexico"]
+    assert list(markets) == ["Japan", "China", "India", "Germany", "Netherlands", "United Kingdom", "Pre_USA", "USA", "Canada", "Mexico"]
     usa = markets["USA"]
     assert usa["status"] == "OPEN" and usa["local_time"].startswith("2025-12-01T09:40:00-05:00")
     assert usa["next_close"] == "2025-12-01T21:00:00+00:00" and usa["next_open"] == "2025-12-02T14:30:00+00:00"
     assert markets["Japan"]["status"] == "CLOSED" and markets["Germany"]["enable_futures_capture"] is False
     stats = api.get("/api/global-markets/stats/").json()
     assert stats["now"] == "2025-12-01T14:40:00+00:00" and stats["us_open"] is True
-    assert stats["open_markets"] == ["Germany", "United Kingdom", "USA", "Canada", "Mexico"]
+    assert stats["open_markets"] == ["Germany", "Netherlands", "United Kingdom", "USA", "Canada", "Mexico"]
     assert stats["next_event"] == {"country": "Germany", "event": "close", "at": "2025-12-01T16:30:00+00:00"}
     stack.reset_stack()
 

@@ -144,11 +144,11 @@ def test_monday_1_december_2025_captures_and_closes_every_capturing_market_once(
     assert closes["Pre_USA"] == utc(2025, 12, 1, 14, 30)
     assert closes["USA"] == utc(2025, 12, 1, 21, 0)
     opens = [(country, at) for kind, country, at in events if kind == "opened"]
-    assert len(opens) == 9 and opens[0] == ("Japan", utc(2025, 12, 1, 0, 0))
+    assert len(opens) == 10 and opens[0] == ("Japan", utc(2025, 12, 1, 0, 0))  # all ten control markets open; six capture
     # signals were sent in time order, each transition once
     times = [at for _, _, at in events]
     assert times == sorted(times)
-    assert len([e for e in events if e[0] == "OPEN"]) == 9
+    assert len([e for e in events if e[0] == "OPEN"]) == 10
     # session workers: on from the first open (Tokyo, 00:00Z) to after the last close (21:00Z)
     assert probe[utc(2025, 11, 30, 23, 50)] is False
     assert all(active for at, active in probe.items() if utc(2025, 12, 1, 0, 0) <= at < utc(2025, 12, 1, 21, 0))
@@ -173,6 +173,24 @@ def test_london_early_close_closes_at_half_past_twelve(calendars: None, live: Li
     walk(monitor, clock, utc(2025, 12, 24, 14, 0), timedelta(minutes=5))
     assert ("closed", "United Kingdom", utc(2025, 12, 24, 12, 30)) in events
     assert ("PRECLOSE", "United Kingdom", utc(2025, 12, 24, 12, 15)) in events
+
+
+def test_amsterdam_opens_and_closes_on_the_xams_calendar_early_on_christmas_eve(
+    calendars: None, live: LiveDataRedis, clock: ManualClock, fresh_stack: None, events: list[Any]
+) -> None:
+    """Euronext Amsterdam (the market-open plan's region) is a control market on XAMS: 24 Dec 2025
+    opens at 09:00 and closes early at 14:05 Amsterdam time; its capture is off by default, so the
+    open captures nothing."""
+    day = TradingDay.objects.get(market__country="Netherlands", date=date(2025, 12, 24))
+    assert day.early_close and day.close_at == utc(2025, 12, 24, 13, 5)  # 14:05 CET
+    clock.set(utc(2025, 12, 24, 7, 0))
+    monitor = MarketMonitor(now=clock.now)
+    monitor.step()
+    walk(monitor, clock, utc(2025, 12, 24, 14, 0), timedelta(minutes=5))
+    assert ("opened", "Netherlands", utc(2025, 12, 24, 8, 0)) in events  # 09:00 CET
+    assert ("closed", "Netherlands", utc(2025, 12, 24, 13, 5)) in events
+    assert not MarketSession.objects.filter(country="Netherlands").exists()
+    assert not TradingDay.objects.get(market__country="Netherlands", date=date(2025, 12, 25)).is_trading_day
 
 
 def test_many_concurrent_open_signals_give_one_capture(calendars: None, live: LiveDataRedis, clock: ManualClock, fresh_stack: None, settings: Any) -> None:

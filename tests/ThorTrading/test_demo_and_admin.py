@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
@@ -21,7 +22,7 @@ def snapshot() -> list[tuple[object, ...]]:
 
 def test_demo_history_is_deterministic_marked_and_consistent(seeded: None) -> None:
     rows = seed_demo_sessions(days=14, seed=3, end=date(2025, 12, 1))
-    assert rows == 10 * 9 * 12  # ten weekdays, nine markets, twelve rows
+    assert rows == 10 * 10 * 12  # ten weekdays, ten control markets, twelve rows
     first = snapshot()
     MarketSession.objects.all().delete()
     seed_demo_sessions(days=14, seed=3, end=date(2025, 12, 1))
@@ -45,3 +46,33 @@ def test_admin_colours_outcomes_marks_demo_rows_and_exports_a_selection(seeded: 
     response = client.post("/admin/ThorTrading/marketsession/", {"action": "export_csv", "_selected_action": ids})
     lines = b"".join(response.streaming_content).decode().strip().splitlines()
     assert len(lines) == 6 and lines[0].startswith("id,")
+
+
+def test_admin_capture_now_writes_a_forced_capture_and_says_what_it_did(seeded: None, live: Any, clock: Any) -> None:
+    """The markets' admin action "Capture now" (the market-open plan's third trigger): a capture of
+    the selected markets at this instant, even one whose capture is switched off, reported per market."""
+    from django.core.management import call_command
+
+    from GlobalMarkets.models import Market
+    from tests.conftest import TOS_DATA
+
+    call_command("poll_tos_excel", "--once", "--file", str(TOS_DATA / "rtd_2025-11-26.xlsm"))
+    client = Client()
+    client.force_login(User.objects.create_superuser("boss", password="x"))
+    amsterdam, usa = Market.objects.get(country="Netherlands"), Market.objects.get(country="USA")
+    assert not amsterdam.enable_futures_capture  # off by default, like Frankfurt
+    response = client.post("/admin/GlobalMarkets/market/", {"action": "capture_now", "_selected_action": [amsterdam.pk, usa.pk]},
+                           follow=True)
+    notes = [str(m) for m in response.context["messages"] if str(m).startswith("Capture now")]
+    groups = {c: set(MarketSession.objects.filter(country=c).values_list("capture_group", flat=True)) for c in ("Netherlands", "USA")}
+    assert all(len(g) == 1 for g in groups.values()) and MarketSession.objects.count() == 24
+    assert notes == [
+        f"Capture now — Netherlands: captured 12 rows for {clock.now().date()} (capture_group {min(groups['Netherlands'])}, "
+        f"TOTAL {MarketSession.objects.get(country='Netherlands', future='TOTAL').bhs or 'no signal'})",
+        f"Capture now — USA: captured 12 rows for {clock.now().date()} (capture_group {min(groups['USA'])}, "
+        f"TOTAL {MarketSession.objects.get(country='USA', future='TOTAL').bhs or 'no signal'})",
+    ], notes
+    trader = Client()
+    trader.force_login(User.objects.create_user("trader", password="x"))  # not staff: no admin, no action
+    assert trader.post("/admin/GlobalMarkets/market/", {"action": "capture_now", "_selected_action": [usa.pk]}).status_code == 302
+    assert MarketSession.objects.count() == 24
