@@ -7,6 +7,8 @@ import { Home } from "./pages/Home";
 import { Login } from "./pages/Login";
 import { Sessions } from "./pages/Sessions";
 import { Trade } from "./pages/Trade";
+import { FilterDrawer } from "./features/filters/components/FilterDrawer";
+import { FiltersProvider } from "./features/filters/FiltersProvider";
 import { LiveBadge, LiveProvider } from "./live";
 import { GlobalTimerProvider, useGlobalTimer, usePollInterval } from "./timer";
 
@@ -53,7 +55,8 @@ function Shell({ user, onLogout }: { user: string; onLogout: () => void }) {
   return (
     <div className="shell">
       <nav>
-        <strong className="brand">Thor</strong>
+        <strong className="brand" title="Thor">THOR&apos;S WAR ROOM</strong>
+        <span className="badge paper" title="Every order is simulated on a paper account: no real money moves">PAPER TRADING</span>
         <FeedMode />
         <LiveBadge />
         <a href="#/" className={route === "home" ? "active" : ""}>Home</a>
@@ -65,12 +68,15 @@ function Shell({ user, onLogout }: { user: string; onLogout: () => void }) {
         <span className="user">{user}</span>
         <button type="button" onClick={onLogout}>Log out</button>
       </nav>
-      <main>
-        {route === "home" && <Home />}
-        {route === "sessions" && <Sessions />}
-        {route === "history" && <History />}
-        {route === "trade" && <Trade />}
-      </main>
+      <FiltersProvider>
+        <main>
+          {route === "home" && <Home />}
+          {route === "sessions" && <Sessions />}
+          {route === "history" && <History />}
+          {route === "trade" && <Trade />}
+        </main>
+        <FilterDrawer />
+      </FiltersProvider>
     </div>
   );
 }

@@ -62,9 +62,13 @@ export interface SessionRow {
 }
 
 export interface CaptureEvent {
-  capture_group: number; session_id?: number; country: string; session_date: string; captured_at: string; late: boolean; is_demo: boolean;
+  capture_group: number; session_id?: number; future?: string; country: string; session_date: string; captured_at: string;
+  late: boolean; is_demo: boolean;
   composite: { signal: string | null; signal_weight_sum: Num; weighted_average: Num };
-  trade: { entry_price: Num; target_high: Num; target_low: Num; outcome: string; pnl_usd: Num; hit_at: string | null };
+  trade: {
+    future?: string; signal?: string | null; entry_price: Num; target_high: Num; target_low: Num; outcome: string; pnl_usd: Num;
+    hit_price?: Num; hit_at: string | null;
+  };
   rows?: SessionRow[];
 }
 

@@ -3,7 +3,6 @@ import { act, cleanup, fireEvent, render, screen, waitFor } from "@testing-libra
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { App } from "./App";
 import { drawdownSeries, windowNote } from "./pages/History";
-import { toQuery } from "./pages/Sessions";
 
 const quotes = {
   rows: ["YM", "ES"].map((symbol, i) => ({
@@ -83,12 +82,6 @@ describe("the dashboard", () => {
 });
 
 describe("helpers", () => {
-  it("builds filter queries without empty values", () => {
-    expect(toQuery({ start: "2025-12-01", end: "", country: "USA", signal: "", status: "WORKED", future: "" })).toBe(
-      "start=2025-12-01&country=USA&status=WORKED",
-    );
-  });
-
   it("says how long a trade may stay pending, and which markets differ", () => {
     const base = { overall: {}, by_market: [], by_weekday: [], by_signal: [], by_future: [], last_7_days: {}, pnl_by_day: [] } as never;
     expect(windowNote({ ...(base as object), evaluation_window_minutes: { default: 30, markets: { USA: 30, Japan: null, India: 60 } } } as never))

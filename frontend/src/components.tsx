@@ -1,6 +1,5 @@
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useRef, useState } from "react";
-import { api, fmt, type CaptureEvent, type MarketRow, type QuoteRow, type SessionRow, type Total } from "./api";
+import { fmt, type MarketRow, type QuoteRow, type Total } from "./api";
 import { formatPrice } from "./price";
 import { useGlobalTimer } from "./timer";
 
@@ -87,12 +86,15 @@ function useBlink(value: number | null): string {
   return blink;
 }
 
-export function FutureCard({ row }: { row: QuoteRow }) {
+/** A future's quote card; a click (or Enter) on it opens its intraday chart when `onOpen` is given. */
+export function FutureCard({ row, selected = false, onOpen }: { row: QuoteRow; selected?: boolean; onOpen?: () => void }) {
   const px = (value: number | null) => formatPrice(value, row.instrument);
   const up = (row.change ?? 0) >= 0;
   const blink = useBlink(row.last);
   return (
-    <article className="card future" data-symbol={row.symbol} aria-label={`${row.symbol} card`}>
+    <article className={`card future ${onOpen ? "clickable" : ""} ${selected ? "selected" : ""}`} data-symbol={row.symbol}
+             aria-label={`${row.symbol} card`} onClick={onOpen} tabIndex={onOpen ? 0 : undefined}
+             onKeyDown={(e) => { if (onOpen && e.key === "Enter") onOpen(); }} title={onOpen ? `${row.symbol}: open the intraday chart` : undefined}>
       <header>
         <strong>{row.symbol}</strong>
         <small>{row.instrument.name}</small>
@@ -138,67 +140,5 @@ export function Ribbon({ rows }: { rows: QuoteRow[] }) {
         </span>
       ))}
     </div>
-  );
-}
-
-export function SessionCard({ event }: { event: CaptureEvent }) {
-  const [open, setOpen] = useState(false);
-  const t = event.trade;
-  return (
-    <article className="card session" data-country={event.country} aria-label={`${event.country} capture`}>
-      <header>
-        <strong>{event.country}</strong>
-        <small className="mono">{event.captured_at.slice(0, 16).replace("T", " ")} UTC</small>
-        {event.late && <span className="badge late">LATE</span>}
-        {event.is_demo && <span className="badge demo">DEMO</span>}
-        <OutcomeBadge outcome={t.outcome} />
-      </header>
-      <div className="trade">
-        <SignalBadge signal={event.composite.signal} />
-        <span className="mono">YM entry {fmt(t.entry_price, 0)} · target {fmt(t.target_high, 0)} · stop {fmt(t.target_low, 0)}</span>
-        <span className={`mono pnl ${(t.pnl_usd ?? 0) >= 0 ? "up" : "down"}`}>{t.pnl_usd === null ? "" : `$${fmt(t.pnl_usd)}`}</span>
-      </div>
-      <button type="button" onClick={() => setOpen(!open)} aria-expanded={open}>{open ? "Hide rows" : "All 12 rows"}</button>
-      {event.session_id && event.composite.signal && event.composite.signal !== "HOLD" && <TradeCapture sessionId={event.session_id} />}
-      {open && event.rows && <SessionRows rows={event.rows} />}
-    </article>
-  );
-}
-
-/** "Trade this capture": the capture's YM trade as a bracket (its target and stop) on the first paper account. */
-function TradeCapture({ sessionId }: { sessionId: number }) {
-  const client = useQueryClient();
-  const accounts = useQuery({ queryKey: ["accounts"], queryFn: () => api<{ id: number }[]>("/api/actandpos/accounts/") });
-  const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
-  const trade = useMutation({
-    mutationFn: () => api<{ side: string; quantity: number; symbol: string; fill_price: number | null; status: string }>(
-      `/api/trades/orders/from-capture/${sessionId}`,
-      { method: "POST", body: JSON.stringify({ account: accounts.data?.[0]?.id, quantity: 1 }) }),
-    onSuccess: (o) => setMessage({ ok: true, text: `${o.side} ${o.quantity} ${o.symbol} ${o.status === "FILLED" ? `filled at ${fmt(o.fill_price, 2)}` : o.status.toLowerCase()}, bracket working` }),
-    onError: (error) => setMessage({ ok: false, text: (error as Error).message }),
-    onSettled: () => client.invalidateQueries({ predicate: (q) => ["accounts", "positions", "orders", "statement"].includes(String(q.queryKey[0])) }),
-  });
-  return (
-    <span className="trade-capture">
-      <button type="button" disabled={!accounts.data?.length || trade.isPending} onClick={() => trade.mutate()}>Trade this capture</button>
-      {message && <small role="status" className={message.ok ? "ok" : "warn"}>{message.text}</small>}
-    </span>
-  );
-}
-
-function SessionRows({ rows }: { rows: SessionRow[] }) {
-  return (
-    <table className="rows">
-      <thead><tr><th>Future</th><th>Signal</th><th>Entry</th><th>Target</th><th>Stop</th><th>Outcome</th><th>P&amp;L</th></tr></thead>
-      <tbody>
-        {rows.map((r) => (
-          <tr key={r.id}>
-            <td>{r.future}</td><td>{r.bhs || "—"}</td><td className="mono">{fmt(r.entry_price, 4)}</td>
-            <td className="mono">{fmt(r.target_high, 4)}</td><td className="mono">{fmt(r.target_low, 4)}</td>
-            <td><OutcomeBadge outcome={r.wndw} /></td><td className="mono">{fmt(r.pnl_usd)}</td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
   );
 }

@@ -105,18 +105,22 @@ def test_trader_logs_in_sees_futures_watches_a_capture_resolve_filters_and_opens
     finally:
         grader.stop()
 
-    page.get_by_role("button", name="Filters").click()
-    page.locator("select[name=country]").select_option("Japan")
+    page.get_by_role("button", name="Filters", exact=True).click()
+    drawer = page.get_by_role("complementary", name="Filters")
+    drawer.get_by_role("checkbox", name="Japan").check()
     page.get_by_text("0 captures").wait_for()
-    page.locator("select[name=country]").select_option("USA")
+    drawer.get_by_role("checkbox", name="Japan").uncheck()
+    drawer.get_by_role("checkbox", name="USA", exact=True).check()
     page.locator("article[data-country=USA]").wait_for()
     report.append(shot(page, "sessions-filtered"))
+    drawer.get_by_role("button", name="Clear all").click()
+    drawer.get_by_role("button", name="Done").click()
 
     page.goto(f"{thor_server.url}/#/trade")
     ticket = page.get_by_role("form", name="Order ticket")
     ticket.locator("select[name=symbol]").select_option("VX")
     ticket.get_by_role("button", name="Place order").click()
-    page.get_by_role("status").get_by_text("BUY 1 VX filled at 20.2000").wait_for()
+    page.get_by_role("status").get_by_text("BUY 1 VX filled at 20.20").wait_for()
     page.get_by_role("table", name="Positions").get_by_text("VX").wait_for()
     # a FUTURES account: 1 VX ties up its $9,900 initial margin; cash stays $100,000
     page.get_by_role("definition").filter(has_text="$9,900.00").first.wait_for()

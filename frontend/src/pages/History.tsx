@@ -4,7 +4,9 @@ import { Bar, BarChart, CartesianGrid, Line, LineChart, ResponsiveContainer, Too
 import { api, fmt, type Insight, type Page, type SessionRow, type Stats, type Summary } from "../api";
 import { OutcomeBadge } from "../components";
 import { WhatIfPanel } from "../whatif";
-import { EMPTY_FILTERS, FilterDrawer, toQuery, type Filters } from "./Sessions";
+import { FilterButton } from "../features/filters/components/FilterDrawer";
+import { useFilters } from "../features/filters/FiltersProvider";
+import { usePriceFormat } from "../features/quotes/api/quotes";
 
 function HitRateChart({ title, groups }: { title: string; groups: Summary[] }) {
   const data = groups.map((g) => ({ name: `${g.key} (n=${g.worked + g.didnt_work})`, hit: g.hit_rate ?? 0 }));
@@ -96,9 +98,10 @@ function SessionTable({ query }: { query: string }) {
   const [sort, setSort] = useState<SortKey>("captured_at");
   const [descending, setDescending] = useState(true);
   const ordering = `${descending ? "-" : ""}${sort}`;
+  const px = usePriceFormat();
   const rows = useQuery({
     queryKey: ["history-rows", query, ordering],
-    queryFn: () => api<Page<SessionRow>>(`/api/ThorTrading/market-opens/?future=TOTAL&page_size=100&ordering=${ordering}&${query}`),
+    queryFn: () => api<Page<SessionRow>>(`/api/ThorTrading/market-opens/?page_size=100&ordering=${ordering}&${query.includes("future=") ? query : `future=TOTAL&${query}`}`),
   });
   const header = (key: SortKey, label: string) => (
     <th>
@@ -109,11 +112,12 @@ function SessionTable({ query }: { query: string }) {
   );
   return (
     <table className="session-table" aria-label="Sessions">
-      <thead><tr>{header("captured_at", "Captured (UTC)")}{header("country", "Market")}<th>Signal</th><th>Outcome</th>{header("pnl_usd", "P&L")}</tr></thead>
+      <thead><tr>{header("captured_at", "Captured (UTC)")}{header("country", "Market")}<th>Future</th><th>Signal</th><th>Entry</th><th>Outcome</th>{header("pnl_usd", "P&L")}</tr></thead>
       <tbody>
         {rows.data?.results.map((r) => (
           <tr key={r.id}>
-            <td className="mono">{r.captured_at.slice(0, 16).replace("T", " ")}</td><td>{r.country}</td><td>{r.bhs || "—"}</td>
+            <td className="mono">{r.captured_at.slice(0, 16).replace("T", " ")}</td><td>{r.country}</td><td>{r.future}</td><td>{r.bhs || "—"}</td>
+            <td className="mono">{px(r.entry_price, r.future)}</td>
             <td><OutcomeBadge outcome={r.wndw} /></td><td className="mono">{fmt(r.pnl_usd)}</td>
           </tr>
         ))}
@@ -132,18 +136,17 @@ export function windowNote(stats: Stats): string {
 }
 
 export function History() {
-  const [filters, setFilters] = useState<Filters>(EMPTY_FILTERS);
-  const query = toQuery(filters);
+  const { query } = useFilters();
   const stats = useQuery({ queryKey: ["stats", query], queryFn: () => api<Stats>(`/api/ThorTrading/market-opens/stats/?${query}`) });
   const insight = useQuery({ queryKey: ["insight", query], queryFn: () => api<Insight>(`/api/ThorTrading/market-opens/insight/?${query}`) });
   return (
     <section className="history">
       <header className="toolbar">
         <h2>History</h2>
+        <FilterButton />
         <a className="button" href={`/api/ThorTrading/market-opens/export?format=csv&${query}`}>Export CSV</a>
         <a className="button" href={`/api/ThorTrading/market-opens/export?format=xlsx&${query}`}>Export XLSX</a>
       </header>
-      <FilterDrawer filters={filters} onChange={setFilters} />
       {stats.error && <p className="error" role="alert">{String(stats.error)}</p>}
       {stats.data && (
         <>

@@ -1,7 +1,15 @@
-import { useQuery } from "@tanstack/react-query";
-import { api, type MarketRow, type QuoteRow, type Total } from "../api";
+import { lazy, Suspense, useState } from "react";
+import type { QuoteRow } from "../api";
 import { FutureCard, MarketsTable, Ribbon, TotalCard } from "../components";
+import { FilterButton } from "../features/filters/components/FilterDrawer";
+import { useMarkets } from "../features/markets/api/markets";
+import { useQuotes } from "../features/quotes/api/quotes";
+import { SessionCards } from "../features/sessions/components/SessionCards";
 import { useLivePollInterval } from "../live";
+
+const FUTURES_KEY = "thor.home.futures";
+// lightweight-charts loads with the first chart opened, not with the dashboard
+const IntradayChart = lazy(() => import("../features/chart/components/IntradayChart").then((m) => ({ default: m.IntradayChart })));
 
 /** DEMO / REPLAY when the quotes come from the demo walk or a replayed tape, not a live feed. */
 function feedBadge(rows: QuoteRow[] | undefined) {
@@ -11,34 +19,57 @@ function feedBadge(rows: QuoteRow[] | undefined) {
   return null;
 }
 
+/** The war room (the market-open plan's Home): Global Markets full width, or 40/60 beside the futures
+ *  cards when the Futures toggle is on (remembered per browser); the captured-session cards under
+ *  the markets; a future card opens its intraday chart. */
 export function Home() {
-  const quotesEvery = useLivePollInterval(1000, 5000, "USA");
-  const quotes = useQuery({
-    queryKey: ["quotes"],
-    queryFn: () => api<{ rows: QuoteRow[]; total: Total }>("/api/ThorTrading/quotes/latest"),
-    refetchInterval: quotesEvery,
-  });
-  const markets = useQuery({
-    queryKey: ["markets"],
-    queryFn: () => api<MarketRow[]>("/api/global-markets/markets/"),
-    refetchInterval: useLivePollInterval(5000, 15000),
-  });
+  const [showFutures, setShowFutures] = useState(() => localStorage.getItem(FUTURES_KEY) !== "0");
+  const [chartSymbol, setChartSymbol] = useState<string | null>(null);
+  const quotes = useQuotes(useLivePollInterval(1000, 5000, "USA"));
+  const markets = useMarkets(useLivePollInterval(5000, 15000));
+  const toggleFutures = () => {
+    localStorage.setItem(FUTURES_KEY, showFutures ? "0" : "1");
+    setShowFutures(!showFutures);
+  };
+  const chartRow = quotes.data?.rows.find((r) => r.symbol === chartSymbol);
   return (
     <>
       {quotes.data && <Ribbon rows={quotes.data.rows} />}
-      <div className="home">
-        <section className="markets-panel">
-          <h2>Global markets</h2>
-          {markets.data ? <MarketsTable markets={markets.data} /> : <p>{markets.error ? String(markets.error) : "Loading…"}</p>}
-        </section>
-        <section className="futures-panel">
-          <h2>Futures {feedBadge(quotes.data?.rows)}</h2>
-          {quotes.error && <p className="error" role="alert">{String(quotes.error)}</p>}
-          <div className="cards">
-            <TotalCard total={quotes.data?.total} />
-            {quotes.data?.rows.map((row) => <FutureCard key={row.symbol} row={row} />)}
-          </div>
-        </section>
+      <div className={`home ${showFutures ? "split" : "full"}`}>
+        <div className="markets-column">
+          <section className="markets-panel">
+            <header className="toolbar">
+              <h2>Global markets</h2>
+              <label className="toggle"><input type="checkbox" checked={showFutures} onChange={toggleFutures} /> Futures</label>
+            </header>
+            {markets.data ? <MarketsTable markets={markets.data} /> : <p>{markets.error ? String(markets.error) : "Loading…"}</p>}
+          </section>
+          <section className="sessions-panel" aria-label="Captured sessions">
+            <header className="toolbar">
+              <h2>Captured sessions</h2>
+              <FilterButton />
+            </header>
+            <SessionCards pageSize={12} emptyText="No captures yet: each market's open is captured when it opens." />
+          </section>
+        </div>
+        {showFutures && (
+          <section className="futures-panel">
+            <h2>Futures {feedBadge(quotes.data?.rows)}</h2>
+            {quotes.error && <p className="error" role="alert">{String(quotes.error)}</p>}
+            {chartRow && (
+              <Suspense fallback={<p className="empty">Loading the chart…</p>}>
+                <IntradayChart key={chartRow.symbol} row={chartRow} onClose={() => setChartSymbol(null)} />
+              </Suspense>
+            )}
+            <div className="cards">
+              <TotalCard total={quotes.data?.total} />
+              {quotes.data?.rows.map((row) => (
+                <FutureCard key={row.symbol} row={row} selected={row.symbol === chartSymbol}
+                            onOpen={() => setChartSymbol(row.symbol === chartSymbol ? null : row.symbol)} />
+              ))}
+            </div>
+          </section>
+        )}
       </div>
     </>
   );

@@ -2,7 +2,8 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
 import { api, fmt, type QuoteRow } from "../api";
 import { useLivePollInterval } from "../live";
-import { AutoTradeForm, StatementPanel } from "./Statement";
+import { AutoTradeForm, StatementPanel } from "../features/trade/components/Statement";
+import { usePriceFormat } from "../features/quotes/api/quotes";
 
 interface Account {
   id: number; name: string; kind: string; cash: number; net_liq: number; buying_power: number; realized_pnl: number;
@@ -18,6 +19,7 @@ interface Order {
 
 export function Trade() {
   const client = useQueryClient();
+  const px = usePriceFormat();
   const every = useLivePollInterval(2000, 10000);
   const accounts = useQuery({ queryKey: ["accounts"], queryFn: () => api<Account[]>("/api/actandpos/accounts/"), refetchInterval: every });
   const account = accounts.data?.[0];
@@ -48,7 +50,7 @@ export function Trade() {
     onSuccess: (order) => setMessage({
       ok: true,
       text: order.status === "FILLED"
-        ? `${order.side} ${order.quantity} ${order.symbol} filled at ${fmt(order.fill_price, 4)}`
+        ? `${order.side} ${order.quantity} ${order.symbol} filled at ${px(order.fill_price, order.symbol)}`
         : `${order.side} ${order.quantity} ${order.symbol} ${order.order_type} is ${order.status.toLowerCase()}`,
     }),
     onError: (error) => setMessage({ ok: false, text: (error as Error).message }),
@@ -90,7 +92,7 @@ export function Trade() {
         <label>Type <select name="order_type" value={ticket.order_type} onChange={set("order_type")}>
           <option>MKT</option><option>LMT</option><option>STP_LMT</option></select></label>
         {ticket.order_type !== "MKT" && <label>Limit <input name="limit_price" value={ticket.limit_price} onChange={set("limit_price")} /></label>}
-        <span className="mono quote">{quote ? `bid ${fmt(quote.bid, 4)} · ask ${fmt(quote.ask, 4)} · last ${fmt(quote.last, 4)}` : "no quote"}</span>
+        <span className="mono quote">{quote ? `bid ${px(quote.bid, quote.symbol)} · ask ${px(quote.ask, quote.symbol)} · last ${px(quote.last, quote.symbol)}` : "no quote"}</span>
         <button type="submit" disabled={!account || place.isPending}>Place order</button>
       </form>
       {message && <p className={message.ok ? "ok" : "error"} role="status">{message.text}</p>}
@@ -99,8 +101,8 @@ export function Trade() {
         <tbody>
           {(positions.data ?? []).map((p) => (
             <tr key={p.symbol}>
-              <td>{p.symbol}</td><td>{p.quantity}</td><td className="mono">{fmt(p.average_price, 4)}</td>
-              <td className="mono">{fmt(p.mark, 4)}</td><td className="mono">${fmt(p.market_value)}</td>
+              <td>{p.symbol}</td><td>{p.quantity}</td><td className="mono">{px(p.average_price, p.symbol)}</td>
+              <td className="mono">{px(p.mark, p.symbol)}</td><td className="mono">${fmt(p.market_value)}</td>
               <td className={`mono ${p.unrealized_pnl >= 0 ? "up" : "down"}`}>${fmt(p.unrealized_pnl)}</td>
             </tr>
           ))}
@@ -111,8 +113,8 @@ export function Trade() {
         <ul>{working.map((o) => (
           <li key={o.id}>
             {o.side} {o.quantity} {o.symbol} {o.order_type}
-            {o.limit_price !== null && <> limit <span className="mono">{fmt(o.limit_price, 4)}</span></>}
-            {o.stop_price !== null && <> stop <span className="mono">{fmt(o.stop_price, 4)}</span></>}
+            {o.limit_price !== null && <> limit <span className="mono">{px(o.limit_price, o.symbol)}</span></>}
+            {o.stop_price !== null && <> stop <span className="mono">{px(o.stop_price, o.symbol)}</span></>}
             {o.bracket_role && o.bracket_role !== "ENTRY" && <small> ({o.bracket_role.replace("_", " ").toLowerCase()}, one-cancels-other)</small>}
             {" "}<button type="button" onClick={() => cancel.mutate(o.id)}>Cancel</button>
           </li>
@@ -126,7 +128,7 @@ export function Trade() {
             <tr key={o.id}>
               <td className="mono">{o.created_at.slice(0, 19).replace("T", " ")}</td>
               <td>{o.side} {o.quantity} {o.symbol} {o.order_type}</td><td>{o.status}</td>
-              <td className="mono">{fmt(o.fill_price, 4)}</td><td>{o.reject_reason}</td>
+              <td className="mono">{px(o.fill_price, o.symbol)}</td><td>{o.reject_reason}</td>
             </tr>
           ))}
         </tbody>

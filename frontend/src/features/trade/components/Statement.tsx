@@ -1,8 +1,8 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { Bar, BarChart, CartesianGrid, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
-import { api, fmt, type MarketRow } from "../api";
-import { useLivePollInterval } from "../live";
+import { api, fmt, type MarketRow } from "../../../api";
+import { useLivePollInterval } from "../../../live";
 
 interface Entry {
   id: number; kind: string; symbol: string; quantity_delta: number; price: number | null; cash_delta: number;

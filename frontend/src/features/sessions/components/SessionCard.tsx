@@ -1,0 +1,85 @@
+// A captured session's card (the market-open plan's session card): market, time, the composite
+// signal, the trade's entry → exit, its outcome badge and P&L; a click shows all 12 rows.
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useState } from "react";
+import { api, fmt, type CaptureEvent, type SessionRow } from "../../../api";
+import { OutcomeBadge, SignalBadge } from "../../../components";
+import { usePriceFormat } from "../../quotes/api/quotes";
+
+/** The trade's exit: where it resolved (target, stop or the expiry mark), or "open" while pending. */
+function exitText(event: CaptureEvent, px: (v: number | null, s: string) => string): string {
+  const t = event.trade;
+  const future = t.future ?? "YM";
+  if (t.outcome === "PENDING") return "open";
+  if (t.outcome === "NEUTRAL" || t.entry_price === null) return "no trade";
+  return t.hit_price !== null && t.hit_price !== undefined ? px(t.hit_price, future) : t.outcome === "EXPIRED" ? "expired" : "—";
+}
+
+export function SessionCard({ event }: { event: CaptureEvent }) {
+  const [open, setOpen] = useState(false);
+  const px = usePriceFormat();
+  const t = event.trade;
+  const future = t.future ?? "YM";
+  return (
+    <article className={`card session outcome-${t.outcome.toLowerCase()}`} data-country={event.country} data-future={event.future ?? "TOTAL"}
+             aria-label={`${event.country} capture`}>
+      <header>
+        <strong>{event.country}</strong>
+        <small className="mono">{event.captured_at.slice(0, 16).replace("T", " ")} UTC</small>
+        {event.late && <span className="badge late">LATE</span>}
+        {event.is_demo && <span className="badge demo">DEMO</span>}
+        <OutcomeBadge outcome={t.outcome} />
+      </header>
+      <div className="trade">
+        <SignalBadge signal={event.future && event.future !== "TOTAL" ? t.signal ?? null : event.composite.signal} />
+        <span className="mono">
+          {future} {px(t.entry_price, future)} → {exitText(event, px)}
+          <small> · target {px(t.target_high, future)} · stop {px(t.target_low, future)}</small>
+        </span>
+        <span className={`mono pnl ${(t.pnl_usd ?? 0) >= 0 ? "up" : "down"}`}>{t.pnl_usd === null ? "" : `$${fmt(t.pnl_usd)}`}</span>
+      </div>
+      <button type="button" onClick={() => setOpen(!open)} aria-expanded={open}>{open ? "Hide rows" : "All 12 rows"}</button>
+      {event.session_id && t.signal && t.signal !== "HOLD" && <TradeCapture sessionId={event.session_id} />}
+      {open && event.rows && <SessionRows rows={event.rows} />}
+    </article>
+  );
+}
+
+/** "Trade this capture": the card's trade as a bracket (its target and stop) on the first paper account. */
+function TradeCapture({ sessionId }: { sessionId: number }) {
+  const client = useQueryClient();
+  const accounts = useQuery({ queryKey: ["accounts"], queryFn: () => api<{ id: number }[]>("/api/actandpos/accounts/") });
+  const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
+  const trade = useMutation({
+    mutationFn: () => api<{ side: string; quantity: number; symbol: string; fill_price: number | null; status: string }>(
+      `/api/trades/orders/from-capture/${sessionId}`,
+      { method: "POST", body: JSON.stringify({ account: accounts.data?.[0]?.id, quantity: 1 }) }),
+    onSuccess: (o) => setMessage({ ok: true, text: `${o.side} ${o.quantity} ${o.symbol} ${o.status === "FILLED" ? `filled at ${fmt(o.fill_price, 2)}` : o.status.toLowerCase()}, bracket working` }),
+    onError: (error) => setMessage({ ok: false, text: (error as Error).message }),
+    onSettled: () => client.invalidateQueries({ predicate: (q) => ["accounts", "positions", "orders", "statement"].includes(String(q.queryKey[0])) }),
+  });
+  return (
+    <span className="trade-capture">
+      <button type="button" disabled={!accounts.data?.length || trade.isPending} onClick={() => trade.mutate()}>Trade this capture</button>
+      {message && <small role="status" className={message.ok ? "ok" : "warn"}>{message.text}</small>}
+    </span>
+  );
+}
+
+function SessionRows({ rows }: { rows: SessionRow[] }) {
+  const px = usePriceFormat();
+  return (
+    <table className="rows">
+      <thead><tr><th>Future</th><th>Signal</th><th>Entry</th><th>Target</th><th>Stop</th><th>Outcome</th><th>P&amp;L</th></tr></thead>
+      <tbody>
+        {rows.map((r) => (
+          <tr key={r.id}>
+            <td>{r.future}</td><td>{r.bhs || "—"}</td><td className="mono">{px(r.entry_price, r.future)}</td>
+            <td className="mono">{px(r.target_high, r.future)}</td><td className="mono">{px(r.target_low, r.future)}</td>
+            <td><OutcomeBadge outcome={r.wndw} /></td><td className="mono">{fmt(r.pnl_usd)}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
