@@ -5,7 +5,7 @@ Views parse input, call one service or selector, and shape output.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -28,7 +28,13 @@ from thor_project import clock, openapi
 from thor_project.api import ErrorSerializer
 from ThorTrading import grading
 from ThorTrading.api.filters import MarketSessionFilter, filter_sessions
-from ThorTrading.api.serializers import SESSION_COLUMNS, MarketSessionSerializer, iso_datetimes, session_rows
+from ThorTrading.api.serializers import (
+    SESSION_COLUMNS,
+    EventsPageOut,
+    MarketSessionSerializer,
+    iso_datetimes,
+    session_rows,
+)
 from ThorTrading.models import TOTAL, FutureTrading24Hour, MarketIntraday, MarketSession, Rolling52WeekStats, VwapMinute
 from ThorTrading.selectors.analytics import capture_events, session_stats, signal_insight
 from ThorTrading.selectors.cache import SESSIONS_VERSION_KEY, cached
@@ -237,7 +243,11 @@ def _instant_param(request: Request, name: str) -> datetime | Response | None:
     if value is None:
         return Response({"error": f"{name}: {raw!r} is not an ISO-8601 instant with offset (e.g. 2025-12-01T14:30:00Z)"},
                         status=400)
-    return value
+    try:
+        # In UTC: PostgreSQL refuses offsets Python accepts (-20:23 is valid ISO-8601, not a time zone).
+        return value.astimezone(UTC)
+    except OverflowError:
+        return Response({"error": f"{name}: {raw!r} is out of range"}, status=400)
 
 
 class IntradayBarsView(APIView):
@@ -334,7 +344,15 @@ class MarketSessionInsightView(APIView):
                    responses={200: inline_serializer("Insight", {
                        "target": serializers.CharField(), "base_rate": serializers.FloatField(allow_null=True),
                        "base_n": serializers.IntegerField(),
-                       "cells": serializers.ListField(child=serializers.DictField())})})
+                       "cells": inline_serializer("InsightCell", {
+                           "future": serializers.CharField(), "signal": serializers.CharField(),
+                           "captures": serializers.IntegerField(), "n": serializers.IntegerField(),
+                           "worked": serializers.IntegerField(), "didnt_work": serializers.IntegerField(),
+                           "hit_rate": serializers.FloatField(allow_null=True),
+                           "hit_rate_low": serializers.FloatField(allow_null=True),
+                           "hit_rate_high": serializers.FloatField(allow_null=True),
+                           "lift": serializers.FloatField(allow_null=True), "low_sample": serializers.BooleanField()},
+                           many=True)})})
     def get(self, request: Request) -> Response:
         target = request.query_params.get("target", TOTAL)
         if target not in (TOTAL, "YM"):
@@ -357,10 +375,7 @@ class MarketSessionEventsView(APIView):
 
     @extend_schema(parameters=[*SESSION_FILTERS, OpenApiParameter("page", int), OpenApiParameter("page_size", int),
                                OpenApiParameter("rows", bool, description="add each event's 12 rows")],
-                   responses={200: inline_serializer("EventsPage", {
-                       "count": serializers.IntegerField(), "next": serializers.CharField(allow_null=True),
-                       "previous": serializers.CharField(allow_null=True),
-                       "results": serializers.ListField(child=serializers.DictField())})})
+                   responses={200: EventsPageOut})
     def get(self, request: Request) -> Response:
         params = _params(request, future=TOTAL)
         queryset = filter_sessions(params).order_by("-captured_at", "-capture_group", "id")

@@ -291,6 +291,11 @@ def test_intraday_api_and_quotes_latest_show_vwap_and_52_week_extremes(
     assert all(b["session_vwap"] is not None for b in bars["bars"])
     assert api.get("/api/ThorTrading/intraday/bars?symbol=XX").status_code == 400
     assert api.get("/api/ThorTrading/intraday/bars?symbol=YM&start=yesterday").status_code == 400
+    # an offset no time zone has (schemathesis found it answering 503 on PostgreSQL) is read in UTC:
+    # 23:07 at -20:23 is 19:30 UTC
+    odd = api.get("/api/ThorTrading/intraday/bars?symbol=YM&start=2025-11-30T23:07:00-20:23&end=2025-12-01T19:31:00%2B00:00")
+    assert odd.status_code == 200 and [b["minute"] for b in odd.json()["bars"]] == ["2025-12-01T19:30:00Z", "2025-12-01T19:31:00Z"]
+    assert api.get("/api/ThorTrading/intraday/bars?symbol=YM&start=0001-01-01T00:00:00%2B23:59").status_code == 400
     vwap = api.get("/api/ThorTrading/vwap?symbol=ES").json()
     day = FutureTrading24Hour.objects.get(symbol="ES")
     assert vwap["session"]["vwap"] == float(day.vwap) and len(vwap["minutes"]) >= 10
