@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 PY     := $(BIN)/python
 
-.PHONY: run test bench lint sample-workbook clean-venv dashboard frontend-test
+.PHONY: run test bench lint sample-workbook clean-venv dashboard frontend-test api-types
 
 HAVE_NPM := $(shell command -v npm >/dev/null 2>&1 && echo yes)
 FRONTEND_SRC := $(shell find frontend/src -type f 2>/dev/null) frontend/index.html frontend/vite.config.ts frontend/tsconfig.json
@@ -37,6 +37,13 @@ ifeq ($(HAVE_NPM),yes)
 else
 	@echo "Node.js/npm not found: Thor serves the API and the admin only. Install Node.js 20+ for the dashboard."
 endif
+
+# The dashboard's response types, generated from the API's OpenAPI schema (issue 14): run after a
+# change to a serializer or a view's schema; `make test` fails while they are out of date.
+api-types: $(VENV)/.installed-dev frontend/node_modules/.installed
+	@mkdir -p var
+	$(PY) manage.py spectacular --format openapi-json --file var/openapi.json
+	cd frontend && npx openapi-typescript ../var/openapi.json -o src/types/schema.d.ts
 
 frontend-test: dashboard
 ifeq ($(HAVE_NPM),yes)

@@ -10,7 +10,10 @@ from ActAndPos.models import Account, LedgerEntry, Order, Position
 class AccountSerializer(serializers.ModelSerializer):
     """An account with its figures at the live marks (USD): ``kind`` FUTURES / CASH, ``cash``,
     ``net_liq``, ``buying_power``, ``margin_in_use`` (initial margin of positions and working
-    orders), ``maintenance_margin``, ``margin_call``."""
+    orders), ``maintenance_margin``, ``margin_call``; ``auto_trade_markets`` the control markets
+    whose captures it trades by itself."""
+
+    auto_trade_markets = serializers.ListField(child=serializers.CharField(), read_only=True)
 
     class Meta:
         model = Account
@@ -20,7 +23,10 @@ class AccountSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+# Contract counts are declared, not taken from the model: the model field's bounds come from the
+# database backend (int32 on PostgreSQL, int64 on SQLite), and the schema must not change with it.
 class PositionSerializer(serializers.ModelSerializer):
+    quantity = serializers.IntegerField(read_only=True, help_text="contracts, signed: negative is short")
     mark = serializers.DecimalField(max_digits=18, decimal_places=6, read_only=True, allow_null=True)
     market_value = serializers.DecimalField(max_digits=18, decimal_places=2, read_only=True)
     unrealized_pnl = serializers.DecimalField(max_digits=18, decimal_places=2, read_only=True)
@@ -31,6 +37,8 @@ class PositionSerializer(serializers.ModelSerializer):
 
 
 class OrderSerializer(serializers.ModelSerializer):
+    quantity = serializers.IntegerField(read_only=True, help_text="contracts")
+
     class Meta:
         model = Order
         fields = ["id", "account", "client_order_id", "symbol", "side", "quantity", "order_type", "limit_price",
@@ -40,6 +48,8 @@ class OrderSerializer(serializers.ModelSerializer):
 
 
 class LedgerEntrySerializer(serializers.ModelSerializer):
+    quantity_delta = serializers.IntegerField(read_only=True, help_text="contracts, signed")
+
     class Meta:
         model = LedgerEntry
         fields = ["id", "kind", "order", "symbol", "quantity_delta", "price", "cash_delta", "realized_pnl", "reason",

@@ -12,11 +12,14 @@ from ThorTrading.models import MarketSession
 
 
 class MarketSessionSerializer(serializers.ModelSerializer):
-    """Every column of a capture row; prices are JSON numbers in points, ``pnl_usd`` in USD."""
+    """Every column of a capture row; prices are JSON numbers in points, ``pnl_usd`` in USD.
+    Output only (rows are written by captures and grading): every field is read-only, so the
+    schema marks each as always present."""
 
     class Meta:
         model = MarketSession
         fields = "__all__"
+        read_only_fields = tuple(f.name for f in MarketSession._meta.concrete_fields)
 
 
 def session_rows(queryset: Any) -> list[dict[str, Any]]:
@@ -43,3 +46,54 @@ def iso_datetimes(rows: list[dict[str, Any]], columns: tuple[str, ...] = SESSION
                 text = value.isoformat()
                 row[key] = text[:-6] + "Z" if text.endswith("+00:00") else text
     return rows
+
+
+class CompositeOut(serializers.Serializer):
+    """The capture's composite (its TOTAL row): signal, weight sum, weighted average."""
+
+    signal = serializers.CharField(allow_null=True)
+    signal_weight_sum = serializers.IntegerField(allow_null=True)
+    weighted_average = serializers.FloatField(allow_null=True)
+    instrument_count = serializers.IntegerField(allow_null=True)
+    stale_symbols = serializers.CharField(allow_null=True)
+
+
+class EventTradeOut(serializers.Serializer):
+    """The trade a card shows: TOTAL's is YM's (SPEC §6), another future's its own. Prices in
+    points, P&L in USD per contract, ``hit_at`` UTC."""
+
+    future = serializers.CharField()
+    signal = serializers.CharField(allow_null=True)
+    entry_price = serializers.FloatField(allow_null=True)
+    target_high = serializers.FloatField(allow_null=True)
+    target_low = serializers.FloatField(allow_null=True)
+    outcome = serializers.CharField()
+    hit_type = serializers.CharField(allow_null=True)
+    hit_price = serializers.FloatField(allow_null=True)
+    hit_at = serializers.DateTimeField(allow_null=True)
+    pnl_usd = serializers.FloatField(allow_null=True)
+
+
+class CaptureEventOut(serializers.Serializer):
+    """One card of ``market-opens/events/``: a capture seen through one of its rows."""
+
+    capture_group = serializers.IntegerField()
+    session_id = serializers.IntegerField(help_text="the row; POST /api/trades/orders/from-capture/<id> trades it")
+    future = serializers.CharField(help_text="the row's future (TOTAL by default)")
+    country = serializers.CharField()
+    session_number = serializers.IntegerField(allow_null=True)
+    session_date = serializers.DateField()
+    day = serializers.CharField()
+    captured_at = serializers.DateTimeField()
+    late = serializers.BooleanField()
+    is_demo = serializers.BooleanField()
+    composite = CompositeOut()
+    trade = EventTradeOut()
+    rows = MarketSessionSerializer(many=True, required=False, help_text="with rows=1: the capture's 12 rows")
+
+
+class EventsPageOut(serializers.Serializer):
+    count = serializers.IntegerField()
+    next = serializers.CharField(allow_null=True)
+    previous = serializers.CharField(allow_null=True)
+    results = CaptureEventOut(many=True)

@@ -1,4 +1,5 @@
 // Thin client for Thor's JSON API: session cookie + CSRF header; errors carry the server's message.
+import type { components } from "./types/schema";
 
 export class ApiError extends Error {
   constructor(
@@ -31,67 +32,22 @@ export async function api<T>(path: string, init: RequestInit = {}): Promise<T> {
 
 export type Num = number | null;
 
-export interface QuoteRow {
-  symbol: string;
-  instrument: { symbol: string; name: string; display_precision: number; tick_size: number; price_format?: string; show_in_ribbon?: boolean };
-  last: Num; bid: Num; ask: Num; bid_size: Num; ask_size: Num; spread: Num; vwap: Num; volume: Num;
-  change: Num; change_percent: Num; open_price: Num; high_price: Num; low_price: Num; previous_close: Num;
-  extended_data: { signal: string | null; signal_weight: Num; high_52w: Num; low_52w: Num };
-  stale: boolean;
-  source: string | null;
-}
+// Response types come from the API's OpenAPI schema (`make api-types` writes src/types/schema.d.ts);
+// only what the schema cannot say (a backtest's result) is written here by hand.
+type Schemas = components["schemas"];
 
-export interface Total {
-  composite_signal: string | null; signal_weight_sum: number; avg_weighted: Num; sum_weighted: Num; count: number;
-  stale_symbols: string[];
-}
-
-export interface MarketRow {
-  country: string; display_name: string; status: string; local_time: string; next_open: string | null;
-  next_close: string | null; enable_futures_capture: boolean;
-}
-
-export interface MarketStats {
-  now: string; any_open: boolean; us_open: boolean; open_markets: string[];
-  next_event: { country: string; event: string; at: string } | null;
-}
-
-export interface SessionRow {
-  id: number; capture_group: number; country: string; future: string; bhs: string; wndw: string;
-  entry_price: Num; target_high: Num; target_low: Num; pnl_usd: Num; last_price: Num; captured_at: string;
-}
-
-export interface CaptureEvent {
-  capture_group: number; session_id?: number; future?: string; country: string; session_date: string; captured_at: string;
-  late: boolean; is_demo: boolean;
-  composite: { signal: string | null; signal_weight_sum: Num; weighted_average: Num };
-  trade: {
-    future?: string; signal?: string | null; entry_price: Num; target_high: Num; target_low: Num; outcome: string; pnl_usd: Num;
-    hit_price?: Num; hit_at: string | null;
-  };
-  rows?: SessionRow[];
-}
+export type QuoteRow = Schemas["QuoteRowOut"];
+export type Total = Schemas["TotalOut"];
+export type MarketRow = Schemas["MarketOut"];
+export type MarketStats = Schemas["MarketStatsOut"];
+export type SessionRow = Schemas["MarketSession"];
+export type CaptureEvent = Schemas["CaptureEventOut"];
+export type Summary = Schemas["SummaryOut"];
+export type Stats = Schemas["StatsOut"];
+export type Insight = Schemas["Insight"];
+export type InsightCell = Schemas["InsightCell"];
 
 export interface Page<T> { count: number; results: T[]; next: string | null; previous: string | null }
-
-export interface Summary {
-  key?: string; rows: number; trades: number; worked: number; didnt_work: number; expired: number; pending: number;
-  neutral: number; hit_rate: Num; hit_rate_low: Num; hit_rate_high: Num; expected_value: Num; profit_factor: Num;
-  total_pnl: number; max_drawdown: number; avg_resolution_seconds: Num;
-}
-
-export interface Stats {
-  overall: Summary; by_market: Summary[]; by_weekday: Summary[]; by_signal: Summary[]; by_future: Summary[];
-  last_7_days: Summary; pnl_by_day: { date: string; trades: number; pnl: number; cumulative_pnl: number }[];
-  evaluation_window_minutes?: { default: number | null; markets: Record<string, number | null> };
-}
-
-export interface InsightCell {
-  future: string; signal: string; n: number; hit_rate: Num; hit_rate_low: Num; hit_rate_high: Num; lift: Num;
-  low_sample: boolean;
-}
-
-export interface Insight { target: string; base_rate: Num; base_n: number; cells: InsightCell[] }
 
 export function fmt(value: Num | undefined, digits = 2): string {
   if (value === null || value === undefined || Number.isNaN(value)) return "—";

@@ -1,10 +1,10 @@
-import { useQuery } from "@tanstack/react-query";
 import { useMemo, useState } from "react";
 import { Bar, BarChart, CartesianGrid, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
-import { api, fmt, type Insight, type Page, type SessionRow, type Stats, type Summary } from "../api";
+import { fmt, type Insight, type Stats, type Summary } from "../api";
 import { OutcomeBadge } from "../components";
 import { WhatIfPanel } from "../whatif";
 import { FilterButton } from "../features/filters/components/FilterDrawer";
+import { useHistoryRows, useInsight, useStats } from "../features/history/api/history";
 import { useFilters } from "../features/filters/FiltersProvider";
 import { usePriceFormat } from "../features/quotes/api/quotes";
 
@@ -99,10 +99,7 @@ function SessionTable({ query }: { query: string }) {
   const [descending, setDescending] = useState(true);
   const ordering = `${descending ? "-" : ""}${sort}`;
   const px = usePriceFormat();
-  const rows = useQuery({
-    queryKey: ["history-rows", query, ordering],
-    queryFn: () => api<Page<SessionRow>>(`/api/ThorTrading/market-opens/?page_size=100&ordering=${ordering}&${query.includes("future=") ? query : `future=TOTAL&${query}`}`),
-  });
+  const rows = useHistoryRows(query, ordering);
   const header = (key: SortKey, label: string) => (
     <th>
       <button type="button" onClick={() => (key === sort ? setDescending(!descending) : setSort(key))}>
@@ -137,8 +134,8 @@ export function windowNote(stats: Stats): string {
 
 export function History() {
   const { query } = useFilters();
-  const stats = useQuery({ queryKey: ["stats", query], queryFn: () => api<Stats>(`/api/ThorTrading/market-opens/stats/?${query}`) });
-  const insight = useQuery({ queryKey: ["insight", query], queryFn: () => api<Insight>(`/api/ThorTrading/market-opens/insight/?${query}`) });
+  const stats = useStats(query);
+  const insight = useInsight(query);
   return (
     <section className="history">
       <header className="toolbar">

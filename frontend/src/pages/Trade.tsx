@@ -1,40 +1,20 @@
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
-import { api, fmt, type QuoteRow } from "../api";
+import { api, fmt } from "../api";
 import { useLivePollInterval } from "../live";
 import { AutoTradeForm, StatementPanel } from "../features/trade/components/Statement";
-import { usePriceFormat } from "../features/quotes/api/quotes";
-
-interface Account {
-  id: number; name: string; kind: string; cash: number; net_liq: number; buying_power: number; realized_pnl: number;
-  margin_in_use: number; maintenance_margin: number; margin_call: boolean; auto_trade_markets: string[];
-  auto_trade_quantity: number;
-}
-interface Position { symbol: string; quantity: number; average_price: number; mark: number | null; market_value: number; unrealized_pnl: number }
-interface Order {
-  id: number; symbol: string; side: string; quantity: number; order_type: string; status: string;
-  fill_price: number | null; limit_price: number | null; stop_price: number | null; reject_reason: string; created_at: string;
-  bracket_role: string;
-}
+import { usePriceFormat, useQuotes } from "../features/quotes/api/quotes";
+import { useAccounts, useOrders, usePositions, type Order } from "../features/trade/api/trade";
 
 export function Trade() {
   const client = useQueryClient();
   const px = usePriceFormat();
   const every = useLivePollInterval(2000, 10000);
-  const accounts = useQuery({ queryKey: ["accounts"], queryFn: () => api<Account[]>("/api/actandpos/accounts/"), refetchInterval: every });
+  const accounts = useAccounts(every);
   const account = accounts.data?.[0];
-  const positions = useQuery({
-    queryKey: ["positions", account?.id],
-    queryFn: () => api<Position[]>(`/api/actandpos/accounts/${account!.id}/positions/`),
-    enabled: !!account,
-    refetchInterval: every,
-  });
-  const orders = useQuery({ queryKey: ["orders"], queryFn: () => api<Order[]>("/api/trades/orders"), refetchInterval: every });
-  const quotes = useQuery({
-    queryKey: ["quotes"],
-    queryFn: () => api<{ rows: QuoteRow[] }>("/api/ThorTrading/quotes/latest"),
-    refetchInterval: every,
-  });
+  const positions = usePositions(account?.id, every);
+  const orders = useOrders(every);
+  const quotes = useQuotes(every);
   const [ticket, setTicket] = useState({ symbol: "CL", side: "BUY", quantity: "1", order_type: "MKT", limit_price: "" });
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
   const place = useMutation({

@@ -5,6 +5,7 @@ import { useState } from "react";
 import { api, fmt, type CaptureEvent, type SessionRow } from "../../../api";
 import { OutcomeBadge, SignalBadge } from "../../../components";
 import { usePriceFormat } from "../../quotes/api/quotes";
+import { accountsQueryOptions } from "../../trade/api/trade";
 
 /** The trade's exit: where it resolved (target, stop or the expiry mark), or "open" while pending. */
 function exitText(event: CaptureEvent, px: (v: number | null, s: string) => string): string {
@@ -48,7 +49,7 @@ export function SessionCard({ event }: { event: CaptureEvent }) {
 /** "Trade this capture": the card's trade as a bracket (its target and stop) on the first paper account. */
 function TradeCapture({ sessionId }: { sessionId: number }) {
   const client = useQueryClient();
-  const accounts = useQuery({ queryKey: ["accounts"], queryFn: () => api<{ id: number }[]>("/api/actandpos/accounts/") });
+  const accounts = useQuery(accountsQueryOptions());
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
   const trade = useMutation({
     mutationFn: () => api<{ side: string; quantity: number; symbol: string; fill_price: number | null; status: string }>(

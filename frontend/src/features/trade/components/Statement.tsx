@@ -1,27 +1,15 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { Bar, BarChart, CartesianGrid, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
-import { api, fmt, type MarketRow } from "../../../api";
+import { api, fmt } from "../../../api";
 import { useLivePollInterval } from "../../../live";
-
-interface Entry {
-  id: number; kind: string; symbol: string; quantity_delta: number; price: number | null; cash_delta: number;
-  realized_pnl: number; commission: number; equity: number; reason: string; created_at: string;
-}
-interface Statement {
-  cash_movements: Entry[]; realized_pnl: number; commission: number; net_liq: number;
-  pnl_by_day: { date: string; fills: number; realized_pnl: number; commission: number; net_pnl: number }[];
-  equity_curve: { at: string; equity: number }[];
-}
+import { marketsQueryOptions } from "../../markets/api/markets";
+import { useStatement } from "../api/trade";
 
 /** The account's statement: equity curve, realised P&L by day, the ledger and a CSV download (USD, UTC). */
 export function StatementPanel({ accountId }: { accountId: number }) {
   const every = useLivePollInterval(5000, 20000);
-  const statement = useQuery({
-    queryKey: ["statement", accountId],
-    queryFn: () => api<Statement>(`/api/trades/statements?account=${accountId}`),
-    refetchInterval: every,
-  });
+  const statement = useStatement(accountId, every);
   const data = statement.data;
   const curve = [
     ...(data?.equity_curve ?? []).map((p) => ({ at: p.at.slice(0, 16).replace("T", " "), equity: p.equity })),
@@ -83,7 +71,7 @@ export function StatementPanel({ accountId }: { accountId: number }) {
 export function AutoTradeForm({ account }: { account: { id: number; auto_trade_markets: string[]; auto_trade_quantity: number } }) {
   const client = useQueryClient();
   // The control markets, east to west, as the server lists them (the same query as the home page's).
-  const controls = useQuery({ queryKey: ["markets"], queryFn: () => api<MarketRow[]>("/api/global-markets/markets/") });
+  const controls = useQuery(marketsQueryOptions());
   const [markets, setMarkets] = useState<string[]>(account.auto_trade_markets);
   const [quantity, setQuantity] = useState(String(account.auto_trade_quantity));
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
