@@ -135,8 +135,9 @@ def channel_layer(push_redis_url: str, settings: Any) -> Iterator[Any]:
     """Live push on: channels-redis' RedisPubSubChannelLayer on ``push_redis_url``."""
     from channels.layers import channel_layers, get_channel_layer
 
-    settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
-                                           "CONFIG": {"hosts": [push_redis_url]}}}
+    from thor_project.settings import channel_layers as layers_on
+
+    settings.CHANNEL_LAYERS = layers_on(push_redis_url)
     channel_layers.backends.clear()
     yield get_channel_layer()
     settings.CHANNEL_LAYERS = {}

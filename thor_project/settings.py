@@ -191,14 +191,22 @@ SPECTACULAR_SETTINGS = {
 
 # --- Thor ---------------------------------------------------------------------------------------
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
-# Live push (SPEC §14): one Redis PUBLISH per message whatever the number of sockets; works with the
-# embedded Redis of `make run`.
-CHANNEL_LAYERS = {
-    "default": {
-        "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
-        "CONFIG": {"hosts": [REDIS_URL]},
-    },
-}
+
+
+def channel_layers(redis_url: str) -> dict[str, dict[str, object]]:
+    """Live push (SPEC §14) on ``redis_url``: channels-redis' RedisPubSubChannelLayer, one Redis
+    PUBLISH per message whatever the number of sockets (works with the embedded Redis of `make run`).
+    Redis pub/sub ignores the database number, so the channel prefix carries it: two Thors on one
+    Redis server with different databases (a dev server beside the test suite) must not hear each
+    other's quotes."""
+    from urllib.parse import urlparse
+
+    database = (urlparse(redis_url).path or "/0").strip("/") or "0"
+    return {"default": {"BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+                        "CONFIG": {"hosts": [redis_url], "prefix": f"thor-db{database}"}}}
+
+
+CHANNEL_LAYERS = channel_layers(REDIS_URL)
 THOR_HOST = os.environ.get("THOR_HOST", "127.0.0.1")
 THOR_PORT = int(os.environ.get("THOR_PORT", "8000"))
 #: The TOS RTD workbook; empty = none, and THOR_FEED_MODE=auto then runs the demo feed (SPEC §13).

@@ -5,6 +5,7 @@ refusal of anonymous and foreign-origin sockets, and fills only to their owner. 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 import json
 import threading
@@ -164,3 +165,33 @@ def test_fills_reach_only_their_owners_socket(quotes: None, live: LiveDataRedis)
     assert (message["type"], message["symbol"], message["side"], message["status"]) == ("order", "ES", "BUY", "FILLED")
     assert message["account"] == account.pk
     assert leaked == []
+
+
+def test_two_thors_on_one_redis_server_do_not_hear_each_other(push_redis_url: str) -> None:
+    """Redis pub/sub ignores the database number: a dev server on db 0 and the suite on db 15 once
+    shared their quotes (a CI run received the dev server's YM). The channel prefix names the
+    database, so a group message reaches only the Thor on the same database."""
+    from urllib.parse import urlparse, urlunparse
+
+    from channels_redis.pubsub import RedisPubSubChannelLayer
+
+    from thor_project.settings import channel_layers
+
+    def on_database(number: int) -> RedisPubSubChannelLayer:
+        url = urlunparse(urlparse(push_redis_url)._replace(path=f"/{number}"))
+        return RedisPubSubChannelLayer(**channel_layers(url)["default"]["CONFIG"])  # type: ignore[arg-type]
+
+    async def scenario() -> list[str]:
+        mine, other = on_database(15), on_database(14)
+        channel = await mine.new_channel()
+        await mine.group_add("quotes", channel)
+        await other.group_send("quotes", {"type": "push.message", "text": "from the other Thor"})
+        await mine.group_send("quotes", {"type": "push.message", "text": "mine"})
+        heard = [(await asyncio.wait_for(mine.receive(channel), 5))["text"]]
+        with contextlib.suppress(TimeoutError):  # nothing more may come
+            heard.append((await asyncio.wait_for(mine.receive(channel), 0.5))["text"])
+        await mine.flush()
+        await other.flush()
+        return heard
+
+    assert asyncio.run(scenario()) == ["mine"]
