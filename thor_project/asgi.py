@@ -6,14 +6,31 @@ that management commands and tests that import the settings never start workers 
 
 import asyncio
 import os
+import weakref
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from asgiref.sync import ThreadSensitiveContext, sync_to_async
+from asgiref.sync import SyncToAsync, ThreadSensitiveContext, sync_to_async
 from django.core.handlers.asgi import ASGIHandler
 from django.http import HttpRequest, HttpResponseBase
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "thor_project.settings")
+
+
+_HANDLERS: "weakref.WeakSet[OneHopASGIHandler]" = weakref.WeakSet()
+
+
+def _fresh_executors_after_fork() -> None:
+    """A forked child (daphne's test server, started after the suite ran the app in process)
+    inherits executors whose threads did not survive the fork: work submitted to them never runs,
+    and a WebSocket handshake waiting on ``database_sync_to_async`` hung until daphne killed it.
+    The child starts with new ones: asgiref's thread-sensitive executor and the request threads."""
+    SyncToAsync.single_thread_executor = ThreadPoolExecutor(max_workers=1)
+    for handler in list(_HANDLERS):
+        handler._executors = None
+
+
+os.register_at_fork(after_in_child=_fresh_executors_after_fork)
 
 
 class OneHopASGIHandler(ASGIHandler):
@@ -41,6 +58,7 @@ class OneHopASGIHandler(ASGIHandler):
         super().__init__()
         self.threads = threads or int(os.environ.get("THOR_WEB_THREADS", "16") or 16)
         self._executors: asyncio.Queue[ThreadPoolExecutor] | None = None
+        _HANDLERS.add(self)
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
         """Serve one HTTP request on a borrowed request thread (Django's ``__call__`` otherwise)."""
