@@ -18,7 +18,7 @@ from channels.security.websocket import AllowedHostsOriginValidator
 from django.urls import path
 from rest_framework.exceptions import AuthenticationFailed
 
-from thor_project.push import EVENTS_GROUP, QUOTES_GROUP, render, user_group
+from thor_project.push import EVENTS_GROUP, MESSAGE_TYPE, QUOTES_GROUP, render, user_group
 
 
 def _token_user(key: str) -> Any:
@@ -77,6 +77,17 @@ class _PushConsumer(AsyncWebsocketConsumer):
     async def disconnect(self, code: int) -> None:
         for group in getattr(self, "joined", []):
             await self.channel_layer.group_discard(group, self.channel_name)
+
+    async def dispatch(self, message: dict[str, Any]) -> None:
+        """Pushed messages go straight to :meth:`push_message`. Channels' own dispatch first closes
+        stale database connections through ``sync_to_async`` — one hop to the single
+        thread-sensitive executor per socket per message, so 200 sockets queued 200 hops behind
+        each other (issue 13, found with py-spy). Forwarding a rendered text touches no database;
+        every other message (connect, disconnect) keeps Channels' dispatch."""
+        if message.get("type") == MESSAGE_TYPE:
+            await self.push_message(message)
+            return
+        await super().dispatch(message)
 
     async def push_message(self, event: dict[str, Any]) -> None:
         """A message from :func:`thor_project.push.push`: its JSON text, as rendered once by the sender."""
