@@ -55,9 +55,14 @@ describe("the dashboard", () => {
     expect(await screen.findByText("Global markets")).toBeTruthy();
   });
 
-  it("shows a card per future and the TOTAL card, with signal and stale badges", async () => {
+  it("shows the markets full width, then a card per future and the TOTAL card once Futures is on", async () => {
     mockApi(true);
+    localStorage.removeItem("thor.home.futures");
     render(<App client={new QueryClient({ defaultOptions: { queries: { retry: false } } })} />);
+    expect(await screen.findByText("Global markets")).toBeTruthy();
+    expect(screen.queryByRole("article", { name: "TOTAL card" })).toBeNull(); // the plan's default: full width
+    fireEvent.click(screen.getByRole("checkbox", { name: "Futures" }));
+    expect(localStorage.getItem("thor.home.futures")).toBe("1"); // remembered per browser
     const ym = await screen.findByRole("article", { name: "YM card" });
     expect(ym.textContent).toContain("100.00");
     expect(ym.textContent).toContain("BUY");

@@ -54,10 +54,15 @@ def trader_with_quotes(workbook: str) -> None:
 
 
 def login(page: Any, url: str) -> None:
+    """Log in and turn Home's Futures toggle on (Global Markets is full width by default; the
+    browser remembers the toggle for the rest of the test)."""
     page.goto(url)
     page.get_by_label("Username").fill("trader")
     page.get_by_label("Password").fill("correct horse")
     page.get_by_role("button", name="Log in").click()
+    page.get_by_role("table", name="Global markets").wait_for()
+    assert page.get_by_role("article", name="TOTAL card").count() == 0
+    page.get_by_role("checkbox", name="Futures").check()
     page.get_by_role("article", name="TOTAL card").wait_for()
 
 

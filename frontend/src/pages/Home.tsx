@@ -23,7 +23,8 @@ function feedBadge(rows: QuoteRow[] | undefined) {
  *  cards when the Futures toggle is on (remembered per browser); the captured-session cards under
  *  the markets; a future card opens its intraday chart. */
 export function Home() {
-  const [showFutures, setShowFutures] = useState(() => localStorage.getItem(FUTURES_KEY) !== "0");
+  // The plan's default: Global Markets full width; the Futures toggle splits it 40/60 (remembered).
+  const [showFutures, setShowFutures] = useState(() => localStorage.getItem(FUTURES_KEY) === "1");
   const [chartSymbol, setChartSymbol] = useState<string | null>(null);
   const quotes = useQuotes(useLivePollInterval(1000, 5000, "USA"));
   const markets = useMarkets(useLivePollInterval(5000, 15000));
