@@ -28,11 +28,15 @@ from ThorTrading.workers.grader import Grader
 
 
 def _set_changes(live: LiveDataRedis, changes: dict[str, Decimal]) -> None:
-    """Move the named quotes' net change (the signal's input) and republish them."""
-    for symbol, change in changes.items():
+    """Move the named quotes' net change (the signal's input) and republish every quote stamped
+    now: a quote older than the staleness threshold leaves the composite, and on a busy machine
+    the workbook's quotes grow stale while the test runs (the composite then came out STRONG_SELL)."""
+    for symbol in ("YM", "ES", "NQ", "RTY", "CL", "SI", "HG", "GC", "VX", "DX", "ZB"):
         quote = live.get_latest_quote(symbol)
         assert quote is not None
-        quote["change"] = change
+        if symbol in changes:
+            quote["change"] = changes[symbol]
+        quote["ts_ingest"] = clock.now().isoformat()
         live.publish_quote(quote)
 
 
@@ -103,10 +107,14 @@ def test_war_room_capture_cards_drawer_chart_and_32nds(
 
     # Japan captured on a SELL composite, and three weeks of demo history around it
     _set_changes(live, {"YM": Decimal(-200), "ES": Decimal(-30), "NQ": Decimal(-90), "RTY": Decimal(-20)})
-    japan = capture_market_open(market=Market.objects.get(country="Japan"), force=True)
-    assert japan.status == "captured"
-    assert MarketSession.objects.get(future="TOTAL", capture_group=japan.capture_group).bhs in ("SELL", "STRONG_SELL")
+    # at Tokyo's open of today (00:00 UTC), as the monitor captures it: a Japan capture forced in
+    # the UTC afternoon is dated tomorrow in Tokyo, after This week's last day (today)
     today = clock.now().astimezone(UTC).date()
+    tokyo_open = min(clock.now(), datetime(today.year, today.month, today.day, 0, 0, 30, tzinfo=UTC))
+    japan = capture_market_open(market=Market.objects.get(country="Japan"), force=True, now=tokyo_open)
+    assert japan.status == "captured"
+    japan_total = MarketSession.objects.get(future="TOTAL", capture_group=japan.capture_group)
+    assert (japan_total.bhs, japan_total.stale_symbols) == ("SELL", ""), (japan_total.bhs, japan_total.stale_symbols)
     seed_demo_sessions(days=21, seed=5, end=today)
 
     # This week + Japan + USA + SELL: the cards and the History figures narrow alike
