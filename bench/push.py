@@ -77,8 +77,8 @@ def main() -> None:
     pusher.start()
     from thor_project.push import push
 
-    # Once per process, not per quote: the push loop's first Redis connection, and the pusher's first
-    # snapshot (it loads the trading configuration, ~80 ms) — both before any client connects.
+    # Once per process, not per quote: the push loop's first Redis connection and the pusher's first
+    # snapshot, both before any client connects.
     push("bench-warm-up", {"type": "warm-up"}, wait=5)
     warm = live.get_latest_quote("YM")
     assert warm is not None, "no YM quote: the workbook was not read"

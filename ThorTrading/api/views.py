@@ -270,8 +270,9 @@ class IntradayBarsView(APIView):
         start_at = start if isinstance(start, datetime) else end_at - timedelta(hours=2)
         if start_at > end_at:
             return Response({"error": "start: must not be after end"}, status=400)
-        bars: list[dict[str, Any]] = [dict(b) for b in MarketIntraday.objects.filter(symbol=symbol, minute__gte=start_at, minute__lte=end_at)
-                    .order_by("minute")[:1440].values("minute", "open", "high", "low", "close", "volume", "bid", "ask", "spread")]
+        rows = MarketIntraday.objects.filter(symbol=symbol, minute__gte=start_at, minute__lte=end_at).order_by("minute")[:1440]
+        bars: list[dict[str, Any]] = [
+            dict(b) for b in rows.values("minute", "open", "high", "low", "close", "volume", "bid", "ask", "spread")]
         if bars:
             vwap = dict(VwapMinute.objects.filter(symbol=symbol, minute__gte=bars[0]["minute"], minute__lte=bars[-1]["minute"])
                         .values_list("minute", "session_vwap"))
