@@ -49,13 +49,14 @@ export function SessionCard({ event }: { event: CaptureEvent }) {
 /** "Trade this capture": the card's trade as a bracket (its target and stop) on the first paper account. */
 function TradeCapture({ sessionId }: { sessionId: number }) {
   const client = useQueryClient();
+  const px = usePriceFormat();
   const accounts = useQuery(accountsQueryOptions());
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
   const trade = useMutation({
     mutationFn: () => api<{ side: string; quantity: number; symbol: string; fill_price: number | null; status: string }>(
       `/api/trades/orders/from-capture/${sessionId}`,
       { method: "POST", body: JSON.stringify({ account: accounts.data?.[0]?.id, quantity: 1 }) }),
-    onSuccess: (o) => setMessage({ ok: true, text: `${o.side} ${o.quantity} ${o.symbol} ${o.status === "FILLED" ? `filled at ${fmt(o.fill_price, 2)}` : o.status.toLowerCase()}, bracket working` }),
+    onSuccess: (o) => setMessage({ ok: true, text: `${o.side} ${o.quantity} ${o.symbol} ${o.status === "FILLED" ? `filled at ${px(o.fill_price, o.symbol)}` : o.status.toLowerCase()}, bracket working` }),
     onError: (error) => setMessage({ ok: false, text: (error as Error).message }),
     onSettled: () => client.invalidateQueries({ predicate: (q) => ["accounts", "positions", "orders", "statement"].includes(String(q.queryKey[0])) }),
   });
