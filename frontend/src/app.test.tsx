@@ -133,7 +133,7 @@ describe("what if", () => {
       return json(404, { error: "not mocked" });
     }));
     const { QueryClientProvider } = await import("@tanstack/react-query");
-    const { WhatIfPanel } = await import("./whatif");
+    const { WhatIfPanel } = await import("./features/history/components/WhatIf");
     render(
       <QueryClientProvider client={new QueryClient({ defaultOptions: { queries: { retry: false } } })}>
         <WhatIfPanel />

@@ -2,7 +2,7 @@ import { useMemo, useState } from "react";
 import { Bar, BarChart, CartesianGrid, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 import { fmt, type Insight, type Stats, type Summary } from "../api";
 import { OutcomeBadge } from "../components";
-import { WhatIfPanel } from "../whatif";
+import { WhatIfPanel } from "../features/history/components/WhatIf";
 import { FilterButton } from "../features/filters/components/FilterDrawer";
 import { useHistoryRows, useInsight, useStats } from "../features/history/api/history";
 import { useFilters } from "../features/filters/FiltersProvider";

@@ -2,7 +2,8 @@
 // show it beside the live figures — hit rate, EV, profit factor, drawdown by market and weekday.
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { useState } from "react";
-import { api, fmt, type Backtest, type Stats, type Summary } from "./api";
+import { api, fmt, type Stats, type Summary } from "../../../api";
+import { backtestQueryOptions, whatIfLiveQueryOptions } from "../api/backtests";
 
 const CAPTURING = ["Japan", "China", "India", "United Kingdom", "Pre_USA", "USA"];
 
@@ -66,23 +67,14 @@ export function WhatIfPanel() {
     mutationFn: () => api<{ id: number }>("/api/ThorTrading/backtests/", { method: "POST", body: JSON.stringify(variantBody(variant)) }),
     onSuccess: (accepted) => setId(accepted.id),
   });
-  const backtest = useQuery({
-    queryKey: ["backtest", id],
-    queryFn: () => api<Backtest>(`/api/ThorTrading/backtests/${id}/`),
-    enabled: id !== null,
-    refetchInterval: (query) => (query.state.data && ["DONE", "FAILED"].includes(query.state.data.status) ? false : 1000),
-  });
+  const backtest = useQuery(backtestQueryOptions(id));
   const set = (key: keyof Variant) => (e: { target: { value: string } }) => setVariant({ ...variant, [key]: e.target.value });
   const toggle = (market: string) => setVariant({
     ...variant, markets: variant.markets.includes(market) ? variant.markets.filter((m) => m !== market) : [...variant.markets, market],
   });
   const data = backtest.data;
   const ran = data?.status === "DONE" ? (data.params as { from: string; to: string; markets: string[] }) : null;
-  const live = useQuery({
-    queryKey: ["whatif-live", ran],
-    queryFn: () => api<Stats>(`/api/ThorTrading/market-opens/stats/?${liveQuery({ start: ran!.from, end: ran!.to, markets: ran!.markets })}`),
-    enabled: ran !== null,
-  });
+  const live = useQuery(whatIfLiveQueryOptions(ran ? liveQuery({ start: ran.from, end: ran.to, markets: ran.markets }) : null));
   return (
     <section className="whatif" aria-label="What if">
       <h3>What if</h3>
