@@ -93,6 +93,9 @@ class CaptureEventOut(serializers.Serializer):
 
 
 class EventsPageOut(serializers.Serializer):
+    """A page of ``market-opens/events/``: the count of matching rows, the neighbouring pages' URLs
+    (null at either end) and the cards."""
+
     count = serializers.IntegerField()
     next = serializers.CharField(allow_null=True)
     previous = serializers.CharField(allow_null=True)

@@ -1122,6 +1122,10 @@ export interface components {
             /** Format: double */
             pnl_usd: number | null;
         };
+        /**
+         * @description A page of ``market-opens/events/``: the count of matching rows, the neighbouring pages' URLs
+         *     (null at either end) and the cards.
+         */
         EventsPageOut: {
             count: number;
             next: string | null;
