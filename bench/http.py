@@ -51,12 +51,14 @@ def _get(conn: http.client.HTTPConnection, path: str, token: str) -> int:
     return response.status
 
 
-def _sequential(port: int, path: str, token: str, n: int = 200) -> tuple[float, float]:
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    for _ in range(10):
-        _get(conn, path, token)
+def _timed(conn: http.client.HTTPConnection, path: str, token: str, n: int,
+           before: Any = None) -> tuple[float, float]:
+    """p50/p99 (ms) of ``n`` GETs of ``path`` on ``conn``, calling ``before()`` (untimed) before
+    each; exits naming the path on any answer but 200."""
     samples = []
     for _ in range(n):
+        if before is not None:
+            before()
         started = time.perf_counter()
         status = _get(conn, path, token)
         samples.append((time.perf_counter() - started) * 1000)
@@ -67,6 +69,14 @@ def _sequential(port: int, path: str, token: str, n: int = 200) -> tuple[float, 
     return statistics.median(ordered), ordered[round(0.99 * (len(ordered) - 1))]
 
 
+def _sequential(port: int, path: str, token: str, n: int = 200) -> tuple[float, float]:
+    """p50/p99 of ``n`` sequential requests on one connection, after 10 warm-up requests."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    for _ in range(10):
+        _get(conn, path, token)
+    return _timed(conn, path, token, n)
+
+
 def _cold_stats(port: int, token: str, redis_url: str, n: int = 30) -> tuple[float, float]:
     """p50/p99 of ``market-opens/stats/`` with the analytics cache emptied before each request
     (the version key bumped, as a new capture or grade does)."""
@@ -74,17 +84,8 @@ def _cold_stats(port: int, token: str, redis_url: str, n: int = 30) -> tuple[flo
 
     client = redis.Redis.from_url(redis_url)
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    samples = []
-    for _ in range(n):
-        client.incr("thor:analytics:version")
-        started = time.perf_counter()
-        status = _get(conn, "/api/ThorTrading/market-opens/stats/", token)
-        samples.append((time.perf_counter() - started) * 1000)
-        if status != 200:
-            raise SystemExit(f"cold stats answered {status}")
-    conn.close()
-    ordered = sorted(samples)
-    return statistics.median(ordered), ordered[round(0.99 * (len(ordered) - 1))]
+    return _timed(conn, "/api/ThorTrading/market-opens/stats/", token, n,
+                  before=lambda: client.incr("thor:analytics:version"))
 
 
 def _throughput(port: int, path: str, token: str, threads: int = 8, seconds: float = 3.0) -> float:
