@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
+from typing import Any, NamedTuple
 
 import django_filters
 from django.db.models import QuerySet
@@ -12,20 +14,36 @@ from ThorTrading.models import MarketSession
 WEEKDAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
 
 
+class Condition(NamedTuple):
+    """One narrowing of the captured rows, as a Django lookup: ``field`` (a MarketSession column),
+    ``lookup`` (``in``, ``exact``, ``gte`` or ``lte``) and the normalised ``value`` (a tuple for
+    ``in``). The filter set turns a request's parameters into these once; the ORM
+    (:meth:`MarketSessionFilter.filter_queryset`) and the statistics store
+    (``ThorTrading.selectors.stat_store``) both apply them, so the two cannot disagree."""
+
+    field: str
+    lookup: str
+    value: Any
+
+
 class MarketSessionFilter(django_filters.FilterSet):
     """``country`` (any case), ``status`` (wndw), ``date`` / ``start`` / ``end`` (market-local
     YYYY-MM-DD, ``end`` inclusive), ``weekday`` (Mon…Sun or 0–6, comma-separated), ``future``
     (``all`` for every future), ``signal`` (bhs), ``late``, ``demo``. A malformed value answers 400
-    naming the parameter."""
+    naming the parameter.
 
-    country = django_filters.CharFilter(method="filter_country")
-    status = django_filters.CharFilter(method="filter_status")
+    django-filter parses and validates the parameters (the form); :meth:`conditions` says what they
+    select, and :meth:`filter_queryset` applies exactly that."""
+
+    # The form fields (types and validation); the fields named are the columns conditions() narrows.
+    country = django_filters.CharFilter(field_name="country")
+    status = django_filters.CharFilter(field_name="wndw")
     date = django_filters.DateFilter(field_name="session_date")
     start = django_filters.DateFilter(field_name="session_date", lookup_expr="gte")
     end = django_filters.DateFilter(field_name="session_date", lookup_expr="lte")
-    weekday = django_filters.CharFilter(method="filter_weekday")
-    future = django_filters.CharFilter(method="filter_future")
-    signal = django_filters.CharFilter(method="filter_signal")
+    weekday = django_filters.CharFilter(field_name="day")
+    future = django_filters.CharFilter(field_name="future")
+    signal = django_filters.CharFilter(field_name="bhs")
     late = django_filters.BooleanFilter(field_name="late")
     demo = django_filters.BooleanFilter(field_name="is_demo")
 
@@ -54,48 +72,82 @@ class MarketSessionFilter(django_filters.FilterSet):
                 valid = False
         return valid
 
-    def filter_country(self, queryset: QuerySet[MarketSession], name: str, value: str) -> QuerySet[MarketSession]:
+    def conditions(self) -> list[Condition]:
+        """What the validated parameters select, as :class:`Condition` s (an absent or empty
+        parameter selects everything; ``future=all`` too). Raises DRF ``ValidationError`` for a
+        weekday that is none."""
         from GlobalMarkets.reference import normalize_country
 
-        countries = [normalize_country(v) or v.strip() for v in value.split(",") if v.strip()]
-        return queryset.filter(country__in=countries)
+        data = self.form.cleaned_data
+        found: list[Condition] = []
 
-    def filter_status(self, queryset: QuerySet[MarketSession], name: str, value: str) -> QuerySet[MarketSession]:
-        values = [v.strip().upper().replace("'", "").replace(" ", "_") for v in value.split(",") if v.strip()]
-        return queryset.filter(wndw__in=values)
+        def listed(name: str) -> list[str] | None:
+            raw = data.get(name)
+            return None if raw in (None, "") else [v.strip() for v in str(raw).split(",") if v.strip()]
 
-    def filter_signal(self, queryset: QuerySet[MarketSession], name: str, value: str) -> QuerySet[MarketSession]:
-        values = [v.strip().upper().replace(" ", "_") for v in value.split(",") if v.strip()]
-        return queryset.filter(bhs__in=values)
+        if (countries := listed("country")) is not None:
+            found.append(Condition("country", "in", tuple(normalize_country(v) or v for v in countries)))
+        if (statuses := listed("status")) is not None:
+            found.append(Condition("wndw", "in", tuple(v.upper().replace("'", "").replace(" ", "_") for v in statuses)))
+        for name, lookup in (("date", "exact"), ("start", "gte"), ("end", "lte")):
+            if data.get(name) is not None:
+                found.append(Condition("session_date", lookup, data[name]))
+        if (days := listed("weekday")) is not None:
+            found.append(Condition("day", "in", tuple(_weekday(raw) for raw in days)))
+        futures = listed("future")
+        if futures is not None and str(data["future"]).strip().lower() != "all":
+            found.append(Condition("future", "in", tuple(v.upper() for v in futures)))
+        if (signals := listed("signal")) is not None:
+            found.append(Condition("bhs", "in", tuple(v.upper().replace(" ", "_") for v in signals)))
+        for name, field in (("late", "late"), ("demo", "is_demo")):
+            if data.get(name) is not None:
+                found.append(Condition(field, "exact", data[name]))
+        return found
 
-    def filter_future(self, queryset: QuerySet[MarketSession], name: str, value: str) -> QuerySet[MarketSession]:
-        if value.strip().lower() == "all":
-            return queryset
-        return queryset.filter(future__in=[v.strip().upper() for v in value.split(",") if v.strip()])
-
-    def filter_weekday(self, queryset: QuerySet[MarketSession], name: str, value: str) -> QuerySet[MarketSession]:
-        days = []
-        for raw in (v.strip() for v in value.split(",") if v.strip()):
-            if raw.isdigit() and int(raw) < 7:
-                days.append(WEEKDAYS[int(raw)])
-            elif raw[:3].title() in WEEKDAYS:
-                days.append(raw[:3].title())
-            else:
-                from rest_framework.exceptions import ValidationError
-
-                raise ValidationError({"weekday": f"{raw!r} is not a weekday (Mon…Sun or 0–6)"})
-        return queryset.filter(day__in=days)
+    def filter_queryset(self, queryset: QuerySet[MarketSession]) -> QuerySet[MarketSession]:
+        """``queryset`` narrowed by :meth:`conditions`."""
+        for condition in self.conditions():
+            queryset = queryset.filter(**{f"{condition.field}__{condition.lookup}": condition.value})
+        return queryset
 
 
-def filter_sessions(params: dict[str, str], queryset: QuerySet[MarketSession] | None = None) -> QuerySet[MarketSession]:
-    """Apply the list filters to ``queryset`` (all rows by default); raises DRF ``ValidationError``
-    naming the bad parameter."""
+def _weekday(raw: str) -> str:
+    """``Mon``…``Sun`` from a weekday's name, abbreviation or number 0–6 (Monday = 0); raises DRF
+    ``ValidationError`` naming ``weekday`` otherwise."""
+    if raw.isdigit() and int(raw) < 7:
+        return WEEKDAYS[int(raw)]
+    if raw[:3].title() in WEEKDAYS:
+        return raw[:3].title()
+    from rest_framework.exceptions import ValidationError
+
+    raise ValidationError({"weekday": f"{raw!r} is not a weekday (Mon…Sun or 0–6)"})
+
+
+def _valid_filterset(params: dict[str, str], queryset: QuerySet[MarketSession] | None = None) -> MarketSessionFilter:
     from rest_framework.exceptions import ValidationError
 
     filterset = MarketSessionFilter(params, queryset=queryset if queryset is not None else MarketSession.objects.all())
     if not filterset.is_valid():
         raise ValidationError(filterset.errors)
-    return filterset.qs
+    return filterset
+
+
+def filter_sessions(params: dict[str, str], queryset: QuerySet[MarketSession] | None = None) -> QuerySet[MarketSession]:
+    """Apply the list filters to ``queryset`` (all rows by default); raises DRF ``ValidationError``
+    naming the bad parameter."""
+    return _valid_filterset(params, queryset).qs
+
+
+def session_conditions(params: dict[str, str]) -> list[Condition]:
+    """The list filters' :class:`Condition` s for ``params`` (what :func:`filter_sessions` applies);
+    raises DRF ``ValidationError`` naming the bad parameter. Remembered per distinct ``params``
+    (they depend on nothing else): building the filter set's form costs ~1 ms a request."""
+    return list(_conditions(tuple(sorted(params.items()))))
+
+
+@functools.lru_cache(maxsize=256)
+def _conditions(params: tuple[tuple[str, str], ...]) -> tuple[Condition, ...]:
+    return tuple(_valid_filterset(dict(params)).conditions())
 
 
 def today_start(now: dt.datetime) -> dt.datetime:
