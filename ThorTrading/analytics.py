@@ -7,6 +7,7 @@ contract; hit rate and its interval in percent.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime
@@ -94,8 +95,8 @@ def summarize(outcomes: Iterable[Outcome], *, ordered: bool = False) -> dict[str
             seconds.append((o.resolved_at - o.captured_at).total_seconds())
         else:
             seconds.append(None)
-    table = _Table.of([o.wndw for o in ordered_outcomes], [cents(o.pnl_usd) for o in ordered_outcomes],
-                      [o.has_entry for o in ordered_outcomes], seconds)
+    table = OutcomeTable.of([o.wndw for o in ordered_outcomes], [cents(o.pnl_usd) for o in ordered_outcomes],
+                            [o.has_entry for o in ordered_outcomes], seconds)
     return table.summary(np.arange(len(ordered_outcomes)))
 
 
@@ -108,7 +109,12 @@ _CODES = {WORKED: 0, DIDNT_WORK: 1, EXPIRED: 2, PENDING: 3, NEUTRAL: 4}
 _OTHER = len(_CODES)
 
 
-class _Table:
+def outcome_code(wndw: str) -> int:
+    """The code :class:`OutcomeTable` keeps for an outcome (one past the known ones for any other)."""
+    return _CODES.get(wndw, _OTHER)
+
+
+class OutcomeTable:
     """Rows as columns for the figures, in ``captured_at`` order: outcome codes, P&L in cents
     (0 while open), entry flags and seconds to resolution (NaN when unknown). The figures of any
     subset of rows are vector operations over these — fast enough for years of history."""
@@ -121,44 +127,98 @@ class _Table:
 
     @classmethod
     def of(cls, wndws: Sequence[str], pnl_cents: Sequence[int | None], entries: Sequence[bool | int],
-           seconds: Sequence[float | None]) -> _Table:
+           seconds: Sequence[float | None]) -> OutcomeTable:
         """From equal-length columns: outcomes, P&L in cents (None while open), entry flags, seconds."""
-        codes = np.array([_CODES.get(w, _OTHER) for w in wndws], dtype=np.int8)
+        codes = np.array([outcome_code(w) for w in wndws], dtype=np.int8)
         money = np.array([0 if c is None else c for c in pnl_cents], dtype=np.int64)
         entry = np.array(entries, dtype=bool)
         secs = np.array(seconds, dtype=np.float64) if len(seconds) else np.zeros(0)  # None → NaN
         return cls(codes, money, entry, secs)
 
+    def take(self, rows: np.ndarray) -> OutcomeTable:
+        """The table of the rows at indices ``rows`` only (in that order)."""
+        return OutcomeTable(self.codes[rows], self.cents[rows], self.entry[rows], self.seconds[rows])
+
     def summary(self, rows: np.ndarray) -> dict[str, Any]:
         """The figures of :func:`summarize` over the rows at indices ``rows`` (ascending)."""
-        counts = np.bincount(self.codes[rows], minlength=_OTHER + 1)
-        worked, didnt, expired = int(counts[0]), int(counts[1]), int(counts[2])
-        resolved_rows = rows[self.resolved_trade[rows]]
-        pnl = self.cents[resolved_rows]
-        total, wins, losses = int(pnl.sum()), int(pnl[pnl > 0].sum()), int(pnl[pnl < 0].sum())
-        drawdown = _drawdown_cents(pnl)
-        durations = self.seconds[rows[self.decided_trade[rows]]].tolist()
-        decided = worked + didnt
-        resolved = decided + expired
-        interval = wilson_interval(worked, decided)
-        usd = Decimal(total) / 100
-        return {
-            "rows": len(rows),
-            "trades": int(self.trade[rows].sum()),
-            "worked": worked,
-            "didnt_work": didnt,
-            "expired": expired,
-            "pending": int(counts[3]),
-            "neutral": int(counts[4]),
-            "hit_rate": round(100 * worked / decided, 2) if decided else None,
-            "hit_rate_low": round(100 * interval[0], 2) if interval else None,
-            "hit_rate_high": round(100 * interval[1], 2) if interval else None,
-            "expected_value": (usd / resolved).quantize(CENT) if resolved else None,
-            "profit_factor": ((Decimal(wins) / 100) / (-Decimal(losses) / 100)).quantize(CENT) if losses else None,
-            "total_pnl": usd.quantize(CENT),
-            "max_drawdown": (Decimal(drawdown) / 100).quantize(CENT),
-            "avg_resolution_seconds": round(sum(durations) / len(durations), 1) if durations else None,
-        }
+        return self.summaries(rows, np.zeros(len(rows), dtype=np.intp), 1)[0]
+
+    def summaries(self, rows: np.ndarray | None, groups: np.ndarray, n: int) -> list[dict[str, Any]]:
+        """The figures of :func:`summarize` for each of ``n`` groups of the rows at indices ``rows``
+        (ascending; None for every row): ``groups[i]`` (0…n−1) is the group of ``rows[i]``. Vector
+        operations over all groups at once (the statistics' groupings have up to a dozen keys)."""
+        if rows is not None:
+            return self.take(rows).summaries(None, groups, n)
+        width = _OTHER + 1
+        counts = np.bincount(groups * width + self.codes, minlength=n * width).reshape(n, width).tolist()
+        sizes = np.bincount(groups, minlength=n).tolist()
+        trades = np.bincount(groups[self.trade], minlength=n).tolist()
+        resolved = self.resolved_trade
+        in_group, pnl = groups[resolved], self.cents[resolved]
+        # Sums of whole cents as float64 are exact below 2**53 cents (90 trillion USD).
+        total = np.bincount(in_group, weights=pnl, minlength=n).tolist()
+        wins = np.bincount(in_group, weights=np.where(pnl > 0, pnl, 0), minlength=n).tolist()
+        losses = np.bincount(in_group, weights=np.where(pnl < 0, pnl, 0), minlength=n).tolist()
+        drawdown = _grouped_drawdown_cents(pnl, in_group, n).tolist()
+        timed = groups[self.decided_trade]
+        seconds = np.bincount(timed, weights=self.seconds[self.decided_trade], minlength=n).tolist()
+        timed_n = np.bincount(timed, minlength=n).tolist()
+        return [_figures(sizes[g], trades[g], counts[g], round(total[g]), round(wins[g]), round(losses[g]),
+                         drawdown[g], seconds[g] / timed_n[g] if timed_n[g] else None) for g in range(n)]
+
+
+def _figures(rows: int, trades: int, counts: list[int], total: int, wins: int, losses: int, drawdown: int,
+             avg_seconds: float | None) -> dict[str, Any]:
+    """One grouping's figures (:func:`summarize`'s shape) from its counts per outcome code and its
+    sums in cents."""
+    worked, didnt, expired = counts[0], counts[1], counts[2]
+    decided = worked + didnt
+    resolved = decided + expired
+    interval = wilson_interval(worked, decided)
+    usd = Decimal(total) / 100
+    return {
+        "rows": rows,
+        "trades": trades,
+        "worked": worked,
+        "didnt_work": didnt,
+        "expired": expired,
+        "pending": counts[3],
+        "neutral": counts[4],
+        "hit_rate": round(100 * worked / decided, 2) if decided else None,
+        "hit_rate_low": round(100 * interval[0], 2) if interval else None,
+        "hit_rate_high": round(100 * interval[1], 2) if interval else None,
+        "expected_value": (usd / resolved).quantize(CENT) if resolved else None,
+        "profit_factor": ((Decimal(wins) / 100) / (-Decimal(losses) / 100)).quantize(CENT) if losses else None,
+        "total_pnl": usd.quantize(CENT),
+        "max_drawdown": (Decimal(drawdown) / 100).quantize(CENT),
+        "avg_resolution_seconds": round(avg_seconds, 1) if avg_seconds is not None else None,
+    }
+
+
+def _grouped_drawdown_cents(pnl: np.ndarray, groups: np.ndarray, n: int) -> np.ndarray:
+    """:func:`_drawdown_cents` of each group's P&L (cents, in order) at once: the trades are put
+    group after group (a stable sort keeps each group's order), each group's running peak is
+    lifted above every earlier group's so one running maximum serves them all."""
+    result = np.zeros(n, dtype=np.int64)
+    if not len(pnl):
+        return result
+    if n == 1:
+        money, group = pnl, groups
+    else:
+        # A stable sort of small integers is a radix sort when they are bytes.
+        order = np.argsort(groups.astype(np.uint8) if n < 256 else groups, kind="stable")
+        money, group = pnl[order], groups[order]
+    sizes = np.bincount(group, minlength=n)
+    starts = np.concatenate(([0], np.cumsum(sizes)[:-1]))
+    present = np.flatnonzero(sizes)
+    cumulative = np.cumsum(money)
+    base = np.zeros(n, dtype=np.int64)
+    base[present] = (cumulative - money)[starts[present]]
+    local = cumulative - base[group]
+    lift_by = (int(np.abs(money).sum()) + 1) * group  # above any earlier group's peak
+    peak = np.maximum.accumulate(np.maximum(local, 0) + lift_by) - lift_by
+    result[present] = np.maximum.reduceat(peak - local, starts[present])
+    return result
 
 
 def lift(hit_rate: float | None, base_rate: float | None) -> float | None:
@@ -210,13 +270,30 @@ class StatColumns(NamedTuple):
         return cls(*columns)
 
 
-def _grouped(table: _Table, keys: Sequence[Any], order: list[Any]) -> list[dict[str, Any]]:
-    """:meth:`_Table.summary` per distinct key (market, weekday, signal, future), in ``order`` and
-    then the others alphabetically."""
-    position: dict[Any, int] = {}
-    inverse = np.array([position.setdefault(k, len(position)) for k in keys], dtype=np.int64)
-    ordered = [k for k in order if k in position] + sorted((k for k in position if k not in order), key=str)
-    return [{"key": k, **table.summary(np.flatnonzero(inverse == position[k]))} for k in ordered]
+class KeyColumn(NamedTuple):
+    """A grouping key (market, weekday, signal, future) as integer codes, one per row, and the
+    label of each code."""
+
+    codes: np.ndarray
+    labels: Sequence[Any]
+
+    @classmethod
+    def of(cls, values: Sequence[Any]) -> KeyColumn:
+        """Codes in order of first appearance."""
+        position: dict[Any, int] = {}
+        codes = np.array([position.setdefault(v, len(position)) for v in values], dtype=np.int32)
+        return cls(codes, list(position))
+
+
+def _grouped(table: OutcomeTable, codes: np.ndarray, labels: Sequence[Any], order: list[Any]) -> list[dict[str, Any]]:
+    """:meth:`OutcomeTable.summaries` per distinct key of every row of ``table`` (``codes``, one per
+    row, name ``labels``), in ``order`` and then the others alphabetically."""
+    present = {labels[c]: c for c in np.unique(codes).tolist()}
+    ordered = [k for k in order if k in present] + sorted((k for k in present if k not in order), key=str)
+    position = np.zeros(len(labels), dtype=np.intp)
+    position[[present[k] for k in ordered]] = np.arange(len(ordered))
+    figures = table.summaries(None, position[codes], len(ordered))
+    return [{"key": k, **f} for k, f in zip(ordered, figures, strict=True)]
 
 
 def session_stats(rows: Sequence[StatRow] | StatColumns, *, market_order: list[str],
@@ -226,27 +303,47 @@ def session_stats(rows: Sequence[StatRow] | StatColumns, *, market_order: list[s
     ``captured_at`` order. P&L by day: ``[{date, trades, pnl, cumulative_pnl}]`` (USD). The shape
     of ``GET market-opens/stats/``; the backtest reports its trades in it too."""
     columns = rows if isinstance(rows, StatColumns) else StatColumns.of_rows(rows)
-    n = len(columns.wndw)
-    table = _Table.of(columns.wndw, columns.pnl_cents, columns.has_entry, columns.resolution_seconds)
+    table = OutcomeTable.of(columns.wndw, columns.pnl_cents, columns.has_entry, columns.resolution_seconds)
     days = np.array([-1 if d is None else d for d in columns.local_day], dtype=np.int64)
+    keys = {"country": KeyColumn.of(columns.country), "day": KeyColumn.of(columns.day),
+            "bhs": KeyColumn.of(columns.bhs), "future": KeyColumn.of(columns.future)}
+    return stats_over(table, np.arange(len(columns.wndw)), keys=keys, local_day=days,
+                      recent=np.array(columns.recent, dtype=bool), market_order=market_order,
+                      future_order=future_order)
+
+
+def stats_over(table: OutcomeTable, rows: np.ndarray, *, keys: dict[str, KeyColumn], local_day: np.ndarray,
+               recent: np.ndarray, market_order: list[str], future_order: list[str]) -> dict[str, Any]:
+    """:func:`session_stats` over the rows at indices ``rows`` (ascending, in ``captured_at``
+    order) of columns already encoded: ``table`` (outcomes), ``keys`` (``country``, ``day``,
+    ``bhs``, ``future``), ``local_day`` (``YYYYMMDD``, −1 when unknown) and ``recent`` (captured in
+    the last 7 days), each with one entry per row of the whole table. The statistics store answers
+    ``GET market-opens/stats/`` through this over every captured row, narrowed by ``rows``."""
+    days = local_day[rows]
+    table = table.take(rows)
     traded = table.trade & (days >= 0)
     trade_days, trades_per_day = np.unique(days[traded], return_counts=True)
     pnl_per_day = np.zeros(len(trade_days), dtype=np.int64)
     resolved = traded & table.resolved_trade
     np.add.at(pnl_per_day, np.searchsorted(trade_days, days[resolved]), table.cents[resolved])
     # Decimal(cents).scaleb(-2) is the exact amount with two places (what quantize(CENT) gives).
-    pnl_by_day = [{"date": date(k // 10000, k // 100 % 100, k % 100), "trades": count,
+    pnl_by_day = [{"date": _date_of(k), "trades": count,
                    "pnl": Decimal(c).scaleb(-2), "cumulative_pnl": Decimal(cum).scaleb(-2)}
                   for k, count, c, cum in zip(trade_days.tolist(), trades_per_day.tolist(), pnl_per_day.tolist(),
                                               np.cumsum(pnl_per_day).tolist(), strict=True)]
-    everything = np.arange(n)
-    recent = np.array(columns.recent, dtype=bool)
+    everyone = np.zeros(len(rows), dtype=np.intp)
     return {
-        "overall": table.summary(everything),
-        "by_market": _grouped(table, columns.country, market_order),
-        "by_weekday": _grouped(table, columns.day, WEEKDAYS),
-        "by_signal": _grouped(table, columns.bhs, SIGNAL_ORDER),
-        "by_future": _grouped(table, columns.future, future_order),
-        "last_7_days": table.summary(everything[recent]),
+        "overall": table.summaries(None, everyone, 1)[0],
+        "by_market": _grouped(table, keys["country"].codes[rows], keys["country"].labels, market_order),
+        "by_weekday": _grouped(table, keys["day"].codes[rows], keys["day"].labels, WEEKDAYS),
+        "by_signal": _grouped(table, keys["bhs"].codes[rows], keys["bhs"].labels, SIGNAL_ORDER),
+        "by_future": _grouped(table, keys["future"].codes[rows], keys["future"].labels, future_order),
+        "last_7_days": table.summary(np.flatnonzero(recent[rows])),
         "pnl_by_day": pnl_by_day,
     }
+
+
+@functools.lru_cache(maxsize=16384)
+def _date_of(yyyymmdd: int) -> date:
+    """``YYYYMMDD`` → the date (remembered: P&L by day makes one per trading day per request)."""
+    return date(yyyymmdd // 10000, yyyymmdd // 100 % 100, yyyymmdd % 100)

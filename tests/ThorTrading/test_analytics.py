@@ -6,12 +6,15 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+import numpy as np
 import pytest
 from django.contrib.auth.models import User
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from rest_framework.test import APIClient
 
 from thor_project.clock import ManualClock
-from ThorTrading.analytics import Outcome, max_drawdown, summarize, wilson_interval
+from ThorTrading.analytics import Outcome, OutcomeTable, max_drawdown, summarize, wilson_interval
 from ThorTrading.models import MarketSession
 
 OPEN_UTC = {"Japan": (0, 0), "United Kingdom": (8, 0), "USA": (14, 30)}
@@ -86,6 +89,34 @@ def test_wilson_interval_matches_hand_computation() -> None:
 def test_drawdown_counts_the_start_as_a_peak() -> None:
     assert max_drawdown([D("-100"), D("-100"), D("100")]) == D("200")
     assert max_drawdown([D("100"), D("50")]) == D("0")
+
+
+OUTCOME = st.sampled_from(["WORKED", "DIDNT_WORK", "EXPIRED", "PENDING", "NEUTRAL"])
+TRADE_ROW = st.tuples(OUTCOME, st.integers(-50_000, 50_000), st.booleans(),
+                      st.one_of(st.none(), st.floats(0, 20_000)), st.integers(0, 4))
+
+
+@settings(max_examples=200, deadline=None)
+@given(rows=st.lists(TRADE_ROW, max_size=60))
+def test_figures_of_every_group_at_once_equal_each_groups_figures_alone(rows: list[tuple[Any, ...]]) -> None:
+    """The statistics compute a grouping's figures for all its keys in one pass (issue 11); each
+    key's figures must be what :func:`summarize` gives for that key's rows on their own —
+    drawdown above all, which depends on the order of each group's own trades."""
+    table = OutcomeTable.of([r[0] for r in rows], [r[1] if r[0] != "PENDING" else None for r in rows],
+                            [r[2] for r in rows], [r[3] for r in rows])
+    groups = np.array([r[4] for r in rows], dtype=np.intp)
+    at = datetime(2025, 1, 1, tzinfo=UTC)
+    together = table.summaries(None, groups, 5)
+    for g in range(5):
+        mine = [r for r in rows if r[4] == g]
+        alone = summarize([Outcome(at, r[0], None if r[0] == "PENDING" else Decimal(r[1]) / 100, has_entry=r[2],
+                                   resolution_seconds=r[3]) for r in mine], ordered=True)
+        assert together[g] == alone
+        # …and what plain Python counts, apart from the vector code both go through.
+        resolved = [Decimal(r[1]) / 100 for r in mine if r[2] and r[0] in ("WORKED", "DIDNT_WORK", "EXPIRED")]
+        assert together[g]["worked"] == sum(1 for r in mine if r[0] == "WORKED")
+        assert together[g]["total_pnl"] == sum(resolved, Decimal(0))
+        assert together[g]["max_drawdown"] == max_drawdown(resolved)
 
 
 # --- the golden dataset through the API -------------------------------------------------------------
