@@ -7,6 +7,7 @@ from typing import Any
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
+from GlobalMarkets.models import Market
 from ThorTrading.models import (
     ContractWeight,
     MarketSession,
@@ -17,6 +18,7 @@ from ThorTrading.models import (
 )
 from ThorTrading.selectors.cache import bump_analytics_version
 from ThorTrading.services.config import invalidate_trading_config
+from ThorTrading.services.grading import EVALUATION_WINDOWS_KEY
 
 CONFIG_MODELS = (TradingInstrument, SignalStatValue, SignalWeight, ContractWeight, TargetHighLowConfig)
 
@@ -26,4 +28,8 @@ def _config_changed(sender: Any, **kwargs: Any) -> None:
     if sender in CONFIG_MODELS:
         invalidate_trading_config()
     elif sender is MarketSession:  # an admin edit or delete of a captured row
-        bump_analytics_version()
+        bump_analytics_version(ids=[kwargs["instance"].pk])
+    elif sender is Market:  # its evaluation window, as the stats show it
+        from django.core.cache import cache
+
+        cache.delete(EVALUATION_WINDOWS_KEY)

@@ -84,8 +84,11 @@ def clock() -> Iterator[ManualClock]:
 def _fresh_config() -> Iterator[None]:
     from django.core.cache import cache
 
+    from ThorTrading.selectors.stat_store import STORE
+
     invalidate_trading_config()
     cache.clear()
+    STORE.reset()
     yield
     invalidate_trading_config()
 

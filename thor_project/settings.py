@@ -225,6 +225,12 @@ THOR_CAPTURE_RETRY_SECONDS = env_float("THOR_CAPTURE_RETRY_SECONDS", 2.0)
 #: Minutes after a capture that a PENDING trade expires (the market-open plan, Q5); 0 = never. Markets may override it.
 THOR_EVALUATION_WINDOW_MINUTES = int(env_float("THOR_EVALUATION_WINDOW_MINUTES", 30))
 THOR_STREAM_MAXLEN = int(os.environ.get("THOR_STREAM_MAXLEN", "100000"))
+# The statistics store re-reads every captured row at least this often (seconds), for writes made
+# outside Thor's own writers (which log what they change).
+THOR_STATS_RELOAD_SECONDS = env_float("THOR_STATS_RELOAD_SECONDS", 3600)
+# …in a thread of its own, answering from the database meanwhile (off in the tests: their rows live in
+# a transaction another thread cannot see).
+THOR_STATS_LOAD_IN_BACKGROUND = True
 #: The tick archive (SPEC §13): Parquet, one file per CME trading day; retention in days (empty = keep all).
 THOR_TICK_DIR = Path(os.environ.get("THOR_TICK_DIR") or VAR_DIR / "ticks")
 THOR_TICK_RETENTION_DAYS = int(os.environ["THOR_TICK_RETENTION_DAYS"]) if os.environ.get("THOR_TICK_RETENTION_DAYS", "").strip() else None

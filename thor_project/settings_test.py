@@ -13,6 +13,8 @@ import dj_database_url
 from thor_project.settings import *  # noqa: F403
 
 THOR_STACK_AUTO_START = False
+# A test's rows live in its transaction, which the statistics store's loading thread could not see.
+THOR_STATS_LOAD_IN_BACKGROUND = False
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
 _test_db = os.environ.get("THOR_TEST_DATABASE_URL")
 if _test_db:

@@ -8,7 +8,6 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from django.conf import settings
 from django.db.models import QuerySet
 from django.http import HttpResponse, StreamingHttpResponse
 from django_filters.rest_framework import DjangoFilterBackend
@@ -27,7 +26,7 @@ from LiveData.ticks import parse_instant
 from thor_project import clock, openapi
 from thor_project.api import ErrorSerializer
 from ThorTrading import grading
-from ThorTrading.api.filters import MarketSessionFilter, filter_sessions
+from ThorTrading.api.filters import MarketSessionFilter, filter_sessions, session_conditions
 from ThorTrading.api.serializers import (
     SESSION_COLUMNS,
     EventsPageOut,
@@ -39,11 +38,12 @@ from ThorTrading.models import TOTAL, FutureTrading24Hour, MarketIntraday, Marke
 from ThorTrading.selectors.analytics import capture_events, session_stats, signal_insight
 from ThorTrading.selectors.cache import SESSIONS_VERSION_KEY, cached
 from ThorTrading.selectors.sessions import latest_capture_groups
+from ThorTrading.selectors.stat_store import STORE
 from ThorTrading.services.close_capture import ERROR as CLOSE_ERROR
 from ThorTrading.services.close_capture import NO_SESSIONS, capture_market_close
 from ThorTrading.services.config import get_trading_config
 from ThorTrading.services.export import sessions_csv, sessions_xlsx
-from ThorTrading.services.grading import market_windows
+from ThorTrading.services.grading import evaluation_window_minutes
 from ThorTrading.services.quotes import get_enriched_quotes_with_composite
 
 #: The session filters of MarketSessionFilter, for views that apply them through filter_sessions.
@@ -326,13 +326,11 @@ class MarketSessionStatsView(APIView):
     @extend_schema(parameters=SESSION_FILTERS, responses={200: openapi.StatsOut})
     def get(self, request: Request) -> Response:
         params = _params(request, future=TOTAL)
-        queryset = filter_sessions(params)
-        body = dict(cached("stats", params, lambda: session_stats(queryset, now=clock.now())))
-        windows = market_windows()
-        body["evaluation_window_minutes"] = {
-            "default": settings.THOR_EVALUATION_WINDOW_MINUTES or None,
-            "markets": {c: (int(w.total_seconds() // 60) if w else None) for c, w in windows.items()},
-        }
+        now = clock.now()
+        conditions = session_conditions(params)
+        stored = STORE.session_stats(conditions, now=now)
+        body = dict(stored if stored is not None else session_stats(filter_sessions(params), now=now))
+        body["evaluation_window_minutes"] = evaluation_window_minutes()
         return Response(body)
 
 

@@ -7,7 +7,7 @@ Python with the pure formulas of ``ThorTrading.analytics``.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -39,28 +39,41 @@ MIN_SAMPLE = 10
 _FIELDS = ("country", "future", "bhs", "day", "local_day", "recent", "wndw", "pnl_cents", "resolution", "has_entry")
 
 
-def _columns(queryset: QuerySet[MarketSession], *, since: datetime) -> analytics.StatColumns:
-    """The fields analytics needs as columns, oldest capture first (one query). What the figures
-    need is computed inside the database — a "captured since" flag, the market-local date as an
-    integer, P&L in whole cents and the time to resolution — because converting values one row at
-    a time dominates the cost over years of history (issue 11: cold stats at 105k rows)."""
+def stat_query(queryset: QuerySet[MarketSession], *, since: datetime, fields: Sequence[str] = _FIELDS,
+               extra: dict[str, Any] | None = None,
+               order: Sequence[str] = ("captured_at", "capture_group", "id")) -> tuple[str, Sequence[Any]] | None:
+    """The SQL and parameters reading ``fields`` of the rows of ``queryset``, oldest capture first;
+    None when the filters can match nothing (an empty list of values). What the figures need is
+    computed inside the database — ``recent`` (captured since ``since``), ``local_day`` (the
+    market-local date as ``YYYYMMDD``), ``pnl_cents`` (P&L in whole cents), ``resolution`` (capture
+    → resolution) and ``has_entry`` — because converting values one row at a time dominates the
+    cost over years of history (issue 11: cold stats at 105k rows). ``extra``: more annotations
+    by name, for ``fields`` to name; ``order``: the rows' order (by default the figures' own)."""
     has_entry = Case(When(entry_price__isnull=True, then=Value(False)), default=Value(True), output_field=BooleanField())
     recent = Case(When(captured_at__gte=since, then=Value(True)), default=Value(False), output_field=BooleanField())
     local_day = ExpressionWrapper(F("year") * 10000 + F("month") * 100 + F("date"), output_field=IntegerField())
     resolution = ExpressionWrapper(F("target_hit_at") - F("captured_at"), output_field=DurationField())
     pnl_cents = Cast(Round(F("pnl_usd") * 100), BigIntegerField())
     # "id" breaks ties between the rows of one capture: drawdown depends on the order of trades.
-    query = queryset.order_by("captured_at", "capture_group", "id").annotate(
-        has_entry=has_entry, recent=recent, local_day=local_day, resolution=resolution, pnl_cents=pnl_cents
-    )
-    # Read through the cursor: Django's per-value converters (datetime parsing on SQLite above all)
+    query = queryset.order_by(*order).annotate(
+        has_entry=has_entry, recent=recent, local_day=local_day, resolution=resolution, pnl_cents=pnl_cents,
+        **(extra or {}))
+    # Run through the cursor: Django's per-value converters (datetime parsing on SQLite above all)
     # cost more than the statistics themselves over years of history.
     try:
-        sql, params = query.values_list(*_FIELDS).query.sql_with_params()
-    except EmptyResultSet:  # a filter that can match nothing (an empty list of values)
+        sql, params = query.values_list(*fields).query.sql_with_params()
+    except EmptyResultSet:
+        return None
+    return sql, params
+
+
+def _columns(queryset: QuerySet[MarketSession], *, since: datetime) -> analytics.StatColumns:
+    """The fields analytics needs as columns, oldest capture first (one query)."""
+    query = stat_query(queryset, since=since)
+    if query is None:
         return analytics.StatColumns.of_rows([])
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(*query)
         raw = cursor.fetchall()
     if not raw:
         return analytics.StatColumns.of_rows([])

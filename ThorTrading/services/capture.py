@@ -160,7 +160,7 @@ def _write_capture(*, market: Market, now: datetime, force: bool, late: bool, li
             session.country_future = ordinals.get(session.future, 0) + 1
             session.country_future_wndw_total = session.country_future
         MarketSession.objects.bulk_create(sessions)
-        bump_analytics_version()
+        bump_analytics_version(ids=[s.pk for s in sessions])
         transaction.on_commit(lambda: _announce_capture(capture_group, market.country))
     stale = total["stale_symbols"]
     message = (

@@ -69,7 +69,7 @@ def _write(rows: list[MarketSession]) -> int:
         return 0
     with transaction.atomic():
         MarketSession.objects.bulk_create(rows, batch_size=2000)
-        bump_analytics_version()
+        bump_analytics_version(ids=[r.pk for r in rows])
     return len(rows)
 
 

@@ -121,7 +121,7 @@ def grade_quotes(quotes: Iterable[dict[str, Any]], *, now: datetime, max_ahead: 
                 pnl_usd=pnl,
             )
         if resolved:
-            bump_analytics_version()
+            bump_analytics_version(ids=[row.id for row, _, _ in resolved])
             for row, resolution, at in resolved:
                 push_on_commit(EVENTS_GROUP, {
                     "type": "grade", "id": row.id, "capture_group": row.capture_group, "country": row.country,
@@ -147,18 +147,41 @@ def market_windows() -> dict[str, timedelta | None]:
     }
 
 
+EVALUATION_WINDOWS_KEY = "thor:evaluation-window-minutes"
+
+
+def evaluation_window_minutes() -> dict[str, Any]:
+    """What ``GET market-opens/stats/`` shows of the evaluation windows: ``{"default": minutes or
+    None, "markets": {country: minutes or None}}`` (None = never expires). Kept in this process's
+    cache for up to a minute, and forgotten at once when a market is saved here (a receiver):
+    reading the markets on every request cost ~1 ms. Grading and expiry read
+    :func:`market_windows` itself."""
+    from django.conf import settings
+    from django.core.cache import cache
+
+    shown = cache.get(EVALUATION_WINDOWS_KEY)
+    if shown is None:
+        shown = {"default": settings.THOR_EVALUATION_WINDOW_MINUTES or None,
+                 "markets": {c: (int(w.total_seconds() // 60) if w else None) for c, w in market_windows().items()}}
+        cache.set(EVALUATION_WINDOWS_KEY, shown, 60)
+    return shown
+
+
 def expire_overdue(*, now: datetime) -> int:
     """Mark EXPIRED (pnl 0) every PENDING row older than its market's evaluation window; returns
     how many. Rows of a market without a window (override 0, or a global window of 0) never expire."""
     expired = 0
     groups: set[int] = set()
+    ids: list[int] = []
     for country, window in market_windows().items():
         if window is None:
             continue
         overdue = MarketSession.objects.filter(country=country, wndw=grading.PENDING, captured_at__lte=now - window)
-        groups.update(overdue.values_list("capture_group", flat=True))
+        for row_id, group in overdue.values_list("id", "capture_group"):
+            ids.append(row_id)
+            groups.add(group)
         expired += overdue.update(wndw=grading.EXPIRED, pnl_usd=Decimal(0))
     if expired:
-        bump_analytics_version()
+        bump_analytics_version(ids=ids)
         push_on_commit(EVENTS_GROUP, {"type": "expiry", "rows": expired, "capture_groups": sorted(groups), "at": now})
     return expired
