@@ -248,7 +248,12 @@ class StatStore:
                                     recent=snapshot.captured >= since, market_order=CONTROL_COUNTRIES,
                                     future_order=[TOTAL, *FUTURES])
         with self._lock:
-            self._memo[key] = (time.monotonic(), body)
+            # Answers of older rows can never be asked for again: let them go (fewer long-lived
+            # objects for the garbage collector to walk).
+            for stale in [k for k in self._memo if k[0] != self._generation]:
+                del self._memo[stale]
+            if generation == self._generation:
+                self._memo[key] = (time.monotonic(), body)
             while len(self._memo) > MEMO_SIZE:
                 self._memo.popitem(last=False)
         return body
