@@ -23,6 +23,7 @@ export function SessionCard({ event }: { event: CaptureEvent }) {
   const future = t.future ?? "YM";
   return (
     <article className={`card session outcome-${t.outcome.toLowerCase()}`} data-country={event.country} data-future={event.future ?? "TOTAL"}
+             data-capture-group={event.capture_group}
              aria-label={`${event.country} capture`}>
       <header>
         <strong>{event.country}</strong>
