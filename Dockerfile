@@ -24,6 +24,7 @@ RUN groupadd --system thor \
  && mkdir -p /var/lib/thor /workbook \
  && chown thor:thor /var/lib/thor
 COPY pyproject.toml README.md ./
+COPY core core
 COPY thor_project thor_project
 COPY GlobalMarkets GlobalMarkets
 COPY LiveData LiveData

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
+from ActAndPos.services.capture_trades import auto_trade_capture
 from ActAndPos.services.order_engine import open_default_account
 from ThorTrading.events import market_captured
 
@@ -20,6 +21,4 @@ def _open_account(sender: Any, instance: Any, created: bool, raw: bool = False, 
 
 @receiver(market_captured, dispatch_uid="actandpos-auto-trade")
 def _auto_trade(sender: Any, capture_group: int, country: str, **kwargs: Any) -> None:
-    from ActAndPos.services.capture_trades import auto_trade_capture
-
     auto_trade_capture(capture_group=capture_group, country=country)

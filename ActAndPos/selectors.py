@@ -15,6 +15,7 @@ from ActAndPos.fills import market_price, money
 from ActAndPos.models import Account, LedgerEntry, Position
 from ActAndPos.services.order_engine import live_figures, margin_table, point_values
 from LiveData.redis_client import get_live_data_redis
+from ThorTrading.services.export import csv_value
 
 
 def accounts_of(user: Any) -> QuerySet[Account]:
@@ -115,8 +116,6 @@ STATEMENT_CSV_COLUMNS = ["id", "time_utc", "kind", "symbol", "quantity", "price"
 def statement_csv(data: dict[str, Any]) -> str:
     """The entries of a :func:`statement` as CSV text, one row per ledger entry with the columns
     of :data:`STATEMENT_CSV_COLUMNS` (USD; times UTC)."""
-    from ThorTrading.services.export import csv_value
-
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(STATEMENT_CSV_COLUMNS)

@@ -2,9 +2,9 @@ from typing import Any
 
 from django.contrib import admin
 
+from core import clock
 from GlobalMarkets.models import Market, TradingDay
 from GlobalMarkets.services.calendars import coverage_warnings
-from thor_project import clock
 
 
 @admin.register(Market)

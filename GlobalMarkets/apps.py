@@ -6,3 +6,9 @@ class GlobalMarketsConfig(AppConfig):
 
     name = "GlobalMarkets"
     verbose_name = "Global markets"
+
+    def ready(self) -> None:
+        from core import health
+        from GlobalMarkets.health import calendars_health
+
+        health.register("calendars", calendars_health)

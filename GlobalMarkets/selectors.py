@@ -61,3 +61,9 @@ def market_stats(*, now: datetime) -> dict[str, Any]:
         "open_markets": open_markets,
         "next_event": {"country": country, "event": event, "at": at} if at else None,
     }
+
+
+def any_control_market_trading() -> bool:
+    """Whether any active control market is trading now (status open, or in its pre-open or lunch
+    hours as :data:`GlobalMarkets.schedule.TRADING` counts them). One query."""
+    return Market.objects.filter(is_active=True, is_control_market=True, status__in=schedule.TRADING).exists()

@@ -6,3 +6,10 @@ class LiveDataConfig(AppConfig):
 
     name = "LiveData"
     verbose_name = "Live data"
+
+    def ready(self) -> None:
+        from core import health
+        from LiveData.health import feed_health, redis_health
+
+        health.register("redis", redis_health, affects_status=True)
+        health.register("feed", feed_health, affects_status=True)

@@ -24,6 +24,8 @@ import numpy as np
 import pyarrow as pa
 
 from LiveData.ticks import NS, cme_day_end, cme_trading_day, from_ns, to_ns
+from LiveData.tos.parser import parse_rows
+from LiveData.tos.workbook import FileWorkbookReader
 
 SAMPLE_WORKBOOK = Path(__file__).resolve().parent / "sample" / "rtd_sample.xlsx"
 #: Seconds in a CME trading day's session (23 hours): the time a daily sigma spreads over.
@@ -189,9 +191,6 @@ class DemoWalk:
 
 def sample_quotes() -> dict[str, dict[str, Any]]:
     """The sample workbook's quotes by symbol (the demo's starting prices)."""
-    from LiveData.tos.parser import parse_rows
-    from LiveData.tos.workbook import FileWorkbookReader
-
     reader = FileWorkbookReader(SAMPLE_WORKBOOK)
     return {q.symbol: q.values() for q in parse_rows(reader.read(), sheet=reader.sheet).quotes}
 

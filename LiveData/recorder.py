@@ -17,11 +17,11 @@ import time
 from datetime import date
 from typing import Any
 
+from core import clock
+from core.workers import Worker, idle_delay
 from LiveData.archive import TickArchive, get_tick_archive
 from LiveData.redis_client import LiveDataRedis, get_live_data_redis
 from LiveData.ticks import cme_trading_day, tick_from_quote
-from thor_project import clock
-from thor_project.workers import Worker, idle_delay
 
 logger = logging.getLogger(__name__)
 
@@ -163,5 +163,5 @@ class TickRecorder:
 
 
 def recorder_worker(live: LiveDataRedis | None = None, archive: TickArchive | None = None) -> Worker:
-    """A :class:`~thor_project.workers.Worker` named ``thor-tick-recorder`` running :class:`TickRecorder`."""
+    """A :class:`~core.workers.Worker` named ``thor-tick-recorder`` running :class:`TickRecorder`."""
     return Worker("thor-tick-recorder", TickRecorder(live, archive).step)

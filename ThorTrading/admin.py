@@ -2,11 +2,13 @@
 
 from typing import Any
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpResponse, StreamingHttpResponse
 from django.utils.html import format_html
 
+import GlobalMarkets.admin  # noqa: F401  (registers the markets' admin before ThorTrading adds its action)
+from GlobalMarkets.models import Market
 from ThorTrading.models import (
     Backtest,
     ContractWeight,
@@ -17,6 +19,7 @@ from ThorTrading.models import (
     TargetHighLowConfig,
     TradingInstrument,
 )
+from ThorTrading.services.capture import CAPTURED, capture_market_open
 from ThorTrading.services.export import sessions_csv, sessions_xlsx
 
 
@@ -124,10 +127,6 @@ def capture_now(modeladmin: Any, request: Any, queryset: QuerySet[Any]) -> None:
     """The market-open plan's third capture trigger (beside the open and ``capture_market_open``):
     a forced capture of each selected market at this instant, whatever its capture switches,
     reported market by market (issue 14)."""
-    from django.contrib import messages
-
-    from ThorTrading.services.capture import CAPTURED, capture_market_open
-
     for market in queryset.order_by("sort_order"):
         result = capture_market_open(market=market, force=True, tries=1)
         level = messages.SUCCESS if result.status == CAPTURED else messages.WARNING
@@ -136,9 +135,6 @@ def capture_now(modeladmin: Any, request: Any, queryset: QuerySet[Any]) -> None:
 
 def _add_capture_now() -> None:
     """GlobalMarkets knows nothing of captures; ThorTrading adds its action to the markets' admin."""
-    import GlobalMarkets.admin  # noqa: F401  (registers the markets' admin first)
-    from GlobalMarkets.models import Market
-
     market_admin = admin.site.get_model_admin(Market)
     actions = list(market_admin.actions or [])
     if capture_now not in actions:

@@ -16,19 +16,21 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-WORKED = "WORKED"
-DIDNT_WORK = "DIDNT_WORK"
-NEUTRAL = "NEUTRAL"
-PENDING = "PENDING"
-EXPIRED = "EXPIRED"
+from ThorTrading import choices
+
+WORKED: str = choices.Outcome.WORKED
+DIDNT_WORK: str = choices.Outcome.DIDNT_WORK
+NEUTRAL: str = choices.Outcome.NEUTRAL
+PENDING: str = choices.Outcome.PENDING
+EXPIRED: str = choices.Outcome.EXPIRED
 RESOLVED = frozenset({WORKED, DIDNT_WORK, EXPIRED})
 Z_95 = 1.96
 EARLIEST = datetime.min.replace(tzinfo=UTC)
 CENT = Decimal("0.01")
 
 
-WEEKDAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
-SIGNAL_ORDER = ["STRONG_BUY", "BUY", "HOLD", "SELL", "STRONG_SELL", ""]
+WEEKDAYS = list(choices.WEEKDAYS)
+SIGNAL_ORDER = [*choices.Signal.values(), ""]
 
 
 class Outcome(NamedTuple):

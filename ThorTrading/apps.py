@@ -8,4 +8,8 @@ class ThorTradingConfig(AppConfig):
     verbose_name = "Thor trading"
 
     def ready(self) -> None:
+        from core import health
         from ThorTrading import globalmarkets_hooks, receivers  # noqa: F401  (signal receivers)
+        from ThorTrading.health import grader_health
+
+        health.register("grader", grader_health)

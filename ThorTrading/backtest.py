@@ -27,7 +27,7 @@ import pyarrow.compute as pc
 
 from LiveData.ticks import NS, PRICE_FIELDS, SIZE_FIELDS, from_ns, quote_from_tick, to_ns
 from ThorTrading import analytics, grading, strategy
-from ThorTrading.services.config import TradingConfig
+from ThorTrading.config import TradingConfig
 from ThorTrading.signals import Thresholds
 
 _ARRAYS = (*PRICE_FIELDS, *SIZE_FIELDS)
@@ -157,23 +157,17 @@ def _resolve(trade: dict[str, Any], series: SymbolTape | None, market_open: Mark
     start_ns = to_ns(market_open.open_at)
     end_ns = start_ns + int(market_open.window.total_seconds() * NS) if market_open.window else None
     touch = None
-    lo = hi = 0
     if series is not None:
-        lo = int(np.searchsorted(series.ts, start_ns, side="left"))
-        hi = int(np.searchsorted(series.ts, end_ns, side="left")) if end_ns is not None else len(series.ts)
-        touch = grading.first_touch(
+        touch = grading.first_touch_in_window(
             signal=trade["bhs"], target_high=float(trade["target_high"]), target_low=float(trade["target_low"]),
-            bid=series.arrays["bid"][lo:hi], ask=series.arrays["ask"][lo:hi], last=series.arrays["last"][lo:hi],
-        )
+            ts=series.ts, bid=series.arrays["bid"], ask=series.arrays["ask"], last=series.arrays["last"],
+            start_ns=start_ns, end_ns=end_ns, ordered=True)
     if touch is not None and series is not None:
-        at = lo + touch[0]
-        prices = {k: None if np.isnan(v := series.arrays[k][at]) else Decimal(repr(float(v))) for k in SEARCHED}
-        price = grading.watched_price(trade["bhs"], **prices)
-        assert price is not None  # a touch needs a price
         instrument = config.by_symbol[symbol]
         trade.update(
-            wndw=touch[1], target_hit_at=from_ns(int(series.ts[at])), target_hit_price=price, target_hit_type=touch[2],
-            pnl_usd=grading.pnl_usd(signal=trade["bhs"], entry=trade["entry_price"], exit=price,
+            wndw=touch.outcome, target_hit_at=from_ns(int(series.ts[touch.index])), target_hit_price=touch.price,
+            target_hit_type=touch.hit_type,
+            pnl_usd=grading.pnl_usd(signal=trade["bhs"], entry=trade["entry_price"], exit=touch.price,
                                     tick_size=instrument.tick_size, tick_value=instrument.tick_value),
         )
     elif end_ns is not None and end_ns <= tape.end_ns:

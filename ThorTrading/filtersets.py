@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+from collections.abc import Mapping
 from typing import Any, NamedTuple
 
 import django_filters
 from django.db.models import QuerySet
+from rest_framework.exceptions import ValidationError
 
+from GlobalMarkets.reference import CONTROL_COUNTRIES, normalize_country
+from ThorTrading.choices import FUTURES, TOTAL, WEEKDAYS, Outcome, Signal
 from ThorTrading.models import MarketSession
-
-WEEKDAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
 
 
 class Condition(NamedTuple):
@@ -26,11 +28,31 @@ class Condition(NamedTuple):
     value: Any
 
 
+#: The design documents' names for the filters (the market-open plan's API summary), accepted as
+#: aliases wherever the filters are: ``?region=Japan`` is ``?country=Japan``.
+ALIASES: dict[str, str] = {"region": "country", "day_of_week": "weekday", "outcome": "status",
+                           "start_date": "start", "end_date": "end"}
+
+
+def canonical_params(params: Mapping[str, Any]) -> dict[str, Any]:
+    """``params`` with the design documents' aliases (:data:`ALIASES`) renamed to the filters' own
+    names; raises DRF ``ValidationError`` when a filter is given under both names."""
+    found: dict[str, Any] = {}
+    for key, value in params.items():
+        name = ALIASES.get(key, key)
+        if name != key and name in params:
+            raise ValidationError({key: f"is another name for {name}: give one of them"})
+        found[name] = value
+    return found
+
+
 class MarketSessionFilter(django_filters.FilterSet):
-    """``country`` (any case), ``status`` (wndw), ``date`` / ``start`` / ``end`` (market-local
-    YYYY-MM-DD, ``end`` inclusive), ``weekday`` (Mon…Sun or 0–6, comma-separated), ``future``
-    (``all`` for every future), ``signal`` (bhs), ``late``, ``demo``. A malformed value answers 400
-    naming the parameter.
+    """``country`` (a control market, any case or alias), ``status`` (wndw), ``date`` / ``start`` /
+    ``end`` (market-local YYYY-MM-DD, ``end`` inclusive), ``weekday`` (Mon…Sun or 0–6), ``future``
+    (a future, TOTAL, or ``all`` for every future), ``signal`` (bhs), ``late``, ``demo``; lists are
+    comma-separated. ``region``, ``outcome``, ``day_of_week``, ``start_date`` and ``end_date`` are the
+    design documents' names for them (:data:`ALIASES`). A malformed or unknown value answers 400
+    naming the parameter and the allowed values.
 
     django-filter parses and validates the parameters (the form); :meth:`conditions` says what they
     select, and :meth:`filter_queryset` applies exactly that."""
@@ -57,6 +79,12 @@ class MarketSessionFilter(django_filters.FilterSet):
     BOOLEANS = ("late", "demo")
     YES_NO = frozenset({"true", "false", "True", "False"})
 
+    #: Every query parameter the filters take, under their own names and the aliases.
+    PARAMS: tuple[str, ...] = ()
+
+    def __init__(self, data: Any = None, *args: Any, **kwargs: Any) -> None:
+        super().__init__(canonical_params(data) if data is not None else None, *args, **kwargs)
+
     def is_valid(self) -> bool:
         """The form's checks, and: a date parameter that is present is not empty, and a yes/no
         parameter says true or false."""
@@ -76,8 +104,6 @@ class MarketSessionFilter(django_filters.FilterSet):
         """What the validated parameters select, as :class:`Condition` s (an absent or empty
         parameter selects everything; ``future=all`` too). Raises DRF ``ValidationError`` for a
         weekday that is none."""
-        from GlobalMarkets.reference import normalize_country
-
         data = self.form.cleaned_data
         found: list[Condition] = []
 
@@ -86,9 +112,10 @@ class MarketSessionFilter(django_filters.FilterSet):
             return None if raw in (None, "") else [v.strip() for v in str(raw).split(",") if v.strip()]
 
         if (countries := listed("country")) is not None:
-            found.append(Condition("country", "in", tuple(normalize_country(v) or v for v in countries)))
+            found.append(Condition("country", "in", tuple(_country(v) for v in countries)))
         if (statuses := listed("status")) is not None:
-            found.append(Condition("wndw", "in", tuple(v.upper().replace("'", "").replace(" ", "_") for v in statuses)))
+            found.append(Condition("wndw", "in", tuple(
+                _one_of("status", v.upper().replace("'", "").replace(" ", "_"), Outcome.values()) for v in statuses)))
         for name, lookup in (("date", "exact"), ("start", "gte"), ("end", "lte")):
             if data.get(name) is not None:
                 found.append(Condition("session_date", lookup, data[name]))
@@ -96,9 +123,10 @@ class MarketSessionFilter(django_filters.FilterSet):
             found.append(Condition("day", "in", tuple(_weekday(raw) for raw in days)))
         futures = listed("future")
         if futures is not None and str(data["future"]).strip().lower() != "all":
-            found.append(Condition("future", "in", tuple(v.upper() for v in futures)))
+            found.append(Condition("future", "in", tuple(_one_of("future", v.upper(), (*FUTURES, TOTAL)) for v in futures)))
         if (signals := listed("signal")) is not None:
-            found.append(Condition("bhs", "in", tuple(v.upper().replace(" ", "_") for v in signals)))
+            found.append(Condition("bhs", "in", tuple(
+                _one_of("signal", v.upper().replace(" ", "_"), Signal.values()) for v in signals)))
         for name, field in (("late", "late"), ("demo", "is_demo")):
             if data.get(name) is not None:
                 found.append(Condition(field, "exact", data[name]))
@@ -111,6 +139,23 @@ class MarketSessionFilter(django_filters.FilterSet):
         return queryset
 
 
+def _one_of(name: str, value: str, allowed: tuple[str, ...]) -> str:
+    """``value`` when it is one of ``allowed``; else DRF ``ValidationError`` naming ``name`` and the
+    allowed values (a misspelt status used to select nothing, without a word)."""
+    if value not in allowed:
+        raise ValidationError({name: f"{value!r} is not one of {', '.join(allowed)}"})
+    return value
+
+
+def _country(raw: str) -> str:
+    """The control market ``raw`` names (any case, or an alias such as ``us``, ``london``); else DRF
+    ``ValidationError`` naming ``country`` and the control markets."""
+    country = normalize_country(raw)
+    if country is None:
+        raise ValidationError({"country": f"{raw!r} is not one of {', '.join(CONTROL_COUNTRIES)}"})
+    return country
+
+
 def _weekday(raw: str) -> str:
     """``Mon``…``Sun`` from a weekday's name, abbreviation or number 0–6 (Monday = 0); raises DRF
     ``ValidationError`` naming ``weekday`` otherwise."""
@@ -118,14 +163,13 @@ def _weekday(raw: str) -> str:
         return WEEKDAYS[int(raw)]
     if raw[:3].title() in WEEKDAYS:
         return raw[:3].title()
-    from rest_framework.exceptions import ValidationError
-
     raise ValidationError({"weekday": f"{raw!r} is not a weekday (Mon…Sun or 0–6)"})
 
 
-def _valid_filterset(params: dict[str, str], queryset: QuerySet[MarketSession] | None = None) -> MarketSessionFilter:
-    from rest_framework.exceptions import ValidationError
+MarketSessionFilter.PARAMS = (*MarketSessionFilter.Meta.fields, *ALIASES)
 
+
+def _valid_filterset(params: dict[str, str], queryset: QuerySet[MarketSession] | None = None) -> MarketSessionFilter:
     filterset = MarketSessionFilter(params, queryset=queryset if queryset is not None else MarketSession.objects.all())
     if not filterset.is_valid():
         raise ValidationError(filterset.errors)

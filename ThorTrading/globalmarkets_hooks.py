@@ -1,5 +1,6 @@
 """ThorTrading follows GlobalMarkets' signals (SPEC §1, §6): capture at the open, close capture at
-the close, session workers from the first open to the last close. Connected in ``ready()``."""
+the close, and opens missed while down at start-up. Connected in ``ready()``. (The session workers
+follow the same signals in the project's worker stack, ``thor_project.stack``.)"""
 
 from __future__ import annotations
 
@@ -11,13 +12,11 @@ from typing import Any
 from django.conf import settings
 from django.dispatch import receiver
 
-from GlobalMarkets import schedule
+from core import clock
 from GlobalMarkets.models import Market
 from GlobalMarkets.signals import market_closed, market_opened, markets_bootstrapped
-from thor_project import clock
 from ThorTrading.services.capture import capture_market_open, catch_up_captures
 from ThorTrading.services.close_capture import capture_market_close
-from ThorTrading.workers.stack import start_session_workers, stop_session_workers
 
 logger = logging.getLogger(__name__)
 
@@ -25,16 +24,10 @@ logger = logging.getLogger(__name__)
 _capture_lock = threading.Lock()
 
 
-def _any_control_market_trading() -> bool:
-    return Market.objects.filter(is_active=True, is_control_market=True, status__in=schedule.TRADING).exists()
-
-
 @receiver(market_opened, dispatch_uid="thor-market-opened")
 def on_market_opened(sender: Any, market: Market, at: datetime, bootstrap: bool = False, **kwargs: Any) -> None:
-    """Start the session workers; capture the open if the market's capture is on. A market found
-    open at start-up is captured late, if it opened within THOR_CAPTURE_CATCHUP_MINUTES."""
-    if market.is_control_market:
-        start_session_workers()
+    """Capture the open if the market's capture is on. A market found open at start-up is captured
+    late, if it opened within THOR_CAPTURE_CATCHUP_MINUTES."""
     if not (market.enable_futures_capture and market.enable_open_capture):
         return
     now = clock.now()
@@ -48,18 +41,14 @@ def on_market_opened(sender: Any, market: Market, at: datetime, bootstrap: bool 
 
 @receiver(market_closed, dispatch_uid="thor-market-closed")
 def on_market_closed(sender: Any, market: Market, at: datetime, **kwargs: Any) -> None:
-    """Close capture for the market; stop the session workers after the last control market."""
+    """Close capture for the market."""
     if market.enable_futures_capture and market.enable_close_capture:
         result = capture_market_close(country=market.country)
         logger.info("close capture %s: %s", result.status, result.message)
-    if not _any_control_market_trading():
-        stop_session_workers()
 
 
 @receiver(markets_bootstrapped, dispatch_uid="thor-markets-bootstrapped")
 def on_markets_bootstrapped(sender: Any, open_markets: list[Market], at: datetime, **kwargs: Any) -> None:
-    """At start-up: session workers if a control market trades; capture opens missed while down."""
-    if _any_control_market_trading():
-        start_session_workers()
+    """At start-up: capture opens missed while down."""
     with _capture_lock:
         catch_up_captures(now=clock.now())

@@ -11,12 +11,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
-STRONG_BUY = "STRONG_BUY"
-BUY = "BUY"
-HOLD = "HOLD"
-SELL = "SELL"
-STRONG_SELL = "STRONG_SELL"
-SIGNALS = (STRONG_BUY, BUY, HOLD, SELL, STRONG_SELL)
+from ThorTrading.choices import Signal
+
+STRONG_BUY: str = Signal.STRONG_BUY
+BUY: str = Signal.BUY
+HOLD: str = Signal.HOLD
+SELL: str = Signal.SELL
+STRONG_SELL: str = Signal.STRONG_SELL
+SIGNALS = Signal.values()
 LONG_SIGNALS = frozenset({STRONG_BUY, BUY})
 SHORT_SIGNALS = frozenset({SELL, STRONG_SELL})
 

@@ -16,13 +16,13 @@ from decimal import Decimal
 from typing import Any
 
 from LiveData.ticks import parse_instant
-from ThorTrading import grading, signals
+from ThorTrading import choices, grading, signals
 from ThorTrading.composite import CompositeInput, compute_composite
+from ThorTrading.config import InstrumentConfig, TradingConfig
 from ThorTrading.numbers import diff, pct, to_decimal
-from ThorTrading.services.config import InstrumentConfig, TradingConfig
 from ThorTrading.targets import compute_targets, entry_price
 
-TOTAL = "TOTAL"
+TOTAL = choices.TOTAL
 
 
 def traded_symbol(future: str) -> str:

@@ -9,14 +9,15 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
 
+from ThorTrading.choices import TargetMode
 from ThorTrading.signals import price_for_side, trade_side
 
-USD = "USD"
-TICKS = "TICKS"
-POINTS = "POINTS"
-PERCENT = "PERCENT"
-DISABLED = "DISABLED"
-MODES = (USD, TICKS, POINTS, PERCENT, DISABLED)
+USD: str = TargetMode.USD
+TICKS: str = TargetMode.TICKS
+POINTS: str = TargetMode.POINTS
+PERCENT: str = TargetMode.PERCENT
+DISABLED: str = TargetMode.DISABLED
+MODES = TargetMode.values()
 
 
 def round_to_tick(price: Decimal, tick_size: Decimal) -> Decimal:

@@ -71,13 +71,13 @@ def main() -> None:
     from django.core.management import call_command
     from rest_framework.test import APIClient
 
+    from core import clock
+    from core.workers import Worker
     from GlobalMarkets.models import Market
     from LiveData.redis_client import LiveDataRedis, set_live_data_redis
     from LiveData.tos.poller import TosPoller
     from LiveData.tos.workbook import FileWorkbookReader
-    from thor_project import clock
     from thor_project.launch import redis_answers
-    from thor_project.workers import Worker
     from ThorTrading.models import MarketSession
     from ThorTrading.services.capture import capture_market_open
     from ThorTrading.services.seed import seed_thor

@@ -57,8 +57,8 @@ def main() -> None:
     from django.core.management import call_command
     from rest_framework.authtoken.models import Token
 
+    from core.workers import Worker
     from LiveData.redis_client import LiveDataRedis, set_live_data_redis
-    from thor_project.workers import Worker
     from ThorTrading.workers.quote_push import QuotePusher
 
     call_command("migrate", verbosity=0)
@@ -75,7 +75,7 @@ def main() -> None:
                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     pusher = Worker("bench-quote-push", QuotePusher(live, block_ms=100).step)
     pusher.start()
-    from thor_project.push import push
+    from core.push import push
 
     # Once per process, not per quote: the push loop's first Redis connection and the pusher's first
     # snapshot, both before any client connects.

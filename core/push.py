@@ -24,7 +24,7 @@ import orjson
 from channels.layers import get_channel_layer
 from django.db import transaction
 
-from thor_project.renderers import orjson_default
+from core.renderers import orjson_default
 
 logger = logging.getLogger(__name__)
 

@@ -5,7 +5,7 @@ answers any Thor endpoint can give — 401 (no or bad credentials; not on the op
 (forbidden or CSRF), 404 (no such object or page), 400 when it takes parameters or a body, 415 for
 a body that cannot be read, 429 on
 the logins, 503 when Redis or the database is down — each with the one error body,
-``{"error": …}`` (:class:`thor_project.api.ErrorSerializer`).
+``{"error": …}`` (:class:`core.errors.ErrorSerializer`).
 """
 
 from __future__ import annotations

@@ -18,9 +18,9 @@ import fakeredis
 import pytest
 import redis
 
+from core import clock as thor_clock
+from core.clock import ManualClock
 from LiveData.redis_client import LiveDataRedis, set_live_data_redis
-from thor_project import clock as thor_clock
-from thor_project.clock import ManualClock
 from ThorTrading.services.config import invalidate_trading_config
 
 ROOT = Path(__file__).resolve().parent.parent

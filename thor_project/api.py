@@ -1,4 +1,4 @@
-"""Project-wide API pieces: the error handler, health, and token login (SPEC §9)."""
+"""Project-wide API views: health over every app's checks, and logins (SPEC §9)."""
 
 from __future__ import annotations
 
@@ -15,7 +15,6 @@ from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.views.decorators.csrf import ensure_csrf_cookie
 from drf_spectacular.utils import extend_schema, inline_serializer
-from redis.exceptions import RedisError
 from rest_framework import serializers, status
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.exceptions import Throttled, ValidationError
@@ -23,9 +22,10 @@ from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
-from rest_framework.views import exception_handler as drf_exception_handler
 
-from thor_project import STARTED_AT, clock
+from core import clock, health
+from core.errors import ErrorSerializer
+from thor_project import STARTED_AT
 from thor_project.auth import (
     ExpiringTokenAuthentication,
     LoginAddressThrottle,
@@ -33,64 +33,17 @@ from thor_project.auth import (
     forget_token,
     token_expired,
 )
+from thor_project.stack import stack_status
 
 logger = logging.getLogger(__name__)
 
 
-class ErrorSerializer(serializers.Serializer):
-    """Every error body: ``error`` says what was wrong in one line, naming the parameter when one
-    was; ``details`` (bad input only) gives every parameter's problems."""
-
-    error = serializers.CharField()
-    details = serializers.DictField(required=False)
-
-
-def error_message(errors: Any) -> str:
-    """DRF's validation errors → one line naming the first bad parameter: ``"end: must not be before
-    start"`` (nested lists and dicts are walked; ``non_field_errors`` carry no name)."""
-    if isinstance(errors, dict):
-        for key, value in errors.items():
-            inner = error_message(value)
-            if key in ("non_field_errors", "detail"):
-                return inner
-            return f"{key}: {inner}"
-        return "invalid input"
-    if isinstance(errors, list | tuple):
-        return error_message(errors[0]) if errors else "invalid input"
-    return str(errors)
-
-
-def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
-    """DRF's handler with one body shape, ``{"error": …}`` (plus ``details`` for bad input, naming
-    every parameter); Redis down → 503, database down → 503, anything else → 500 — never a stack
-    trace, never an empty body."""
-    response = drf_exception_handler(exc, context)
-    if response is not None:
-        if isinstance(exc, ValidationError):
-            response.data = {"error": error_message(response.data), "details": response.data}
-        elif isinstance(response.data, dict) and "detail" in response.data:
-            response.data = {"error": str(response.data["detail"])}
-        return response
-    if isinstance(exc, RedisError):
-        logger.warning("Redis unavailable: %s", exc)
-        return Response(
-            {"error": "Quotes are unavailable: Redis is not answering. Check that Redis runs at REDIS_URL."},
-            status=status.HTTP_503_SERVICE_UNAVAILABLE,
-        )
-    if isinstance(exc, DatabaseError):
-        logger.exception("database error")
-        return Response(
-            {"error": "The database is not answering; try again shortly."}, status=status.HTTP_503_SERVICE_UNAVAILABLE
-        )
-    logger.exception("unhandled error in %s", context.get("view"))
-    return Response({"error": "Internal error; it has been logged."}, status=status.HTTP_500_INTERNAL_SERVER_ERROR)
-
-
 class HealthView(APIView):
-    """``GET /api/health/``: process, database, Redis and feed status. No login needed.
+    """``GET /api/health/``: the process, the database, the workers, and every app's registered
+    checks (``core.health``: Redis, the feed, calendars, the grader). No login needed.
 
-    200 while the database answers (``status`` "ok", or "degraded" when Redis or the feed is
-    down); 503 when the database does not answer.
+    200 while the database answers (``status`` "ok", or "degraded" when a check that affects the
+    status — Redis, the feed — is not ok); 503 when the database does not answer.
     """
 
     permission_classes = [AllowAny]
@@ -98,8 +51,6 @@ class HealthView(APIView):
 
     @extend_schema(responses={200: dict, 503: dict})
     def get(self, request: Request) -> Response:
-        from LiveData.redis_client import get_live_data_redis
-
         body: dict[str, Any] = {
             "now": clock.now().isoformat(),
             "process": {"pid": os.getpid(), "uptime_seconds": round(time.time() - STARTED_AT, 1)},
@@ -112,54 +63,10 @@ class HealthView(APIView):
         except DatabaseError as exc:
             db_ok = False
             body["database"] = {"ok": False, "error": str(exc)}
-        redis_ok = True
-        try:
-            live = get_live_data_redis()
-            live.ping()
-            feed = live.feed_status()
-            body["redis"] = {"ok": True}
-            last = feed.get("last_success_at") or ""
-            age = None
-            if last:
-                from LiveData.ticks import parse_instant
-
-                stamp = parse_instant(last)
-                age = round((clock.now() - stamp).total_seconds(), 1) if stamp else None
-            body["feed"] = {
-                "ok": bool(feed) and feed.get("state") == "ok" and age is not None
-                and age <= settings.THOR_QUOTE_STALE_SECONDS * clock.speed(),
-                "state": feed.get("state") or "never run",
-                # demo / replay quotes are not real prices: the dashboard shows DEMO (SPEC §13).
-                "mode": feed.get("mode") or None,
-                "demo": feed.get("mode") == "demo",
-                "last_success_at": last or None,
-                "seconds_since_success": age,
-                "quotes_published": int(feed.get("quotes_published") or 0),
-                "last_error": feed.get("last_error") or None,
-            }
-        except RedisError as exc:
-            redis_ok = False
-            body["redis"] = {"ok": False, "error": str(exc)}
-            body["feed"] = {"ok": False, "state": "unknown (Redis down)"}
-        from GlobalMarkets.services.calendars import coverage_warnings
-        from ThorTrading.workers.stack import stack_status
-
-        try:
-            body["calendars"] = {"warnings": coverage_warnings(clock.now().date())}
-        except DatabaseError:
-            body["calendars"] = {"warnings": ["unknown: database down"]}
-
+        sections, healthy = health.run_checks()
+        body.update(sections)
         body["workers"] = stack_status()
-        if redis_ok:
-            from ThorTrading.workers.grader import STATUS_KEY
-
-            try:
-                grader = get_live_data_redis().client.hgetall(STATUS_KEY)
-                body["grader"] = {"archive_catch_up": grader.get("archive_catch_up") or None,
-                                  "archive_catch_up_at": grader.get("archive_catch_up_at") or None}
-            except RedisError:
-                body["grader"] = {"archive_catch_up": None, "archive_catch_up_at": None}
-        body["status"] = "ok" if db_ok and redis_ok and body["feed"]["ok"] else ("degraded" if db_ok else "down")
+        body["status"] = "ok" if db_ok and healthy else ("degraded" if db_ok else "down")
         return Response(body, status=status.HTTP_200_OK if db_ok else status.HTTP_503_SERVICE_UNAVAILABLE)
 
 

@@ -11,7 +11,7 @@ class ThorProjectConfig(AppConfig):
         from django.db.models.signals import post_delete
         from rest_framework.authtoken.models import Token
 
-        from thor_project import push_receivers  # noqa: F401  (connects the live-push receivers)
+        from thor_project import push_receivers, stack  # noqa: F401  (connect the live-push and worker-stack receivers)
         from thor_project.auth import forget_token
 
         # A token deleted anywhere (the admin, a user's deletion) stops working in this process at

@@ -97,10 +97,9 @@ from channels.routing import ProtocolTypeRouter  # noqa: E402
 from django.conf import settings  # noqa: E402
 
 from thor_project.consumers import websocket_application  # noqa: E402
+from thor_project.stack import start_stack  # noqa: E402
 
 application = ProtocolTypeRouter({"http": django_asgi_app, "websocket": websocket_application()})
 
 if settings.THOR_STACK_AUTO_START:
-    from ThorTrading.workers.stack import start_stack
-
     start_stack()

@@ -18,12 +18,12 @@ from channels.security.websocket import AllowedHostsOriginValidator
 from django.urls import path
 from rest_framework.exceptions import AuthenticationFailed
 
-from thor_project.push import EVENTS_GROUP, MESSAGE_TYPE, QUOTES_GROUP, render, user_group
+from core.push import EVENTS_GROUP, MESSAGE_TYPE, QUOTES_GROUP, render, user_group
+from thor_project.auth import ExpiringTokenAuthentication
+from ThorTrading.services.quotes import quotes_message
 
 
 def _token_user(key: str) -> Any:
-    from thor_project.auth import ExpiringTokenAuthentication
-
     try:
         user, _ = ExpiringTokenAuthentication().authenticate_credentials(key)
     except AuthenticationFailed:
@@ -90,7 +90,7 @@ class _PushConsumer(AsyncWebsocketConsumer):
         await super().dispatch(message)
 
     async def push_message(self, event: dict[str, Any]) -> None:
-        """A message from :func:`thor_project.push.push`: its JSON text, as rendered once by the sender."""
+        """A message from :func:`core.push.push`: its JSON text, as rendered once by the sender."""
         await self.send(text_data=event["text"])
 
 
@@ -102,8 +102,6 @@ class QuotesConsumer(_PushConsumer):
         return [QUOTES_GROUP]
 
     async def on_open(self) -> None:
-        from ThorTrading.services.quotes import quotes_message
-
         try:
             message = await sync_to_async(quotes_message)()
         except Exception as exc:

@@ -11,8 +11,8 @@ from typing import Any
 
 from django.dispatch import receiver
 
+from core.push import EVENTS_GROUP, push, push_on_commit
 from GlobalMarkets.signals import market_status_changed
-from thor_project.push import EVENTS_GROUP, push, push_on_commit
 from ThorTrading.events import market_captured
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import dj_database_url
 
-from thor_project.files import write_private
+from core.files import write_private
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("THOR_VAR_DIR", BASE_DIR / "var"))
@@ -160,10 +160,10 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_RENDERER_CLASSES": ["thor_project.renderers.FastJSONRenderer"],
+    "DEFAULT_RENDERER_CLASSES": ["core.renderers.FastJSONRenderer"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "thor_project.api.exception_handler",
+    "EXCEPTION_HANDLER": "core.errors.exception_handler",
     "COERCE_DECIMAL_TO_STRING": False,
     # `?format=` belongs to the export endpoint (csv | xlsx), not to renderer selection.
     "URL_FORMAT_OVERRIDE": None,
@@ -185,7 +185,7 @@ SPECTACULAR_SETTINGS = {
     # Swagger UI from the installed package, not a CDN (Thor runs on machines without internet).
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
-    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "thor_project.schema.document_errors"],
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "core.schema.document_errors"],
     "COMPONENT_SPLIT_REQUEST": True,
 }
 

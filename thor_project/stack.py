@@ -1,4 +1,5 @@
-"""The workers that run inside the web process, and when (SPEC §1).
+"""The worker stack: every app's workers, run inside the web process, and when (SPEC §1). The roof
+assembles it from the workers each app offers; no app imports it.
 
 Always (in the process holding the Redis leader lock): the GlobalMarkets monitor, the catch-up
 capture scan, and the workers that must never miss a tick (SPEC §1) — the grader (futures trade
@@ -14,34 +15,32 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from django.dispatch import receiver
 
 from ActAndPos.workers.resting_orders import resting_order_worker
+from core.workers import Supervisor, Worker
+from GlobalMarkets.models import Market
+from GlobalMarkets.selectors import any_control_market_trading
+from GlobalMarkets.signals import market_closed, market_opened, markets_bootstrapped
 from GlobalMarkets.workers.monitor import MarketMonitor
 from LiveData.recorder import recorder_worker
 from LiveData.redis_client import get_live_data_redis
-from thor_project import clock
-from thor_project.workers import Supervisor, Worker
+from ThorTrading.workers.catch_up import capture_catch_up_worker
 from ThorTrading.workers.grader import grader_worker
 from ThorTrading.workers.intraday import intraday_worker
 from ThorTrading.workers.quote_push import quote_push_worker
 
 logger = logging.getLogger(__name__)
 
-CATCH_UP_SECONDS = 30.0
-
-ALWAYS_WORKER_FACTORIES: list[Callable[[], Worker]] = [grader_worker, recorder_worker, resting_order_worker,
-                                                       quote_push_worker]
+ALWAYS_WORKER_FACTORIES: list[Callable[[], Worker]] = [capture_catch_up_worker, grader_worker, recorder_worker,
+                                                       resting_order_worker, quote_push_worker]
 SESSION_WORKER_FACTORIES: list[Callable[[], Worker]] = [intraday_worker]
 
 _supervisor: Supervisor | None = None
 _lock = threading.Lock()
-
-
-def _catch_up_step(stop: threading.Event) -> float:
-    from ThorTrading.services.capture import catch_up_captures
-
-    catch_up_captures(now=clock.now())
-    return CATCH_UP_SECONDS
 
 
 def get_supervisor() -> Supervisor:
@@ -51,7 +50,6 @@ def get_supervisor() -> Supervisor:
         if _supervisor is None:
             _supervisor = Supervisor(redis=get_live_data_redis().client)
             _supervisor.add(Worker("globalmarkets-monitor", MarketMonitor().step))
-            _supervisor.add(Worker("thor-capture-catch-up", _catch_up_step))
             for factory in ALWAYS_WORKER_FACTORIES:
                 _supervisor.add(factory())
             _supervisor.session.extend(factory() for factory in SESSION_WORKER_FACTORIES)
@@ -103,3 +101,23 @@ def reset_stack() -> None:
     stop_stack()
     with _lock:
         _supervisor = None
+
+
+# The session workers follow GlobalMarkets' signals: on from the first control market's open, off
+# after the last one closes (connected when thor_project's app is ready).
+@receiver(market_opened, dispatch_uid="thor-stack-market-opened")
+def _on_market_opened(sender: Any, market: Market, at: datetime, **kwargs: Any) -> None:
+    if market.is_control_market:
+        start_session_workers()
+
+
+@receiver(market_closed, dispatch_uid="thor-stack-market-closed")
+def _on_market_closed(sender: Any, market: Market, at: datetime, **kwargs: Any) -> None:
+    if not any_control_market_trading():
+        stop_session_workers()
+
+
+@receiver(markets_bootstrapped, dispatch_uid="thor-stack-markets-bootstrapped")
+def _on_markets_bootstrapped(sender: Any, open_markets: list[Market], at: datetime, **kwargs: Any) -> None:
+    if any_control_market_trading():
+        start_session_workers()

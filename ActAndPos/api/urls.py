@@ -1,7 +1,7 @@
 from django.urls import path
 
 from ActAndPos.api import views
-from thor_project import converters  # noqa: F401  (registers the <pk:…> converter)
+from core import converters  # noqa: F401  (registers the <pk:…> converter)
 
 urlpatterns = [
     path("accounts/", views.AccountListView.as_view(), name="accounts"),

@@ -9,7 +9,7 @@ from typing import Any
 
 from ActAndPos.models import Account
 from ActAndPos.services.order_engine import OrderRejected, OrderResult, place_order
-from thor_project import clock
+from core import clock
 from ThorTrading.models import MarketSession
 from ThorTrading.signals import trade_side
 from ThorTrading.strategy import TOTAL, traded_symbol

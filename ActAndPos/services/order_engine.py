@@ -45,10 +45,10 @@ from ActAndPos.models import (
     OrderStatus,
     Position,
 )
+from core import clock
+from core.push import push, push_on_commit, user_group
 from LiveData.redis_client import LiveDataRedis, get_live_data_redis
 from LiveData.ticks import cme_trading_day
-from thor_project import clock
-from thor_project.push import push, push_on_commit, user_group
 
 logger = logging.getLogger(__name__)
 

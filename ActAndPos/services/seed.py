@@ -6,6 +6,8 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from ActAndPos.models import ContractMargin, ContractMultiplier
+
 POINT_VALUES = {"YM": "5", "ES": "50", "NQ": "20", "RTY": "50", "CL": "1000", "SI": "5000", "HG": "25000",
                 "GC": "100", "VX": "1000", "DX": "1000", "ZB": "1000"}
 
@@ -14,8 +16,6 @@ def seed_contract_multipliers(*, model: Any = None) -> int:
     """Create the missing point values (existing rows keep admin edits); returns how many were created.
     ``model`` lets a data migration pass its historical model."""
     if model is None:
-        from ActAndPos.models import ContractMultiplier
-
         model = ContractMultiplier
     created = 0
     for symbol, value in POINT_VALUES.items():
@@ -39,8 +39,6 @@ def seed_contract_margins(*, model: Any = None) -> int:
     from datetime import date
 
     if model is None:
-        from ActAndPos.models import ContractMargin
-
         model = ContractMargin
     created = 0
     for symbol, maintenance in MAINTENANCE_MARGINS.items():

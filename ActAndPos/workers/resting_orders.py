@@ -13,9 +13,9 @@ import time
 
 from ActAndPos.services.order_engine import expire_day_orders
 from ActAndPos.services.resting import fill_resting_orders
+from core import clock
+from core.workers import Worker, idle_delay
 from LiveData.redis_client import LiveDataRedis, get_live_data_redis
-from thor_project import clock
-from thor_project.workers import Worker, idle_delay
 
 logger = logging.getLogger(__name__)
 
@@ -71,5 +71,5 @@ class RestingOrderFiller:
 
 
 def resting_order_worker(live: LiveDataRedis | None = None) -> Worker:
-    """A :class:`~thor_project.workers.Worker` named ``thor-orders`` running :class:`RestingOrderFiller`."""
+    """A :class:`~core.workers.Worker` named ``thor-orders`` running :class:`RestingOrderFiller`."""
     return Worker("thor-orders", RestingOrderFiller(live).step)

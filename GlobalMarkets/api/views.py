@@ -7,14 +7,15 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core import clock
+from GlobalMarkets.api import serializers
 from GlobalMarkets.selectors import market_overview, market_stats
-from thor_project import clock, openapi
 
 
 class MarketListView(APIView):
     """``GET /api/global-markets/markets/``: markets with status, local time, next open and close."""
 
-    @extend_schema(responses={200: openapi.MarketOut(many=True)})
+    @extend_schema(responses={200: serializers.MarketOut(many=True)})
     def get(self, request: Request) -> Response:
         return Response(market_overview(now=clock.now()))
 
@@ -22,6 +23,6 @@ class MarketListView(APIView):
 class MarketStatsView(APIView):
     """``GET /api/global-markets/stats/``: ``{now, any_open, us_open, open_markets, next_event}``."""
 
-    @extend_schema(responses={200: openapi.MarketStatsOut})
+    @extend_schema(responses={200: serializers.MarketStatsOut})
     def get(self, request: Request) -> Response:
         return Response(market_stats(now=clock.now()))

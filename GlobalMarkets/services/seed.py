@@ -6,6 +6,7 @@ from datetime import time
 from decimal import Decimal
 from typing import Any
 
+from GlobalMarkets.models import Market
 from GlobalMarkets.reference import CONTROL_MARKETS
 
 
@@ -16,8 +17,6 @@ def seed_control_markets(*, market_model: Any = None) -> int:
     ``market_model`` lets a data migration pass its historical model.
     """
     if market_model is None:
-        from GlobalMarkets.models import Market
-
         market_model = Market
     created = 0
     for order, spec in enumerate(CONTROL_MARKETS, start=1):

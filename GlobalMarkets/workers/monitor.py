@@ -13,11 +13,11 @@ import threading
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
+from core import clock as thor_clock
 from GlobalMarkets import schedule
 from GlobalMarkets.models import Market
 from GlobalMarkets.services.status import market_days, transition
 from GlobalMarkets.signals import markets_bootstrapped
-from thor_project import clock as thor_clock
 
 logger = logging.getLogger(__name__)
 

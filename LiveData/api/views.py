@@ -9,8 +9,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from LiveData.api import serializers
 from LiveData.redis_client import get_live_data_redis
-from thor_project import openapi
 
 _SYMBOL_RE = re.compile(r"^[A-Za-z0-9$/._-]{1,20}$")
 
@@ -18,7 +18,7 @@ _SYMBOL_RE = re.compile(r"^[A-Za-z0-9$/._-]{1,20}$")
 class QuoteSnapshotView(APIView):
     """The latest raw quotes as the feed wrote them; all symbols, or those in ``symbols``."""
 
-    @extend_schema(parameters=[openapi.SYMBOLS], responses={200: openapi.SnapshotOut})
+    @extend_schema(parameters=[serializers.SYMBOLS], responses={200: serializers.SnapshotOut})
     def get(self, request: Request) -> Response:
         raw = request.query_params.get("symbols")
         symbols = None

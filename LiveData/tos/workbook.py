@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
+from LiveData.tos.parser import column_letter
+
 logger = logging.getLogger(__name__)
 
 _RANGE_RE = re.compile(r"^\s*([A-Za-z]{1,3})(\d+)\s*:\s*([A-Za-z]{1,3})(\d+)\s*$")
@@ -50,8 +52,6 @@ class CellRange:
         return cls(first_row, last_row, first_col, last_col)
 
     def __str__(self) -> str:
-        from LiveData.tos.parser import column_letter
-
         return f"{column_letter(self.first_column)}{self.first_row}:{column_letter(self.last_column)}{self.last_row}"
 
 

@@ -14,8 +14,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core import clock
 from GlobalMarkets.reference import CONTROL_COUNTRIES
-from thor_project import clock
 from ThorTrading import targets
 from ThorTrading.backtest import Variant
 from ThorTrading.models import FUTURES, TOTAL, Backtest

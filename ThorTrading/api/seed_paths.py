@@ -11,7 +11,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from thor_project import converters  # noqa: F401  (registers the <pk:…> converter)
+from core import converters  # noqa: F401  (registers the <pk:…> converter)
+from core.params import KnownQueryParamsMixin
 from ThorTrading.api import views
 from ThorTrading.api.serializers import MarketSessionSerializer, session_rows
 from ThorTrading.models import FUTURES, TOTAL, MarketSession
@@ -27,10 +28,12 @@ class SnapshotQuerySerializer(serializers.Serializer):
     outcome = serializers.ChoiceField(choices=[c for c, _ in WNDW_CHOICES], required=False)
 
 
-class CaptureSnapshotView(APIView):
+class CaptureSnapshotView(KnownQueryParamsMixin, APIView):
     """``GET /api/futures/snapshots/?session=<capture_group>&symbol=&outcome=``: the rows of one
     capture (every column, as ``market-opens/``), in instrument order with TOTAL last; [] when the
     capture has none."""
+
+    known_query_params = ("session", "symbol", "outcome")
 
     @extend_schema(parameters=[SnapshotQuerySerializer], responses={200: MarketSessionSerializer(many=True)})
     def get(self, request: Request) -> Response:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from thor_project import converters  # noqa: F401  (registers the <pk:…> converter)
+from core import converters  # noqa: F401  (registers the <pk:…> converter)
 from ThorTrading.api import backtests, views
 
 urlpatterns = [

@@ -12,7 +12,7 @@ from django.db.models import QuerySet
 from django.http import HttpResponse, StreamingHttpResponse
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view, inline_serializer
 from rest_framework import generics, serializers
 from rest_framework.exceptions import MethodNotAllowed, ValidationError
 from rest_framework.filters import OrderingFilter
@@ -21,12 +21,13 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core import clock
+from core.errors import ErrorSerializer
+from core.params import KnownQueryParamsMixin
 from GlobalMarkets.reference import CONTROL_COUNTRIES, normalize_country
 from LiveData.ticks import parse_instant
-from thor_project import clock, openapi
-from thor_project.api import ErrorSerializer
 from ThorTrading import grading
-from ThorTrading.api.filters import MarketSessionFilter, filter_sessions, session_conditions
+from ThorTrading.api import schemas
 from ThorTrading.api.serializers import (
     SESSION_COLUMNS,
     EventsPageOut,
@@ -34,7 +35,9 @@ from ThorTrading.api.serializers import (
     iso_datetimes,
     session_rows,
 )
-from ThorTrading.models import TOTAL, FutureTrading24Hour, MarketIntraday, MarketSession, Rolling52WeekStats, VwapMinute
+from ThorTrading.choices import FUTURES, TOTAL, CloseCaptureStatus, Outcome, Signal
+from ThorTrading.filtersets import ALIASES, MarketSessionFilter, filter_sessions, session_conditions
+from ThorTrading.models import FutureTrading24Hour, MarketIntraday, MarketSession, Rolling52WeekStats, VwapMinute
 from ThorTrading.selectors.analytics import capture_events, session_stats, signal_insight
 from ThorTrading.selectors.cache import SESSIONS_VERSION_KEY, cached
 from ThorTrading.selectors.sessions import latest_capture_groups
@@ -47,33 +50,43 @@ from ThorTrading.services.grading import evaluation_window_minutes
 from ThorTrading.services.quotes import get_enriched_quotes_with_composite
 
 #: The session filters of MarketSessionFilter, for views that apply them through filter_sessions.
+#: Lists are comma-separated (OpenAPI: form style, not exploded); an unknown value is a 400.
 SESSION_FILTERS = [
-    OpenApiParameter("country", str, description="control market(s), comma-separated, e.g. USA,Japan"),
-    OpenApiParameter("status", str, description="outcome(s) (wndw): WORKED, DIDNT_WORK, PENDING, NEUTRAL, EXPIRED"),
+    OpenApiParameter("country", str, description="control market(s), comma-separated, e.g. USA,Japan (any case)"),
+    OpenApiParameter("status", str, many=True, explode=False, style="form", enum=Outcome.values(),
+                     description="outcome(s) (wndw), comma-separated"),
     OpenApiParameter("date", OpenApiTypes.DATE, description="market-local date"),
     OpenApiParameter("start", OpenApiTypes.DATE, description="from this market-local date"),
     OpenApiParameter("end", OpenApiTypes.DATE, description="to this market-local date (inclusive)"),
     OpenApiParameter("weekday", str, description="Mon…Sun or 0–6, comma-separated"),
-    OpenApiParameter("future", str, description="a future, TOTAL, or all"),
-    OpenApiParameter("signal", str, description="signal(s) at capture (bhs), comma-separated"),
+    OpenApiParameter("future", str, many=True, explode=False, style="form", enum=[*FUTURES, TOTAL, "all"],
+                     description="future(s), TOTAL, or all (every future)"),
+    OpenApiParameter("signal", str, many=True, explode=False, style="form", enum=Signal.values(),
+                     description="signal(s) at capture (bhs), comma-separated"),
     OpenApiParameter("late", bool),
     OpenApiParameter("demo", bool, description="false leaves demo captures out"),
+    *(OpenApiParameter(alias, OpenApiTypes.DATE if name in ("start", "end") else str,
+                       description=f"the design documents' name for {name}") for alias, name in ALIASES.items()),
 ]
 
 
-class LatestQuotesView(APIView):
+class LatestQuotesView(KnownQueryParamsMixin, APIView):
     """``GET quotes/latest`` → ``{"rows": [11 rows], "total": {...}}`` (SPEC §4). Redis down → 503."""
 
-    @extend_schema(responses={200: openapi.LatestQuotesOut})
+    known_query_params = ()
+
+    @extend_schema(responses={200: schemas.LatestQuotesOut})
     def get(self, request: Request) -> Response:
         rows, total = get_enriched_quotes_with_composite()
         return Response({"rows": rows, "total": total})
 
 
-class RibbonQuotesView(APIView):
+class RibbonQuotesView(KnownQueryParamsMixin, APIView):
     """``GET quotes/ribbon`` → the ribbon instruments' last, change, change % and signal."""
 
-    @extend_schema(responses={200: openapi.RibbonOut})
+    known_query_params = ()
+
+    @extend_schema(responses={200: schemas.RibbonOut})
     def get(self, request: Request) -> Response:
         config = get_trading_config()
         rows, total = get_enriched_quotes_with_composite(config=config)
@@ -120,10 +133,13 @@ class SessionPagination(PageNumberPagination):
         return int(raw)
 
 
-class MarketSessionListView(generics.ListAPIView):
+@extend_schema_view(get=extend_schema(parameters=SESSION_FILTERS))
+class MarketSessionListView(KnownQueryParamsMixin, generics.ListAPIView):
     """``GET market-opens/``: capture rows, newest first; filters ``country``, ``status``,
     ``date``, ``start``, ``end``, ``weekday``, ``future``, ``signal``, ``late``, ``demo``;
     ``ordering`` by captured_at, session_date, country, future, pnl_usd, capture_group; paginated."""
+
+    known_query_params = (*MarketSessionFilter.PARAMS, "page", "page_size", "ordering")
 
     serializer_class = MarketSessionSerializer
     filterset_class = MarketSessionFilter
@@ -139,8 +155,10 @@ class MarketSessionListView(generics.ListAPIView):
         return self.get_paginated_response(iso_datetimes(list(page)))
 
 
-class MarketSessionDetailView(generics.RetrieveAPIView):
+class MarketSessionDetailView(KnownQueryParamsMixin, generics.RetrieveAPIView):
     """``GET market-opens/<id>/``: one row; unknown id → 404."""
+
+    known_query_params = ()
 
     serializer_class = MarketSessionSerializer
     queryset = MarketSession.objects.all()
@@ -160,9 +178,11 @@ class TodayMarketSessionsView(MarketSessionListView):
         return MarketSession.objects.filter(captured_at__gte=start).order_by("-captured_at", "future")
 
 
-class LatestPerMarketSessionsView(APIView):
+class LatestPerMarketSessionsView(KnownQueryParamsMixin, APIView):
     """``GET market-opens/latest/``: the rows of each control market's latest capture, markets
     east to west, each capture's rows in instrument order with TOTAL last."""
+
+    known_query_params = ()
 
     @extend_schema(responses={200: MarketSessionSerializer(many=True)})
     def get(self, request: Request) -> Response:
@@ -193,7 +213,7 @@ class MarketCloseOutputSerializer(serializers.Serializer):
 
     country = serializers.CharField()
     capture_group = serializers.IntegerField(allow_null=True)
-    status = serializers.ChoiceField(choices=["ok", "already-closed", "no-sessions", "error"])
+    status = serializers.ChoiceField(choices=CloseCaptureStatus.choices())
     message = serializers.CharField()
     close_rows_updated = serializers.IntegerField()
     range_rows_updated = serializers.IntegerField()
@@ -201,7 +221,7 @@ class MarketCloseOutputSerializer(serializers.Serializer):
 
 class MarketCloseCaptureView(APIView):
     """``POST market-close/capture`` with ``country`` and ``force``: fill the close and range
-    metrics of the market's latest capture. 200 ok / already-closed, 404 no-sessions, 400 bad
+    metrics of the market's latest capture. 200 ok / already_closed, 404 no_sessions, 400 bad
     input, 403 ``force`` without staff, 503 error. A state change, so POST only (with CSRF for a
     cookie session): ``GET`` answers 405 and says so."""
 
@@ -250,13 +270,15 @@ def _instant_param(request: Request, name: str) -> datetime | Response | None:
         return Response({"error": f"{name}: {raw!r} is out of range"}, status=400)
 
 
-class IntradayBarsView(APIView):
+class IntradayBarsView(KnownQueryParamsMixin, APIView):
     """``GET intraday/bars?symbol=YM&start=…&end=…``: 1-minute OHLCV bars (UTC minutes), at most
     1,440; without ``start`` the last two hours up to ``end`` (default now). Each bar carries the
     CME day's session VWAP as of that minute (``session_vwap``, null before any volume) — the
     intraday chart's VWAP line."""
 
-    @extend_schema(parameters=[openapi.SYMBOL, openapi.START, openapi.END], responses={200: openapi.BarsOut})
+    known_query_params = ("symbol", "start", "end")
+
+    @extend_schema(parameters=[schemas.SYMBOL, schemas.START, schemas.END], responses={200: schemas.BarsOut})
     def get(self, request: Request) -> Response:
         symbol = _symbol_param(request)
         if isinstance(symbol, Response):
@@ -281,10 +303,12 @@ class IntradayBarsView(APIView):
         return Response({"symbol": symbol, "bars": bars})
 
 
-class VwapView(APIView):
+class VwapView(KnownQueryParamsMixin, APIView):
     """``GET vwap?symbol=YM``: the CME day's session VWAP and the last 30 minutes' VWAP."""
 
-    @extend_schema(parameters=[openapi.SYMBOL], responses={200: openapi.VwapOut})
+    known_query_params = ("symbol",)
+
+    @extend_schema(parameters=[schemas.SYMBOL], responses={200: schemas.VwapOut})
     def get(self, request: Request) -> Response:
         symbol = _symbol_param(request)
         if isinstance(symbol, Response):
@@ -299,10 +323,12 @@ class VwapView(APIView):
         })
 
 
-class FiftyTwoWeekView(APIView):
+class FiftyTwoWeekView(KnownQueryParamsMixin, APIView):
     """``GET 52w/``: each symbol's 52-week high and low with dates and days of history behind them."""
 
-    @extend_schema(responses={200: openapi.FiftyTwoWeekOut(many=True)})
+    known_query_params = ()
+
+    @extend_schema(responses={200: schemas.FiftyTwoWeekOut(many=True)})
     def get(self, request: Request) -> Response:
         rows = Rolling52WeekStats.objects.order_by("symbol").values(
             "symbol", "high_52w", "high_52w_date", "low_52w", "low_52w_date", "history_days", "updated_at")
@@ -316,14 +342,16 @@ def _params(request: Request, **defaults: str) -> dict[str, str]:
     return params
 
 
-class MarketSessionStatsView(APIView):
+class MarketSessionStatsView(KnownQueryParamsMixin, APIView):
     """``GET market-opens/stats/`` with the list filters: overall, by market, by weekday, by
     signal, by future, last 7 days and P&L by day. ``future`` defaults to TOTAL (the YM trade the
     composite makes); ``future=all`` covers every future. ``evaluation_window_minutes`` says how
     long a trade may stay pending before it counts as EXPIRED: the global window and each market's
     (null = never)."""
 
-    @extend_schema(parameters=SESSION_FILTERS, responses={200: openapi.StatsOut})
+    known_query_params = MarketSessionFilter.PARAMS
+
+    @extend_schema(parameters=SESSION_FILTERS, responses={200: schemas.StatsOut})
     def get(self, request: Request) -> Response:
         params = _params(request, future=TOTAL)
         now = clock.now()
@@ -334,10 +362,12 @@ class MarketSessionStatsView(APIView):
         return Response(body)
 
 
-class MarketSessionInsightView(APIView):
+class MarketSessionInsightView(KnownQueryParamsMixin, APIView):
     """``GET market-opens/insight/`` with the list filters: for each instrument and signal at
     capture, how often ``target`` (TOTAL by default, or YM) worked; ``future`` and ``signal``
     choose which cells to show."""
+
+    known_query_params = (*MarketSessionFilter.PARAMS, "target")
 
     @extend_schema(parameters=[*SESSION_FILTERS, OpenApiParameter("target", str, enum=[TOTAL, "YM"])],
                    responses={200: inline_serializer("Insight", {
@@ -366,11 +396,13 @@ class MarketSessionInsightView(APIView):
         ))
 
 
-class MarketSessionEventsView(APIView):
+class MarketSessionEventsView(KnownQueryParamsMixin, APIView):
     """``GET market-opens/events/``: one entry per capture event, newest first, paginated
     (``page``, ``page_size`` ≤ 500); ``rows=1`` adds each event's 12 rows. The list filters apply
     to the rows of ``future`` (TOTAL by default, whose trade is YM's); another future, a list of
     them or ``all`` gives one entry per matching row with that future's own trade."""
+
+    known_query_params = (*MarketSessionFilter.PARAMS, "page", "page_size", "rows")
 
     @extend_schema(parameters=[*SESSION_FILTERS, OpenApiParameter("page", int), OpenApiParameter("page_size", int),
                                OpenApiParameter("rows", bool, description="add each event's 12 rows")],
@@ -391,9 +423,11 @@ class MarketSessionEventsView(APIView):
         return paginator.get_paginated_response(events)
 
 
-class MarketSessionExportView(APIView):
+class MarketSessionExportView(KnownQueryParamsMixin, APIView):
     """``GET market-opens/export?format=csv|xlsx`` with the list filters: every column of every
     matching row (datetimes in UTC)."""
+
+    known_query_params = (*MarketSessionFilter.PARAMS, "format")
 
     @extend_schema(parameters=[*SESSION_FILTERS, OpenApiParameter("format", str, enum=["csv", "xlsx"])],
                    responses={(200, "text/csv"): OpenApiTypes.BINARY,

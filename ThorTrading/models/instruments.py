@@ -8,15 +8,10 @@ from __future__ import annotations
 
 from django.db import models
 
-from ThorTrading import signals, targets
+from ThorTrading import targets
+from ThorTrading.choices import Signal, TargetMode
 
-SIGNAL_CHOICES = [
-    (signals.STRONG_BUY, "Strong Buy"),
-    (signals.BUY, "Buy"),
-    (signals.HOLD, "Hold"),
-    (signals.SELL, "Sell"),
-    (signals.STRONG_SELL, "Strong Sell"),
-]
+SIGNAL_CHOICES = Signal.choices()
 
 
 class TradingInstrument(models.Model):
@@ -108,13 +103,7 @@ class TargetHighLowConfig(models.Model):
     (converted to whole ticks), ticks, points, or percent of the entry. Targets land on the tick grid.
     """
 
-    MODE_CHOICES = [
-        (targets.USD, "USD per contract"),
-        (targets.TICKS, "Ticks"),
-        (targets.POINTS, "Points"),
-        (targets.PERCENT, "Percent of entry"),
-        (targets.DISABLED, "Disabled"),
-    ]
+    MODE_CHOICES = TargetMode.choices()
 
     instrument = models.OneToOneField(TradingInstrument, on_delete=models.CASCADE, related_name="target_config")
     mode = models.CharField(max_length=10, choices=MODE_CHOICES, default=targets.USD)

@@ -5,21 +5,14 @@ from __future__ import annotations
 from django.db import models
 
 from ThorTrading import grading, signals
+from ThorTrading.choices import FUTURES, HitType, Outcome
 from ThorTrading.models.instruments import SIGNAL_CHOICES
 from ThorTrading.strategy import TOTAL, traded_symbol  # noqa: F401  (re-exported for the app)
 
-FUTURES = ("YM", "ES", "NQ", "RTY", "CL", "SI", "HG", "GC", "VX", "DX", "ZB")
-
 FUTURE_CHOICES = [(TOTAL, "TOTAL (composite, trades YM)")] + [(s, s) for s in FUTURES]
 
-WNDW_CHOICES = [
-    (grading.PENDING, "Pending"),
-    (grading.WORKED, "Worked"),
-    (grading.DIDNT_WORK, "Didn't work"),
-    (grading.NEUTRAL, "Neutral"),
-    (grading.EXPIRED, "Expired"),
-]
-HIT_TYPE_CHOICES = [(grading.TARGET, "Profit target"), (grading.STOP, "Stop loss")]
+WNDW_CHOICES = Outcome.choices()
+HIT_TYPE_CHOICES = HitType.choices()
 
 
 

@@ -6,7 +6,7 @@ Recomputing the statistics from the database costs, for ~10k TOTAL rows, ~10 ms 
 a grade. The store reads every row once per process and then, on each request, reads the change log
 (``ThorTrading.selectors.cache.CHANGES_KEY``: the ids each capture, grade, expiry, demo seeding
 or admin edit wrote) and re-reads only those rows. A request's filters (the
-:class:`~ThorTrading.api.filters.Condition` s django-filter parsed) select rows with numpy, and
+:class:`~ThorTrading.filtersets.Condition` s django-filter parsed) select rows with numpy, and
 the figures come from :func:`ThorTrading.analytics.stats_over`, the pure function every other
 path uses.
 
@@ -39,7 +39,7 @@ from redis.exceptions import RedisError
 from GlobalMarkets.reference import CONTROL_COUNTRIES
 from LiveData.redis_client import get_live_data_redis
 from ThorTrading import analytics
-from ThorTrading.api.filters import Condition
+from ThorTrading.filtersets import Condition
 from ThorTrading.models import FUTURES, TOTAL, MarketSession
 from ThorTrading.selectors.analytics import stat_query
 from ThorTrading.selectors.cache import CHANGES_KEY, TTL, VERSION_KEY

@@ -21,10 +21,12 @@ from typing import Any
 from django.conf import settings
 from django.db import connections, transaction
 
+from core import clock
 from GlobalMarkets.models import Market
 from GlobalMarkets.reference import CONTROL_COUNTRIES
+from GlobalMarkets.services.calendars import materialise_days
+from GlobalMarkets.services.status import market_days
 from LiveData.archive import TickArchive, get_tick_archive
-from thor_project import clock
 from ThorTrading import backtest
 from ThorTrading.backtest import MarketOpen, Tape, Variant
 from ThorTrading.models import Backtest, BacktestStatus
@@ -55,9 +57,6 @@ def backtest_markets(countries: list[str] | None) -> list[Market]:
 def backtest_opens(*, start: date, end: date, markets: list[Market]) -> list[MarketOpen]:
     """Every open of ``markets`` on market-local dates ``start``…``end``, in time order, with each
     market's evaluation window (SPEC §7)."""
-    from GlobalMarkets.services.calendars import materialise_days
-    from GlobalMarkets.services.status import market_days
-
     for market in markets:
         materialise_days(market, start=start, end=end)
     windows = market_windows()

@@ -17,14 +17,18 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.db import DatabaseError, IntegrityError, transaction
 from django.db.models import Count, Max
 from redis.exceptions import RedisError
 
+from core import clock
+from GlobalMarkets import schedule
 from GlobalMarkets.models import Market
+from GlobalMarkets.services.status import market_days
 from LiveData.redis_client import LiveDataRedis
-from thor_project import clock
 from ThorTrading import grading, signals, strategy
+from ThorTrading.choices import CaptureStatus
 from ThorTrading.events import market_captured
 from ThorTrading.models import MarketSession, MissedCapture
 from ThorTrading.numbers import pct
@@ -34,10 +38,10 @@ from ThorTrading.services.quotes import get_enriched_quotes_with_composite
 
 logger = logging.getLogger(__name__)
 
-CAPTURED = "captured"
-ALREADY_CAPTURED = "already_captured"
-DISABLED = "disabled"
-FAILED = "failed"
+CAPTURED: str = CaptureStatus.CAPTURED
+ALREADY_CAPTURED: str = CaptureStatus.ALREADY_CAPTURED
+DISABLED: str = CaptureStatus.DISABLED
+FAILED: str = CaptureStatus.FAILED
 
 BACKTEST_SIGNALS = {
     signals.STRONG_BUY: "strong_buy",
@@ -64,8 +68,6 @@ class CaptureResult:
 def _session_close(market: Market, now: datetime) -> datetime | None:
     """The scheduled close of the market's session trading at ``now`` (None when it is not
     trading then: a manual capture outside hours tracks no session metrics)."""
-    from GlobalMarkets.services.status import market_days
-
     local_date = market.local_date(now)
     for day in market_days([market], local_date - timedelta(days=1), local_date)[market.pk]:
         if day.is_trading_day and day.open_at and day.close_at and day.open_at <= now < day.close_at:
@@ -267,11 +269,6 @@ def catch_up_captures(*, now: datetime) -> list[CaptureResult]:
 
     Run at start-up and every half minute, so an open missed while Thor was down or while a capture
     kept failing is still recorded (marked ``late``)."""
-    from django.conf import settings
-
-    from GlobalMarkets import schedule
-    from GlobalMarkets.services.status import market_days
-
     window = timedelta(minutes=settings.THOR_CAPTURE_CATCHUP_MINUTES)
     markets = list(
         Market.objects.filter(

@@ -15,8 +15,9 @@ from django.db import DatabaseError, transaction
 from django.db.models import Max
 from redis.exceptions import RedisError
 
+from core import clock
 from LiveData.redis_client import LiveDataRedis
-from thor_project import clock
+from ThorTrading.choices import CloseCaptureStatus
 from ThorTrading.models import MarketSession, traded_symbol
 from ThorTrading.numbers import pct
 from ThorTrading.selectors.cache import bump_sessions_version
@@ -24,15 +25,15 @@ from ThorTrading.services.quotes import get_enriched_quotes_with_composite
 
 logger = logging.getLogger(__name__)
 
-OK = "ok"
-ALREADY_CLOSED = "already-closed"
-NO_SESSIONS = "no-sessions"
-ERROR = "error"
+OK: str = CloseCaptureStatus.OK
+ALREADY_CLOSED: str = CloseCaptureStatus.ALREADY_CLOSED
+NO_SESSIONS: str = CloseCaptureStatus.NO_SESSIONS
+ERROR: str = CloseCaptureStatus.ERROR
 
 
 @dataclass
 class CloseResult:
-    """``{country, capture_group, status (ok | already-closed | no-sessions | error), message,
+    """``{country, capture_group, status (ok | already_closed | no_sessions | error), message,
     close_rows_updated, range_rows_updated}``."""
 
     country: str

@@ -11,65 +11,16 @@ from __future__ import annotations
 
 import threading
 import time
-from dataclasses import dataclass, field
 from decimal import Decimal
 
 from ThorTrading import signals, targets
+from ThorTrading.config import InstrumentConfig, TradingConfig
+from ThorTrading.models import SignalWeight, TradingInstrument
 from ThorTrading.signals import Thresholds
 
+__all__ = ["InstrumentConfig", "TradingConfig", "get_trading_config", "invalidate_trading_config", "load_trading_config"]
+
 CACHE_SECONDS = 60.0
-
-
-@dataclass(frozen=True)
-class InstrumentConfig:
-    """Everything the quote, capture and grading paths need about one instrument.
-
-    Prices in points, ``tick_value`` in USD per tick. ``thresholds`` is None when the instrument's
-    four thresholds are not all configured (its quotes then get no signal).
-    """
-
-    id: int
-    symbol: str
-    name: str
-    display_precision: int
-    tick_size: Decimal
-    tick_value: Decimal
-    sort_order: int
-    show_in_ribbon: bool
-    inverse_weight: bool
-    thresholds: Thresholds | None
-    contract_weight: Decimal
-    target_mode: str
-    profit_target: Decimal | None
-    stop_loss: Decimal | None
-    #: "decimal", or "32nds" for Treasury futures (the dashboard writes 117'02)
-    price_format: str = "decimal"
-
-    def as_row_instrument(self) -> dict[str, object]:
-        """The ``instrument`` object of a quote row (SPEC §4)."""
-        return {
-            "id": self.id,
-            "symbol": self.symbol,
-            "name": self.name,
-            "display_precision": self.display_precision,
-            "price_format": self.price_format,
-            "show_in_ribbon": self.show_in_ribbon,
-            "tick_size": self.tick_size,
-            "tick_value": self.tick_value,
-            "sort_order": self.sort_order,
-        }
-
-
-@dataclass(frozen=True)
-class TradingConfig:
-    """The active instruments in display order, and the signal weights."""
-
-    instruments: list[InstrumentConfig]
-    signal_weights: dict[str, int]
-    by_symbol: dict[str, InstrumentConfig] = field(default_factory=dict)
-
-    def __post_init__(self) -> None:
-        self.by_symbol.update({i.symbol: i for i in self.instruments})
 
 
 _lock = threading.Lock()
@@ -79,8 +30,6 @@ _loaded_at = 0.0
 
 def load_trading_config() -> TradingConfig:
     """Read the configuration from the database (4 queries)."""
-    from ThorTrading.models import SignalWeight, TradingInstrument
-
     weights = dict(signals.DEFAULT_SIGNAL_WEIGHTS)
     weights.update({w.signal: w.weight for w in SignalWeight.objects.all()})
     instruments = (

@@ -15,6 +15,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.db.models import Max
 
+from core import clock
 from GlobalMarkets.models import Market
 from ThorTrading import grading, signals, targets
 from ThorTrading.composite import composite_signal
@@ -129,8 +130,6 @@ def _capture(rng: random.Random, market: Market, on: date, captured: datetime, g
 
 def default_end() -> date:
     """Yesterday on the process clock (UTC)."""
-    from thor_project import clock
-
     return clock.now().date() - timedelta(days=1)
 
 

@@ -19,9 +19,9 @@ from typing import Any
 import numpy as np
 from django.db import transaction
 
+from core.push import EVENTS_GROUP, push_on_commit
 from GlobalMarkets.models import Market
-from LiveData.ticks import quote_time
-from thor_project.push import EVENTS_GROUP, push_on_commit
+from LiveData.ticks import NS, quote_time, to_ns
 from ThorTrading import grading
 from ThorTrading.models import TOTAL, MarketSession, traded_symbol
 from ThorTrading.numbers import to_decimal
@@ -82,24 +82,17 @@ def grade_quotes(quotes: Iterable[dict[str, Any]], *, now: datetime, max_ahead: 
     resolved: list[tuple[_Pending, grading.Resolution, datetime]] = []
     windows = market_windows() if ticks else {}
     for symbol, series in ticks.items():
-        times = np.array([t[0].timestamp() for t in series])
+        times = np.array([to_ns(t[0]) for t in series], dtype=np.int64)
         bid, ask, last = (np.array([np.nan if v is None else float(v) for v in column]) for column in list(zip(*series, strict=True))[1:])
         for row in by_symbol[symbol]:
-            # A quote older than the capture never grades it (the stream may be replayed), nor one
-            # after its evaluation window, even before the expiry sweep has marked it EXPIRED.
             window = windows.get(row.country)
-            in_window = times >= row.captured_at.timestamp()
-            if window is not None:
-                in_window &= times < (row.captured_at + window).timestamp()
-            eligible = np.flatnonzero(in_window)
-            touch = grading.first_touch(signal=row.bhs, target_high=float(row.target_high), target_low=float(row.target_low),
-                                        bid=bid[eligible], ask=ask[eligible], last=last[eligible])
-            if touch is None:
-                continue
-            at, q_bid, q_ask, q_last = series[int(eligible[touch[0]])]
-            price = grading.watched_price(row.bhs, bid=q_bid, ask=q_ask, last=q_last)
-            assert price is not None  # a touch needs a price
-            resolved.append((row, grading.Resolution(touch[1], touch[2], price), at))
+            start_ns = to_ns(row.captured_at)
+            touch = grading.first_touch_in_window(
+                signal=row.bhs, target_high=float(row.target_high), target_low=float(row.target_low),
+                ts=times, bid=bid, ask=ask, last=last,
+                start_ns=start_ns, end_ns=start_ns + int(window.total_seconds() * NS) if window is not None else None)
+            if touch is not None:
+                resolved.append((row, grading.Resolution(touch.outcome, touch.hit_type, touch.price), series[touch.index][0]))
     count = 0
     with transaction.atomic():
         for row, resolution, at in resolved:

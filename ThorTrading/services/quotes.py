@@ -13,8 +13,8 @@ from typing import Any
 
 from django.conf import settings
 
+from core import clock
 from LiveData.redis_client import LiveDataRedis, get_live_data_redis
-from thor_project import clock
 from ThorTrading import strategy
 from ThorTrading.services.config import TradingConfig, get_trading_config
 

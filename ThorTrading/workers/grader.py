@@ -16,11 +16,11 @@ from datetime import datetime, timedelta
 
 from django.db.models import Min
 
+from core import clock
+from core.workers import Worker, idle_delay
 from LiveData.archive import TickArchive, get_tick_archive
 from LiveData.redis_client import LiveDataRedis, get_live_data_redis, stream_id_key
 from LiveData.ticks import quote_from_tick, quote_time
-from thor_project import clock
-from thor_project.workers import Worker, idle_delay
 from ThorTrading import grading
 from ThorTrading.models import MarketSession
 from ThorTrading.services.grading import expire_overdue, grade_quotes
@@ -138,5 +138,5 @@ class Grader:
 
 
 def grader_worker(live: LiveDataRedis | None = None) -> Worker:
-    """A :class:`~thor_project.workers.Worker` named ``thor-grader`` running :class:`Grader`."""
+    """A :class:`~core.workers.Worker` named ``thor-grader`` running :class:`Grader`."""
     return Worker("thor-grader", Grader(live).step)

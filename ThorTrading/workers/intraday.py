@@ -14,10 +14,11 @@ import threading
 import time
 from datetime import timedelta
 
+from core import clock
+from core.workers import Worker, idle_delay
 from LiveData.redis_client import LiveDataRedis, get_live_data_redis
 from LiveData.ticks import cme_trading_day, quote_time
-from thor_project import clock
-from thor_project.workers import Worker, idle_delay
+from ThorTrading.services.config import get_trading_config
 from ThorTrading.services.intraday import IntradayRecorder
 
 logger = logging.getLogger(__name__)
@@ -49,8 +50,6 @@ class IntradayWorker:
     def _load(self) -> IntradayRecorder:
         symbols = self._symbols
         if symbols is None:
-            from ThorTrading.services.config import get_trading_config
-
             symbols = [i.symbol for i in get_trading_config().instruments]
         recorder = IntradayRecorder.load(symbols)
         recorder.refresh_extremes(today=cme_trading_day(clock.now()))
@@ -111,5 +110,5 @@ class IntradayWorker:
 
 
 def intraday_worker(live: LiveDataRedis | None = None) -> Worker:
-    """A :class:`~thor_project.workers.Worker` named ``thor-intraday`` running :class:`IntradayWorker`."""
+    """A :class:`~core.workers.Worker` named ``thor-intraday`` running :class:`IntradayWorker`."""
     return Worker("thor-intraday", IntradayWorker(live).step)

@@ -18,9 +18,9 @@ import time
 
 from redis.exceptions import RedisError
 
+from core.push import QUOTES_GROUP, push
+from core.workers import Worker, idle_delay
 from LiveData.redis_client import LiveDataRedis, get_live_data_redis
-from thor_project.push import QUOTES_GROUP, push
-from thor_project.workers import Worker, idle_delay
 from ThorTrading.services.quotes import quotes_message
 
 logger = logging.getLogger(__name__)
@@ -95,5 +95,5 @@ class QuotePusher:
 
 
 def quote_push_worker(live: LiveDataRedis | None = None) -> Worker:
-    """A :class:`~thor_project.workers.Worker` named ``thor-quote-push`` running :class:`QuotePusher`."""
+    """A :class:`~core.workers.Worker` named ``thor-quote-push`` running :class:`QuotePusher`."""
     return Worker("thor-quote-push", QuotePusher(live).step)

@@ -9,8 +9,8 @@ from rest_framework import serializers
 
 from ActAndPos.models import Order
 from ActAndPos.services.order_engine import ORDER_TYPES
+from ThorTrading.choices import FUTURES
 
-FUTURES = ["YM", "ES", "NQ", "RTY", "CL", "SI", "HG", "GC", "VX", "DX", "ZB"]
 ORDER_STATUSES = [value for value, _ in Order.STATUSES]
 #: No futures price is anywhere near this (points): a larger one is a typo.
 MAX_PRICE = Decimal("10000000")

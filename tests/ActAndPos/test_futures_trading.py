@@ -18,10 +18,10 @@ from rest_framework.test import APIClient
 from ActAndPos.models import Account, ContractMargin, LedgerEntry, Order, Position
 from ActAndPos.services.order_engine import cancel_order, expire_day_orders, place_order
 from ActAndPos.workers.resting_orders import GROUP, RestingOrderFiller
+from core.clock import ManualClock
 from GlobalMarkets.models import Market
 from LiveData.redis_client import QUOTE_STREAM_KEY, LiveDataRedis
 from tests.conftest import TOS_DATA
-from thor_project.clock import ManualClock
 from ThorTrading.models import MarketSession
 from ThorTrading.services.capture import capture_market_open
 

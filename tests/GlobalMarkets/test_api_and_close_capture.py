@@ -12,15 +12,15 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from rest_framework.test import APIClient
 
+from core.clock import ManualClock
 from GlobalMarkets.models import Market
 from GlobalMarkets.services.calendars import sync_market_calendars
 from GlobalMarkets.workers.monitor import MarketMonitor
 from LiveData.redis_client import LiveDataRedis
 from tests.conftest import TOS_DATA
-from thor_project.clock import ManualClock
+from thor_project import stack
 from ThorTrading.models import MarketSession
 from ThorTrading.services.capture import capture_market_open
-from ThorTrading.workers import stack
 
 pytestmark = [pytest.mark.django_db, pytest.mark.real_services]
 
@@ -68,7 +68,7 @@ def test_close_capture_fills_close_and_range_metrics(api: APIClient, live: LiveD
     assert ym.market_range == Decimal(31)  # 46700 − 46669 (the open)
     assert ym.market_close_vs_open_pct == Decimal("0.0664")
     again = api.post("/api/ThorTrading/market-close/capture", {"country": "USA"})
-    assert again.status_code == 200 and again.json()["status"] == "already-closed"
+    assert again.status_code == 200 and again.json()["status"] == "already_closed"
     # Forcing a close again is for staff only.
     refused = api.post("/api/ThorTrading/market-close/capture", {"country": "USA", "force": "1"})
     assert refused.status_code == 403 and refused.json() == {"error": "force: only staff may force a close capture"}
@@ -101,8 +101,8 @@ def test_close_capture_errors_are_clear(api: APIClient) -> None:
     bad = api.post("/api/ThorTrading/market-close/capture", {"country": "Atlantis"})
     assert bad.status_code == 400 and "country" in bad.json()["error"]
     none = api.post("/api/ThorTrading/market-close/capture", {"country": "Japan"})
-    assert none.status_code == 404 and none.json()["status"] == "no-sessions"
-    with pytest.raises(CommandError, match="no-sessions"):
+    assert none.status_code == 404 and none.json()["status"] == "no_sessions"
+    with pytest.raises(CommandError, match="no_sessions"):
         call_command("capture_market_close", "--market", "Japan")
 
 

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 
+from core.clock import ManualClock
 from GlobalMarkets.models import Market, TradingDay
 from GlobalMarkets.services.calendars import coverage_warnings, sync_market_calendars
 from GlobalMarkets.signals import market_closed, market_opened, market_status_changed
@@ -18,9 +19,8 @@ from LiveData.redis_client import LiveDataRedis
 from LiveData.tos.poller import TosPoller
 from LiveData.tos.workbook import FileWorkbookReader
 from tests.conftest import TOS_DATA
-from thor_project.clock import ManualClock
+from thor_project import stack
 from ThorTrading.models import MarketSession
-from ThorTrading.workers import stack
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.real_services]
 

@@ -11,11 +11,11 @@ from typing import Any
 import pyarrow.parquet as pq
 import pytest
 
+from core.clock import ManualClock
 from LiveData.archive import TickArchive
 from LiveData.recorder import GROUP, TickRecorder
 from LiveData.redis_client import QUOTE_STREAM_KEY, LiveDataRedis
 from LiveData.ticks import cme_trading_day, quote_from_tick
-from thor_project.clock import ManualClock
 
 pytestmark = pytest.mark.real_services
 

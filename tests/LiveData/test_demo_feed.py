@@ -12,12 +12,12 @@ import pytest
 from django.core.management import call_command
 from rest_framework.test import APIClient
 
+from core.clock import ManualClock
 from GlobalMarkets.models import Market
 from LiveData.demo import DEMO_SPECS, demo_walks
 from LiveData.feeds import DemoSource, resolve_mode
 from LiveData.redis_client import LiveDataRedis
 from LiveData.ticks import to_ns
-from thor_project.clock import ManualClock
 from ThorTrading.models import MarketSession
 from ThorTrading.services.capture import capture_market_open
 

@@ -15,10 +15,10 @@ import pytest
 from django.core.management import CommandError, call_command
 from rest_framework.test import APIClient
 
+from core.clock import ManualClock
 from LiveData.redis_client import POLLER_LOCK_KEY, LiveDataRedis
 from LiveData.tos.poller import TosPoller
 from LiveData.tos.workbook import FileWorkbookReader
-from thor_project.clock import ManualClock
 
 pytestmark = pytest.mark.real_services
 SAMPLE = Path(__file__).resolve().parents[2] / "LiveData" / "sample" / "rtd_sample.xlsx"

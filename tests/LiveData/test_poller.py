@@ -12,11 +12,11 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from core.clock import ManualClock
 from LiveData.redis_client import FEED_STATUS_KEY, LATEST_QUOTES_KEY, QUOTE_STREAM_KEY, LiveDataRedis
 from LiveData.tos.poller import TosPoller
 from LiveData.tos.workbook import CellRange, FileWorkbookReader, WorkbookError
 from tests.conftest import TOS_DATA, wait_for
-from thor_project.clock import ManualClock
 
 pytestmark = pytest.mark.real_services
 

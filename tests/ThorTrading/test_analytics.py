@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from rest_framework.test import APIClient
 
-from thor_project.clock import ManualClock
+from core.clock import ManualClock
 from ThorTrading.analytics import Outcome, OutcomeTable, max_drawdown, summarize, wilson_interval
 from ThorTrading.models import MarketSession
 

@@ -10,10 +10,10 @@ from typing import Any
 import pytest
 from rest_framework.test import APIClient
 
+from core.clock import ManualClock
 from LiveData.archive import TickArchive
 from tests.conftest import wait_for
 from tests.ThorTrading.test_backtest import golden_tape
-from thor_project.clock import ManualClock
 from ThorTrading.models import Backtest
 from ThorTrading.services.backtest import backtest_state
 

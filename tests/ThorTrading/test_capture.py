@@ -11,10 +11,10 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import IntegrityError, transaction
 
+from core.clock import ManualClock
 from GlobalMarkets.models import Market
 from LiveData.redis_client import LiveDataRedis
 from tests.conftest import TOS_DATA
-from thor_project.clock import ManualClock
 from ThorTrading.models import MarketSession, MissedCapture
 from ThorTrading.services.capture import ALREADY_CAPTURED, CAPTURED, DISABLED, FAILED, capture_market_open
 

@@ -12,11 +12,11 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 
+from core.clock import ManualClock
+from core.workers import Worker
 from GlobalMarkets.models import Market
 from LiveData.redis_client import LiveDataRedis
 from tests.conftest import TOS_DATA, wait_for
-from thor_project.clock import ManualClock
-from thor_project.workers import Worker
 from ThorTrading.models import MarketSession
 from ThorTrading.services.capture import capture_market_open
 from ThorTrading.services.grading import expire_overdue, grade_quotes
@@ -182,7 +182,7 @@ def test_the_global_window_expires_rows_unless_the_market_overrides_it(captured:
 def test_a_capture_made_by_hand_on_a_weekend_is_graded_by_the_next_touching_tick(
     seeded: None, live: LiveDataRedis, clock: ManualClock, settings: Any
 ) -> None:
-    from ThorTrading.workers import stack
+    from thor_project import stack
 
     clock.set(datetime(2025, 11, 30, 12, 0, tzinfo=UTC))  # Sunday: no control market trades
     settings.THOR_WORKBOOK = str(TOS_DATA / "rtd_2025-11-26.xlsm")

@@ -19,10 +19,10 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from core.clock import ManualClock
 from GlobalMarkets.models import Market
 from GlobalMarkets.services.calendars import sync_market_calendars
 from LiveData.redis_client import LiveDataRedis
-from thor_project.clock import ManualClock
 from ThorTrading.models import FutureTrading24Hour, MarketIntraday, MarketSession, Rolling52WeekStats, VwapMinute
 from ThorTrading.services.capture import capture_market_open
 from ThorTrading.services.close_capture import capture_market_close

@@ -20,17 +20,17 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pytest
 
+from core.clock import ManualClock
 from GlobalMarkets.models import Market
 from GlobalMarkets.workers.monitor import MarketMonitor
 from LiveData.archive import TickArchive
 from LiveData.demo import demo_tape, demo_walks
 from LiveData.redis_client import LiveDataRedis
 from LiveData.replay import replay_ticks
-from thor_project.clock import ManualClock
+from thor_project import stack
 from ThorTrading.models import MarketSession
 from ThorTrading.services.backtest import run_backtest
 from ThorTrading.services.grading import expire_overdue
-from ThorTrading.workers import stack
 from ThorTrading.workers.grader import Grader
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.real_services]

@@ -9,10 +9,10 @@ from django.contrib.auth.models import User
 from django.core.management import call_command
 from rest_framework.test import APIClient
 
+from core.clock import ManualClock
 from GlobalMarkets.models import Market
 from LiveData.redis_client import LiveDataRedis
 from tests.conftest import TOS_DATA
-from thor_project.clock import ManualClock
 from ThorTrading.models import MarketSession
 from ThorTrading.selectors.cache import bump_analytics_version
 from ThorTrading.services.capture import capture_market_open
@@ -169,3 +169,36 @@ def test_the_design_documents_paths_answer_as_the_thortrading_ones(seeded: None,
     bad = client.get("/api/futures/snapshots/?session=abc")
     assert bad.status_code == 400 and "session" in bad.json()["error"]
     assert client.get("/api/future-trading/market-close/capture").status_code == 405  # state changes only by POST
+
+
+def test_the_design_documents_names_are_aliases_and_a_misspelt_parameter_is_refused(api: APIClient) -> None:
+    stats = lambda q: api.get(f"/api/ThorTrading/market-opens/stats/?{q}")  # noqa: E731
+    japan = stats("country=Japan").json()
+    assert stats("region=Japan").json() == japan and japan["overall"]["rows"] == 1  # TOTAL of one capture
+    assert stats("region=Japan").json() != stats("").json()  # figures for Japan alone, not every market
+    assert api.get("/api/futures/market-opens/stats/?region=Japan").json() == japan  # the design document's path too
+    by_alias = api.get("/api/ThorTrading/market-opens/?day_of_week=Thu&start_date=2025-11-27&end_date=2025-11-27&outcome=neutral")
+    by_name = api.get("/api/ThorTrading/market-opens/?weekday=Thu&start=2025-11-27&end=2025-11-27&status=neutral")
+    assert by_alias.status_code == 200 and by_alias.json() == by_name.json() and by_name.json()["count"] > 0
+
+    misspelt = stats("regoin=Japan")
+    assert misspelt.status_code == 400
+    assert misspelt.json()["error"].startswith("regoin: unknown parameter; this endpoint takes country, date, day_of_week,")
+    both = stats("region=Japan&country=USA")
+    assert both.status_code == 400 and both.json()["error"] == "region: is another name for country: give one of them"
+    for path in ("market-opens/", "market-opens/events/", "market-opens/export", "quotes/latest", "intraday/bars"):
+        answer = api.get(f"/api/ThorTrading/{path}?symbol=YM&colour=blue")
+        assert answer.status_code == 400 and answer.json()["error"].startswith("colour: unknown parameter"), path
+
+
+def test_an_unknown_value_names_the_allowed_ones(api: APIClient) -> None:
+    status = api.get("/api/ThorTrading/market-opens/stats/?status=FOO")
+    assert status.status_code == 400
+    assert status.json()["error"] == "status: 'FOO' is not one of PENDING, WORKED, DIDNT_WORK, NEUTRAL, EXPIRED"
+    country = api.get("/api/ThorTrading/market-opens/?country=Europe")
+    assert country.status_code == 400 and country.json()["error"].startswith("country: 'Europe' is not one of Japan,")
+    signal = api.get("/api/ThorTrading/market-opens/events/?signal=buy,BUYY")
+    assert signal.json()["error"] == "signal: 'BUYY' is not one of STRONG_BUY, BUY, HOLD, SELL, STRONG_SELL"
+    future = api.get("/api/ThorTrading/market-opens/?future=ESZ5")
+    assert future.json()["error"] == "future: 'ESZ5' is not one of YM, ES, NQ, RTY, CL, SI, HG, GC, VX, DX, ZB, TOTAL"
+    assert api.get("/api/ThorTrading/market-opens/?status=didn't work,worked").status_code == 200  # as a trader types it

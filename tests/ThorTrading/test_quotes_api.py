@@ -11,9 +11,9 @@ from django.contrib.auth.models import User
 from django.core.management import call_command
 from rest_framework.test import APIClient
 
+from core.clock import ManualClock
 from LiveData.redis_client import LiveDataRedis
 from tests.conftest import TOS_DATA, WORKBOOKS
-from thor_project.clock import ManualClock
 
 pytestmark = [pytest.mark.django_db, pytest.mark.real_services]
 

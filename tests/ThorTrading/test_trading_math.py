@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -163,3 +164,45 @@ def test_pnl_is_ticks_times_tick_value_signed_by_side() -> None:
     assert grading.pnl_usd(signal="SELL", entry=Decimal(47669), exit=Decimal(47689), **ym) == Decimal("-100.00")
     zb = {"tick_size": Decimal("0.03125"), "tick_value": Decimal("31.25")}
     assert grading.pnl_usd(signal="BUY", entry=Decimal("117.8125"), exit=Decimal("117.90625"), **zb) == Decimal("93.75")
+
+
+def _tape(*ticks: tuple[int, float, float]) -> dict[str, np.ndarray]:
+    """Ticks as (seconds, bid, ask) → the arrays first_touch_in_window searches (last = NaN)."""
+    return {"ts": np.array([s * 1_000_000_000 for s, _, _ in ticks], dtype=np.int64),
+            "bid": np.array([b for _, b, _ in ticks]), "ask": np.array([a for _, _, a in ticks]),
+            "last": np.full(len(ticks), np.nan)}
+
+
+def test_the_window_starts_at_the_capture_and_ends_before_its_last_instant() -> None:
+    # A long from 100 with target 101 and stop 99, captured at t=10 s with a 60 s window: the tick
+    # at 5 s touches the stop before the capture (ignored), the one at 70 s is past the window
+    # (ignored), the one at 10 s exactly is in it and does not touch, the one at 69 s touches.
+    tape = _tape((5, 98.0, 98.5), (10, 100.0, 100.25), (69, 101.0, 101.25), (70, 98.0, 98.25))
+    touch = grading.first_touch_in_window(signal="BUY", target_high=101.0, target_low=99.0, start_ns=10 * NS,
+                                          end_ns=70 * NS, **tape)
+    assert touch == grading.Touch(2, "WORKED", "TARGET", Decimal("101.0"))
+    assert grading.first_touch_in_window(signal="BUY", target_high=101.0, target_low=99.0, start_ns=10 * NS,
+                                         end_ns=69 * NS, **tape) is None
+    short = grading.first_touch_in_window(signal="SELL", target_high=101.0, target_low=99.0, start_ns=10 * NS,
+                                          end_ns=None, **tape)
+    assert short == grading.Touch(2, "DIDNT_WORK", "STOP", Decimal("101.25"))  # a short's stop is watched on the ask
+
+
+NS = 1_000_000_000
+
+
+@given(st.lists(st.tuples(st.integers(0, 100), st.integers(95, 105)), max_size=40), st.integers(0, 100),
+       st.one_of(st.none(), st.integers(0, 60)), st.sampled_from(["BUY", "STRONG_SELL", "HOLD"]))
+def test_binary_search_on_a_sorted_tape_finds_the_touch_the_mask_finds(
+    ticks: list[tuple[int, int]], start: int, window: int | None, signal: str,
+) -> None:
+    ticks = sorted(ticks)
+    tape = _tape(*((s, float(p), float(p) + 0.25) for s, p in ticks))
+    end = (start + window) * NS if window is not None else None
+    found = [grading.first_touch_in_window(signal=signal, target_high=102.0, target_low=98.0, start_ns=start * NS,
+                                           end_ns=end, ordered=ordered, **tape) for ordered in (False, True)]
+    assert found[0] == found[1]
+    in_window = [i for i, (s, _) in enumerate(ticks) if s >= start and (window is None or s < start + window)]
+    expected = next((i for i in in_window if signal != "HOLD" and not 98 < ticks[i][1] + (0.25 if "SELL" in signal else 0) < 102),
+                    None)
+    assert (found[0].index if found[0] else None) == expected

@@ -20,11 +20,11 @@ from django.contrib.auth.models import User
 from django.core.management import call_command
 
 from ActAndPos.models import Order
+from core import clock
+from core.workers import Worker
 from GlobalMarkets.models import Market
 from LiveData.redis_client import LiveDataRedis
 from tests.conftest import TOS_DATA
-from thor_project import clock
-from thor_project.workers import Worker
 from ThorTrading.models import MarketSession
 from ThorTrading.services.capture import capture_market_open
 from ThorTrading.workers.grader import Grader

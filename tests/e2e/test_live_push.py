@@ -9,11 +9,11 @@ import time
 from decimal import Decimal
 from typing import Any
 
+from core import clock
+from core.workers import Worker
 from GlobalMarkets.models import Market
 from LiveData.redis_client import LiveDataRedis
 from tests.e2e.test_dashboard import login, pytestmark, shot, trader_with_quotes  # noqa: F401  (same marks)
-from thor_project import clock
-from thor_project.workers import Worker
 from ThorTrading.models import MarketSession
 from ThorTrading.services.capture import capture_market_open
 from ThorTrading.workers.grader import Grader

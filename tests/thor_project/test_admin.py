@@ -9,10 +9,10 @@ from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.test import Client
 
+from core.clock import ManualClock
 from GlobalMarkets.models import Market
 from LiveData.redis_client import LiveDataRedis
 from tests.conftest import TOS_DATA
-from thor_project.clock import ManualClock
 from ThorTrading.services.capture import capture_market_open
 
 pytestmark = pytest.mark.django_db

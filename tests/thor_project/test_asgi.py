@@ -19,10 +19,10 @@ from django.test import Client
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from core.clock import ManualClock
 from LiveData.redis_client import LiveDataRedis
 from tests.conftest import TOS_DATA
 from thor_project.asgi import OneHopASGIHandler
-from thor_project.clock import ManualClock
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.real_services]
 

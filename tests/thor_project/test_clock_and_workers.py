@@ -8,9 +8,9 @@ from datetime import UTC, datetime, timedelta
 import fakeredis
 import pytest
 
+from core.clock import RealClock, SimulatedClock, clock_from_environment
+from core.workers import Supervisor, Worker
 from tests.conftest import wait_for
-from thor_project.clock import RealClock, SimulatedClock, clock_from_environment
-from thor_project.workers import Supervisor, Worker
 
 
 def test_without_a_start_the_clock_is_real() -> None:
@@ -86,9 +86,9 @@ def test_only_the_leader_runs_workers() -> None:
 def test_quote_staleness_is_measured_in_real_seconds_on_a_fast_clock(live: object, settings: object) -> None:
     from decimal import Decimal
 
+    from core import clock as thor_clock
     from LiveData.redis_client import LiveDataRedis
-    from thor_project import clock as thor_clock
-    from ThorTrading.services.config import InstrumentConfig, TradingConfig
+    from ThorTrading.config import InstrumentConfig, TradingConfig
     from ThorTrading.services.quotes import get_enriched_quotes_with_composite
 
     assert isinstance(live, LiveDataRedis)

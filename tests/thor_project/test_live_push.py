@@ -21,11 +21,11 @@ from rest_framework.authtoken.models import Token
 
 from ActAndPos.models import Account
 from ActAndPos.services.order_engine import place_order
+from core.clock import ManualClock
+from core.push import push
 from LiveData.redis_client import LiveDataRedis
 from tests.conftest import TOS_DATA
 from thor_project.asgi import application
-from thor_project.clock import ManualClock
-from thor_project.push import push
 from ThorTrading.workers.quote_push import QuotePusher
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.real_services]

@@ -13,8 +13,8 @@ from django.utils import timezone
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from core.clock import ManualClock
 from thor_project.auth import LoginAddressThrottle, LoginUserThrottle, forget_token
-from thor_project.clock import ManualClock
 
 pytestmark = pytest.mark.django_db
 

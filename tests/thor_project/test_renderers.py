@@ -12,7 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from rest_framework.renderers import JSONRenderer
 
-from thor_project.renderers import FastJSONRenderer
+from core.renderers import FastJSONRenderer
 
 SAMPLE = {
     "last": Decimal("6835.25"),

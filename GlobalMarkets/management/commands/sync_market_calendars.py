@@ -7,13 +7,13 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
+from core import clock
 from GlobalMarkets.services.calendars import (
     DEFAULT_DAYS_AHEAD,
     SyncReport,
     calendars_are_stale,
     sync_market_calendars,
 )
-from thor_project import clock
 
 
 class Command(BaseCommand):

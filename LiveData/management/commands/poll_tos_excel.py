@@ -12,11 +12,15 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from redis.exceptions import RedisError
 
+from core import clock
+from core.clock import now
+from LiveData.archive import get_tick_archive
 from LiveData.feeds import MODES, DemoPoller, DemoSource, resolve_mode
 from LiveData.redis_client import get_live_data_redis
+from LiveData.replay import paced_clock, replay_ticks
+from LiveData.ticks import parse_instant
 from LiveData.tos.poller import TosPoller
 from LiveData.tos.workbook import WorkbookError, open_reader
-from thor_project.clock import now
 
 logger = logging.getLogger(__name__)
 
@@ -87,11 +91,6 @@ class Command(BaseCommand):
         self.stdout.write(f"poll_tos_excel stopped after {poller.cycles} cycles")
 
     def _replay(self, live: Any, *, once: bool) -> None:
-        from LiveData.archive import get_tick_archive
-        from LiveData.replay import paced_clock, replay_ticks
-        from LiveData.ticks import parse_instant
-        from thor_project import clock
-
         archive = get_tick_archive()
         start = parse_instant(settings.THOR_REPLAY_FROM)
         if start is None:

@@ -95,7 +95,7 @@ export interface paths {
         put?: never;
         /**
          * @description ``POST market-close/capture`` with ``country`` and ``force``: fill the close and range
-         *     metrics of the market's latest capture. 200 ok / already-closed, 404 no-sessions, 400 bad
+         *     metrics of the market's latest capture. 200 ok / already_closed, 404 no_sessions, 400 bad
          *     input, 403 ``force`` without staff, 503 error. A state change, so POST only (with CSRF for a
          *     cookie session): ``GET`` answers 405 and says so.
          */
@@ -535,7 +535,7 @@ export interface paths {
         put?: never;
         /**
          * @description ``POST market-close/capture`` with ``country`` and ``force``: fill the close and range
-         *     metrics of the market's latest capture. 200 ok / already-closed, 404 no-sessions, 400 bad
+         *     metrics of the market's latest capture. 200 ok / already_closed, 404 no_sessions, 400 bad
          *     input, 403 ``force`` without staff, 503 error. A state change, so POST only (with CSRF for a
          *     cookie session): ``GET`` answers 405 and says so.
          */
@@ -704,10 +704,11 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * @description ``GET /api/health/``: process, database, Redis and feed status. No login needed.
+         * @description ``GET /api/health/``: the process, the database, the workers, and every app's registered
+         *     checks (``core.health``: Redis, the feed, calendars, the grader). No login needed.
          *
-         *     200 while the database answers (``status`` "ok", or "degraded" when Redis or the feed is
-         *     down); 503 when the database does not answer.
+         *     200 while the database answers (``status`` "ok", or "degraded" when a check that affects the
+         *     status — Redis, the feed — is not ok); 503 when the database does not answer.
          */
         get: operations["health_retrieve"];
         put?: never;
@@ -1224,13 +1225,13 @@ export interface components {
             range_rows_updated: number;
         };
         /**
-         * @description * `ok` - ok
-         *     * `already-closed` - already-closed
-         *     * `no-sessions` - no-sessions
-         *     * `error` - error
+         * @description * `ok` - Ok
+         *     * `already_closed` - Already Closed
+         *     * `no_sessions` - No Sessions
+         *     * `error` - Error
          * @enum {string}
          */
-        MarketCloseOutputStatusEnum: "ok" | "already-closed" | "no-sessions" | "error";
+        MarketCloseOutputStatusEnum: "ok" | "already_closed" | "no_sessions" | "error";
         MarketOut: {
             country: string;
             display_name: string;
@@ -2334,21 +2335,40 @@ export interface operations {
     ThorTrading_market_opens_list: {
         parameters: {
             query?: {
+                /** @description control market(s), comma-separated, e.g. USA,Japan (any case) */
                 country?: string;
+                /** @description market-local date */
                 date?: string;
+                /** @description the design documents' name for weekday */
+                day_of_week?: string;
+                /** @description false leaves demo captures out */
                 demo?: boolean;
+                /** @description to this market-local date (inclusive) */
                 end?: string;
-                future?: string;
+                /** @description the design documents' name for end */
+                end_date?: string;
+                /** @description future(s), TOTAL, or all (every future) */
+                future?: ("CL" | "DX" | "ES" | "GC" | "HG" | "NQ" | "RTY" | "SI" | "TOTAL" | "VX" | "YM" | "ZB" | "all")[];
                 late?: boolean;
                 /** @description Which field to use when ordering the results. */
                 ordering?: string;
+                /** @description the design documents' name for status */
+                outcome?: string;
                 /** @description A page number within the paginated result set. */
                 page?: number;
                 /** @description Number of results to return per page. */
                 page_size?: number;
-                signal?: string;
+                /** @description the design documents' name for country */
+                region?: string;
+                /** @description signal(s) at capture (bhs), comma-separated */
+                signal?: ("BUY" | "HOLD" | "SELL" | "STRONG_BUY" | "STRONG_SELL")[];
+                /** @description from this market-local date */
                 start?: string;
-                status?: string;
+                /** @description the design documents' name for start */
+                start_date?: string;
+                /** @description outcome(s) (wndw), comma-separated */
+                status?: ("DIDNT_WORK" | "EXPIRED" | "NEUTRAL" | "PENDING" | "WORKED")[];
+                /** @description Mon…Sun or 0–6, comma-separated */
                 weekday?: string;
             };
             header?: never;
@@ -2481,27 +2501,37 @@ export interface operations {
     ThorTrading_market_opens_events_retrieve: {
         parameters: {
             query?: {
-                /** @description control market(s), comma-separated, e.g. USA,Japan */
+                /** @description control market(s), comma-separated, e.g. USA,Japan (any case) */
                 country?: string;
                 /** @description market-local date */
                 date?: string;
+                /** @description the design documents' name for weekday */
+                day_of_week?: string;
                 /** @description false leaves demo captures out */
                 demo?: boolean;
                 /** @description to this market-local date (inclusive) */
                 end?: string;
-                /** @description a future, TOTAL, or all */
-                future?: string;
+                /** @description the design documents' name for end */
+                end_date?: string;
+                /** @description future(s), TOTAL, or all (every future) */
+                future?: ("CL" | "DX" | "ES" | "GC" | "HG" | "NQ" | "RTY" | "SI" | "TOTAL" | "VX" | "YM" | "ZB" | "all")[];
                 late?: boolean;
+                /** @description the design documents' name for status */
+                outcome?: string;
                 page?: number;
                 page_size?: number;
+                /** @description the design documents' name for country */
+                region?: string;
                 /** @description add each event's 12 rows */
                 rows?: boolean;
                 /** @description signal(s) at capture (bhs), comma-separated */
-                signal?: string;
+                signal?: ("BUY" | "HOLD" | "SELL" | "STRONG_BUY" | "STRONG_SELL")[];
                 /** @description from this market-local date */
                 start?: string;
-                /** @description outcome(s) (wndw): WORKED, DIDNT_WORK, PENDING, NEUTRAL, EXPIRED */
-                status?: string;
+                /** @description the design documents' name for start */
+                start_date?: string;
+                /** @description outcome(s) (wndw), comma-separated */
+                status?: ("DIDNT_WORK" | "EXPIRED" | "NEUTRAL" | "PENDING" | "WORKED")[];
                 /** @description Mon…Sun or 0–6, comma-separated */
                 weekday?: string;
             };
@@ -2569,24 +2599,34 @@ export interface operations {
     ThorTrading_market_opens_export_retrieve: {
         parameters: {
             query?: {
-                /** @description control market(s), comma-separated, e.g. USA,Japan */
+                /** @description control market(s), comma-separated, e.g. USA,Japan (any case) */
                 country?: string;
                 /** @description market-local date */
                 date?: string;
+                /** @description the design documents' name for weekday */
+                day_of_week?: string;
                 /** @description false leaves demo captures out */
                 demo?: boolean;
                 /** @description to this market-local date (inclusive) */
                 end?: string;
+                /** @description the design documents' name for end */
+                end_date?: string;
                 format?: "csv" | "xlsx";
-                /** @description a future, TOTAL, or all */
-                future?: string;
+                /** @description future(s), TOTAL, or all (every future) */
+                future?: ("CL" | "DX" | "ES" | "GC" | "HG" | "NQ" | "RTY" | "SI" | "TOTAL" | "VX" | "YM" | "ZB" | "all")[];
                 late?: boolean;
+                /** @description the design documents' name for status */
+                outcome?: string;
+                /** @description the design documents' name for country */
+                region?: string;
                 /** @description signal(s) at capture (bhs), comma-separated */
-                signal?: string;
+                signal?: ("BUY" | "HOLD" | "SELL" | "STRONG_BUY" | "STRONG_SELL")[];
                 /** @description from this market-local date */
                 start?: string;
-                /** @description outcome(s) (wndw): WORKED, DIDNT_WORK, PENDING, NEUTRAL, EXPIRED */
-                status?: string;
+                /** @description the design documents' name for start */
+                start_date?: string;
+                /** @description outcome(s) (wndw), comma-separated */
+                status?: ("DIDNT_WORK" | "EXPIRED" | "NEUTRAL" | "PENDING" | "WORKED")[];
                 /** @description Mon…Sun or 0–6, comma-separated */
                 weekday?: string;
             };
@@ -2655,23 +2695,33 @@ export interface operations {
     ThorTrading_market_opens_insight_retrieve: {
         parameters: {
             query?: {
-                /** @description control market(s), comma-separated, e.g. USA,Japan */
+                /** @description control market(s), comma-separated, e.g. USA,Japan (any case) */
                 country?: string;
                 /** @description market-local date */
                 date?: string;
+                /** @description the design documents' name for weekday */
+                day_of_week?: string;
                 /** @description false leaves demo captures out */
                 demo?: boolean;
                 /** @description to this market-local date (inclusive) */
                 end?: string;
-                /** @description a future, TOTAL, or all */
-                future?: string;
+                /** @description the design documents' name for end */
+                end_date?: string;
+                /** @description future(s), TOTAL, or all (every future) */
+                future?: ("CL" | "DX" | "ES" | "GC" | "HG" | "NQ" | "RTY" | "SI" | "TOTAL" | "VX" | "YM" | "ZB" | "all")[];
                 late?: boolean;
+                /** @description the design documents' name for status */
+                outcome?: string;
+                /** @description the design documents' name for country */
+                region?: string;
                 /** @description signal(s) at capture (bhs), comma-separated */
-                signal?: string;
+                signal?: ("BUY" | "HOLD" | "SELL" | "STRONG_BUY" | "STRONG_SELL")[];
                 /** @description from this market-local date */
                 start?: string;
-                /** @description outcome(s) (wndw): WORKED, DIDNT_WORK, PENDING, NEUTRAL, EXPIRED */
-                status?: string;
+                /** @description the design documents' name for start */
+                start_date?: string;
+                /** @description outcome(s) (wndw), comma-separated */
+                status?: ("DIDNT_WORK" | "EXPIRED" | "NEUTRAL" | "PENDING" | "WORKED")[];
                 target?: "TOTAL" | "YM";
                 /** @description Mon…Sun or 0–6, comma-separated */
                 weekday?: string;
@@ -2795,21 +2845,40 @@ export interface operations {
     ThorTrading_market_opens_pending_list: {
         parameters: {
             query?: {
+                /** @description control market(s), comma-separated, e.g. USA,Japan (any case) */
                 country?: string;
+                /** @description market-local date */
                 date?: string;
+                /** @description the design documents' name for weekday */
+                day_of_week?: string;
+                /** @description false leaves demo captures out */
                 demo?: boolean;
+                /** @description to this market-local date (inclusive) */
                 end?: string;
-                future?: string;
+                /** @description the design documents' name for end */
+                end_date?: string;
+                /** @description future(s), TOTAL, or all (every future) */
+                future?: ("CL" | "DX" | "ES" | "GC" | "HG" | "NQ" | "RTY" | "SI" | "TOTAL" | "VX" | "YM" | "ZB" | "all")[];
                 late?: boolean;
                 /** @description Which field to use when ordering the results. */
                 ordering?: string;
+                /** @description the design documents' name for status */
+                outcome?: string;
                 /** @description A page number within the paginated result set. */
                 page?: number;
                 /** @description Number of results to return per page. */
                 page_size?: number;
-                signal?: string;
+                /** @description the design documents' name for country */
+                region?: string;
+                /** @description signal(s) at capture (bhs), comma-separated */
+                signal?: ("BUY" | "HOLD" | "SELL" | "STRONG_BUY" | "STRONG_SELL")[];
+                /** @description from this market-local date */
                 start?: string;
-                status?: string;
+                /** @description the design documents' name for start */
+                start_date?: string;
+                /** @description outcome(s) (wndw), comma-separated */
+                status?: ("DIDNT_WORK" | "EXPIRED" | "NEUTRAL" | "PENDING" | "WORKED")[];
+                /** @description Mon…Sun or 0–6, comma-separated */
                 weekday?: string;
             };
             header?: never;
@@ -2876,23 +2945,33 @@ export interface operations {
     ThorTrading_market_opens_stats_retrieve: {
         parameters: {
             query?: {
-                /** @description control market(s), comma-separated, e.g. USA,Japan */
+                /** @description control market(s), comma-separated, e.g. USA,Japan (any case) */
                 country?: string;
                 /** @description market-local date */
                 date?: string;
+                /** @description the design documents' name for weekday */
+                day_of_week?: string;
                 /** @description false leaves demo captures out */
                 demo?: boolean;
                 /** @description to this market-local date (inclusive) */
                 end?: string;
-                /** @description a future, TOTAL, or all */
-                future?: string;
+                /** @description the design documents' name for end */
+                end_date?: string;
+                /** @description future(s), TOTAL, or all (every future) */
+                future?: ("CL" | "DX" | "ES" | "GC" | "HG" | "NQ" | "RTY" | "SI" | "TOTAL" | "VX" | "YM" | "ZB" | "all")[];
                 late?: boolean;
+                /** @description the design documents' name for status */
+                outcome?: string;
+                /** @description the design documents' name for country */
+                region?: string;
                 /** @description signal(s) at capture (bhs), comma-separated */
-                signal?: string;
+                signal?: ("BUY" | "HOLD" | "SELL" | "STRONG_BUY" | "STRONG_SELL")[];
                 /** @description from this market-local date */
                 start?: string;
-                /** @description outcome(s) (wndw): WORKED, DIDNT_WORK, PENDING, NEUTRAL, EXPIRED */
-                status?: string;
+                /** @description the design documents' name for start */
+                start_date?: string;
+                /** @description outcome(s) (wndw), comma-separated */
+                status?: ("DIDNT_WORK" | "EXPIRED" | "NEUTRAL" | "PENDING" | "WORKED")[];
                 /** @description Mon…Sun or 0–6, comma-separated */
                 weekday?: string;
             };
@@ -2960,21 +3039,40 @@ export interface operations {
     ThorTrading_market_opens_today_list: {
         parameters: {
             query?: {
+                /** @description control market(s), comma-separated, e.g. USA,Japan (any case) */
                 country?: string;
+                /** @description market-local date */
                 date?: string;
+                /** @description the design documents' name for weekday */
+                day_of_week?: string;
+                /** @description false leaves demo captures out */
                 demo?: boolean;
+                /** @description to this market-local date (inclusive) */
                 end?: string;
-                future?: string;
+                /** @description the design documents' name for end */
+                end_date?: string;
+                /** @description future(s), TOTAL, or all (every future) */
+                future?: ("CL" | "DX" | "ES" | "GC" | "HG" | "NQ" | "RTY" | "SI" | "TOTAL" | "VX" | "YM" | "ZB" | "all")[];
                 late?: boolean;
                 /** @description Which field to use when ordering the results. */
                 ordering?: string;
+                /** @description the design documents' name for status */
+                outcome?: string;
                 /** @description A page number within the paginated result set. */
                 page?: number;
                 /** @description Number of results to return per page. */
                 page_size?: number;
-                signal?: string;
+                /** @description the design documents' name for country */
+                region?: string;
+                /** @description signal(s) at capture (bhs), comma-separated */
+                signal?: ("BUY" | "HOLD" | "SELL" | "STRONG_BUY" | "STRONG_SELL")[];
+                /** @description from this market-local date */
                 start?: string;
-                status?: string;
+                /** @description the design documents' name for start */
+                start_date?: string;
+                /** @description outcome(s) (wndw), comma-separated */
+                status?: ("DIDNT_WORK" | "EXPIRED" | "NEUTRAL" | "PENDING" | "WORKED")[];
+                /** @description Mon…Sun or 0–6, comma-separated */
                 weekday?: string;
             };
             header?: never;
@@ -3939,21 +4037,40 @@ export interface operations {
     futures_market_opens_list: {
         parameters: {
             query?: {
+                /** @description control market(s), comma-separated, e.g. USA,Japan (any case) */
                 country?: string;
+                /** @description market-local date */
                 date?: string;
+                /** @description the design documents' name for weekday */
+                day_of_week?: string;
+                /** @description false leaves demo captures out */
                 demo?: boolean;
+                /** @description to this market-local date (inclusive) */
                 end?: string;
-                future?: string;
+                /** @description the design documents' name for end */
+                end_date?: string;
+                /** @description future(s), TOTAL, or all (every future) */
+                future?: ("CL" | "DX" | "ES" | "GC" | "HG" | "NQ" | "RTY" | "SI" | "TOTAL" | "VX" | "YM" | "ZB" | "all")[];
                 late?: boolean;
                 /** @description Which field to use when ordering the results. */
                 ordering?: string;
+                /** @description the design documents' name for status */
+                outcome?: string;
                 /** @description A page number within the paginated result set. */
                 page?: number;
                 /** @description Number of results to return per page. */
                 page_size?: number;
-                signal?: string;
+                /** @description the design documents' name for country */
+                region?: string;
+                /** @description signal(s) at capture (bhs), comma-separated */
+                signal?: ("BUY" | "HOLD" | "SELL" | "STRONG_BUY" | "STRONG_SELL")[];
+                /** @description from this market-local date */
                 start?: string;
-                status?: string;
+                /** @description the design documents' name for start */
+                start_date?: string;
+                /** @description outcome(s) (wndw), comma-separated */
+                status?: ("DIDNT_WORK" | "EXPIRED" | "NEUTRAL" | "PENDING" | "WORKED")[];
+                /** @description Mon…Sun or 0–6, comma-separated */
                 weekday?: string;
             };
             header?: never;
@@ -4086,21 +4203,40 @@ export interface operations {
     futures_market_opens_pending_list: {
         parameters: {
             query?: {
+                /** @description control market(s), comma-separated, e.g. USA,Japan (any case) */
                 country?: string;
+                /** @description market-local date */
                 date?: string;
+                /** @description the design documents' name for weekday */
+                day_of_week?: string;
+                /** @description false leaves demo captures out */
                 demo?: boolean;
+                /** @description to this market-local date (inclusive) */
                 end?: string;
-                future?: string;
+                /** @description the design documents' name for end */
+                end_date?: string;
+                /** @description future(s), TOTAL, or all (every future) */
+                future?: ("CL" | "DX" | "ES" | "GC" | "HG" | "NQ" | "RTY" | "SI" | "TOTAL" | "VX" | "YM" | "ZB" | "all")[];
                 late?: boolean;
                 /** @description Which field to use when ordering the results. */
                 ordering?: string;
+                /** @description the design documents' name for status */
+                outcome?: string;
                 /** @description A page number within the paginated result set. */
                 page?: number;
                 /** @description Number of results to return per page. */
                 page_size?: number;
-                signal?: string;
+                /** @description the design documents' name for country */
+                region?: string;
+                /** @description signal(s) at capture (bhs), comma-separated */
+                signal?: ("BUY" | "HOLD" | "SELL" | "STRONG_BUY" | "STRONG_SELL")[];
+                /** @description from this market-local date */
                 start?: string;
-                status?: string;
+                /** @description the design documents' name for start */
+                start_date?: string;
+                /** @description outcome(s) (wndw), comma-separated */
+                status?: ("DIDNT_WORK" | "EXPIRED" | "NEUTRAL" | "PENDING" | "WORKED")[];
+                /** @description Mon…Sun or 0–6, comma-separated */
                 weekday?: string;
             };
             header?: never;
@@ -4167,23 +4303,33 @@ export interface operations {
     futures_market_opens_stats_retrieve: {
         parameters: {
             query?: {
-                /** @description control market(s), comma-separated, e.g. USA,Japan */
+                /** @description control market(s), comma-separated, e.g. USA,Japan (any case) */
                 country?: string;
                 /** @description market-local date */
                 date?: string;
+                /** @description the design documents' name for weekday */
+                day_of_week?: string;
                 /** @description false leaves demo captures out */
                 demo?: boolean;
                 /** @description to this market-local date (inclusive) */
                 end?: string;
-                /** @description a future, TOTAL, or all */
-                future?: string;
+                /** @description the design documents' name for end */
+                end_date?: string;
+                /** @description future(s), TOTAL, or all (every future) */
+                future?: ("CL" | "DX" | "ES" | "GC" | "HG" | "NQ" | "RTY" | "SI" | "TOTAL" | "VX" | "YM" | "ZB" | "all")[];
                 late?: boolean;
+                /** @description the design documents' name for status */
+                outcome?: string;
+                /** @description the design documents' name for country */
+                region?: string;
                 /** @description signal(s) at capture (bhs), comma-separated */
-                signal?: string;
+                signal?: ("BUY" | "HOLD" | "SELL" | "STRONG_BUY" | "STRONG_SELL")[];
                 /** @description from this market-local date */
                 start?: string;
-                /** @description outcome(s) (wndw): WORKED, DIDNT_WORK, PENDING, NEUTRAL, EXPIRED */
-                status?: string;
+                /** @description the design documents' name for start */
+                start_date?: string;
+                /** @description outcome(s) (wndw), comma-separated */
+                status?: ("DIDNT_WORK" | "EXPIRED" | "NEUTRAL" | "PENDING" | "WORKED")[];
                 /** @description Mon…Sun or 0–6, comma-separated */
                 weekday?: string;
             };
@@ -4251,21 +4397,40 @@ export interface operations {
     futures_market_opens_today_list: {
         parameters: {
             query?: {
+                /** @description control market(s), comma-separated, e.g. USA,Japan (any case) */
                 country?: string;
+                /** @description market-local date */
                 date?: string;
+                /** @description the design documents' name for weekday */
+                day_of_week?: string;
+                /** @description false leaves demo captures out */
                 demo?: boolean;
+                /** @description to this market-local date (inclusive) */
                 end?: string;
-                future?: string;
+                /** @description the design documents' name for end */
+                end_date?: string;
+                /** @description future(s), TOTAL, or all (every future) */
+                future?: ("CL" | "DX" | "ES" | "GC" | "HG" | "NQ" | "RTY" | "SI" | "TOTAL" | "VX" | "YM" | "ZB" | "all")[];
                 late?: boolean;
                 /** @description Which field to use when ordering the results. */
                 ordering?: string;
+                /** @description the design documents' name for status */
+                outcome?: string;
                 /** @description A page number within the paginated result set. */
                 page?: number;
                 /** @description Number of results to return per page. */
                 page_size?: number;
-                signal?: string;
+                /** @description the design documents' name for country */
+                region?: string;
+                /** @description signal(s) at capture (bhs), comma-separated */
+                signal?: ("BUY" | "HOLD" | "SELL" | "STRONG_BUY" | "STRONG_SELL")[];
+                /** @description from this market-local date */
                 start?: string;
-                status?: string;
+                /** @description the design documents' name for start */
+                start_date?: string;
+                /** @description outcome(s) (wndw), comma-separated */
+                status?: ("DIDNT_WORK" | "EXPIRED" | "NEUTRAL" | "PENDING" | "WORKED")[];
+                /** @description Mon…Sun or 0–6, comma-separated */
                 weekday?: string;
             };
             header?: never;

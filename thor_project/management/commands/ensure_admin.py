@@ -9,7 +9,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 
-from thor_project.files import write_private
+from core.files import write_private
 
 
 class Command(BaseCommand):

@@ -1,0 +1,47 @@
+"""LiveData's health checks for ``GET /api/health/`` (registered in ``LiveDataConfig.ready``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from redis.exceptions import RedisError
+
+from core import clock
+from LiveData.redis_client import get_live_data_redis
+from LiveData.ticks import parse_instant
+
+
+def redis_health() -> dict[str, Any]:
+    """``{"ok": True}`` when Redis answers a PING, else ``{"ok": False, "error": …}``."""
+    try:
+        get_live_data_redis().ping()
+    except RedisError as exc:
+        return {"ok": False, "error": str(exc)}
+    return {"ok": True}
+
+
+def feed_health() -> dict[str, Any]:
+    """The quote feed as the poller last reported it: ``ok`` (state ok and a success within
+    ``THOR_QUOTE_STALE_SECONDS`` of clock time), ``state``, ``mode`` (tos_excel, demo, replay),
+    ``demo``, ``last_success_at``, ``seconds_since_success``, ``quotes_published``, ``last_error``.
+    Redis down → ``{"ok": False, "state": "unknown (Redis down)"}``."""
+    try:
+        feed = get_live_data_redis().feed_status()
+    except RedisError:
+        return {"ok": False, "state": "unknown (Redis down)"}
+    last = feed.get("last_success_at") or ""
+    stamp = parse_instant(last) if last else None
+    age = round((clock.now() - stamp).total_seconds(), 1) if stamp else None
+    return {
+        "ok": bool(feed) and feed.get("state") == "ok" and age is not None
+        and age <= settings.THOR_QUOTE_STALE_SECONDS * clock.speed(),
+        "state": feed.get("state") or "never run",
+        # demo / replay quotes are not real prices: the dashboard shows DEMO (SPEC §13).
+        "mode": feed.get("mode") or None,
+        "demo": feed.get("mode") == "demo",
+        "last_success_at": last or None,
+        "seconds_since_success": age,
+        "quotes_published": int(feed.get("quotes_published") or 0),
+        "last_error": feed.get("last_error") or None,
+    }
