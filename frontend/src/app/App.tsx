@@ -1,16 +1,20 @@
 import { QueryClient, QueryClientProvider, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
-import { api, ApiError, type Health } from "./api";
-import { askForNotifications, notificationsWanted, stopNotifications } from "./notify";
+import { FilterDrawer } from "../features/filters/components/FilterDrawer";
+import { usePriceDisplays } from "../features/quotes/api/quotes";
+import { api, ApiError, client as thor, data } from "../shared/api/client";
+import { FiltersProvider } from "../shared/filters/FiltersProvider";
+import { LiveBadge } from "../shared/live";
+import { askForNotifications, notificationsWanted, stopNotifications } from "../shared/notify";
+import { PriceFormatProvider } from "../shared/price-format";
+import { GlobalTimerProvider, useGlobalTimer, usePollInterval } from "../shared/timer";
+import { healthQueryOptions } from "./health";
+import { LiveProvider } from "./LiveProvider";
 import { History } from "./pages/History";
 import { Home } from "./pages/Home";
 import { Login } from "./pages/Login";
 import { Sessions } from "./pages/Sessions";
 import { Trade } from "./pages/Trade";
-import { FilterDrawer } from "./features/filters/components/FilterDrawer";
-import { FiltersProvider } from "./features/filters/FiltersProvider";
-import { LiveBadge, LiveProvider } from "./live";
-import { GlobalTimerProvider, useGlobalTimer, usePollInterval } from "./timer";
 
 type Route = "home" | "sessions" | "history" | "trade";
 
@@ -30,7 +34,7 @@ function Clock() {
 }
 
 function FeedMode() {
-  const health = useQuery({ queryKey: ["health"], queryFn: () => api<Health>("/api/health/"), refetchInterval: usePollInterval(10000, 10000) });
+  const health = useQuery({ ...healthQueryOptions(), refetchInterval: usePollInterval(10000, 10000) });
   const mode = health.data?.feed.mode;
   if (mode !== "demo" && mode !== "replay") return null;
   return <span className={`badge feed ${mode}`} title="Thor's quotes are not a live feed">{mode.toUpperCase()}</span>;
@@ -69,6 +73,7 @@ function Shell({ user, onLogout }: { user: string; onLogout: () => void }) {
         <button type="button" onClick={onLogout}>Log out</button>
       </nav>
       <FiltersProvider>
+        <PriceFormatProvider displays={usePriceDisplays()}>
         <main>
           {route === "home" && <Home />}
           {route === "sessions" && <Sessions />}
@@ -76,6 +81,7 @@ function Shell({ user, onLogout }: { user: string; onLogout: () => void }) {
           {route === "trade" && <Trade />}
         </main>
         <FilterDrawer />
+        </PriceFormatProvider>
       </FiltersProvider>
     </div>
   );
@@ -85,7 +91,7 @@ function Gate() {
   const client = useQueryClient();
   const me = useQuery({
     queryKey: ["me"],
-    queryFn: () => api<{ authenticated: boolean; username: string | null }>("/api/auth/me/"),
+    queryFn: () => data(thor.GET("/api/auth/me/")) as Promise<{ authenticated: boolean; username: string | null }>,
     retry: false,
   });
   if (me.isLoading) return <p className="loading">Loading…</p>;

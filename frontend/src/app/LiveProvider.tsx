@@ -1,35 +1,39 @@
-// Live push (SPEC §14): /ws/quotes/ feeds the ["quotes"] query; /ws/events/ invalidates what an event
-// changes. While both sockets are open, pages stop polling (useLivePollInterval); when one drops, the
-// page says so, polls at the GlobalTimer's cadence and the socket reconnects with backoff.
-import { useQueryClient, type QueryClient } from "@tanstack/react-query";
-import { createContext, useContext, useEffect, useState, type ReactNode } from "react";
-import type { QuoteRow, Total } from "./api";
-import { usePollInterval } from "./timer";
+// Live push (SPEC §14): /ws/quotes/ feeds the quotes query; /ws/events/ invalidates what an event
+// changes, by each feature's query keys. While both sockets are open, pages stop polling
+// (useLivePollInterval); when one drops, the page says so, polls at the GlobalTimer's cadence and the
+// socket reconnects with backoff.
+import { useQueryClient, type QueryClient, type QueryKey } from "@tanstack/react-query";
+import { useEffect, useState, type ReactNode } from "react";
+import { chartKeys } from "../features/chart/api/bars";
+import { historyKeys } from "../features/history/api/history";
+import { marketKeys } from "../features/markets/api/markets";
+import { quoteKeys, type LatestQuotes } from "../features/quotes/api/quotes";
+import { sessionKeys } from "../features/sessions/api/events";
+import { tradeKeys } from "../features/trade/api/trade";
+import { LiveContext, type LiveState } from "../shared/live";
+import { healthKeys } from "./health";
 
-export type LiveState = "connecting" | "live" | "polling";
-
-interface QuotesMessage { type: "quotes"; rows: QuoteRow[]; total: Total; partial?: boolean }
-
-const LiveContext = createContext<LiveState>("polling");
+interface QuotesMessage extends LatestQuotes { type: "quotes"; partial?: boolean }
 
 function socketUrl(path: string): string {
   const scheme = window.location.protocol === "https:" ? "wss" : "ws";
   return `${scheme}://${window.location.host}${path}`;
 }
 
-/** Which queries an event from /ws/events/ makes stale. */
-const EVENT_QUERIES: Record<string, string[]> = {
-  market_status: ["markets", "health"],
-  capture: ["events", "history-rows", "stats", "insight"],
-  grade: ["events", "history-rows", "stats", "insight"],
-  expiry: ["events", "history-rows", "stats", "insight"],
-  order: ["orders", "accounts", "positions", "statement"],
-  margin_call: ["accounts"],
+const CAPTURES: QueryKey[] = [sessionKeys.all, historyKeys.all, chartKeys.captures];
+
+/** Which queries an event from /ws/events/ makes stale (each a key prefix from its feature's factory). */
+const EVENT_QUERIES: Record<string, QueryKey[]> = {
+  market_status: [marketKeys.all, healthKeys.all],
+  capture: CAPTURES,
+  grade: CAPTURES,
+  expiry: CAPTURES,
+  order: [tradeKeys.all],
+  margin_call: [tradeKeys.accounts],
 };
 
 function invalidate(client: QueryClient, kind: string) {
-  const keys = EVENT_QUERIES[kind] ?? [];
-  void client.invalidateQueries({ predicate: (q) => keys.includes(String(q.queryKey[0])) });
+  for (const queryKey of EVENT_QUERIES[kind] ?? []) void client.invalidateQueries({ queryKey });
 }
 
 /** One socket that reconnects with backoff (0.5 s doubling to 10 s); `onState(open)` on each change. */
@@ -75,8 +79,8 @@ export function LiveProvider({ children }: { children: ReactNode }) {
     const stopQuotes = keepOpen("/ws/quotes/", (message) => {
       if (message.type !== "quotes") return;
       const update = message as QuotesMessage;
-      client.setQueryData<QuotesMessage>(["quotes"], (old) => {
-        if (!update.partial || !old) return update;
+      client.setQueryData<LatestQuotes>(quoteKeys.latest, (old) => {
+        if (!update.partial || !old) return { rows: update.rows, total: update.total };
         // A partial message carries the changed rows and TOTAL: merge them into the snapshot.
         const changed = new Map(update.rows.map((r) => [r.symbol, r]));
         return { ...old, total: update.total, rows: old.rows.map((r) => changed.get(r.symbol) ?? r) };
@@ -89,21 +93,4 @@ export function LiveProvider({ children }: { children: ReactNode }) {
   }, [client]);
   const state: LiveState = quotesOpen && eventsOpen ? "live" : tried ? "polling" : "connecting";
   return <LiveContext.Provider value={state}>{children}</LiveContext.Provider>;
-}
-
-export function useLiveState(): LiveState {
-  return useContext(LiveContext);
-}
-
-/** The poll interval while the sockets are down (the GlobalTimer's cadence); false while live. */
-export function useLivePollInterval(openMs: number, closedMs: number, country?: string): number | false {
-  const every = usePollInterval(openMs, closedMs, country);
-  return useLiveState() === "live" ? false : every;
-}
-
-export function LiveBadge() {
-  const state = useLiveState();
-  if (state === "live") return <span className="badge live" title="Quotes and events are pushed as they happen">LIVE</span>;
-  if (state === "connecting") return null;
-  return <span className="badge polling" role="status" title="The live connection is down; the page polls and reconnects">Live updates lost — polling</span>;
 }

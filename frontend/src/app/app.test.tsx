@@ -19,9 +19,17 @@ const markets = [{ country: "USA", display_name: "New York", status: "OPEN", loc
   next_open: "2025-12-02T14:30:00+00:00", next_close: "2025-12-01T21:00:00+00:00", enable_futures_capture: true }];
 const stats = { now: "2025-12-01T14:40:00+00:00", any_open: true, us_open: true, open_markets: ["USA"], next_event: null };
 
+/** The path and query a fetch asked for: a string from `api()`, a Request from the typed client. */
+function pathOf(input: RequestInfo | URL): string {
+  if (typeof input === "string") return input;
+  const url = new URL(input instanceof URL ? input : input.url);
+  return url.pathname + url.search;
+}
+
 function mockApi(loggedIn: boolean) {
   const calls: string[] = [];
-  vi.stubGlobal("fetch", vi.fn(async (path: string) => {
+  vi.stubGlobal("fetch", vi.fn(async (input: RequestInfo | URL) => {
+    const path = pathOf(input);
     calls.push(path);
     const json = (status: number, body: unknown) => new Response(JSON.stringify(body), { status });
     if (path.startsWith("/api/auth/me/")) return json(200, { authenticated: loggedIn, username: loggedIn ? "trader" : null });
@@ -112,7 +120,8 @@ describe("what if", () => {
     const posted: unknown[] = [];
     const liveQueries: string[] = [];
     let polls = 0;
-    vi.stubGlobal("fetch", vi.fn(async (path: string, init?: RequestInit) => {
+    vi.stubGlobal("fetch", vi.fn(async (input: RequestInfo | URL, init?: RequestInit) => {
+      const path = pathOf(input);
       const json = (status: number, body: unknown) => new Response(JSON.stringify(body), { status });
       if (path === "/api/ThorTrading/backtests/" && init?.method === "POST") {
         posted.push(JSON.parse(String(init.body)));
@@ -133,7 +142,7 @@ describe("what if", () => {
       return json(404, { error: "not mocked" });
     }));
     const { QueryClientProvider } = await import("@tanstack/react-query");
-    const { WhatIfPanel } = await import("./features/history/components/WhatIf");
+    const { WhatIfPanel } = await import("../features/history/components/WhatIf");
     render(
       <QueryClientProvider client={new QueryClient({ defaultOptions: { queries: { retry: false } } })}>
         <WhatIfPanel />

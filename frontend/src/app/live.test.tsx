@@ -3,7 +3,9 @@
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { act, cleanup, render, screen } from "@testing-library/react";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { LiveBadge, LiveProvider, useLivePollInterval } from "./live";
+import { quoteKeys } from "../features/quotes/api/quotes";
+import { LiveBadge, useLivePollInterval } from "../shared/live";
+import { LiveProvider } from "./LiveProvider";
 
 class FakeSocket {
   static all: FakeSocket[] = [];
@@ -85,6 +87,6 @@ describe("the socket / polling switch", () => {
     const row = (symbol: string, last: number) => ({ symbol, last });
     act(() => quotes.onmessage?.({ data: JSON.stringify({ type: "quotes", rows: [row("YM", 1), row("ES", 2)], total: { count: 2 } }) }));
     act(() => quotes.onmessage?.({ data: JSON.stringify({ type: "quotes", partial: true, rows: [row("ES", 3)], total: { count: 3 } }) }));
-    expect(client.getQueryData(["quotes"])).toEqual({ type: "quotes", rows: [row("YM", 1), row("ES", 3)], total: { count: 3 } });
+    expect(client.getQueryData(quoteKeys.latest)).toEqual({ rows: [row("YM", 1), row("ES", 3)], total: { count: 3 } });
   });
 });

@@ -1,7 +1,8 @@
 // Prices as traders read them (issue 14): decimals, or Treasury futures in 32nds the way TOS writes
 // them — 117'02 for 117 + 2/32, 117'02+ for 117 + 2.5/32 (the "+" is half a 32nd). One function for
 // every price on the page.
-import { fmt, type Num } from "./api";
+import type { Num } from "./api/types";
+import { fmt } from "./format";
 
 export interface PriceDisplay { display_precision: number; price_format?: string }
 

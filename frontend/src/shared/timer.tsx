@@ -1,7 +1,8 @@
 // One clock for every page (SPEC §12): a 1-second tick, `now`, and the market status from
 // /api/global-markets/stats/ every 10 ticks. The tick pauses while the tab is hidden.
 import { createContext, useContext, useEffect, useState, type ReactNode } from "react";
-import { api, type MarketStats } from "./api";
+import { client, data } from "./api/client";
+import type { MarketStats } from "./api/types";
 
 export interface GlobalTimer {
   tick: number;
@@ -37,7 +38,7 @@ export function GlobalTimerProvider({ children, intervalMs = 1000 }: { children:
   useEffect(() => {
     if (tick % 10 !== 0 || !visible) return;
     let cancelled = false;
-    api<MarketStats>("/api/global-markets/stats/")
+    data(client.GET("/api/global-markets/stats/"))
       .then((stats) => {
         if (cancelled) return;
         setMarketStatus(stats);

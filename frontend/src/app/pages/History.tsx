@@ -1,12 +1,13 @@
 import { useMemo, useState } from "react";
 import { Bar, BarChart, CartesianGrid, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
-import { fmt, type Insight, type Stats, type Summary } from "../api";
-import { OutcomeBadge } from "../components";
-import { WhatIfPanel } from "../features/history/components/WhatIf";
-import { FilterButton } from "../features/filters/components/FilterDrawer";
-import { useHistoryRows, useInsight, useStats } from "../features/history/api/history";
-import { useFilters } from "../features/filters/FiltersProvider";
-import { usePriceFormat } from "../features/quotes/api/quotes";
+import { FilterButton } from "../../features/filters/components/FilterDrawer";
+import { useHistoryRows, useInsight, useStats } from "../../features/history/api/history";
+import { WhatIfPanel } from "../../features/history/components/WhatIf";
+import type { Insight, Stats, Summary } from "../../shared/api/types";
+import { useFilters } from "../../shared/filters/FiltersProvider";
+import { fmt } from "../../shared/format";
+import { usePriceFormat } from "../../shared/price-format";
+import { OutcomeBadge } from "../../shared/ui/badges";
 
 function HitRateChart({ title, groups }: { title: string; groups: Summary[] }) {
   const data = groups.map((g) => ({ name: `${g.key} (n=${g.worked + g.didnt_work})`, hit: g.hit_rate ?? 0 }));

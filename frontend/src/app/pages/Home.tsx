@@ -1,15 +1,17 @@
 import { lazy, Suspense, useState } from "react";
-import type { QuoteRow } from "../api";
-import { FutureCard, MarketsTable, Ribbon, TotalCard } from "../components";
-import { FilterButton } from "../features/filters/components/FilterDrawer";
-import { useMarkets } from "../features/markets/api/markets";
-import { useQuotes } from "../features/quotes/api/quotes";
-import { SessionCards } from "../features/sessions/components/SessionCards";
-import { useLivePollInterval } from "../live";
+import { FilterButton } from "../../features/filters/components/FilterDrawer";
+import { useMarkets } from "../../features/markets/api/markets";
+import { MarketsTable } from "../../features/markets/components/MarketsTable";
+import { useQuotes } from "../../features/quotes/api/quotes";
+import { FutureCard, Ribbon, TotalCard } from "../../features/quotes/components/QuoteCards";
+import { SessionCards } from "../../features/sessions/components/SessionCards";
+import type { QuoteRow } from "../../shared/api/types";
+import { useLivePollInterval } from "../../shared/live";
+import { tradeCaptureAction } from "../cardActions";
 
 const FUTURES_KEY = "thor.home.futures";
 // lightweight-charts loads with the first chart opened, not with the dashboard
-const IntradayChart = lazy(() => import("../features/chart/components/IntradayChart").then((m) => ({ default: m.IntradayChart })));
+const IntradayChart = lazy(() => import("../../features/chart/components/IntradayChart").then((m) => ({ default: m.IntradayChart })));
 
 /** DEMO / REPLAY when the quotes come from the demo walk or a replayed tape, not a live feed. */
 function feedBadge(rows: QuoteRow[] | undefined) {
@@ -50,7 +52,7 @@ export function Home() {
               <h2>Captured sessions</h2>
               <FilterButton />
             </header>
-            <SessionCards pageSize={12} emptyText="No captures yet: each market's open is captured when it opens." />
+            <SessionCards pageSize={12} emptyText="No captures yet: each market's open is captured when it opens." actions={tradeCaptureAction} />
           </section>
         </div>
         {showFutures && (

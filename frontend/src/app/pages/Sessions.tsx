@@ -1,5 +1,6 @@
-import { FilterButton } from "../features/filters/components/FilterDrawer";
-import { SessionCards } from "../features/sessions/components/SessionCards";
+import { FilterButton } from "../../features/filters/components/FilterDrawer";
+import { SessionCards } from "../../features/sessions/components/SessionCards";
+import { tradeCaptureAction } from "../cardActions";
 
 export function Sessions() {
   return (
@@ -8,7 +9,7 @@ export function Sessions() {
         <h2>Captured sessions</h2>
         <FilterButton />
       </header>
-      <SessionCards pageSize={50} emptyText="No captures match the filters." />
+      <SessionCards pageSize={50} emptyText="No captures match the filters." actions={tradeCaptureAction} />
     </section>
   );
 }

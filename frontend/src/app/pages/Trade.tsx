@@ -1,13 +1,13 @@
-import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
-import { api, fmt } from "../api";
-import { useLivePollInterval } from "../live";
-import { AutoTradeForm, StatementPanel } from "../features/trade/components/Statement";
-import { usePriceFormat, useQuotes } from "../features/quotes/api/quotes";
-import { useAccounts, useOrders, usePositions, type Order } from "../features/trade/api/trade";
+import { useMarkets } from "../../features/markets/api/markets";
+import { useQuotes } from "../../features/quotes/api/quotes";
+import { useAccounts, useCancelOrder, useOrders, usePlaceOrder, usePositions } from "../../features/trade/api/trade";
+import { AutoTradeForm, StatementPanel } from "../../features/trade/components/Statement";
+import { fmt } from "../../shared/format";
+import { useLivePollInterval } from "../../shared/live";
+import { usePriceFormat } from "../../shared/price-format";
 
 export function Trade() {
-  const client = useQueryClient();
   const px = usePriceFormat();
   const every = useLivePollInterval(2000, 10000);
   const accounts = useAccounts(every);
@@ -17,36 +17,28 @@ export function Trade() {
   const quotes = useQuotes(every);
   const [ticket, setTicket] = useState({ symbol: "CL", side: "BUY", quantity: "1", order_type: "MKT", limit_price: "" });
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
-  const place = useMutation({
-    mutationFn: () =>
-      api<Order>("/api/trades/orders", {
-        method: "POST",
-        body: JSON.stringify({
-          account: account?.id, symbol: ticket.symbol, side: ticket.side, quantity: Number(ticket.quantity),
-          order_type: ticket.order_type, limit_price: ticket.limit_price || undefined,
-          client_order_id: `${Date.now()}-${Math.random().toString(36).slice(2, 8)}`,
-        }),
-      }),
+  // The control markets with capture on, east to west, for the auto-trade form.
+  const capturing = (useMarkets(false).data ?? []).filter((m) => m.enable_futures_capture).map((m) => m.country);
+  const place = usePlaceOrder({
     onSuccess: (order) => setMessage({
       ok: true,
       text: order.status === "FILLED"
         ? `${order.side} ${order.quantity} ${order.symbol} filled at ${px(order.fill_price, order.symbol)}`
         : `${order.side} ${order.quantity} ${order.symbol} ${order.order_type} is ${order.status.toLowerCase()}`,
     }),
-    onError: (error) => setMessage({ ok: false, text: (error as Error).message }),
-    onSettled: () => client.invalidateQueries({ predicate: (q) => ["accounts", "positions", "orders", "statement"].includes(String(q.queryKey[0])) }),
+    onError: (error) => setMessage({ ok: false, text: error.message }),
   });
-  const cancel = useMutation({
-    mutationFn: (id: number) => api(`/api/trades/orders/${id}/cancel`, { method: "POST" }),
-    onError: (error) => setMessage({ ok: false, text: (error as Error).message }),
-    onSettled: () => client.invalidateQueries({ queryKey: ["orders"] }),
-  });
+  const cancel = useCancelOrder({ onError: (error) => setMessage({ ok: false, text: error.message }) });
   const quote = quotes.data?.rows.find((r) => r.symbol === ticket.symbol);
   const set = (key: keyof typeof ticket) => (e: { target: { value: string } }) => setTicket({ ...ticket, [key]: e.target.value });
   const submit = (e: FormEvent) => {
     e.preventDefault();
     setMessage(null);
-    place.mutate();
+    if (!account) return;
+    place.mutate({
+      account: account.id, symbol: ticket.symbol, side: ticket.side, quantity: Number(ticket.quantity),
+      order_type: ticket.order_type, limit_price: ticket.limit_price || undefined,
+    });
   };
   const working = (orders.data ?? []).filter((o) => o.status === "WORKING");
   return (
@@ -114,7 +106,7 @@ export function Trade() {
         </tbody>
       </table>
       {account && <StatementPanel accountId={account.id} />}
-      {account && <AutoTradeForm key={account.id} account={account} />}
+      {account && <AutoTradeForm key={account.id} account={account} capturing={capturing} />}
     </section>
   );
 }

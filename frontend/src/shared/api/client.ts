@@ -1,5 +1,9 @@
-// Thin client for Thor's JSON API: session cookie + CSRF header; errors carry the server's message.
-import type { components } from "./types/schema";
+// The API clients: one typed by the OpenAPI schema (openapi-fetch over src/types/schema.d.ts, which
+// `make api-types` generates), and the plain `api<T>` for the few bodies the schema cannot type (a
+// backtest's result). Both send the session cookie and the CSRF header, and both throw ApiError with
+// the server's one-line message (`{"error": "…"}`) for every 4xx/5xx.
+import createClient, { type Middleware } from "openapi-fetch";
+import type { paths } from "../../types/schema";
 
 export class ApiError extends Error {
   constructor(
@@ -15,6 +19,50 @@ function csrfToken(): string {
   return match ? decodeURIComponent(match[1]) : "";
 }
 
+function errorMessage(response: Response, body: unknown): string {
+  const data = body as { error?: unknown; detail?: unknown } | null;
+  const message = data?.error ?? data?.detail ?? `${response.status} ${response.statusText}`;
+  return typeof message === "string" ? message : JSON.stringify(message);
+}
+
+const thorHeaders: Middleware = {
+  onRequest({ request }) {
+    request.headers.set("Accept", "application/json");
+    if (request.method !== "GET") request.headers.set("X-CSRFToken", csrfToken());
+    return request;
+  },
+  async onResponse({ response }) {
+    if (!response.ok) {
+      const text = await response.clone().text();
+      throw new ApiError(response.status, errorMessage(response, text ? JSON.parse(text) : null));
+    }
+    return response;
+  },
+};
+
+/** Thor's API, typed path by path: `client.GET("/api/actandpos/accounts/")` answers the schema's
+ *  shape; comma-separated lists (`status=WORKED,EXPIRED`) as the filters take them. */
+export const client = createClient<paths>({
+  baseUrl: typeof window === "undefined" ? "http://localhost" : window.location.origin,
+  credentials: "same-origin",
+  querySerializer: { array: { style: "form", explode: false } },
+  // Looked up at each call, not once at import: tests (and polyfills) replace the global fetch.
+  fetch: (request: Request) => globalThis.fetch(request),
+});
+client.use(thorHeaders);
+
+/** The body of a typed call (errors were thrown by the middleware as ApiError). */
+export async function data<T>(call: Promise<{ data?: T }>): Promise<T> {
+  return (await call).data as T;
+}
+
+/** The typed query `base` with the filters drawer's query string (`country=USA&status=WORKED,EXPIRED`)
+ *  merged over it: the drawer writes lists comma-separated, as the API reads them. */
+export function withFilters<Q extends object>(base: Q, query: string): Q {
+  return { ...base, ...Object.fromEntries(new URLSearchParams(query)) };
+}
+
+/** An untyped call, for bodies the schema cannot describe. */
 export async function api<T>(path: string, init: RequestInit = {}): Promise<T> {
   const headers = new Headers(init.headers);
   headers.set("Accept", "application/json");
@@ -23,49 +71,6 @@ export async function api<T>(path: string, init: RequestInit = {}): Promise<T> {
   const response = await fetch(path, { ...init, headers, credentials: "same-origin" });
   const text = await response.text();
   const body = text ? JSON.parse(text) : null;
-  if (!response.ok) {
-    const message = body?.error ?? body?.detail ?? `${response.status} ${response.statusText}`;
-    throw new ApiError(response.status, typeof message === "string" ? message : JSON.stringify(message));
-  }
+  if (!response.ok) throw new ApiError(response.status, errorMessage(response, body));
   return body as T;
-}
-
-export type Num = number | null;
-
-// Response types come from the API's OpenAPI schema (`make api-types` writes src/types/schema.d.ts);
-// only what the schema cannot say (a backtest's result) is written here by hand.
-type Schemas = components["schemas"];
-
-export type QuoteRow = Schemas["QuoteRowOut"];
-export type Total = Schemas["TotalOut"];
-export type MarketRow = Schemas["MarketOut"];
-export type MarketStats = Schemas["MarketStatsOut"];
-export type SessionRow = Schemas["MarketSession"];
-export type CaptureEvent = Schemas["CaptureEventOut"];
-export type Summary = Schemas["SummaryOut"];
-export type Stats = Schemas["StatsOut"];
-export type Insight = Schemas["Insight"];
-export type InsightCell = Schemas["InsightCell"];
-
-export interface Page<T> { count: number; results: T[]; next: string | null; previous: string | null }
-
-export function fmt(value: Num | undefined, digits = 2): string {
-  if (value === null || value === undefined || Number.isNaN(value)) return "—";
-  return value.toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits });
-}
-
-export interface BacktestTrade {
-  country: string; date: string; captured_at: string; future: string; bhs: string; entry_price: Num;
-  target_high: Num; target_low: Num; wndw: string; target_hit_at: string | null; target_hit_price: Num; pnl_usd: Num;
-}
-
-export interface Backtest {
-  id: number; status: "QUEUED" | "RUNNING" | "DONE" | "FAILED"; progress: number; error: string;
-  params: Record<string, unknown>; created_at: string; finished_at: string | null;
-  result?: { params: Record<string, unknown>; stats: Stats; trades: BacktestTrade[] } | null;
-}
-
-export interface Health {
-  status: string;
-  feed: { ok: boolean; state: string; mode: string | null; demo: boolean };
 }

@@ -1,7 +1,7 @@
 // One set of drawer filters for the whole dashboard: Home's session cards, Sessions and History
 // read the same filters, so narrowing one narrows the others alike. Kept per tab (sessionStorage).
 import { createContext, useContext, useEffect, useMemo, useState, type ReactNode } from "react";
-import { useGlobalTimer } from "../../timer";
+import { useGlobalTimer } from "../timer";
 import { EMPTY_FILTERS, toQuery, type Filters } from "./filters";
 
 const KEY = "thor.filters";

@@ -3,9 +3,9 @@
 // lightweight-charts. Times are UTC; prices in the instrument's own display (ZB in 32nds).
 import { CandlestickSeries, createChart, HistogramSeries, LineSeries, LineStyle, type AutoscaleInfo, type IChartApi, type ISeriesApi, type UTCTimestamp } from "lightweight-charts";
 import { useEffect, useRef } from "react";
-import type { QuoteRow, SessionRow } from "../../../api";
-import { formatPrice } from "../../../price";
-import { useGlobalTimer } from "../../../timer";
+import type { QuoteRow, SessionRow } from "../../../shared/api/types";
+import { formatPrice } from "../../../shared/price";
+import { useGlobalTimer } from "../../../shared/timer";
 import { useBars, useSymbolCaptures, type Bar } from "../api/bars";
 
 const HOURS = 12;

@@ -1,8 +1,8 @@
 // The filter drawer as a slide-out panel: date presets, multi-select markets, signals, outcomes,
 // futures and weekdays. Every page that lists captures reads the same filters (FiltersProvider).
 import { useEffect } from "react";
-import { activeCount, EMPTY_FILTERS, FUTURES, MARKETS, OUTCOMES, PRESETS, SIGNALS, toggle, WEEKDAYS, type Filters } from "../filters";
-import { useFilters } from "../FiltersProvider";
+import { activeCount, EMPTY_FILTERS, FUTURES, MARKETS, OUTCOMES, PRESETS, SIGNALS, toggle, WEEKDAYS, type Filters } from "../../../shared/filters/filters";
+import { useFilters } from "../../../shared/filters/FiltersProvider";
 
 const LABEL: Record<string, string> = { DIDNT_WORK: "DIDN'T WORK", STRONG_BUY: "STRONG BUY", STRONG_SELL: "STRONG SELL", Pre_USA: "Pre-USA" };
 

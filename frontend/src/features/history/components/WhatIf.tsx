@@ -1,9 +1,10 @@
 // "What if": run a variant of the market-open strategy over the tick archive (POST backtests/) and
 // show it beside the live figures — hit rate, EV, profit factor, drawdown by market and weekday.
-import { useMutation, useQuery } from "@tanstack/react-query";
+import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
-import { api, fmt, type Stats, type Summary } from "../../../api";
-import { backtestQueryOptions, whatIfLiveQueryOptions } from "../api/backtests";
+import type { Stats, Summary } from "../../../shared/api/types";
+import { fmt } from "../../../shared/format";
+import { backtestQueryOptions, useRunBacktest, whatIfLiveQueryOptions } from "../api/backtests";
 
 const CAPTURING = ["Japan", "China", "India", "United Kingdom", "Pre_USA", "USA"];
 
@@ -63,10 +64,7 @@ export function liveQuery(v: { start: string; end: string; markets: string[] }):
 export function WhatIfPanel() {
   const [variant, setVariant] = useState<Variant>({ start: isoDay(-7), end: isoDay(0), markets: [], profit: "150", stop: "100", window: "30" });
   const [id, setId] = useState<number | null>(null);
-  const run = useMutation({
-    mutationFn: () => api<{ id: number }>("/api/ThorTrading/backtests/", { method: "POST", body: JSON.stringify(variantBody(variant)) }),
-    onSuccess: (accepted) => setId(accepted.id),
-  });
+  const run = useRunBacktest((accepted) => setId(accepted.id));
   const backtest = useQuery(backtestQueryOptions(id));
   const set = (key: keyof Variant) => (e: { target: { value: string } }) => setVariant({ ...variant, [key]: e.target.value });
   const toggle = (market: string) => setVariant({
@@ -78,7 +76,7 @@ export function WhatIfPanel() {
   return (
     <section className="whatif" aria-label="What if">
       <h3>What if</h3>
-      <form className="filters" onSubmit={(e) => { e.preventDefault(); run.mutate(); }}>
+      <form className="filters" onSubmit={(e) => { e.preventDefault(); run.mutate(variantBody(variant)); }}>
         <label>From <input type="date" value={variant.start} onChange={set("start")} /></label>
         <label>To <input type="date" value={variant.end} onChange={set("end")} /></label>
         <label>Target $ <input type="number" min="1" value={variant.profit} onChange={set("profit")} name="profit" /></label>

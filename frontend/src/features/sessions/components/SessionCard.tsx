@@ -1,11 +1,13 @@
 // A captured session's card (the market-open plan's session card): market, time, the composite
 // signal, the trade's entry → exit, its outcome badge and P&L; a click shows all 12 rows.
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { useState } from "react";
-import { api, fmt, type CaptureEvent, type SessionRow } from "../../../api";
-import { OutcomeBadge, SignalBadge } from "../../../components";
-import { usePriceFormat } from "../../quotes/api/quotes";
-import { accountsQueryOptions } from "../../trade/api/trade";
+import { useState, type ReactNode } from "react";
+import type { CaptureEvent, SessionRow } from "../../../shared/api/types";
+import { fmt } from "../../../shared/format";
+import { usePriceFormat } from "../../../shared/price-format";
+import { OutcomeBadge, SignalBadge } from "../../../shared/ui/badges";
+
+/** What a page may add to a card (e.g. the trade feature's "Trade this capture"), composed by the app. */
+export type CardActions = (event: CaptureEvent) => ReactNode;
 
 /** The trade's exit: where it resolved (target, stop or the expiry mark), or "open" while pending. */
 function exitText(event: CaptureEvent, px: (v: number | null, s: string) => string): string {
@@ -16,7 +18,7 @@ function exitText(event: CaptureEvent, px: (v: number | null, s: string) => stri
   return t.hit_price !== null && t.hit_price !== undefined ? px(t.hit_price, future) : t.outcome === "EXPIRED" ? "expired" : "—";
 }
 
-export function SessionCard({ event }: { event: CaptureEvent }) {
+export function SessionCard({ event, actions }: { event: CaptureEvent; actions?: CardActions }) {
   const [open, setOpen] = useState(false);
   const px = usePriceFormat();
   const t = event.trade;
@@ -41,31 +43,9 @@ export function SessionCard({ event }: { event: CaptureEvent }) {
         <span className={`mono pnl ${(t.pnl_usd ?? 0) >= 0 ? "up" : "down"}`}>{t.pnl_usd === null ? "" : `$${fmt(t.pnl_usd)}`}</span>
       </div>
       <button type="button" onClick={() => setOpen(!open)} aria-expanded={open}>{open ? "Hide rows" : "All 12 rows"}</button>
-      {event.session_id && t.signal && t.signal !== "HOLD" && <TradeCapture sessionId={event.session_id} />}
+      {actions?.(event)}
       {open && event.rows && <SessionRows rows={event.rows} />}
     </article>
-  );
-}
-
-/** "Trade this capture": the card's trade as a bracket (its target and stop) on the first paper account. */
-function TradeCapture({ sessionId }: { sessionId: number }) {
-  const client = useQueryClient();
-  const px = usePriceFormat();
-  const accounts = useQuery(accountsQueryOptions());
-  const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
-  const trade = useMutation({
-    mutationFn: () => api<{ side: string; quantity: number; symbol: string; fill_price: number | null; status: string }>(
-      `/api/trades/orders/from-capture/${sessionId}`,
-      { method: "POST", body: JSON.stringify({ account: accounts.data?.[0]?.id, quantity: 1 }) }),
-    onSuccess: (o) => setMessage({ ok: true, text: `${o.side} ${o.quantity} ${o.symbol} ${o.status === "FILLED" ? `filled at ${px(o.fill_price, o.symbol)}` : o.status.toLowerCase()}, bracket working` }),
-    onError: (error) => setMessage({ ok: false, text: (error as Error).message }),
-    onSettled: () => client.invalidateQueries({ predicate: (q) => ["accounts", "positions", "orders", "statement"].includes(String(q.queryKey[0])) }),
-  });
-  return (
-    <span className="trade-capture">
-      <button type="button" disabled={!accounts.data?.length || trade.isPending} onClick={() => trade.mutate()}>Trade this capture</button>
-      {message && <small role="status" className={message.ok ? "ok" : "warn"}>{message.text}</small>}
-    </span>
   );
 }
 

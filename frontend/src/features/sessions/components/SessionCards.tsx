@@ -2,12 +2,12 @@
 // events invalidate them; polling when it is down). Resolved trades raise a notification from an
 // effect on the data, never from the query function.
 import { useEffect } from "react";
-import type { CaptureEvent } from "../../../api";
-import { useLivePollInterval } from "../../../live";
-import { notifyResolved } from "../../../notify";
-import { useFilters } from "../../filters/FiltersProvider";
+import type { CaptureEvent } from "../../../shared/api/types";
+import { useFilters } from "../../../shared/filters/FiltersProvider";
+import { useLivePollInterval } from "../../../shared/live";
+import { notifyResolved } from "../../../shared/notify";
 import { useEvents } from "../api/events";
-import { SessionCard } from "./SessionCard";
+import { SessionCard, type CardActions } from "./SessionCard";
 
 export function useResolvedNotifications(events: CaptureEvent[] | undefined): void {
   useEffect(() => {
@@ -15,7 +15,7 @@ export function useResolvedNotifications(events: CaptureEvent[] | undefined): vo
   }, [events]);
 }
 
-export function SessionCards({ pageSize, emptyText }: { pageSize: number; emptyText: string }) {
+export function SessionCards({ pageSize, emptyText, actions }: { pageSize: number; emptyText: string; actions?: CardActions }) {
   const { query } = useFilters();
   const events = useEvents(query, pageSize, useLivePollInterval(2000, 10000));
   useResolvedNotifications(events.data?.results);
@@ -25,7 +25,7 @@ export function SessionCards({ pageSize, emptyText }: { pageSize: number; emptyT
       <p className="count">{events.data ? `${events.data.count} ${events.data.count === 1 ? "capture" : "captures"}` : "Loading…"}</p>
       {events.data?.count === 0 && <p className="empty">{emptyText}</p>}
       <div className="session-cards">
-        {events.data?.results.map((event) => <SessionCard key={`${event.capture_group}-${event.future ?? "TOTAL"}`} event={event} />)}
+        {events.data?.results.map((event) => <SessionCard key={`${event.capture_group}-${event.future ?? "TOTAL"}`} event={event} actions={actions} />)}
       </div>
     </>
   );

@@ -1,10 +1,8 @@
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { Bar, BarChart, CartesianGrid, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
-import { api, fmt } from "../../../api";
-import { useLivePollInterval } from "../../../live";
-import { marketsQueryOptions } from "../../markets/api/markets";
-import { useStatement } from "../api/trade";
+import { fmt } from "../../../shared/format";
+import { useLivePollInterval } from "../../../shared/live";
+import { useSaveAutoTrade, useStatement } from "../api/trade";
 
 /** The account's statement: equity curve, realised P&L by day, the ledger and a CSV download (USD, UTC). */
 export function StatementPanel({ accountId }: { accountId: number }) {
@@ -67,28 +65,24 @@ export function StatementPanel({ accountId }: { accountId: number }) {
   );
 }
 
-/** "Auto-trade market opens": the markets whose every capture the account trades by itself. */
-export function AutoTradeForm({ account }: { account: { id: number; auto_trade_markets: string[]; auto_trade_quantity: number } }) {
-  const client = useQueryClient();
-  // The control markets, east to west, as the server lists them (the same query as the home page's).
-  const controls = useQuery(marketsQueryOptions());
+/** "Auto-trade market opens": the markets whose every capture the account trades by itself.
+ *  `capturing`: the markets with futures capture on, east to west (the page reads them). */
+export function AutoTradeForm({ account, capturing }: {
+  account: { id: number; auto_trade_markets: string[]; auto_trade_quantity: number }; capturing: string[];
+}) {
   const [markets, setMarkets] = useState<string[]>(account.auto_trade_markets);
   const [quantity, setQuantity] = useState(String(account.auto_trade_quantity));
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
-  const save = useMutation({
-    mutationFn: () => api(`/api/actandpos/accounts/${account.id}/auto-trade`, {
-      method: "PUT", body: JSON.stringify({ markets, quantity: Number(quantity) }),
-    }),
+  const save = useSaveAutoTrade(account.id, {
     onSuccess: () => setMessage({ ok: true, text: markets.length ? `Auto-trading ${markets.join(", ")}` : "Auto-trade off" }),
-    onError: (error) => setMessage({ ok: false, text: (error as Error).message }),
-    onSettled: () => client.invalidateQueries({ queryKey: ["accounts"] }),
+    onError: (error) => setMessage({ ok: false, text: error.message }),
   });
   const toggle = (m: string) => setMarkets(markets.includes(m) ? markets.filter((x) => x !== m) : [...markets, m]);
   return (
-    <form className="auto-trade" aria-label="Auto-trade market opens" onSubmit={(e) => { e.preventDefault(); save.mutate(); }}>
+    <form className="auto-trade" aria-label="Auto-trade market opens" onSubmit={(e) => { e.preventDefault(); save.mutate({ markets, quantity: Number(quantity) }); }}>
       <h3>Auto-trade market opens</h3>
       <p>At each capture of these markets, trade the composite's YM trade as a bracket with its target and stop.</p>
-      {(controls.data ?? []).filter((m) => m.enable_futures_capture).map(({ country: m }) => (
+      {capturing.map((m) => (
         <label key={m}><input type="checkbox" name={m} checked={markets.includes(m)} onChange={() => toggle(m)} /> {m}</label>
       ))}
       <label>Contracts <input name="auto_quantity" type="number" min={1} max={100} value={quantity} onChange={(e) => setQuantity(e.target.value)} /></label>
