@@ -62,6 +62,7 @@ run: $(VENV)/.installed-run dashboard
 
 test: $(VENV)/.installed-dev frontend-test
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports --no-cache
 	$(BIN)/mypy
 	$(BIN)/pytest

@@ -9,13 +9,32 @@ from ActAndPos.models import Account, ContractMargin, ContractMultiplier, Ledger
 
 @admin.register(Account)
 class AccountAdmin(admin.ModelAdmin):
-    list_display = ("id", "owner", "name", "kind", "cash", "net_liq", "buying_power", "margin_in_use", "margin_call",
-                    "realized_pnl", "updated_at")
+    list_display = (
+        "id",
+        "owner",
+        "name",
+        "kind",
+        "cash",
+        "net_liq",
+        "buying_power",
+        "margin_in_use",
+        "margin_call",
+        "realized_pnl",
+        "updated_at",
+    )
     list_filter = ("kind", "margin_call")
     search_fields = ("owner__username", "name")
     # Figures as of the account's last fill, cancel or expiry; the API shows them at the live marks.
-    readonly_fields = ("cash", "net_liq", "buying_power", "option_buying_power", "margin_in_use", "maintenance_margin",
-                       "margin_call", "realized_pnl")
+    readonly_fields = (
+        "cash",
+        "net_liq",
+        "buying_power",
+        "option_buying_power",
+        "margin_in_use",
+        "maintenance_margin",
+        "margin_call",
+        "realized_pnl",
+    )
 
 
 @admin.register(Position)
@@ -26,8 +45,19 @@ class PositionAdmin(admin.ModelAdmin):
 
 @admin.register(Order)
 class OrderAdmin(admin.ModelAdmin):
-    list_display = ("id", "account", "side", "quantity", "symbol", "order_type", "bracket_role", "status", "fill_price",
-                    "reject_reason", "created_at")
+    list_display = (
+        "id",
+        "account",
+        "side",
+        "quantity",
+        "symbol",
+        "order_type",
+        "bracket_role",
+        "status",
+        "fill_price",
+        "reject_reason",
+        "created_at",
+    )
     list_filter = ("status", "side", "order_type", "bracket_role", "symbol")
 
     def has_delete_permission(self, request: Any, obj: Any = None) -> bool:
@@ -37,8 +67,18 @@ class OrderAdmin(admin.ModelAdmin):
 
 @admin.register(LedgerEntry)
 class LedgerEntryAdmin(admin.ModelAdmin):
-    list_display = ("id", "account", "kind", "symbol", "quantity_delta", "price", "cash_delta", "realized_pnl", "reason",
-                    "created_at")
+    list_display = (
+        "id",
+        "account",
+        "kind",
+        "symbol",
+        "quantity_delta",
+        "price",
+        "cash_delta",
+        "realized_pnl",
+        "reason",
+        "created_at",
+    )
     list_filter = ("kind", "symbol")
 
     def has_change_permission(self, request: Any, obj: Any = None) -> bool:

@@ -112,8 +112,9 @@ class PositionChange:
     realized: Decimal
 
 
-def apply_fill(*, quantity: int, average_price: Decimal, side: str, fill_quantity: int, price: Decimal,
-               point_value: Decimal) -> PositionChange:
+def apply_fill(
+    *, quantity: int, average_price: Decimal, side: str, fill_quantity: int, price: Decimal, point_value: Decimal
+) -> PositionChange:
     """A fill of ``fill_quantity`` contracts at ``price`` on a position of signed ``quantity`` at
     ``average_price``. Adding averages the price; reducing realises
     (price − average) × point value × closed contracts × (+1 long, −1 short); going through flat
@@ -143,8 +144,9 @@ class Margin:
     maintenance: Decimal
 
 
-def margin_required(positions: Mapping[str, int], working: Iterable[tuple[str, str, int]],
-                    margins: Mapping[str, Margin]) -> tuple[Decimal, Decimal]:
+def margin_required(
+    positions: Mapping[str, int], working: Iterable[tuple[str, str, int]], margins: Mapping[str, Margin]
+) -> tuple[Decimal, Decimal]:
     """``(initial, maintenance)`` USD that ``positions`` (symbol → signed contracts) and the
     ``working`` orders (symbol, side, contracts) tie up. Per symbol, the initial margin covers the
     worse case of the working orders filling — all the buys or all the sells — so an order that

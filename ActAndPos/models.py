@@ -38,8 +38,9 @@ class ContractMargin(models.Model):
     symbol = models.CharField(max_length=20, unique=True)
     initial_margin = models.DecimalField(max_digits=12, decimal_places=2)
     maintenance_margin = models.DecimalField(max_digits=12, decimal_places=2)
-    commission = models.DecimalField(max_digits=8, decimal_places=2, default=0,
-                                     help_text="USD per contract per side (0 = none)")
+    commission = models.DecimalField(
+        max_digits=8, decimal_places=2, default=0, help_text="USD per contract per side (0 = none)"
+    )
     as_of = models.DateField()
     source = models.CharField(max_length=100, blank=True)
 
@@ -47,8 +48,10 @@ class ContractMargin(models.Model):
         ordering = ["symbol"]
         constraints = [
             models.CheckConstraint(condition=models.Q(maintenance_margin__gt=0), name="margin_maintenance_positive"),
-            models.CheckConstraint(condition=models.Q(initial_margin__gte=models.F("maintenance_margin")),
-                                   name="margin_initial_at_least_maintenance"),
+            models.CheckConstraint(
+                condition=models.Q(initial_margin__gte=models.F("maintenance_margin")),
+                name="margin_initial_at_least_maintenance",
+            ),
             models.CheckConstraint(condition=models.Q(commission__gte=0), name="margin_commission_not_negative"),
         ]
 
@@ -81,8 +84,9 @@ class Account(models.Model):
     margin_in_use = models.DecimalField(max_digits=18, decimal_places=2, default=0)
     maintenance_margin = models.DecimalField(max_digits=18, decimal_places=2, default=0)
     margin_call = models.BooleanField(default=False)
-    auto_trade_markets = models.JSONField(default=list, blank=True,
-                                          help_text='Control markets to trade at every capture, e.g. ["USA", "Japan"]')
+    auto_trade_markets = models.JSONField(
+        default=list, blank=True, help_text='Control markets to trade at every capture, e.g. ["USA", "Japan"]'
+    )
     auto_trade_quantity = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -90,8 +94,9 @@ class Account(models.Model):
     class Meta:
         ordering = ["owner_id", "id"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(cash__gte=0) | models.Q(kind="FUTURES"),
-                                   name="account_cash_not_negative"),
+            models.CheckConstraint(
+                condition=models.Q(cash__gte=0) | models.Q(kind="FUTURES"), name="account_cash_not_negative"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -162,8 +167,9 @@ class Order(models.Model):
     reject_reason = models.CharField(max_length=300, blank=True)
     parent = models.ForeignKey("self", on_delete=models.CASCADE, null=True, blank=True, related_name="children")
     bracket_role = models.CharField(max_length=11, choices=BracketRole.choices, blank=True)
-    capture = models.ForeignKey("ThorTrading.MarketSession", on_delete=models.SET_NULL, null=True, blank=True,
-                                related_name="paper_orders")
+    capture = models.ForeignKey(
+        "ThorTrading.MarketSession", on_delete=models.SET_NULL, null=True, blank=True, related_name="paper_orders"
+    )
     commission = models.DecimalField(max_digits=12, decimal_places=2, default=0)
     created_at = models.DateTimeField()
     working_since = models.DateTimeField(null=True, blank=True)
@@ -176,7 +182,8 @@ class Order(models.Model):
         ordering = ["-created_at", "-id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["account", "client_order_id"], condition=models.Q(client_order_id__isnull=False),
+                fields=["account", "client_order_id"],
+                condition=models.Q(client_order_id__isnull=False),
                 name="uniq_order_client_id_per_account",
             ),
             models.CheckConstraint(condition=models.Q(quantity__gt=0), name="order_quantity_positive"),

@@ -82,8 +82,10 @@ def statement(account: Account, *, start: date | None = None, end: date | None =
         equity += _equity_change(entry)
         entry.equity = equity  # type: ignore[attr-defined]
         if entry.kind == "FILL":
-            day = days.setdefault(entry.created_at.astimezone(UTC).date(), {
-                "fills": 0, "realized_pnl": Decimal(0), "commission": Decimal(0)})
+            day = days.setdefault(
+                entry.created_at.astimezone(UTC).date(),
+                {"fills": 0, "realized_pnl": Decimal(0), "commission": Decimal(0)},
+            )
             day["fills"] += 1
             day["realized_pnl"] += entry.realized_pnl
             day["commission"] += entry.commission  # type: ignore[attr-defined]
@@ -93,8 +95,10 @@ def statement(account: Account, *, start: date | None = None, end: date | None =
         "cash_change": sum((e.cash_delta for e in entries), Decimal(0)),
         "realized_pnl": sum((e.realized_pnl for e in entries), Decimal(0)),
         "commission": sum((e.commission for e in entries), Decimal(0)),  # type: ignore[attr-defined]
-        "pnl_by_day": [{"date": day, **values, "net_pnl": values["realized_pnl"] - values["commission"]}
-                       for day, values in sorted(days.items())],
+        "pnl_by_day": [
+            {"date": day, **values, "net_pnl": values["realized_pnl"] - values["commission"]}
+            for day, values in sorted(days.items())
+        ],
         "equity_curve": [{"at": e.created_at, "equity": e.equity} for e in entries],  # type: ignore[attr-defined]
         "net_liq": live_figures(account)["net_liq"],
     }
@@ -109,8 +113,20 @@ def _equity_change(entry: LedgerEntry) -> Decimal:
     return entry.realized_pnl - commission
 
 
-STATEMENT_CSV_COLUMNS = ["id", "time_utc", "kind", "symbol", "quantity", "price", "cash_delta_usd", "realized_pnl_usd",
-                         "commission_usd", "equity_usd", "order", "reason"]
+STATEMENT_CSV_COLUMNS = [
+    "id",
+    "time_utc",
+    "kind",
+    "symbol",
+    "quantity",
+    "price",
+    "cash_delta_usd",
+    "realized_pnl_usd",
+    "commission_usd",
+    "equity_usd",
+    "order",
+    "reason",
+]
 
 
 def statement_csv(data: dict[str, Any]) -> str:
@@ -120,7 +136,23 @@ def statement_csv(data: dict[str, Any]) -> str:
     writer = csv.writer(buffer)
     writer.writerow(STATEMENT_CSV_COLUMNS)
     for e in data["entries"]:
-        writer.writerow([csv_value(v) for v in (e.pk, e.created_at, e.kind, e.symbol, e.quantity_delta, e.price,
-                                                e.cash_delta, e.realized_pnl, e.commission, e.equity, e.order_id,
-                                                e.reason)])
+        writer.writerow(
+            [
+                csv_value(v)
+                for v in (
+                    e.pk,
+                    e.created_at,
+                    e.kind,
+                    e.symbol,
+                    e.quantity_delta,
+                    e.price,
+                    e.cash_delta,
+                    e.realized_pnl,
+                    e.commission,
+                    e.equity,
+                    e.order_id,
+                    e.reason,
+                )
+            ]
+        )
     return buffer.getvalue()

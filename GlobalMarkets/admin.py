@@ -10,8 +10,18 @@ from GlobalMarkets.services.calendars import coverage_warnings
 @admin.register(Market)
 class MarketAdmin(admin.ModelAdmin):
     list_display = (
-        "country", "display_name", "status", "calendar_covered_until", "timezone_name", "calendar_code", "open_time", "close_time",
-        "enable_futures_capture", "enable_open_capture", "evaluation_window_minutes", "is_active",
+        "country",
+        "display_name",
+        "status",
+        "calendar_covered_until",
+        "timezone_name",
+        "calendar_code",
+        "open_time",
+        "close_time",
+        "enable_futures_capture",
+        "enable_open_capture",
+        "evaluation_window_minutes",
+        "is_active",
     )
     list_editable = ("enable_futures_capture", "enable_open_capture", "evaluation_window_minutes")
     list_filter = ("is_active", "enable_futures_capture", "is_control_market")

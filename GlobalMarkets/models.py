@@ -63,7 +63,9 @@ class Market(models.Model):
     status_changed_at = models.DateTimeField(null=True, blank=True)
     calendar_synced_until = models.DateField(null=True, blank=True, help_text="Last date synced into trading days")
     calendar_covered_until = models.DateField(
-        null=True, blank=True, help_text="Last date the exchange calendar has data for; weekdays after it are a fallback"
+        null=True,
+        blank=True,
+        help_text="Last date the exchange calendar has data for; weekdays after it are a fallback",
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -119,7 +121,9 @@ class TradingDay(models.Model):
     is_trading_day = models.BooleanField(default=True)
     open_at = models.DateTimeField(null=True, blank=True, help_text="Open (UTC)")
     close_at = models.DateTimeField(null=True, blank=True, help_text="Close (UTC)")
-    break_start = models.DateTimeField(null=True, blank=True, help_text="Lunch break start (UTC); the market stays open")
+    break_start = models.DateTimeField(
+        null=True, blank=True, help_text="Lunch break start (UTC); the market stays open"
+    )
     break_end = models.DateTimeField(null=True, blank=True)
     early_close = models.BooleanField(default=False)
     source = models.CharField(max_length=20, choices=SOURCE_CHOICES, default=SOURCE_CALENDAR)
@@ -131,7 +135,11 @@ class TradingDay(models.Model):
             models.UniqueConstraint(fields=["market", "date"], name="uniq_trading_day_market_date"),
             models.CheckConstraint(
                 condition=models.Q(is_trading_day=False)
-                | (models.Q(open_at__isnull=False) & models.Q(close_at__isnull=False) & models.Q(open_at__lt=models.F("close_at"))),
+                | (
+                    models.Q(open_at__isnull=False)
+                    & models.Q(close_at__isnull=False)
+                    & models.Q(open_at__lt=models.F("close_at"))
+                ),
                 name="trading_day_hours_valid",
             ),
         ]

@@ -111,7 +111,11 @@ def dedupe(table: pa.Table) -> pa.Table:
     by_instant = pc.binary_join_element_wise(
         table.column("symbol"), pc.cast(pc.cast(table.column("ts"), pa.int64()), pa.string()), "@"
     )
-    keys = pc.if_else(pc.is_null(table.column("stream_id")), by_instant, pc.binary_join_element_wise("#", table.column("stream_id"), ""))
+    keys = pc.if_else(
+        pc.is_null(table.column("stream_id")),
+        by_instant,
+        pc.binary_join_element_wise("#", table.column("stream_id"), ""),
+    )
     index = pa.table({"key": keys, "i": pa.array(np.arange(table.num_rows))})
     first = index.group_by("key").aggregate([("i", "min")]).column("i_min").to_numpy()
     if len(first) == table.num_rows:
@@ -273,13 +277,13 @@ class TickArchive:
         table = dedupe(pa.concat_tables(tables))
         return table.select(columns) if columns else table
 
-    def read(
-        self, start: datetime, end: datetime, *, symbols: Iterable[str] | None = None
-    ) -> pa.Table:
+    def read(self, start: datetime, end: datetime, *, symbols: Iterable[str] | None = None) -> pa.Table:
         """Ticks with ``start <= ts < end`` (aware instants), in time order, optionally of
         ``symbols`` only."""
-        bounds = [("ts", ">=", pa.scalar(start.astimezone(UTC), pa.timestamp("ns", tz="UTC"))),
-                  ("ts", "<", pa.scalar(end.astimezone(UTC), pa.timestamp("ns", tz="UTC")))]
+        bounds = [
+            ("ts", ">=", pa.scalar(start.astimezone(UTC), pa.timestamp("ns", tz="UTC"))),
+            ("ts", "<", pa.scalar(end.astimezone(UTC), pa.timestamp("ns", tz="UTC"))),
+        ]
         if symbols is not None:
             bounds.append(("symbol", "in", sorted(set(symbols))))
         tables = [self.read_day(day, filters=bounds) for day in self._days_between(start, end)]
@@ -312,7 +316,9 @@ class TickArchive:
     def keys(self, day: date) -> set[tuple[str, int]]:
         """``(symbol, ts in ns)`` of every tick on ``day`` (to import the same ticks only once)."""
         table = self.read_day(day, columns=["symbol", "ts"])
-        return set(zip(table.column("symbol").to_pylist(), table.column("ts").cast(pa.int64()).to_pylist(), strict=True))
+        return set(
+            zip(table.column("symbol").to_pylist(), table.column("ts").cast(pa.int64()).to_pylist(), strict=True)
+        )
 
     def _days_between(self, start: datetime, end: datetime) -> list[date]:
         first, last = cme_trading_day(start), cme_trading_day(end)

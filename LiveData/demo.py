@@ -114,7 +114,9 @@ class DemoWalk:
         n = len(ts)
         dt = np.diff(ts, prepend=self.previous_ns).clip(min=0) / NS
         buckets = ts // (REGIME_SECONDS * NS)
-        regime = np.array([self._regime(int(b)) for b in np.unique(buckets)])[np.searchsorted(np.unique(buckets), buckets)]
+        regime = np.array([self._regime(int(b)) for b in np.unique(buckets)])[
+            np.searchsorted(np.unique(buckets), buckets)
+        ]
         scale = self.sigma_ticks * np.sqrt(dt / SESSION_SECONDS) * regime
         # The walk is continuous (in ticks); quotes show it rounded to whole ticks, so an instrument
         # whose move in one second is a fraction of a tick still moves over minutes.
@@ -136,7 +138,11 @@ class DemoWalk:
             out["high"][start:boundary] = np.maximum.accumulate(np.maximum(path, self.high))
             out["low"][start:boundary] = np.minimum.accumulate(np.minimum(path, self.low))
             out["volume"][start:boundary] = self.volume + np.cumsum(traded[start:boundary])
-            self.last, self.high, self.low = int(path[-1]), int(out["high"][boundary - 1]), int(out["low"][boundary - 1])
+            self.last, self.high, self.low = (
+                int(path[-1]),
+                int(out["high"][boundary - 1]),
+                int(out["low"][boundary - 1]),
+            )
             self.volume = int(out["volume"][boundary - 1])
             start = boundary
         self.day = cme_trading_day(from_ns(int(ts[-1])))
@@ -198,8 +204,11 @@ def sample_quotes() -> dict[str, dict[str, Any]]:
 def demo_walks(*, seed: int, start: datetime) -> list[DemoWalk]:
     """A :class:`DemoWalk` for every demo instrument of the sample workbook, in workbook order."""
     base = sample_quotes()
-    return [DemoWalk(symbol, base[symbol], seed=seed, index=i, start=start)
-            for i, symbol in enumerate(DEMO_SPECS) if symbol in base]
+    return [
+        DemoWalk(symbol, base[symbol], seed=seed, index=i, start=start)
+        for i, symbol in enumerate(DEMO_SPECS)
+        if symbol in base
+    ]
 
 
 def demo_tape(walks: list[DemoWalk], *, start: datetime, end: datetime, interval: float, seed: int) -> pa.Table:
@@ -208,11 +217,29 @@ def demo_tape(walks: list[DemoWalk], *, start: datetime, end: datetime, interval
     little off the others' beat as a real feed is, in time order. The walks carry on from their state."""
     step = int(interval * NS)
     beat = np.arange(to_ns(start) + step, to_ns(end), step, dtype=np.int64)
-    columns: dict[str, list[np.ndarray]] = {k: [] for k in ("ts", "symbol", "bid", "ask", "last", "close", "change",
-                                                           "high_24h", "low_24h", "bid_size", "ask_size", "volume")}
+    columns: dict[str, list[np.ndarray]] = {
+        k: []
+        for k in (
+            "ts",
+            "symbol",
+            "bid",
+            "ask",
+            "last",
+            "close",
+            "change",
+            "high_24h",
+            "low_24h",
+            "bid_size",
+            "ask_size",
+            "volume",
+        )
+    }
     for walk in walks:
-        jitter = (np.random.default_rng([seed, walk.index, int(beat[0] // NS) if len(beat) else 0]).random(len(beat))
-                  * step * 0.9).astype(np.int64)
+        jitter = (
+            np.random.default_rng([seed, walk.index, int(beat[0] // NS) if len(beat) else 0]).random(len(beat))
+            * step
+            * 0.9
+        ).astype(np.int64)
         ts = beat + jitter - jitter % 1000  # whole microseconds, like the stream's timestamps
         arrays = walk.advance(ts) if len(ts) else {}
         if not len(ts):
@@ -232,12 +259,18 @@ def demo_tape(walks: list[DemoWalk], *, start: datetime, end: datetime, interval
             columns[name].append(np.where(values < 0, np.nan, values))
     merged = {k: np.concatenate(v) if v else np.array([]) for k, v in columns.items()}
     order = np.argsort(merged["ts"], kind="stable")
-    return pa.table({
-        "ts": pa.array(merged["ts"][order].astype(np.int64), pa.timestamp("ns", tz="UTC")),
-        "symbol": pa.array(merged["symbol"][order], pa.string()),
-        **{k: pa.array(merged[k][order], pa.float64(), from_pandas=True) for k in
-           ("bid", "ask", "last", "close", "change", "high_24h", "low_24h")},
-        **{k: pa.array(merged[k][order], pa.float64(), from_pandas=True).cast(pa.int64()) for k in
-           ("bid_size", "ask_size", "volume")},
-        "source": pa.array(np.full(len(order), "demo", dtype=object), pa.string()),
-    })
+    return pa.table(
+        {
+            "ts": pa.array(merged["ts"][order].astype(np.int64), pa.timestamp("ns", tz="UTC")),
+            "symbol": pa.array(merged["symbol"][order], pa.string()),
+            **{
+                k: pa.array(merged[k][order], pa.float64(), from_pandas=True)
+                for k in ("bid", "ask", "last", "close", "change", "high_24h", "low_24h")
+            },
+            **{
+                k: pa.array(merged[k][order], pa.float64(), from_pandas=True).cast(pa.int64())
+                for k in ("bid_size", "ask_size", "volume")
+            },
+            "source": pa.array(np.full(len(order), "demo", dtype=object), pa.string()),
+        }
+    )

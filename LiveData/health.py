@@ -34,7 +34,9 @@ def feed_health() -> dict[str, Any]:
     stamp = parse_instant(last) if last else None
     age = round((clock.now() - stamp).total_seconds(), 1) if stamp else None
     return {
-        "ok": bool(feed) and feed.get("state") == "ok" and age is not None
+        "ok": bool(feed)
+        and feed.get("state") == "ok"
+        and age is not None
         and age <= settings.THOR_QUOTE_STALE_SECONDS * clock.speed(),
         "state": feed.get("state") or "never run",
         # demo / replay quotes are not real prices: the dashboard shows DEMO (SPEC §13).

@@ -158,8 +158,13 @@ class TickRecorder:
 
     def status(self) -> dict[str, Any]:
         """``{written, buffered, duplicates_skipped, malformed, replayed_skipped}`` (counts of ticks)."""
-        return {"written": self.written, "buffered": len(self._buffer), "duplicates_skipped": self.duplicates,
-                "malformed": self.malformed, "replayed_skipped": self.replayed}
+        return {
+            "written": self.written,
+            "buffered": len(self._buffer),
+            "duplicates_skipped": self.duplicates,
+            "malformed": self.malformed,
+            "replayed_skipped": self.replayed,
+        }
 
 
 def recorder_worker(live: LiveDataRedis | None = None, archive: TickArchive | None = None) -> Worker:

@@ -250,9 +250,7 @@ class LiveDataRedis:
     # --- feed status ----------------------------------------------------------------------------
     def set_feed_status(self, values: Mapping[str, Any]) -> None:
         """Merge ``values`` into the feed status hash (None becomes an empty string)."""
-        self.client.hset(
-            FEED_STATUS_KEY, mapping={k: "" if v is None else str(v) for k, v in values.items()}
-        )
+        self.client.hset(FEED_STATUS_KEY, mapping={k: "" if v is None else str(v) for k, v in values.items()})
 
     def feed_status(self) -> dict[str, str]:
         """The poller's status hash (empty when no poller has run)."""

@@ -21,8 +21,21 @@ from LiveData.tos.parser import CellError, normalize_symbol, parse_decimal, pars
 
 REQUIRED = ("ts", "symbol", "bid", "ask", "last", "volume", "close")
 OPTIONAL = ("change", "bid_size", "ask_size", "high_24h", "low_24h")
-EXPORT_COLUMNS = ("ts", "symbol", "bid", "ask", "last", "volume", "close", "change", "bid_size", "ask_size",
-                  "high_24h", "low_24h", "source")
+EXPORT_COLUMNS = (
+    "ts",
+    "symbol",
+    "bid",
+    "ask",
+    "last",
+    "volume",
+    "close",
+    "change",
+    "bid_size",
+    "ask_size",
+    "high_24h",
+    "low_24h",
+    "source",
+)
 #: Prices a future can plausibly have (points); outside is a typo, not a tick.
 MAX_PRICE = Decimal("10000000")
 

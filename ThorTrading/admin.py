@@ -30,8 +30,18 @@ class SignalStatValueInline(admin.TabularInline):
 
 @admin.register(TradingInstrument)
 class TradingInstrumentAdmin(admin.ModelAdmin):
-    list_display = ("symbol", "name", "exchange", "tick_size", "tick_value", "display_precision", "inverse_weight",
-                    "show_in_ribbon", "is_active", "sort_order")
+    list_display = (
+        "symbol",
+        "name",
+        "exchange",
+        "tick_size",
+        "tick_value",
+        "display_precision",
+        "inverse_weight",
+        "show_in_ribbon",
+        "is_active",
+        "sort_order",
+    )
     list_editable = ("show_in_ribbon", "is_active", "sort_order")
     search_fields = ("symbol", "name", "feed_symbol")
     inlines = [SignalStatValueInline]
@@ -66,8 +76,23 @@ class TargetHighLowConfigAdmin(admin.ModelAdmin):
 class MarketSessionAdmin(admin.ModelAdmin):
     """Captured sessions: coloured outcomes, a sticky header, filters, CSV/XLSX export of a selection."""
 
-    list_display = ("capture_group", "country", "session_date", "future", "bhs", "entry_price", "target_high",
-                    "target_low", "outcome", "target_hit_type", "pnl_usd", "captured_at", "late", "stale", "demo")
+    list_display = (
+        "capture_group",
+        "country",
+        "session_date",
+        "future",
+        "bhs",
+        "entry_price",
+        "target_high",
+        "target_low",
+        "outcome",
+        "target_hit_type",
+        "pnl_usd",
+        "captured_at",
+        "late",
+        "stale",
+        "demo",
+    )
     list_filter = ("country", "wndw", "bhs", "future", "late", "is_demo", ("session_date", admin.DateFieldListFilter))
     search_fields = ("country", "future")
     date_hierarchy = "session_date"
@@ -89,7 +114,9 @@ class MarketSessionAdmin(admin.ModelAdmin):
 
     @admin.action(description="Export selected sessions to CSV")
     def export_csv(self, request: Any, queryset: QuerySet[MarketSession]) -> StreamingHttpResponse:
-        response = StreamingHttpResponse(sessions_csv(queryset.order_by("captured_at", "future")), content_type="text/csv")
+        response = StreamingHttpResponse(
+            sessions_csv(queryset.order_by("captured_at", "future")), content_type="text/csv"
+        )
         response["Content-Disposition"] = 'attachment; filename="thor-market-sessions.csv"'
         return response
 
@@ -115,14 +142,27 @@ class BacktestAdmin(admin.ModelAdmin):
 
     list_display = ("id", "owner", "created_at", "status", "opens_done", "opens_total", "finished_at")
     list_filter = ("status",)
-    readonly_fields = ("owner", "created_at", "started_at", "updated_at", "finished_at", "status", "params",
-                       "opens_done", "opens_total", "error", "result")
+    readonly_fields = (
+        "owner",
+        "created_at",
+        "started_at",
+        "updated_at",
+        "finished_at",
+        "status",
+        "params",
+        "opens_done",
+        "opens_total",
+        "error",
+        "result",
+    )
 
     def has_add_permission(self, request: Any) -> bool:
         return False
 
 
-@admin.action(description="Capture now: snapshot the futures and open a trade for the selected markets", permissions=["change"])
+@admin.action(
+    description="Capture now: snapshot the futures and open a trade for the selected markets", permissions=["change"]
+)
 def capture_now(modeladmin: Any, request: Any, queryset: QuerySet[Any]) -> None:
     """The market-open plan's third capture trigger (beside the open and ``capture_market_open``):
     a forced capture of each selected market at this instant, whatever its capture switches,

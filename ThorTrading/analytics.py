@@ -97,8 +97,12 @@ def summarize(outcomes: Iterable[Outcome], *, ordered: bool = False) -> dict[str
             seconds.append((o.resolved_at - o.captured_at).total_seconds())
         else:
             seconds.append(None)
-    table = OutcomeTable.of([o.wndw for o in ordered_outcomes], [cents(o.pnl_usd) for o in ordered_outcomes],
-                            [o.has_entry for o in ordered_outcomes], seconds)
+    table = OutcomeTable.of(
+        [o.wndw for o in ordered_outcomes],
+        [cents(o.pnl_usd) for o in ordered_outcomes],
+        [o.has_entry for o in ordered_outcomes],
+        seconds,
+    )
     return table.summary(np.arange(len(ordered_outcomes)))
 
 
@@ -128,8 +132,13 @@ class OutcomeTable:
         self.decided_trade = self.trade & (codes <= _CODES[DIDNT_WORK]) & ~np.isnan(seconds)
 
     @classmethod
-    def of(cls, wndws: Sequence[str], pnl_cents: Sequence[int | None], entries: Sequence[bool | int],
-           seconds: Sequence[float | None]) -> OutcomeTable:
+    def of(
+        cls,
+        wndws: Sequence[str],
+        pnl_cents: Sequence[int | None],
+        entries: Sequence[bool | int],
+        seconds: Sequence[float | None],
+    ) -> OutcomeTable:
         """From equal-length columns: outcomes, P&L in cents (None while open), entry flags, seconds."""
         codes = np.array([outcome_code(w) for w in wndws], dtype=np.int8)
         money = np.array([0 if c is None else c for c in pnl_cents], dtype=np.int64)
@@ -165,12 +174,31 @@ class OutcomeTable:
         timed = groups[self.decided_trade]
         seconds = np.bincount(timed, weights=self.seconds[self.decided_trade], minlength=n).tolist()
         timed_n = np.bincount(timed, minlength=n).tolist()
-        return [_figures(sizes[g], trades[g], counts[g], round(total[g]), round(wins[g]), round(losses[g]),
-                         drawdown[g], seconds[g] / timed_n[g] if timed_n[g] else None) for g in range(n)]
+        return [
+            _figures(
+                sizes[g],
+                trades[g],
+                counts[g],
+                round(total[g]),
+                round(wins[g]),
+                round(losses[g]),
+                drawdown[g],
+                seconds[g] / timed_n[g] if timed_n[g] else None,
+            )
+            for g in range(n)
+        ]
 
 
-def _figures(rows: int, trades: int, counts: list[int], total: int, wins: int, losses: int, drawdown: int,
-             avg_seconds: float | None) -> dict[str, Any]:
+def _figures(
+    rows: int,
+    trades: int,
+    counts: list[int],
+    total: int,
+    wins: int,
+    losses: int,
+    drawdown: int,
+    avg_seconds: float | None,
+) -> dict[str, Any]:
     """One grouping's figures (:func:`summarize`'s shape) from its counts per outcome code and its
     sums in cents."""
     worked, didnt, expired = counts[0], counts[1], counts[2]
@@ -298,8 +326,9 @@ def _grouped(table: OutcomeTable, codes: np.ndarray, labels: Sequence[Any], orde
     return [{"key": k, **f} for k, f in zip(ordered, figures, strict=True)]
 
 
-def session_stats(rows: Sequence[StatRow] | StatColumns, *, market_order: list[str],
-                  future_order: list[str]) -> dict[str, Any]:
+def session_stats(
+    rows: Sequence[StatRow] | StatColumns, *, market_order: list[str], future_order: list[str]
+) -> dict[str, Any]:
     """Overall, by market, by weekday, by signal, by future, last 7 days and P&L by day (SPEC §8),
     each with the figures of :func:`summarize`, over ``rows`` (or their :class:`StatColumns`) in
     ``captured_at`` order. P&L by day: ``[{date, trades, pnl, cumulative_pnl}]`` (USD). The shape
@@ -307,15 +336,33 @@ def session_stats(rows: Sequence[StatRow] | StatColumns, *, market_order: list[s
     columns = rows if isinstance(rows, StatColumns) else StatColumns.of_rows(rows)
     table = OutcomeTable.of(columns.wndw, columns.pnl_cents, columns.has_entry, columns.resolution_seconds)
     days = np.array([-1 if d is None else d for d in columns.local_day], dtype=np.int64)
-    keys = {"country": KeyColumn.of(columns.country), "day": KeyColumn.of(columns.day),
-            "bhs": KeyColumn.of(columns.bhs), "future": KeyColumn.of(columns.future)}
-    return stats_over(table, np.arange(len(columns.wndw)), keys=keys, local_day=days,
-                      recent=np.array(columns.recent, dtype=bool), market_order=market_order,
-                      future_order=future_order)
+    keys = {
+        "country": KeyColumn.of(columns.country),
+        "day": KeyColumn.of(columns.day),
+        "bhs": KeyColumn.of(columns.bhs),
+        "future": KeyColumn.of(columns.future),
+    }
+    return stats_over(
+        table,
+        np.arange(len(columns.wndw)),
+        keys=keys,
+        local_day=days,
+        recent=np.array(columns.recent, dtype=bool),
+        market_order=market_order,
+        future_order=future_order,
+    )
 
 
-def stats_over(table: OutcomeTable, rows: np.ndarray, *, keys: dict[str, KeyColumn], local_day: np.ndarray,
-               recent: np.ndarray, market_order: list[str], future_order: list[str]) -> dict[str, Any]:
+def stats_over(
+    table: OutcomeTable,
+    rows: np.ndarray,
+    *,
+    keys: dict[str, KeyColumn],
+    local_day: np.ndarray,
+    recent: np.ndarray,
+    market_order: list[str],
+    future_order: list[str],
+) -> dict[str, Any]:
     """:func:`session_stats` over the rows at indices ``rows`` (ascending, in ``captured_at``
     order) of columns already encoded: ``table`` (outcomes), ``keys`` (``country``, ``day``,
     ``bhs``, ``future``), ``local_day`` (``YYYYMMDD``, −1 when unknown) and ``recent`` (captured in
@@ -329,10 +376,16 @@ def stats_over(table: OutcomeTable, rows: np.ndarray, *, keys: dict[str, KeyColu
     resolved = traded & table.resolved_trade
     np.add.at(pnl_per_day, np.searchsorted(trade_days, days[resolved]), table.cents[resolved])
     # Decimal(cents).scaleb(-2) is the exact amount with two places (what quantize(CENT) gives).
-    pnl_by_day = [{"date": _date_of(k), "trades": count,
-                   "pnl": Decimal(c).scaleb(-2), "cumulative_pnl": Decimal(cum).scaleb(-2)}
-                  for k, count, c, cum in zip(trade_days.tolist(), trades_per_day.tolist(), pnl_per_day.tolist(),
-                                              np.cumsum(pnl_per_day).tolist(), strict=True)]
+    pnl_by_day = [
+        {"date": _date_of(k), "trades": count, "pnl": Decimal(c).scaleb(-2), "cumulative_pnl": Decimal(cum).scaleb(-2)}
+        for k, count, c, cum in zip(
+            trade_days.tolist(),
+            trades_per_day.tolist(),
+            pnl_per_day.tolist(),
+            np.cumsum(pnl_per_day).tolist(),
+            strict=True,
+        )
+    ]
     everyone = np.zeros(len(rows), dtype=np.intp)
     return {
         "overall": table.summaries(None, everyone, 1)[0],

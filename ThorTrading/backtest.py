@@ -151,24 +151,45 @@ class Variant:
         return [dataclasses.replace(o, window=window) for o in opens]
 
 
-def _resolve(trade: dict[str, Any], series: SymbolTape | None, market_open: MarketOpen, tape: Tape,
-             config: TradingConfig, symbol: str) -> None:
+def _resolve(
+    trade: dict[str, Any],
+    series: SymbolTape | None,
+    market_open: MarketOpen,
+    tape: Tape,
+    config: TradingConfig,
+    symbol: str,
+) -> None:
     """Grade one PENDING trade on its symbol's ticks from the open to the end of the window."""
     start_ns = to_ns(market_open.open_at)
     end_ns = start_ns + int(market_open.window.total_seconds() * NS) if market_open.window else None
     touch = None
     if series is not None:
         touch = grading.first_touch_in_window(
-            signal=trade["bhs"], target_high=float(trade["target_high"]), target_low=float(trade["target_low"]),
-            ts=series.ts, bid=series.arrays["bid"], ask=series.arrays["ask"], last=series.arrays["last"],
-            start_ns=start_ns, end_ns=end_ns, ordered=True)
+            signal=trade["bhs"],
+            target_high=float(trade["target_high"]),
+            target_low=float(trade["target_low"]),
+            ts=series.ts,
+            bid=series.arrays["bid"],
+            ask=series.arrays["ask"],
+            last=series.arrays["last"],
+            start_ns=start_ns,
+            end_ns=end_ns,
+            ordered=True,
+        )
     if touch is not None and series is not None:
         instrument = config.by_symbol[symbol]
         trade.update(
-            wndw=touch.outcome, target_hit_at=from_ns(int(series.ts[touch.index])), target_hit_price=touch.price,
+            wndw=touch.outcome,
+            target_hit_at=from_ns(int(series.ts[touch.index])),
+            target_hit_price=touch.price,
             target_hit_type=touch.hit_type,
-            pnl_usd=grading.pnl_usd(signal=trade["bhs"], entry=trade["entry_price"], exit=touch.price,
-                                    tick_size=instrument.tick_size, tick_value=instrument.tick_value),
+            pnl_usd=grading.pnl_usd(
+                signal=trade["bhs"],
+                entry=trade["entry_price"],
+                exit=touch.price,
+                tick_size=instrument.tick_size,
+                tick_value=instrument.tick_value,
+            ),
         )
     elif end_ns is not None and end_ns <= tape.end_ns:
         trade.update(wndw=grading.EXPIRED, pnl_usd=Decimal(0))
@@ -221,8 +242,9 @@ def run(
     return trades
 
 
-def stats(trades: list[dict[str, Any]], *, future: str = strategy.TOTAL, market_order: list[str],
-          now: datetime) -> dict[str, Any]:
+def stats(
+    trades: list[dict[str, Any]], *, future: str = strategy.TOTAL, market_order: list[str], now: datetime
+) -> dict[str, Any]:
     """:func:`ThorTrading.analytics.session_stats` over the backtest's trades of ``future`` (TOTAL by
     default, as ``GET market-opens/stats/``; "all" for every row), last 7 days counted back from
     ``now``."""
@@ -232,11 +254,22 @@ def stats(trades: list[dict[str, Any]], *, future: str = strategy.TOTAL, market_
         if future != "all" and t["future"] != future:
             continue
         hit = t["target_hit_at"]
-        rows.append(analytics.StatRow(
-            country=t["country"], future=t["future"], bhs=t["bhs"], day=t["weekday"],
-            local_day=int(t["date"].replace("-", "")), recent=t["captured_at"] >= since, wndw=t["wndw"],
-            pnl_usd=t["pnl_usd"], resolution_seconds=(hit - t["captured_at"]).total_seconds() if hit else None,
-            has_entry=t["entry_price"] is not None,
-        ))
-    return analytics.session_stats(rows, market_order=market_order,
-                                   future_order=[strategy.TOTAL, *sorted({t["future"] for t in trades} - {strategy.TOTAL})])
+        rows.append(
+            analytics.StatRow(
+                country=t["country"],
+                future=t["future"],
+                bhs=t["bhs"],
+                day=t["weekday"],
+                local_day=int(t["date"].replace("-", "")),
+                recent=t["captured_at"] >= since,
+                wndw=t["wndw"],
+                pnl_usd=t["pnl_usd"],
+                resolution_seconds=(hit - t["captured_at"]).total_seconds() if hit else None,
+                has_entry=t["entry_price"] is not None,
+            )
+        )
+    return analytics.session_stats(
+        rows,
+        market_order=market_order,
+        future_order=[strategy.TOTAL, *sorted({t["future"] for t in trades} - {strategy.TOTAL})],
+    )

@@ -30,8 +30,13 @@ class Condition(NamedTuple):
 
 #: The design documents' names for the filters (the market-open plan's API summary), accepted as
 #: aliases wherever the filters are: ``?region=Japan`` is ``?country=Japan``.
-ALIASES: dict[str, str] = {"region": "country", "day_of_week": "weekday", "outcome": "status",
-                           "start_date": "start", "end_date": "end"}
+ALIASES: dict[str, str] = {
+    "region": "country",
+    "day_of_week": "weekday",
+    "outcome": "status",
+    "start_date": "start",
+    "end_date": "end",
+}
 
 
 def canonical_params(params: Mapping[str, Any]) -> dict[str, Any]:
@@ -114,8 +119,16 @@ class MarketSessionFilter(django_filters.FilterSet):
         if (countries := listed("country")) is not None:
             found.append(Condition("country", "in", tuple(_country(v) for v in countries)))
         if (statuses := listed("status")) is not None:
-            found.append(Condition("wndw", "in", tuple(
-                _one_of("status", v.upper().replace("'", "").replace(" ", "_"), Outcome.values()) for v in statuses)))
+            found.append(
+                Condition(
+                    "wndw",
+                    "in",
+                    tuple(
+                        _one_of("status", v.upper().replace("'", "").replace(" ", "_"), Outcome.values())
+                        for v in statuses
+                    ),
+                )
+            )
         for name, lookup in (("date", "exact"), ("start", "gte"), ("end", "lte")):
             if data.get(name) is not None:
                 found.append(Condition("session_date", lookup, data[name]))
@@ -123,10 +136,15 @@ class MarketSessionFilter(django_filters.FilterSet):
             found.append(Condition("day", "in", tuple(_weekday(raw) for raw in days)))
         futures = listed("future")
         if futures is not None and str(data["future"]).strip().lower() != "all":
-            found.append(Condition("future", "in", tuple(_one_of("future", v.upper(), (*FUTURES, TOTAL)) for v in futures)))
+            found.append(
+                Condition("future", "in", tuple(_one_of("future", v.upper(), (*FUTURES, TOTAL)) for v in futures))
+            )
         if (signals := listed("signal")) is not None:
-            found.append(Condition("bhs", "in", tuple(
-                _one_of("signal", v.upper().replace(" ", "_"), Signal.values()) for v in signals)))
+            found.append(
+                Condition(
+                    "bhs", "in", tuple(_one_of("signal", v.upper().replace(" ", "_"), Signal.values()) for v in signals)
+                )
+            )
         for name, field in (("late", "late"), ("demo", "is_demo")):
             if data.get(name) is not None:
                 found.append(Condition(field, "exact", data[name]))

@@ -35,7 +35,9 @@ def on_market_opened(sender: Any, market: Market, at: datetime, bootstrap: bool 
         logger.warning("%s opened at %s, too long ago to capture late", market.country, at.isoformat())
         return
     with _capture_lock:
-        result = capture_market_open(market=market, now=now, late=bootstrap, retry_delay=settings.THOR_CAPTURE_RETRY_SECONDS)
+        result = capture_market_open(
+            market=market, now=now, late=bootstrap, retry_delay=settings.THOR_CAPTURE_RETRY_SECONDS
+        )
     logger.info("open capture: %s", result.message)
 
 

@@ -36,7 +36,9 @@ class Resolution:
     price: Decimal
 
 
-def watched_price(signal: str | None, *, bid: Decimal | None, ask: Decimal | None, last: Decimal | None) -> Decimal | None:
+def watched_price(
+    signal: str | None, *, bid: Decimal | None, ask: Decimal | None, last: Decimal | None
+) -> Decimal | None:
     """The side of the quote a trade is graded on: bid for a long, ask for a short, else ``last``."""
     return price_for_side(signal, long=bid, short=ask, fallback=last)
 
@@ -120,8 +122,14 @@ def first_touch_in_window(
         if end_ns is not None:
             in_window &= ts < end_ns
         searched = np.flatnonzero(in_window)
-    touch = first_touch(signal=signal, target_high=target_high, target_low=target_low,
-                        bid=bid[searched], ask=ask[searched], last=last[searched])
+    touch = first_touch(
+        signal=signal,
+        target_high=target_high,
+        target_low=target_low,
+        bid=bid[searched],
+        ask=ask[searched],
+        last=last[searched],
+    )
     if touch is None:
         return None
     index = searched.start + touch[0] if isinstance(searched, slice) else int(searched[touch[0]])
@@ -147,8 +155,12 @@ def decide(
     """The resolution one quote causes (:func:`first_touch` over a single tick), with the watched
     price that touched, or None when it touches neither level."""
     touch = first_touch(
-        signal=signal, target_high=float(target_high), target_low=float(target_low),
-        bid=_floats([bid]), ask=_floats([ask]), last=_floats([last]),
+        signal=signal,
+        target_high=float(target_high),
+        target_low=float(target_low),
+        bid=_floats([bid]),
+        ask=_floats([ask]),
+        last=_floats([last]),
     )
     if touch is None:
         return None
@@ -166,7 +178,6 @@ def pnl_usd(*, signal: str | None, entry: Decimal, exit: Decimal, tick_size: Dec
     rounded to cents."""
     value = (exit - entry) / tick_size * tick_value * trade_side(signal)
     return value.quantize(Decimal("0.01"))
-
 
 
 def evaluation_window(*, market_minutes: int | None, default_minutes: int) -> timedelta | None:

@@ -17,5 +17,7 @@ def grader_health() -> dict[str, Any]:
         grader = get_live_data_redis().client.hgetall(STATUS_KEY)
     except RedisError:
         grader = {}
-    return {"archive_catch_up": grader.get("archive_catch_up") or None,
-            "archive_catch_up_at": grader.get("archive_catch_up_at") or None}
+    return {
+        "archive_catch_up": grader.get("archive_catch_up") or None,
+        "archive_catch_up_at": grader.get("archive_catch_up_at") or None,
+    }

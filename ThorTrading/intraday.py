@@ -179,8 +179,9 @@ class IntradayBook:
             previous_close = day.close
             day = None
         if day is None:
-            day = self.days[symbol] = Day(symbol, trading_day, bar.open, bar.high, bar.low, bar.close,
-                                          prev_close=previous_close)
+            day = self.days[symbol] = Day(
+                symbol, trading_day, bar.open, bar.high, bar.low, bar.close, prev_close=previous_close
+            )
         else:
             day.high, day.low = max(day.high, bar.high), min(day.low, bar.low)
         day.close = bar.close

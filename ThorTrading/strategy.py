@@ -44,8 +44,14 @@ def is_stale(quote: dict[str, Any] | None, *, now: datetime, stale_seconds: floa
 
 
 def row_metrics(
-    *, last: Decimal | None, open_: Decimal | None, prev: Decimal | None, high: Decimal | None,
-    low: Decimal | None, high_52w: Decimal | None, low_52w: Decimal | None,
+    *,
+    last: Decimal | None,
+    open_: Decimal | None,
+    prev: Decimal | None,
+    high: Decimal | None,
+    low: Decimal | None,
+    high_52w: Decimal | None,
+    low_52w: Decimal | None,
 ) -> dict[str, Decimal | None]:
     """The row metrics of SPEC §4, in points and percent. Percentages of the 24-hour values divide
     by the previous close; the 52-week ones by the 52-week low (above-low) or high (below-high)."""
@@ -146,8 +152,14 @@ def snapshot(
     with ``symbol`` "TOTAL", ``stale_symbols`` and ``sources`` (the feeds the quotes came from)."""
     summary = intraday or {}
     rows = [
-        enrich_quote(inst, quotes.get(inst.symbol), signal_weights=config.signal_weights, now=now,
-                     stale_seconds=stale_seconds, intraday=summary.get(inst.symbol))
+        enrich_quote(
+            inst,
+            quotes.get(inst.symbol),
+            signal_weights=config.signal_weights,
+            now=now,
+            stale_seconds=stale_seconds,
+            intraday=summary.get(inst.symbol),
+        )
         for inst in config.instruments
     ]
     stamps = [parse_instant(r["ts_ingest"]) for r in rows]
@@ -247,13 +259,15 @@ def capture_rows(rows: list[dict[str, Any]], total: dict[str, Any], config: Trad
     captured: list[dict[str, Any]] = []
     for row in rows:
         signal = row["extended_data"]["signal"]
-        captured.append({
-            **_price_fields(row),
-            **_trade_fields(signal, row, config, row["symbol"]),
-            "future": row["symbol"],
-            "bhs": signal or "",
-            "weight": row["extended_data"]["signal_weight"],
-        })
+        captured.append(
+            {
+                **_price_fields(row),
+                **_trade_fields(signal, row, config, row["symbol"]),
+                "future": row["symbol"],
+                "bhs": signal or "",
+                "weight": row["extended_data"]["signal_weight"],
+            }
+        )
     composite = total["composite_signal"]
     total_row: dict[str, Any] = {
         "future": TOTAL,

@@ -32,9 +32,7 @@ def usd_to_ticks(usd: Decimal, tick_value: Decimal) -> int:
     return max(ticks, 1)
 
 
-def distance_points(
-    *, mode: str, amount: Decimal, entry: Decimal, tick_size: Decimal, tick_value: Decimal
-) -> Decimal:
+def distance_points(*, mode: str, amount: Decimal, entry: Decimal, tick_size: Decimal, tick_value: Decimal) -> Decimal:
     """How far from ``entry`` (points) ``amount`` in ``mode`` units lies. Raises ``ValueError`` for
     an unknown mode or DISABLED."""
     if mode == USD:
@@ -48,7 +46,9 @@ def distance_points(
     raise ValueError(f"no distance for target mode {mode!r}")
 
 
-def entry_price(signal: str | None, *, bid: Decimal | None, ask: Decimal | None, last: Decimal | None) -> Decimal | None:
+def entry_price(
+    signal: str | None, *, bid: Decimal | None, ask: Decimal | None, last: Decimal | None
+) -> Decimal | None:
     """The price a market-open trade enters at (SPEC §6): the ask for a long, the bid for a short,
     ``last`` when that side is missing (the DX index has no bid/ask), None for HOLD or no signal."""
     return price_for_side(signal, long=ask, short=bid, fallback=last)

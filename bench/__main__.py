@@ -98,8 +98,10 @@ def main() -> None:
     from django.db import connection
 
     print("Thor benchmarks")
-    print(f"  machine: {platform.machine()} {platform.system()} {platform.release()}, {os.cpu_count()} CPUs, "
-          f"Python {platform.python_version()}")
+    print(
+        f"  machine: {platform.machine()} {platform.system()} {platform.release()}, {os.cpu_count()} CPUs, "
+        f"Python {platform.python_version()}"
+    )
     print(f"  redis: {redis_kind}; database: {connection.vendor}; workbook: {WORKBOOK.name}")
     print()
 
@@ -152,9 +154,16 @@ def main() -> None:
     recorder = IntradayRecorder.load(symbols)
     start_at = datetime(2025, 12, 1, 14, 30, tzinfo=UTC)
     quotes = [
-        {"symbol": s, "last": Decimal(100 + (i * 7 + j) % 13), "bid": Decimal(99), "ask": Decimal(101),
-         "volume": 1000 + i * 3 + j, "ts_ingest": (start_at + timedelta(seconds=i)).isoformat()}
-        for i in range(3600) for j, s in enumerate(symbols)
+        {
+            "symbol": s,
+            "last": Decimal(100 + (i * 7 + j) % 13),
+            "bid": Decimal(99),
+            "ask": Decimal(101),
+            "volume": 1000 + i * 3 + j,
+            "ts_ingest": (start_at + timedelta(seconds=i)).isoformat(),
+        }
+        for i in range(3600)
+        for j, s in enumerate(symbols)
     ]
     minutes = 0
     pending: list = []
@@ -171,9 +180,11 @@ def main() -> None:
             minutes += 1
     elapsed = time.perf_counter() - began
     writes = recorder.writes
-    print(f"{'intraday (apply + flush)':<34} {len(quotes)} ticks in {elapsed:.2f} s = {len(quotes) / elapsed:,.0f} ticks/s; "
-          f"{minutes} flushes, {writes.queries / max(minutes, 1):.1f} write queries per minute "
-          f"({writes.bars} bars, {writes.days} day upserts, {writes.extremes} 52w rows)")
+    print(
+        f"{'intraday (apply + flush)':<34} {len(quotes)} ticks in {elapsed:.2f} s = {len(quotes) / elapsed:,.0f} ticks/s; "
+        f"{minutes} flushes, {writes.queries / max(minutes, 1):.1f} write queries per minute "
+        f"({writes.bars} bars, {writes.days} day upserts, {writes.extremes} 52w rows)"
+    )
     if "fakeredis" not in redis_kind:
         live.client.flushdb()
 
@@ -226,14 +237,28 @@ def main() -> None:
         return call
 
     print(summary("GET market-opens/stats/ after a grade", timed(after_a_grade(stats_path), 30, 2)))
-    print(summary("GET stats/?country=Japan&weekday=Mon", timed(after_a_grade(stats_path + "?country=Japan&weekday=Mon"), 30, 2)))
+    print(
+        summary(
+            "GET stats/?country=Japan&weekday=Mon",
+            timed(after_a_grade(stats_path + "?country=Japan&weekday=Mon"), 30, 2),
+        )
+    )
     print(summary("GET market-opens/stats/ cached", timed(lambda: api.get(stats_path), 200, 2)))
     now = clock.now()
-    print(summary("stats from the database (no Redis)",
-                  timed(lambda: session_stats(MarketSession.objects.filter(future="TOTAL"), now=now), 30, 2)))
+    print(
+        summary(
+            "stats from the database (no Redis)",
+            timed(lambda: session_stats(MarketSession.objects.filter(future="TOTAL"), now=now), 30, 2),
+        )
+    )
     print(summary("GET market-opens/insight/ cold", timed(cold(insight_path), 30, 2)))
     print(summary("GET market-opens/insight/ cached", timed(lambda: api.get(insight_path), 200, 2)))
-    print(summary("GET market-opens/events/ (page 100)", timed(lambda: api.get("/api/ThorTrading/market-opens/events/"), 30, 2)))
+    print(
+        summary(
+            "GET market-opens/events/ (page 100)",
+            timed(lambda: api.get("/api/ThorTrading/market-opens/events/"), 30, 2),
+        )
+    )
     print()
     sys.stdout.flush()
     # Over HTTP against daphne on PostgreSQL: a process of its own (it needs its own settings).

@@ -53,8 +53,7 @@ def _get(conn: http.client.HTTPConnection, path: str, token: str) -> int:
     return response.status
 
 
-def _timed(conn: http.client.HTTPConnection, path: str, token: str, n: int,
-           before: Any = None) -> tuple[float, float]:
+def _timed(conn: http.client.HTTPConnection, path: str, token: str, n: int, before: Any = None) -> tuple[float, float]:
     """p50/p99 (ms) of ``n`` GETs of ``path`` on ``conn``, calling ``before()`` (untimed) before
     each; exits naming the path on any answer but 200."""
     samples = []
@@ -99,9 +98,14 @@ def _cold_stats(port: int, token: str, redis_url: str, db: Any, n: int = 30) -> 
     import redis
 
     client = redis.Redis.from_url(redis_url)
-    ids = [r[0] for r in db.execute(
-        """SELECT id FROM "ThorTrading_marketsession" WHERE future = 'TOTAL' AND pnl_usd IS NOT NULL
-           ORDER BY captured_at DESC LIMIT %s""", (n,)).fetchall()]
+    ids = [
+        r[0]
+        for r in db.execute(
+            """SELECT id FROM "ThorTrading_marketsession" WHERE future = 'TOTAL' AND pnl_usd IS NOT NULL
+           ORDER BY captured_at DESC LIMIT %s""",
+            (n,),
+        ).fetchall()
+    ]
     graded = iter(ids)
 
     def grade() -> None:
@@ -141,7 +145,9 @@ def _throughput(port: int, path: str, token: str, threads: int = 8, seconds: flo
 
 
 def _manage(env: dict[str, str], *args: str) -> str:
-    out = subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=900)
+    out = subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=900
+    )
     if out.returncode:
         raise SystemExit(f"manage.py {' '.join(args)} failed:\n{out.stderr[-2000:]}")
     return out.stdout
@@ -160,22 +166,48 @@ def main() -> None:
     admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
     admin.execute(f"CREATE DATABASE {name}")
     var = tempfile.mkdtemp(prefix="thor-bench-http-")
-    env = {**os.environ, "DATABASE_URL": f"{base}/{name}", "THOR_VAR_DIR": var, "THOR_STACK_AUTO_START": "0",
-           "DJANGO_SETTINGS_MODULE": "thor_project.settings", "THOR_LOG_LEVEL": "WARNING",
-           "REDIS_URL": os.environ.get("THOR_BENCH_REDIS_URL", "redis://127.0.0.1:6379/13")}
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"{base}/{name}",
+        "THOR_VAR_DIR": var,
+        "THOR_STACK_AUTO_START": "0",
+        "DJANGO_SETTINGS_MODULE": "thor_project.settings",
+        "THOR_LOG_LEVEL": "WARNING",
+        "REDIS_URL": os.environ.get("THOR_BENCH_REDIS_URL", "redis://127.0.0.1:6379/13"),
+    }
     _manage(env, "migrate", "-v", "0")
     _manage(env, "seed_thor")
     workbook = ROOT.parent / "shared" / "data" / "tos" / "rtd_2025-11-26.xlsm"
-    _manage(env, "poll_tos_excel", "--once", "--file", str(workbook if workbook.exists() else ROOT / "LiveData/sample/rtd_sample.xlsx"))
-    token = _manage(env, "shell", "-c", (
-        "from django.contrib.auth.models import User; from rest_framework.authtoken.models import Token;"
-        "from ActAndPos.models import Account;"
-        "u = User.objects.create_user('bench'); Account.objects.filter(owner=u).update(cash=10**9);"
-        "print(Token.objects.create(user=u).key)")).strip().splitlines()[-1]
+    _manage(
+        env,
+        "poll_tos_excel",
+        "--once",
+        "--file",
+        str(workbook if workbook.exists() else ROOT / "LiveData/sample/rtd_sample.xlsx"),
+    )
+    token = (
+        _manage(
+            env,
+            "shell",
+            "-c",
+            (
+                "from django.contrib.auth.models import User; from rest_framework.authtoken.models import Token;"
+                "from ActAndPos.models import Account;"
+                "u = User.objects.create_user('bench'); Account.objects.filter(owner=u).update(cash=10**9);"
+                "print(Token.objects.create(user=u).key)"
+            ),
+        )
+        .strip()
+        .splitlines()[-1]
+    )
     port = _free_port()
-    web = subprocess.Popen(["daphne", "-b", "127.0.0.1", "-p", str(port), "thor_project.asgi:application"],
-                           cwd=ROOT, env={**env, "PATH": f"{Path(sys.executable).parent}:{env.get('PATH', '')}"},
-                           stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    web = subprocess.Popen(
+        ["daphne", "-b", "127.0.0.1", "-p", str(port), "thor_project.asgi:application"],
+        cwd=ROOT,
+        env={**env, "PATH": f"{Path(sys.executable).parent}:{env.get('PATH', '')}"},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
     try:
         deadline = time.time() + 30
         while True:
@@ -187,7 +219,9 @@ def main() -> None:
                 if time.time() > deadline:
                     raise SystemExit("daphne did not start") from None
                 time.sleep(0.2)
-        print(f"HTTP under daphne, PostgreSQL {name}, token auth (p50/p99 over 200 sequential requests; req/s with 8 connections)")
+        print(
+            f"HTTP under daphne, PostgreSQL {name}, token auth (p50/p99 over 200 sequential requests; req/s with 8 connections)"
+        )
         rows = 0
         for days in (270, 1350):
             _manage(env, "seed_demo_sessions", "--days", str(days), "--seed", "1")
@@ -195,7 +229,14 @@ def main() -> None:
             admin_db = psycopg.connect(f"{base}/{name}", autocommit=True)
             admin_db.execute("VACUUM ANALYZE")
             admin_db.close()
-            rows = int(_manage(env, "shell", "-c", "from ThorTrading.models import MarketSession; print(MarketSession.objects.count())").split()[-1])
+            rows = int(
+                _manage(
+                    env,
+                    "shell",
+                    "-c",
+                    "from ThorTrading.models import MarketSession; print(MarketSession.objects.count())",
+                ).split()[-1]
+            )
             for path in ENDPOINTS:
                 p50, p99 = _sequential(port, path, token)
                 rate = _throughput(port, path, token)
@@ -203,9 +244,13 @@ def main() -> None:
             bench_db = psycopg.connect(f"{base}/{name}", autocommit=True)
             p50, p99, reload_p50, reload_max = _cold_stats(port, token, env["REDIS_URL"], bench_db)
             bench_db.close()
-            print(f"  {rows:>7,} rows  {'market-opens/stats/ cold (after a grade)':<42} p50 {p50:7.2f} ms  p99 {p99:7.2f} ms")
-            print(f"  {rows:>7,} rows  {'market-opens/stats/ first after an all-rows change':<42} p50 {reload_p50:7.2f} ms  "
-                  f"max {reload_max:7.2f} ms")
+            print(
+                f"  {rows:>7,} rows  {'market-opens/stats/ cold (after a grade)':<42} p50 {p50:7.2f} ms  p99 {p99:7.2f} ms"
+            )
+            print(
+                f"  {rows:>7,} rows  {'market-opens/stats/ first after an all-rows change':<42} p50 {reload_p50:7.2f} ms  "
+                f"max {reload_max:7.2f} ms"
+            )
         _orders(port, token, admin, name)
     finally:
         web.send_signal(signal.SIGTERM)
@@ -237,8 +282,12 @@ def _orders(port: int, token: str, admin: Any, name: str) -> None:
         for _ in range(n):
             body = json.dumps({"account": account, "symbol": "VX", "side": "BUY", "quantity": 1, "order_type": "MKT"})
             try:
-                conn.request("POST", "/api/trades/orders", body=body,
-                             headers={"Authorization": f"Token {token}", "Content-Type": "application/json"})
+                conn.request(
+                    "POST",
+                    "/api/trades/orders",
+                    body=body,
+                    headers={"Authorization": f"Token {token}", "Content-Type": "application/json"},
+                )
                 response = conn.getresponse()
                 response.read()
                 status = response.status
@@ -263,8 +312,10 @@ def _orders(port: int, token: str, admin: Any, name: str) -> None:
     sampler.join()
     failures = sum(1 for s in results if s == 0 or s >= 500)
     filled = sum(1 for s in results if s in (200, 201))
-    print(f"  200 market orders from 8 threads: {filled} filled, {failures} failures (5xx or no answer) in {elapsed:.1f} s; "
-          f"peak PostgreSQL connections {peak[0]} (the pool's max is THOR_DB_POOL_SIZE, 12 by default)")
+    print(
+        f"  200 market orders from 8 threads: {filled} filled, {failures} failures (5xx or no answer) in {elapsed:.1f} s; "
+        f"peak PostgreSQL connections {peak[0]} (the pool's max is THOR_DB_POOL_SIZE, 12 by default)"
+    )
 
 
 if __name__ == "__main__":

@@ -40,9 +40,15 @@ def _rss_mb(pid: int) -> float:
 def main() -> None:
     redis_url = os.environ.get("THOR_BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
     tmp = tempfile.mkdtemp(prefix="thor-bench-push-")
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp}/push.sqlite3", "THOR_VAR_DIR": tmp,
-           "THOR_STACK_AUTO_START": "0", "REDIS_URL": redis_url, "THOR_LOG_LEVEL": "WARNING",
-           "DJANGO_SETTINGS_MODULE": "thor_project.settings"}
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{tmp}/push.sqlite3",
+        "THOR_VAR_DIR": tmp,
+        "THOR_STACK_AUTO_START": "0",
+        "REDIS_URL": redis_url,
+        "THOR_LOG_LEVEL": "WARNING",
+        "DJANGO_SETTINGS_MODULE": "thor_project.settings",
+    }
     os.environ.update(env)
     sys.path.insert(0, str(ROOT))
     from thor_project.launch import free_port, redis_answers
@@ -67,12 +73,28 @@ def main() -> None:
     live.client.flushdb()
     set_live_data_redis(live)
     workbook = ROOT.parent / "shared" / "data" / "tos" / "rtd_2025-11-26.xlsm"
-    call_command("poll_tos_excel", "--once", "--file", str(workbook if workbook.exists() else ROOT / "LiveData/sample/rtd_sample.xlsx"))
+    call_command(
+        "poll_tos_excel",
+        "--once",
+        "--file",
+        str(workbook if workbook.exists() else ROOT / "LiveData/sample/rtd_sample.xlsx"),
+    )
     key = Token.objects.create(user=User.objects.create_user("bench")).key
     port = free_port()
-    web = subprocess.Popen([str(Path(sys.executable).parent / "daphne"), "-b", "127.0.0.1", "-p", str(port),
-                            "thor_project.asgi:application"], cwd=ROOT, env=env,
-                           stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    web = subprocess.Popen(
+        [
+            str(Path(sys.executable).parent / "daphne"),
+            "-b",
+            "127.0.0.1",
+            "-p",
+            str(port),
+            "thor_project.asgi:application",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
     pusher = Worker("bench-quote-push", QuotePusher(live, block_ms=100).step)
     pusher.start()
     from core.push import push
@@ -84,15 +106,19 @@ def main() -> None:
     assert warm is not None, "no YM quote: the workbook was not read"
     live.publish_quote(warm)
     time.sleep(0.6)
-    print("Live push under daphne (RedisPubSubChannelLayer; publish_quote → /ws/quotes/ client, 40 quotes 400 ms apart)")
+    print(
+        "Live push under daphne (RedisPubSubChannelLayer; publish_quote → /ws/quotes/ client, 40 quotes 400 ms apart)"
+    )
     try:
         _wait_for(port)
         for clients in (1, 200):
             samples, rss = asyncio.run(_measure(port, key, live, clients))
             ordered = sorted(samples)
             p99 = ordered[min(len(ordered) - 1, round(0.99 * (len(ordered) - 1)))]
-            print(f"  {clients:>4} clients  n={len(ordered):<5} p50 {statistics.median(ordered):7.1f} ms  "
-                  f"p99 {p99:7.1f} ms  max {ordered[-1]:7.1f} ms   daphne RSS {rss:6.1f} MB")
+            print(
+                f"  {clients:>4} clients  n={len(ordered):<5} p50 {statistics.median(ordered):7.1f} ms  "
+                f"p99 {p99:7.1f} ms  max {ordered[-1]:7.1f} ms   daphne RSS {rss:6.1f} MB"
+            )
     finally:
         pusher.stop()
         web.send_signal(signal.SIGTERM)
@@ -132,7 +158,9 @@ def _client_main(port: int, key: str, count: int, markers: list[str], ready: Any
         headers = {"Authorization": f"Token {key}", "Origin": f"http://127.0.0.1:{port}"}
         sockets = []
         for _ in range(count):
-            ws = await websockets.connect(f"ws://127.0.0.1:{port}/ws/quotes/", additional_headers=headers, max_size=None)
+            ws = await websockets.connect(
+                f"ws://127.0.0.1:{port}/ws/quotes/", additional_headers=headers, max_size=None
+            )
             await ws.recv()  # the snapshot on connect
             sockets.append(ws)
         seen: list[tuple[str, float]] = []
@@ -168,8 +196,10 @@ async def _measure(port: int, key: str, live: object, clients: int) -> tuple[lis
     markers = [f'"last":{price}.0' for price in prices]
     context = multiprocessing.get_context("spawn")
     processes, pipes = [], []
-    per = [clients // min(clients, CLIENT_PROCESSES) + (1 if i < clients % min(clients, CLIENT_PROCESSES) else 0)
-           for i in range(min(clients, CLIENT_PROCESSES))]
+    per = [
+        clients // min(clients, CLIENT_PROCESSES) + (1 if i < clients % min(clients, CLIENT_PROCESSES) else 0)
+        for i in range(min(clients, CLIENT_PROCESSES))
+    ]
     for count in per:
         ready_parent, ready_child = context.Pipe()
         result_parent, result_child = context.Pipe()
@@ -179,8 +209,11 @@ async def _measure(port: int, key: str, live: object, clients: int) -> tuple[lis
         pipes.append((ready_parent, result_parent))
     for ready_parent, _ in pipes:
         await asyncio.get_running_loop().run_in_executor(None, ready_parent.recv)
-    pid = int(subprocess.run(["pgrep", "-f", f"daphne -b 127.0.0.1 -p {port}"], capture_output=True, text=True)
-              .stdout.split()[0])
+    pid = int(
+        subprocess.run(
+            ["pgrep", "-f", f"daphne -b 127.0.0.1 -p {port}"], capture_output=True, text=True
+        ).stdout.split()[0]
+    )
     sent_at: dict[str, float] = {}
     rss = 0.0
 

@@ -63,16 +63,33 @@ def run(live: Any) -> None:
     sample = archive.read_day(first).slice(0, 200_000).to_pylist()
     began = time.perf_counter()
     for i in range(0, len(sample), 2000):
-        small.append(sample[i:i + 2000])
-    print(_rate("archive write, 2,000-tick parts", len(sample), time.perf_counter() - began,
-                f" ({len(list(small.parts_dir(first).iterdir()))} files after merging)"))
+        small.append(sample[i : i + 2000])
+    print(
+        _rate(
+            "archive write, 2,000-tick parts",
+            len(sample),
+            time.perf_counter() - began,
+            f" ({len(list(small.parts_dir(first).iterdir()))} files after merging)",
+        )
+    )
 
     # Recorder: quotes on the stream → archived and acknowledged.
-    quotes = [{"symbol": t["symbol"], "bid": t["bid"], "ask": t["ask"], "last": t["last"], "volume": t["volume"],
-               "close": t["close"], "change": t["change"], "ts_ingest": t["ts"].isoformat(), "source": "demo"}
-              for t in sample[:50_000]]
+    quotes = [
+        {
+            "symbol": t["symbol"],
+            "bid": t["bid"],
+            "ask": t["ask"],
+            "last": t["last"],
+            "volume": t["volume"],
+            "close": t["close"],
+            "change": t["change"],
+            "ts_ingest": t["ts"].isoformat(),
+            "source": "demo",
+        }
+        for t in sample[:50_000]
+    ]
     for i in range(0, len(quotes), 1000):
-        live.publish_quotes(quotes[i:i + 1000], changed={q["symbol"] for q in quotes[i:i + 1000]})
+        live.publish_quotes(quotes[i : i + 1000], changed={q["symbol"] for q in quotes[i : i + 1000]})
     recorder = TickRecorder(live, TickArchive(root / "recorded"), block_ms=1, batch=5000, flush_seconds=0)
     began = time.perf_counter()
     while recorder.written < len(quotes):
@@ -85,8 +102,14 @@ def run(live: Any) -> None:
     end = start + timedelta(hours=2)
     began = time.perf_counter()
     report = replay_ticks(archive, live, start=start, end=end, now=lambda: end)
-    print(_rate("replay → Redis (publish_quotes)", report.ticks, time.perf_counter() - began,
-                f" ({report.batches} round trips)"))
+    print(
+        _rate(
+            "replay → Redis (publish_quotes)",
+            report.ticks,
+            time.perf_counter() - began,
+            f" ({report.batches} round trips)",
+        )
+    )
     live.client.flushdb()
 
     # Backtest: load and run apart, medians of three.

@@ -75,8 +75,9 @@ def push(group: str, payload: dict[str, Any], *, wait: float | None = None) -> F
         return None
     text = render(payload)
     try:
-        future = asyncio.run_coroutine_threadsafe(layer.group_send(group, {"type": MESSAGE_TYPE, "text": text}),
-                                                  _push_loop())
+        future = asyncio.run_coroutine_threadsafe(
+            layer.group_send(group, {"type": MESSAGE_TYPE, "text": text}), _push_loop()
+        )
         future.add_done_callback(_log_failure(group, payload.get("type")))
         if wait is not None:
             future.result(timeout=wait)

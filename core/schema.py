@@ -17,7 +17,11 @@ ERROR_SCHEMA = {
     "type": "object",
     "properties": {
         "error": {"type": "string", "description": "What was wrong, naming the parameter when one was"},
-        "details": {"type": "object", "additionalProperties": {}, "description": "Bad input: each parameter's problems"},
+        "details": {
+            "type": "object",
+            "additionalProperties": {},
+            "description": "Bad input: each parameter's problems",
+        },
     },
     "required": ["error"],
 }
@@ -37,9 +41,11 @@ def document_errors(result: dict[str, Any], generator: Any, request: Any, public
             if method not in ("get", "post", "put", "patch", "delete"):
                 continue
             responses = operation.setdefault("responses", {})
-            wanted = {"403": "Forbidden: not yours, not allowed, or no CSRF token with a cookie session",
-                      "404": "No such object or page",
-                      "503": "Redis or the database is not answering"}
+            wanted = {
+                "403": "Forbidden: not yours, not allowed, or no CSRF token with a cookie session",
+                "404": "No such object or page",
+                "503": "Redis or the database is not answering",
+            }
             if path not in OPEN:
                 wanted["401"] = "No credentials, a bad token or an expired one"
             if operation.get("parameters") or operation.get("requestBody") or "{" in path:

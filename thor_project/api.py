@@ -98,9 +98,12 @@ class _LoginView(APIView):
     throttle_classes = LOGIN_THROTTLES
 
     def throttled(self, request: Request, wait: float | None) -> NoReturn:
-        raise Throttled(wait, detail=(
-            "Too many login attempts for this user or from this address; "
-            f"try again in {math.ceil(wait or 60)} s."))
+        raise Throttled(
+            wait,
+            detail=(
+                f"Too many login attempts for this user or from this address; try again in {math.ceil(wait or 60)} s."
+            ),
+        )
 
 
 class TokenLoginView(_LoginView):
@@ -111,9 +114,16 @@ class TokenLoginView(_LoginView):
 
     authentication_classes: list[type] = []
 
-    @extend_schema(request=LoginInputSerializer, responses={
-        200: inline_serializer("TokenOut", {"token": serializers.CharField(), "expires_at": serializers.DateTimeField(allow_null=True)}),
-        400: ErrorSerializer, 429: ErrorSerializer})
+    @extend_schema(
+        request=LoginInputSerializer,
+        responses={
+            200: inline_serializer(
+                "TokenOut", {"token": serializers.CharField(), "expires_at": serializers.DateTimeField(allow_null=True)}
+            ),
+            400: ErrorSerializer,
+            429: ErrorSerializer,
+        },
+    )
     def post(self, request: Request) -> Response:
         from rest_framework.authtoken.models import Token
 
@@ -149,9 +159,15 @@ class SessionLoginView(_LoginView):
 
     authentication_classes: list[type] = []
 
-    @extend_schema(request=LoginInputSerializer, responses={
-        200: inline_serializer("SessionOut", {"username": serializers.CharField()}), 400: ErrorSerializer,
-        403: ErrorSerializer, 429: ErrorSerializer})
+    @extend_schema(
+        request=LoginInputSerializer,
+        responses={
+            200: inline_serializer("SessionOut", {"username": serializers.CharField()}),
+            400: ErrorSerializer,
+            403: ErrorSerializer,
+            429: ErrorSerializer,
+        },
+    )
     def post(self, request: Request) -> Response:
         from django.contrib.auth import login
 
@@ -186,5 +202,9 @@ class MeView(APIView):
     @extend_schema(responses={200: dict})
     def get(self, request: Request) -> Response:
         user = request.user
-        return Response({"authenticated": bool(user.is_authenticated),
-                         "username": user.get_username() if user.is_authenticated else None})
+        return Response(
+            {
+                "authenticated": bool(user.is_authenticated),
+                "username": user.get_username() if user.is_authenticated else None,
+            }
+        )

@@ -16,5 +16,9 @@ class ThorProjectConfig(AppConfig):
 
         # A token deleted anywhere (the admin, a user's deletion) stops working in this process at
         # once; another process's cached lookup lasts at most auth.CACHE_SECONDS.
-        post_delete.connect(lambda sender, instance, **kwargs: forget_token(instance.key), sender=Token,
-                            dispatch_uid="thor-forget-deleted-token", weak=False)
+        post_delete.connect(
+            lambda sender, instance, **kwargs: forget_token(instance.key),
+            sender=Token,
+            dispatch_uid="thor-forget-deleted-token",
+            weak=False,
+        )

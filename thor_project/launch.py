@@ -58,7 +58,11 @@ def login_line(env: dict[str, str]) -> str:
     (a supplied one is the user's own; a generated one was printed once, when it was made)."""
     user = env.get("THOR_ADMIN_USER", "admin")
     password_file = Path(env.get("THOR_VAR_DIR", ROOT / "var")) / "admin_password"
-    where = "(your THOR_ADMIN_PASSWORD)" if env.get("THOR_ADMIN_PASSWORD") else f"(the generated password, in {password_file})"
+    where = (
+        "(your THOR_ADMIN_PASSWORD)"
+        if env.get("THOR_ADMIN_PASSWORD")
+        else f"(the generated password, in {password_file})"
+    )
     return f"  Login:  {user} / {where}"
 
 
@@ -72,7 +76,10 @@ def main() -> int:
         print(f"Redis: {url}")
     elif env.get("THOR_EMBEDDED_REDIS", "1").strip().lower() in {"0", "false", "no", "off"}:
         print(f"Redis is not answering at {url} and THOR_EMBEDDED_REDIS=0 forbids the embedded one.", file=sys.stderr)
-        print("Start Redis (e.g. 'redis-server --daemonize yes') or set REDIS_URL, then run 'make run' again.", file=sys.stderr)
+        print(
+            "Start Redis (e.g. 'redis-server --daemonize yes') or set REDIS_URL, then run 'make run' again.",
+            file=sys.stderr,
+        )
         return 1
     else:
         configured = url
@@ -83,8 +90,10 @@ def main() -> int:
     feed_mode = (env.get("THOR_FEED_MODE") or "auto").strip().lower()
     if feed_mode == "replay":
         if not env.get("THOR_REPLAY_FROM"):
-            print("THOR_FEED_MODE=replay needs THOR_REPLAY_FROM (e.g. 2025-12-01T00:00:00Z): the first tick to replay.",
-                  file=sys.stderr)
+            print(
+                "THOR_FEED_MODE=replay needs THOR_REPLAY_FROM (e.g. 2025-12-01T00:00:00Z): the first tick to replay.",
+                file=sys.stderr,
+            )
             return 1
         # The whole of Thor lives the tape's day: its clock starts where the tape does.
         env.setdefault("THOR_CLOCK_START", env["THOR_REPLAY_FROM"])

@@ -58,9 +58,7 @@ def _persistent_secret(filename: str) -> str:
 SECRET_KEY = os.environ.get("SECRET_KEY") or _persistent_secret("secret_key")
 DEBUG = env_bool("THOR_DEBUG", False)
 ALLOWED_HOSTS = [
-    h.strip()
-    for h in os.environ.get("THOR_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]").split(",")
-    if h.strip()
+    h.strip() for h in os.environ.get("THOR_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]").split(",") if h.strip()
 ]
 
 INSTALLED_APPS = [
@@ -202,8 +200,12 @@ def channel_layers(redis_url: str) -> dict[str, dict[str, object]]:
     from urllib.parse import urlparse
 
     database = (urlparse(redis_url).path or "/0").strip("/") or "0"
-    return {"default": {"BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
-                        "CONFIG": {"hosts": [redis_url], "prefix": f"thor-db{database}"}}}
+    return {
+        "default": {
+            "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+            "CONFIG": {"hosts": [redis_url], "prefix": f"thor-db{database}"},
+        }
+    }
 
 
 CHANNEL_LAYERS = channel_layers(REDIS_URL)
@@ -233,7 +235,9 @@ THOR_STATS_RELOAD_SECONDS = env_float("THOR_STATS_RELOAD_SECONDS", 3600)
 THOR_STATS_LOAD_IN_BACKGROUND = True
 #: The tick archive (SPEC §13): Parquet, one file per CME trading day; retention in days (empty = keep all).
 THOR_TICK_DIR = Path(os.environ.get("THOR_TICK_DIR") or VAR_DIR / "ticks")
-THOR_TICK_RETENTION_DAYS = int(os.environ["THOR_TICK_RETENTION_DAYS"]) if os.environ.get("THOR_TICK_RETENTION_DAYS", "").strip() else None
+THOR_TICK_RETENTION_DAYS = (
+    int(os.environ["THOR_TICK_RETENTION_DAYS"]) if os.environ.get("THOR_TICK_RETENTION_DAYS", "").strip() else None
+)
 THOR_ADMIN_USER = os.environ.get("THOR_ADMIN_USER", "admin")
 THOR_ADMIN_PASSWORD = os.environ.get("THOR_ADMIN_PASSWORD", "")
 

@@ -32,8 +32,11 @@ else:
             "TEST": {"NAME": _test_file},
             # As in production: IMMEDIATE transactions take the write lock up front, so two threads
             # never deadlock upgrading a read to a write ("database is locked").
-            "OPTIONS": {"init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=OFF;", "timeout": 20,
-                        "transaction_mode": "IMMEDIATE"},
+            "OPTIONS": {
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=OFF;",
+                "timeout": 20,
+                "transaction_mode": "IMMEDIATE",
+            },
         }
     }
 # Tests that archive ticks point THOR_TICK_DIR at their own tmp_path; nothing writes under var/.

@@ -35,8 +35,13 @@ from ThorTrading.workers.quote_push import quote_push_worker
 
 logger = logging.getLogger(__name__)
 
-ALWAYS_WORKER_FACTORIES: list[Callable[[], Worker]] = [capture_catch_up_worker, grader_worker, recorder_worker,
-                                                       resting_order_worker, quote_push_worker]
+ALWAYS_WORKER_FACTORIES: list[Callable[[], Worker]] = [
+    capture_catch_up_worker,
+    grader_worker,
+    recorder_worker,
+    resting_order_worker,
+    quote_push_worker,
+]
 SESSION_WORKER_FACTORIES: list[Callable[[], Worker]] = [intraday_worker]
 
 _supervisor: Supervisor | None = None

@@ -17,9 +17,24 @@ class AccountSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Account
-        fields = ["id", "name", "kind", "currency", "cash", "net_liq", "buying_power", "option_buying_power",
-                  "margin_in_use", "maintenance_margin", "margin_call", "realized_pnl", "auto_trade_markets",
-                  "auto_trade_quantity", "created_at", "updated_at"]
+        fields = [
+            "id",
+            "name",
+            "kind",
+            "currency",
+            "cash",
+            "net_liq",
+            "buying_power",
+            "option_buying_power",
+            "margin_in_use",
+            "maintenance_margin",
+            "margin_call",
+            "realized_pnl",
+            "auto_trade_markets",
+            "auto_trade_quantity",
+            "created_at",
+            "updated_at",
+        ]
         read_only_fields = fields
 
 
@@ -41,10 +56,31 @@ class OrderSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Order
-        fields = ["id", "account", "client_order_id", "symbol", "side", "quantity", "order_type", "limit_price",
-                  "stop_price", "time_in_force", "status", "fill_price", "commission", "reject_reason", "parent",
-                  "bracket_role", "capture", "created_at", "working_since", "triggered_at", "expires_at", "filled_at",
-                  "canceled_at"]
+        fields = [
+            "id",
+            "account",
+            "client_order_id",
+            "symbol",
+            "side",
+            "quantity",
+            "order_type",
+            "limit_price",
+            "stop_price",
+            "time_in_force",
+            "status",
+            "fill_price",
+            "commission",
+            "reject_reason",
+            "parent",
+            "bracket_role",
+            "capture",
+            "created_at",
+            "working_since",
+            "triggered_at",
+            "expires_at",
+            "filled_at",
+            "canceled_at",
+        ]
 
 
 class LedgerEntrySerializer(serializers.ModelSerializer):
@@ -52,5 +88,15 @@ class LedgerEntrySerializer(serializers.ModelSerializer):
 
     class Meta:
         model = LedgerEntry
-        fields = ["id", "kind", "order", "symbol", "quantity_delta", "price", "cash_delta", "realized_pnl", "reason",
-                  "created_at"]
+        fields = [
+            "id",
+            "kind",
+            "order",
+            "symbol",
+            "quantity_delta",
+            "price",
+            "cash_delta",
+            "realized_pnl",
+            "reason",
+            "created_at",
+        ]

@@ -45,7 +45,9 @@ class AutoTradeInputSerializer(serializers.Serializer):
     """``markets``: control markets to trade at every capture (e.g. ``["USA", "Japan"]``; [] stops
     it); ``quantity``: contracts each time (1–100)."""
 
-    markets = serializers.ListField(child=serializers.ChoiceField(choices=CONTROL_COUNTRIES), max_length=len(CONTROL_COUNTRIES))
+    markets = serializers.ListField(
+        child=serializers.ChoiceField(choices=CONTROL_COUNTRIES), max_length=len(CONTROL_COUNTRIES)
+    )
     quantity = serializers.IntegerField(min_value=1, max_value=100, default=1)
 
 
@@ -59,6 +61,7 @@ class AccountAutoTradeView(APIView):
         account = get_object_or_404(accounts_of(request.user), pk=pk)
         data = AutoTradeInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        account = account_set_auto_trade(account=account, markets=list(data.validated_data["markets"]),
-                                         quantity=data.validated_data["quantity"])
+        account = account_set_auto_trade(
+            account=account, markets=list(data.validated_data["markets"]), quantity=data.validated_data["quantity"]
+        )
         return Response(AccountSerializer(with_live_figures([account])[0]).data)

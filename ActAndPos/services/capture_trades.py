@@ -17,8 +17,14 @@ from ThorTrading.strategy import TOTAL, traded_symbol
 logger = logging.getLogger(__name__)
 
 
-def trade_capture(*, account: Account, session: MarketSession, quantity: int, now: datetime | None = None,
-                  client_order_id: str | None = None) -> OrderResult:
+def trade_capture(
+    *,
+    account: Account,
+    session: MarketSession,
+    quantity: int,
+    now: datetime | None = None,
+    client_order_id: str | None = None,
+) -> OrderResult:
     """Place ``session``'s trade on ``account``: a market entry in the capture's direction (BUY /
     STRONG_BUY long, SELL / STRONG_SELL short; TOTAL trades YM, SPEC §6) with a bracket whose
     take-profit and stop are the capture's target and stop (long: take profit ``target_high``,
@@ -26,15 +32,23 @@ def trade_capture(*, account: Account, session: MarketSession, quantity: int, no
     capture has no trade (HOLD, no signal) or no target and stop."""
     side = trade_side(session.bhs or None)
     if side == 0:
-        raise OrderRejected(f"capture row {session.pk} ({session.country} {session.future}) is "
-                            f"{session.bhs or 'without a signal'}: there is no trade to take")
+        raise OrderRejected(
+            f"capture row {session.pk} ({session.country} {session.future}) is "
+            f"{session.bhs or 'without a signal'}: there is no trade to take"
+        )
     if session.target_high is None or session.target_low is None:
         raise OrderRejected(f"capture row {session.pk} ({session.country} {session.future}) has no target and stop")
-    take_profit, stop_loss = ((session.target_high, session.target_low) if side > 0
-                              else (session.target_low, session.target_high))
+    take_profit, stop_loss = (
+        (session.target_high, session.target_low) if side > 0 else (session.target_low, session.target_high)
+    )
     params: dict[str, Any] = {
-        "symbol": traded_symbol(session.future), "side": "BUY" if side > 0 else "SELL", "quantity": quantity,
-        "order_type": "MKT", "time_in_force": "GTC", "take_profit_price": take_profit, "stop_loss_price": stop_loss,
+        "symbol": traded_symbol(session.future),
+        "side": "BUY" if side > 0 else "SELL",
+        "quantity": quantity,
+        "order_type": "MKT",
+        "time_in_force": "GTC",
+        "take_profit_price": take_profit,
+        "stop_loss_price": stop_loss,
         "client_order_id": client_order_id,
     }
     return place_order(account=account, params=params, now=now or clock.now(), capture=session)
@@ -61,14 +75,23 @@ def auto_trade_capture(*, capture_group: int, country: str, now: datetime | None
         if country not in (account.auto_trade_markets or []):
             continue
         try:
-            result = trade_capture(account=account, session=total, quantity=account.auto_trade_quantity or 1,
-                                   now=now, client_order_id=f"auto-{capture_group}")
+            result = trade_capture(
+                account=account,
+                session=total,
+                quantity=account.auto_trade_quantity or 1,
+                now=now,
+                client_order_id=f"auto-{capture_group}",
+            )
         except OrderRejected as exc:
             logger.warning("auto-trade of capture_group %s on account %s refused: %s", capture_group, account.pk, exc)
             continue
         if result.rejected:
-            logger.warning("auto-trade of capture_group %s on account %s rejected: %s", capture_group, account.pk,
-                           result.order.reject_reason)
+            logger.warning(
+                "auto-trade of capture_group %s on account %s rejected: %s",
+                capture_group,
+                account.pk,
+                result.order.reject_reason,
+            )
         placed += int(result.created)
     if placed:
         logger.info("auto-traded capture_group %s (%s) on %d accounts", capture_group, country, placed)

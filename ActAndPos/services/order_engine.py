@@ -124,17 +124,25 @@ def day_order_expiry(now: datetime) -> datetime:
     return expiry
 
 
-def open_default_account(user: AbstractBaseUser, *, now: datetime | None = None,
-                         kind: str = AccountKind.FUTURES) -> Account:
+def open_default_account(
+    user: AbstractBaseUser, *, now: datetime | None = None, kind: str = AccountKind.FUTURES
+) -> Account:
     """A $100,000 paper account for ``user`` (FUTURES unless ``kind`` says CASH), able to trade at
     once, with the opening deposit in the ledger."""
     now = now or clock.now()
     with transaction.atomic():
-        account = Account.objects.create(owner_id=user.pk, name="Paper", kind=kind, cash=OPENING_CASH,
-                                         net_liq=OPENING_CASH, buying_power=OPENING_CASH,
-                                         option_buying_power=OPENING_CASH)
-        LedgerEntry.objects.create(account=account, kind="DEPOSIT", cash_delta=OPENING_CASH,
-                                   reason="opening paper deposit", created_at=now)
+        account = Account.objects.create(
+            owner_id=user.pk,
+            name="Paper",
+            kind=kind,
+            cash=OPENING_CASH,
+            net_liq=OPENING_CASH,
+            buying_power=OPENING_CASH,
+            option_buying_power=OPENING_CASH,
+        )
+        LedgerEntry.objects.create(
+            account=account, kind="DEPOSIT", cash_delta=OPENING_CASH, reason="opening paper deposit", created_at=now
+        )
     return account
 
 
@@ -168,9 +176,13 @@ def _validate(params: dict[str, Any]) -> dict[str, Any]:
     if tif not in ("DAY", "GTC"):
         raise OrderRejected(f"time_in_force: {params.get('time_in_force')!r} is not DAY or GTC")
     fields = {
-        "symbol": symbol, "side": side, "order_type": order_type, "quantity": quantity,
+        "symbol": symbol,
+        "side": side,
+        "order_type": order_type,
+        "quantity": quantity,
         "limit_price": _decimal(params.get("limit_price"), "limit_price"),
-        "stop_price": _decimal(params.get("stop_price"), "stop_price"), "time_in_force": tif,
+        "stop_price": _decimal(params.get("stop_price"), "stop_price"),
+        "time_in_force": tif,
         "client_order_id": params.get("client_order_id") or None,
     }
     if order_type in ("LMT", "STP_LMT") and fields["limit_price"] is None:
@@ -181,16 +193,28 @@ def _validate(params: dict[str, Any]) -> dict[str, Any]:
     stop_loss = _decimal(params.get("stop_loss_price"), "stop_loss_price")
     if (take_profit is None) != (stop_loss is None):
         raise OrderRejected("take_profit_price and stop_loss_price: a bracket needs both")
-    if take_profit is not None and stop_loss is not None and not fills.bracket_prices_valid(side, take_profit, stop_loss):
+    if (
+        take_profit is not None
+        and stop_loss is not None
+        and not fills.bracket_prices_valid(side, take_profit, stop_loss)
+    ):
         where = "above" if side == BUY else "below"
-        raise OrderRejected(f"take_profit_price: a {side} bracket takes profit {where} its stop "
-                            f"(take profit {_plain(take_profit)}, stop {_plain(stop_loss)})")
+        raise OrderRejected(
+            f"take_profit_price: a {side} bracket takes profit {where} its stop "
+            f"(take profit {_plain(take_profit)}, stop {_plain(stop_loss)})"
+        )
     fields["take_profit_price"], fields["stop_loss_price"] = take_profit, stop_loss
     return fields
 
 
-def place_order(*, account: Account, params: dict[str, Any], live: LiveDataRedis | None = None,
-                now: datetime | None = None, capture: Any = None) -> OrderResult:
+def place_order(
+    *,
+    account: Account,
+    params: dict[str, Any],
+    live: LiveDataRedis | None = None,
+    now: datetime | None = None,
+    capture: Any = None,
+) -> OrderResult:
     """Place an order on ``account`` (already checked to belong to the caller).
 
     ``params``: ``symbol``, ``side`` BUY/SELL, ``quantity`` (int ≥ 1), ``order_type``
@@ -247,8 +271,15 @@ def _latest_quote(symbol: str, live: LiveDataRedis | None) -> tuple[dict[str, An
         return None, f"quotes are unavailable ({exc})"
 
 
-def _check_and_place(account: Account, order: Order, contract: Contract, quote: dict[str, Any] | None,
-                     quote_problem: str | None, margins: dict[str, Margin], now: datetime) -> str | None:
+def _check_and_place(
+    account: Account,
+    order: Order,
+    contract: Contract,
+    quote: dict[str, Any] | None,
+    quote_problem: str | None,
+    margins: dict[str, Margin],
+    now: datetime,
+) -> str | None:
     """Fill a market order, or rest a resting one (filling it at once when the latest quote already
     reaches it); returns a rejection message instead when the account cannot take it."""
     if order.order_type == "MKT":
@@ -292,15 +323,18 @@ def _margin_problem(account: Account, order: Order, margins: dict[str, Margin], 
         after, _ = fills.margin_required(positions, [*others, (order.symbol, order.side, order.quantity)], margins)
     else:
         signed = order.quantity if order.side == BUY else -order.quantity
-        after, _ = fills.margin_required({**positions, order.symbol: positions.get(order.symbol, 0) + signed},
-                                         others, margins)
+        after, _ = fills.margin_required(
+            {**positions, order.symbol: positions.get(order.symbol, 0) + signed}, others, margins
+        )
     needed = after - before
     if needed <= 0:
         return None
     buying_power = account.net_liq - before
     if needed > buying_power:
-        return (f"Insufficient buying power: {order.side.lower()}ing {order.quantity} {order.symbol} needs "
-                f"${needed:,.2f} of initial margin; buying power is ${max(buying_power, Decimal(0)):,.2f}")
+        return (
+            f"Insufficient buying power: {order.side.lower()}ing {order.quantity} {order.symbol} needs "
+            f"${needed:,.2f} of initial margin; buying power is ${max(buying_power, Decimal(0)):,.2f}"
+        )
     return None
 
 
@@ -310,13 +344,23 @@ def _can_rest(account: Account, order: Order, contract: Contract, margins: dict[
     if order.side != BUY:
         held = _positions(account).get(order.symbol, 0)
         if order.quantity > held:
-            return (f"Cannot sell {order.quantity} {order.symbol}: the position is {held} "
-                    "(no short selling in a cash account)")
+            return (
+                f"Cannot sell {order.quantity} {order.symbol}: the position is {held} "
+                "(no short selling in a cash account)"
+            )
     return None  # a CASH account's buy is checked against cash when it fills
 
 
-def _fill(account: Account, order: Order, price: Decimal, contract: Contract, margins: dict[str, Margin],
-          now: datetime, *, check: bool) -> str | None:
+def _fill(
+    account: Account,
+    order: Order,
+    price: Decimal,
+    contract: Contract,
+    margins: dict[str, Margin],
+    now: datetime,
+    *,
+    check: bool,
+) -> str | None:
     """Apply a fill at ``price`` to the locked ``account``; returns a rejection message instead
     when the account cannot take it (``check``: the margin test of an order not yet reserved)."""
     symbol, quantity = order.symbol, order.quantity
@@ -329,22 +373,36 @@ def _fill(account: Account, order: Order, price: Decimal, contract: Contract, ma
             problem = _margin_problem(account, order, margins, working=False)
             if problem is not None:
                 return problem
-        change = fills.apply_fill(quantity=held, average_price=average, side=order.side, fill_quantity=quantity,
-                                  price=price, point_value=contract.point_value)
+        change = fills.apply_fill(
+            quantity=held,
+            average_price=average,
+            side=order.side,
+            fill_quantity=quantity,
+            price=price,
+            point_value=contract.point_value,
+        )
         cash_delta = change.realized - commission
     else:
         value = money(price * quantity * contract.point_value)
         if order.side == BUY:
             if value + commission > account.cash:
-                return (f"Insufficient cash: buying {quantity} {symbol} at {_plain(price)} costs ${value:,.2f} "
-                        f"(× {_plain(contract.point_value)} per point); cash is ${account.cash:,.2f}")
+                return (
+                    f"Insufficient cash: buying {quantity} {symbol} at {_plain(price)} costs ${value:,.2f} "
+                    f"(× {_plain(contract.point_value)} per point); cash is ${account.cash:,.2f}"
+                )
             cash_delta = -value - commission
         else:
             if quantity > held:
                 return f"Cannot sell {quantity} {symbol}: the position is {held} (no short selling in a cash account)"
             cash_delta = value - commission
-        change = fills.apply_fill(quantity=held, average_price=average, side=order.side, fill_quantity=quantity,
-                                  price=price, point_value=contract.point_value)
+        change = fills.apply_fill(
+            quantity=held,
+            average_price=average,
+            side=order.side,
+            fill_quantity=quantity,
+            price=price,
+            point_value=contract.point_value,
+        )
     account.cash += cash_delta
     account.realized_pnl += change.realized - commission
     order.status, order.fill_price, order.filled_at, order.commission = OrderStatus.FILLED, price, now, commission
@@ -361,9 +419,18 @@ def _fill(account: Account, order: Order, price: Decimal, contract: Contract, ma
     reason = f"{order.side} {quantity} {symbol} @ {_plain(price)}"
     if commission:
         reason += f" (commission ${commission:,.2f})"
-    LedgerEntry.objects.create(account=account, order=order, kind="FILL", symbol=symbol, quantity_delta=signed,
-                               price=price, cash_delta=cash_delta, realized_pnl=change.realized, reason=reason,
-                               created_at=now)
+    LedgerEntry.objects.create(
+        account=account,
+        order=order,
+        kind="FILL",
+        symbol=symbol,
+        quantity_delta=signed,
+        price=price,
+        cash_delta=cash_delta,
+        realized_pnl=change.realized,
+        reason=reason,
+        created_at=now,
+    )
     return None
 
 
@@ -371,20 +438,34 @@ def _create_children(entry: Order, take_profit: Decimal, stop_loss: Decimal, now
     """The bracket's take-profit limit and stop, opposite side, PENDING until the entry fills.
     They are GTC: once the entry fills they protect the position until one of them fills."""
     exit_side = "SELL" if entry.side == BUY else "BUY"
-    for role, order_type, limit, stop in ((BracketRole.TAKE_PROFIT, "LMT", take_profit, None),
-                                          (BracketRole.STOP_LOSS, "STP", None, stop_loss)):
-        Order.objects.create(account=entry.account, parent=entry, bracket_role=role, symbol=entry.symbol,
-                             side=exit_side, quantity=entry.quantity, order_type=order_type, limit_price=limit,
-                             stop_price=stop, time_in_force="GTC", status=OrderStatus.PENDING, created_at=now,
-                             capture=entry.capture)
+    for role, order_type, limit, stop in (
+        (BracketRole.TAKE_PROFIT, "LMT", take_profit, None),
+        (BracketRole.STOP_LOSS, "STP", None, stop_loss),
+    ):
+        Order.objects.create(
+            account=entry.account,
+            parent=entry,
+            bracket_role=role,
+            symbol=entry.symbol,
+            side=exit_side,
+            quantity=entry.quantity,
+            order_type=order_type,
+            limit_price=limit,
+            stop_price=stop,
+            time_in_force="GTC",
+            status=OrderStatus.PENDING,
+            created_at=now,
+            capture=entry.capture,
+        )
 
 
 def _after_fill(order: Order, now: datetime) -> None:
     """Bracket bookkeeping in the fill's transaction: an entry's fill makes its children WORKING;
     a child's fill cancels its sibling (one-cancels-other)."""
     if order.bracket_role == BracketRole.ENTRY:
-        Order.objects.filter(parent=order, status=OrderStatus.PENDING).update(status=OrderStatus.WORKING,
-                                                                             working_since=now)
+        Order.objects.filter(parent=order, status=OrderStatus.PENDING).update(
+            status=OrderStatus.WORKING, working_since=now
+        )
     elif order.parent_id is not None:
         siblings = Order.objects.filter(parent_id=order.parent_id, status__in=OPEN_STATUSES).exclude(pk=order.pk)
         for sibling in siblings:
@@ -395,12 +476,14 @@ def _after_fill(order: Order, now: datetime) -> None:
 
 
 def _resting(order: Order) -> fills.RestingOrder:
-    return fills.RestingOrder(order.order_type, order.side, order.limit_price, order.stop_price,
-                              triggered=order.triggered_at is not None)
+    return fills.RestingOrder(
+        order.order_type, order.side, order.limit_price, order.stop_price, triggered=order.triggered_at is not None
+    )
 
 
-def _apply_touch(account: Account, order: Order, touch: fills.Touch, contract: Contract,
-                 margins: dict[str, Margin], now: datetime) -> bool:
+def _apply_touch(
+    account: Account, order: Order, touch: fills.Touch, contract: Contract, margins: dict[str, Margin], now: datetime
+) -> bool:
     """Apply a resting order's touch inside the caller's transaction; True when it filled."""
     if touch.triggered and order.triggered_at is None:
         order.triggered_at = now
@@ -416,8 +499,9 @@ def _apply_touch(account: Account, order: Order, touch: fills.Touch, contract: C
     return True
 
 
-def fill_resting_order(*, order_id: int, quote: dict[str, Any], at: datetime,
-                       live: LiveDataRedis | None = None) -> bool:
+def fill_resting_order(
+    *, order_id: int, quote: dict[str, Any], at: datetime, live: LiveDataRedis | None = None
+) -> bool:
     """Apply ``quote`` (a tick at ``at``) to the resting order ``order_id``: fill it, or trigger a
     stop-limit. Exactly once: under the account and order locks the order must still be WORKING.
     Returns True when it filled."""
@@ -453,8 +537,9 @@ def cancel_order(*, order: Order, now: datetime | None = None, live: LiveDataRed
             raise OrderRejected(f"Order {locked.pk} is {locked.status}; only working orders can be cancelled")
         locked.status, locked.canceled_at = OrderStatus.CANCELED, now
         locked.save(update_fields=["status", "canceled_at"])
-        Order.objects.filter(parent=locked, status=OrderStatus.PENDING).update(status=OrderStatus.CANCELED,
-                                                                              canceled_at=now)
+        Order.objects.filter(parent=locked, status=OrderStatus.PENDING).update(
+            status=OrderStatus.CANCELED, canceled_at=now
+        )
         revalue(account, live)
         transaction.on_commit(lambda: announce(locked))
     return locked
@@ -464,8 +549,9 @@ def expire_day_orders(*, now: datetime, live: LiveDataRedis | None = None) -> in
     """Expire the WORKING DAY orders whose CME day ended by ``now`` (their pending bracket children
     are cancelled); returns how many expired."""
     expired = 0
-    for order_id, account_id in list(Order.objects.filter(status=OrderStatus.WORKING, expires_at__lte=now)
-                                     .values_list("pk", "account_id")):
+    for order_id, account_id in list(
+        Order.objects.filter(status=OrderStatus.WORKING, expires_at__lte=now).values_list("pk", "account_id")
+    ):
         with transaction.atomic():
             account = Account.objects.select_for_update().get(pk=account_id)
             order = Order.objects.select_for_update().get(pk=order_id)
@@ -473,16 +559,18 @@ def expire_day_orders(*, now: datetime, live: LiveDataRedis | None = None) -> in
                 continue
             order.status, order.canceled_at = OrderStatus.EXPIRED, now
             order.save(update_fields=["status", "canceled_at"])
-            Order.objects.filter(parent=order, status=OrderStatus.PENDING).update(status=OrderStatus.CANCELED,
-                                                                                 canceled_at=now)
+            Order.objects.filter(parent=order, status=OrderStatus.PENDING).update(
+                status=OrderStatus.CANCELED, canceled_at=now
+            )
             revalue(account, live)
             transaction.on_commit(lambda o=order: announce(o))  # type: ignore[misc]
         expired += 1
     return expired
 
 
-def live_figures(account: Account, live: LiveDataRedis | None = None, *,
-                 margins: dict[str, Margin] | None = None) -> dict[str, Any]:
+def live_figures(
+    account: Account, live: LiveDataRedis | None = None, *, margins: dict[str, Margin] | None = None
+) -> dict[str, Any]:
     """The ``account``'s figures (USD) from its positions, working orders and the live marks (a
     mark: the live price, else the average price), without saving anything.
 
@@ -508,12 +596,25 @@ def live_figures(account: Account, live: LiveDataRedis | None = None, *,
             value += mark * p.quantity * point_value
     net_liq = money(account.cash + value)
     if account.kind == AccountKind.FUTURES:
-        initial, maintenance = fills.margin_required({p.symbol: p.quantity for p in positions}, _working(account),
-                                                     margins if margins is not None else margin_table())
-        return {"net_liq": net_liq, "margin_in_use": initial, "maintenance_margin": maintenance,
-                "buying_power": net_liq - initial, "margin_call": bool(positions) and net_liq < maintenance}
-    return {"net_liq": net_liq, "margin_in_use": Decimal(0), "maintenance_margin": Decimal(0),
-            "buying_power": account.cash, "margin_call": False}
+        initial, maintenance = fills.margin_required(
+            {p.symbol: p.quantity for p in positions},
+            _working(account),
+            margins if margins is not None else margin_table(),
+        )
+        return {
+            "net_liq": net_liq,
+            "margin_in_use": initial,
+            "maintenance_margin": maintenance,
+            "buying_power": net_liq - initial,
+            "margin_call": bool(positions) and net_liq < maintenance,
+        }
+    return {
+        "net_liq": net_liq,
+        "margin_in_use": Decimal(0),
+        "maintenance_margin": Decimal(0),
+        "buying_power": account.cash,
+        "margin_call": False,
+    }
 
 
 def revalue(account: Account, live: LiveDataRedis | None = None, *, margins: dict[str, Margin] | None = None) -> None:
@@ -523,12 +624,29 @@ def revalue(account: Account, live: LiveDataRedis | None = None, *, margins: dic
     for name, value in live_figures(account, live, margins=margins).items():
         setattr(account, name, value)
     if account.margin_call and not was_margin_call:
-        push_on_commit(user_group(account.owner_id), {
-            "type": "margin_call", "account": account.pk, "net_liq": account.net_liq,
-            "maintenance_margin": account.maintenance_margin})
+        push_on_commit(
+            user_group(account.owner_id),
+            {
+                "type": "margin_call",
+                "account": account.pk,
+                "net_liq": account.net_liq,
+                "maintenance_margin": account.maintenance_margin,
+            },
+        )
     account.option_buying_power = account.buying_power
-    account.save(update_fields=["cash", "net_liq", "buying_power", "option_buying_power", "realized_pnl",
-                                "margin_in_use", "maintenance_margin", "margin_call", "updated_at"])
+    account.save(
+        update_fields=[
+            "cash",
+            "net_liq",
+            "buying_power",
+            "option_buying_power",
+            "realized_pnl",
+            "margin_in_use",
+            "maintenance_margin",
+            "margin_call",
+            "updated_at",
+        ]
+    )
 
 
 def announce(order: Order) -> None:
@@ -537,9 +655,20 @@ def announce(order: Order) -> None:
     owner_id = Account.objects.filter(pk=order.account_id).values_list("owner_id", flat=True).first()
     if owner_id is None:
         return
-    push(user_group(owner_id), {
-        "type": "order", "id": order.pk, "account": order.account_id, "symbol": order.symbol, "side": order.side,
-        "quantity": order.quantity, "order_type": order.order_type, "status": order.status,
-        "fill_price": order.fill_price, "reject_reason": order.reject_reason, "bracket_role": order.bracket_role,
-        "parent": order.parent_id,
-    })
+    push(
+        user_group(owner_id),
+        {
+            "type": "order",
+            "id": order.pk,
+            "account": order.account_id,
+            "symbol": order.symbol,
+            "side": order.side,
+            "quantity": order.quantity,
+            "order_type": order.order_type,
+            "status": order.status,
+            "fill_price": order.fill_price,
+            "reject_reason": order.reject_reason,
+            "bracket_role": order.bracket_role,
+            "parent": order.parent_id,
+        },
+    )

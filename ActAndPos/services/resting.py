@@ -17,8 +17,9 @@ from LiveData.ticks import quote_time
 def _working(symbols: set[str]) -> dict[str, list[Order]]:
     by_symbol: dict[str, list[Order]] = defaultdict(list)
     orders = Order.objects.filter(status=OrderStatus.WORKING, symbol__in=symbols, order_type__in=fills.RESTING_TYPES)
-    for order in orders.order_by("pk").only("pk", "symbol", "side", "order_type", "limit_price", "stop_price",
-                                             "triggered_at", "working_since"):
+    for order in orders.order_by("pk").only(
+        "pk", "symbol", "side", "order_type", "limit_price", "stop_price", "triggered_at", "working_since"
+    ):
         by_symbol[order.symbol].append(order)
     return by_symbol
 
@@ -43,8 +44,16 @@ def fill_resting_orders(quotes: list[dict[str, Any]], *, now: datetime, live: Li
         for order in working[symbol]:
             if order.working_since is not None and at < order.working_since:
                 continue
-            touch = fills.touch(fills.RestingOrder(order.order_type, order.side, order.limit_price, order.stop_price,
-                                                   triggered=order.triggered_at is not None), quote)
+            touch = fills.touch(
+                fills.RestingOrder(
+                    order.order_type,
+                    order.side,
+                    order.limit_price,
+                    order.stop_price,
+                    triggered=order.triggered_at is not None,
+                ),
+                quote,
+            )
             if touch is None:
                 continue
             filled += int(fill_resting_order(order_id=order.pk, quote=quote, at=at, live=live))

@@ -93,8 +93,14 @@ def _calendar_days(market: Market, calendar: Any, start: date, end: date) -> dic
             hours = fallback_day(on, market.tz, market.open_time, market.close_time) or Day(on, True)
             open_at, close_at, break_start, break_end = hours.open_at, hours.close_at, None, None
         days[on] = TradingDay(
-            market=market, date=on, is_trading_day=True, open_at=open_at, close_at=close_at,
-            break_start=break_start, break_end=break_end, early_close=market.calendar_hours and on in early,
+            market=market,
+            date=on,
+            is_trading_day=True,
+            open_at=open_at,
+            close_at=close_at,
+            break_start=break_start,
+            break_end=break_end,
+            early_close=market.calendar_hours and on in early,
             source=TradingDay.SOURCE_CALENDAR,
         )
     return days
@@ -108,7 +114,9 @@ def sync_market(market: Market, *, start: date, end: date) -> SyncReport:
             source=TradingDay.SOURCE_OVERRIDE
         ).delete()
         TradingDay.objects.bulk_create(rows)
-        Market.objects.filter(pk=market.pk).update(calendar_synced_until=end, calendar_covered_until=report.covered_until)
+        Market.objects.filter(pk=market.pk).update(
+            calendar_synced_until=end, calendar_covered_until=report.covered_until
+        )
     if report.warning:
         logger.warning("calendar coverage: %s", report.warning)
     return report
@@ -136,9 +144,9 @@ def _build_days(market: Market, *, start: date, end: date) -> tuple[SyncReport, 
     report.covered_until = covered_until
     sessions = _calendar_days(market, calendar, start, covered_until) if calendar is not None and covered_until else {}
     overrides = set(
-        TradingDay.objects.filter(market=market, source=TradingDay.SOURCE_OVERRIDE, date__range=(start, end)).values_list(
-            "date", flat=True
-        )
+        TradingDay.objects.filter(
+            market=market, source=TradingDay.SOURCE_OVERRIDE, date__range=(start, end)
+        ).values_list("date", flat=True)
     )
     report.overrides_kept = len(overrides)
     rows: list[TradingDay] = []
@@ -150,15 +158,30 @@ def _build_days(market: Market, *, start: date, end: date) -> tuple[SyncReport, 
                     rows.append(sessions[on])
                     report.trading += 1
                 elif on.weekday() < 5:
-                    rows.append(TradingDay(market=market, date=on, is_trading_day=False, source=TradingDay.SOURCE_CALENDAR,
-                                           note="exchange holiday"))
+                    rows.append(
+                        TradingDay(
+                            market=market,
+                            date=on,
+                            is_trading_day=False,
+                            source=TradingDay.SOURCE_CALENDAR,
+                            note="exchange holiday",
+                        )
+                    )
                     report.holidays += 1
             else:
                 fallback = fallback_day(on, market.tz, market.open_time, market.close_time)
                 if fallback is not None:
-                    rows.append(TradingDay(market=market, date=on, is_trading_day=True, open_at=fallback.open_at,
-                                           close_at=fallback.close_at, source=TradingDay.SOURCE_FALLBACK,
-                                           note="no calendar data: weekday at configured hours"))
+                    rows.append(
+                        TradingDay(
+                            market=market,
+                            date=on,
+                            is_trading_day=True,
+                            open_at=fallback.open_at,
+                            close_at=fallback.close_at,
+                            source=TradingDay.SOURCE_FALLBACK,
+                            note="no calendar data: weekday at configured hours",
+                        )
+                    )
                     report.fallback += 1
         on += timedelta(days=1)
     report.days = len(rows)
@@ -193,12 +216,17 @@ def calendars_are_stale(today: date) -> bool:
     days for the week up to ``today`` (a few queries; no pandas)."""
     horizon = today + timedelta(days=STALE_DAYS_AHEAD)
     markets = Market.objects.filter(is_active=True)
-    if markets.filter(calendar_synced_until__isnull=True).exists() or markets.filter(calendar_synced_until__lt=horizon).exists():
+    if (
+        markets.filter(calendar_synced_until__isnull=True).exists()
+        or markets.filter(calendar_synced_until__lt=horizon).exists()
+    ):
         return True
     # A run on a simulated clock may start before the synced range: every market needs this week.
     synced_now = (
         TradingDay.objects.filter(market__in=markets, date__range=(today - timedelta(days=7), today))
-        .values("market").distinct().count()
+        .values("market")
+        .distinct()
+        .count()
     )
     return synced_now < markets.count()
 
@@ -207,8 +235,9 @@ def coverage_warnings(today: date, *, days_ahead: int = DEFAULT_DAYS_AHEAD) -> l
     """Markets whose exchange calendar ends before ``today + days_ahead`` (for admin and health)."""
     horizon = today + timedelta(days=days_ahead)
     warnings = []
-    for market in Market.objects.filter(is_active=True).only("country", "calendar_code", "calendar_covered_until",
-                                                              "calendar_synced_until", "open_time", "close_time"):
+    for market in Market.objects.filter(is_active=True).only(
+        "country", "calendar_code", "calendar_covered_until", "calendar_synced_until", "open_time", "close_time"
+    ):
         if market.calendar_synced_until is None:
             warnings.append(f"{market.country}: calendar never synced (run manage.py sync_market_calendars)")
         elif market.calendar_covered_until is None or market.calendar_covered_until < horizon:

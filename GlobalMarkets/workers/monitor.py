@@ -40,8 +40,11 @@ class MarketMonitor:
             self._bootstrap(markets, days, now)
         else:
             events = sorted(
-                ((event, market.sort_order, market) for market in markets
-                 for event in schedule.events_between(days[market.pk], market.tz, self.last, now)),
+                (
+                    (event, market.sort_order, market)
+                    for market in markets
+                    for event in schedule.events_between(days[market.pk], market.tz, self.last, now)
+                ),
                 key=lambda item: (item[0], item[1], item[2].pk),
             )
             for event, _, market in events:
@@ -56,6 +59,9 @@ class MarketMonitor:
             at = max(latest).at if latest else now
             transition(market, status, at=at, bootstrap=True)
         open_markets = [m for m in markets if m.status in schedule.TRADING]
-        logger.info("market monitor bootstrapped at %s: open %s", now.isoformat(),
-                    ", ".join(m.country for m in open_markets) or "none")
+        logger.info(
+            "market monitor bootstrapped at %s: open %s",
+            now.isoformat(),
+            ", ".join(m.country for m in open_markets) or "none",
+        )
         markets_bootstrapped.send(sender=Market, open_markets=open_markets, at=now)

@@ -11,6 +11,9 @@ class SnapshotOut(serializers.Serializer):
     count = serializers.IntegerField()
 
 
-
-SYMBOLS = OpenApiParameter("symbols", str, pattern=r"^[A-Za-z0-9$/._-]{1,20}(,[A-Za-z0-9$/._-]{1,20})*$",
-                           description="comma-separated, e.g. YM,ES (default: all)")
+SYMBOLS = OpenApiParameter(
+    "symbols",
+    str,
+    pattern=r"^[A-Za-z0-9$/._-]{1,20}(,[A-Za-z0-9$/._-]{1,20})*$",
+    description="comma-separated, e.g. YM,ES (default: all)",
+)

@@ -26,6 +26,8 @@ class QuoteSnapshotView(APIView):
             symbols = [s.strip() for s in raw.split(",") if s.strip()]
             bad = [s for s in symbols if not _SYMBOL_RE.match(s)]
             if bad or not symbols:
-                return Response({"error": f"symbols: {bad or raw!r} is not a comma-separated list of symbols"}, status=400)
+                return Response(
+                    {"error": f"symbols: {bad or raw!r} is not a comma-separated list of symbols"}, status=400
+                )
         quotes = get_live_data_redis().get_latest_quotes(symbols)
         return Response({"quotes": quotes, "count": len(quotes)})

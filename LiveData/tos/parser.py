@@ -74,7 +74,12 @@ _QUARTERS = {"0": Decimal(0), "2": Decimal("0.25"), "5": Decimal("0.5"), "7": De
 
 #: Columns without which a quote would be wrong (not just incomplete): field → the TOS header.
 REQUIRED_HEADERS: dict[str, str] = {
-    "symbol": "Symbol", "last": "Last", "bid": "Bid", "ask": "Ask", "change": "NetChange", "close": "Close",
+    "symbol": "Symbol",
+    "last": "Last",
+    "bid": "Bid",
+    "ask": "Ask",
+    "change": "NetChange",
+    "close": "Close",
 }
 
 

@@ -93,8 +93,10 @@ def diagnose(path: Path) -> str:
     if head == OLE_MAGIC:
         return f"damaged workbook: {path} is an old binary .xls that could not be read; save it as .xlsx or .xlsm"
     if head != ZIP_MAGIC:
-        return (f"not an Excel workbook: {path} ({size} bytes) does not start like an .xlsx/.xlsm file; "
-                "point THOR_WORKBOOK at the RTD workbook Excel saves")
+        return (
+            f"not an Excel workbook: {path} ({size} bytes) does not start like an .xlsx/.xlsm file; "
+            "point THOR_WORKBOOK at the RTD workbook Excel saves"
+        )
     try:
         with zipfile.ZipFile(path) as archive:
             broken = archive.testzip()
@@ -179,7 +181,9 @@ def excel_is_running() -> bool:
         return False
 
 
-def open_reader(path: str | Path, *, mode: str = "auto", sheet: str = "LiveData", cell_range: str = "A1:N13") -> WorkbookReader:
+def open_reader(
+    path: str | Path, *, mode: str = "auto", sheet: str = "LiveData", cell_range: str = "A1:N13"
+) -> WorkbookReader:
     """The reader for ``mode``: ``live`` (xlwings), ``file`` (python-calamine) or ``auto``.
 
     ``auto`` is live when Excel is running, else file. Raises ``ValueError`` for an unknown mode or a

@@ -39,18 +39,30 @@ class BacktestInputSerializer(serializers.Serializer):
 
     start = serializers.DateField(help_text="First date, YYYY-MM-DD")
     end = serializers.DateField(help_text="Last date, YYYY-MM-DD (inclusive)")
-    markets = serializers.ListField(child=serializers.ChoiceField(choices=CONTROL_COUNTRIES), required=False,
-                                    help_text="Default: the markets whose capture is on")
-    target_mode = serializers.ChoiceField(choices=[targets.USD, targets.TICKS, targets.POINTS], required=False,
-                                          help_text="Unit of profit_target and stop_loss; default: each instrument's own")
-    profit_target = serializers.DecimalField(max_digits=12, decimal_places=4, min_value=Decimal("0.0001"), max_value=Decimal(1_000_000),
-                                             required=False)
-    stop_loss = serializers.DecimalField(max_digits=12, decimal_places=4, min_value=Decimal("0.0001"), max_value=Decimal(1_000_000),
-                                         required=False)
-    window_minutes = serializers.IntegerField(min_value=0, max_value=24 * 60, required=False,
-                                              help_text="Evaluation window (0 = none); default: each market's")
-    future = serializers.ChoiceField(choices=[TOTAL, "all", *FUTURES], default=TOTAL,
-                                     help_text="The rows the stats cover (TOTAL as GET market-opens/stats/)")
+    markets = serializers.ListField(
+        child=serializers.ChoiceField(choices=CONTROL_COUNTRIES),
+        required=False,
+        help_text="Default: the markets whose capture is on",
+    )
+    target_mode = serializers.ChoiceField(
+        choices=[targets.USD, targets.TICKS, targets.POINTS],
+        required=False,
+        help_text="Unit of profit_target and stop_loss; default: each instrument's own",
+    )
+    profit_target = serializers.DecimalField(
+        max_digits=12, decimal_places=4, min_value=Decimal("0.0001"), max_value=Decimal(1_000_000), required=False
+    )
+    stop_loss = serializers.DecimalField(
+        max_digits=12, decimal_places=4, min_value=Decimal("0.0001"), max_value=Decimal(1_000_000), required=False
+    )
+    window_minutes = serializers.IntegerField(
+        min_value=0, max_value=24 * 60, required=False, help_text="Evaluation window (0 = none); default: each market's"
+    )
+    future = serializers.ChoiceField(
+        choices=[TOTAL, "all", *FUTURES],
+        default=TOTAL,
+        help_text="The rows the stats cover (TOTAL as GET market-opens/stats/)",
+    )
     signal_weights = SignalWeightsSerializer(required=False, help_text="Composite weight per signal (SPEC §4)")
 
     def validate(self, data: dict[str, Any]) -> dict[str, Any]:
@@ -82,8 +94,13 @@ class BacktestOutputSerializer(serializers.Serializer):
 def _output(backtest: Backtest, *, with_result: bool) -> dict[str, Any]:
     status, error = backtest_state(backtest, now=clock.now())
     data: dict[str, Any] = {
-        "id": backtest.pk, "status": status, "progress": backtest.progress, "params": backtest.params, "error": error,
-        "created_at": backtest.created_at, "finished_at": backtest.finished_at,
+        "id": backtest.pk,
+        "status": status,
+        "progress": backtest.progress,
+        "params": backtest.params,
+        "error": error,
+        "created_at": backtest.created_at,
+        "finished_at": backtest.finished_at,
     }
     if with_result:
         data["result"] = backtest.result
@@ -98,24 +115,41 @@ class BacktestListCreateView(APIView):
 
     parser_classes = [JSONParser]
 
-    @extend_schema(request=BacktestInputSerializer, responses={
-        202: inline_serializer("BacktestAccepted", {"id": serializers.IntegerField(), "status": serializers.CharField(),
-                                                    "url": serializers.CharField()}),
-    })
+    @extend_schema(
+        request=BacktestInputSerializer,
+        responses={
+            202: inline_serializer(
+                "BacktestAccepted",
+                {"id": serializers.IntegerField(), "status": serializers.CharField(), "url": serializers.CharField()},
+            ),
+        },
+    )
     def post(self, request: Request) -> Response:
         serializer = BacktestInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        variant = Variant(target_mode=data.get("target_mode"), profit_target=data.get("profit_target"),
-                          stop_loss=data.get("stop_loss"), window_minutes=data.get("window_minutes"),
-                          signal_weights=dict(data.get("signal_weights") or {}))
+        variant = Variant(
+            target_mode=data.get("target_mode"),
+            profit_target=data.get("profit_target"),
+            stop_loss=data.get("stop_loss"),
+            window_minutes=data.get("window_minutes"),
+            signal_weights=dict(data.get("signal_weights") or {}),
+        )
         try:
-            backtest = backtest_submit(owner=request.user, start=data["start"], end=data["end"],
-                                       countries=data.get("markets") or None, variant=variant, future=data["future"])
+            backtest = backtest_submit(
+                owner=request.user,
+                start=data["start"],
+                end=data["end"],
+                countries=data.get("markets") or None,
+                variant=variant,
+                future=data["future"],
+            )
         except BacktestError as exc:
             return Response({"error": str(exc)}, status=400)
-        return Response({"id": backtest.pk, "status": backtest.status,
-                         "url": f"/api/ThorTrading/backtests/{backtest.pk}/"}, status=202)
+        return Response(
+            {"id": backtest.pk, "status": backtest.status, "url": f"/api/ThorTrading/backtests/{backtest.pk}/"},
+            status=202,
+        )
 
     @extend_schema(responses={200: BacktestOutputSerializer(many=True)})
     def get(self, request: Request) -> Response:

@@ -197,7 +197,6 @@ class StatsOut(serializers.Serializer):
     evaluation_window_minutes = WindowsOut(required=False)
 
 
-
 SYMBOL = OpenApiParameter("symbol", str, required=True, enum=FUTURES, description="The future, e.g. YM")
 START = OpenApiParameter("start", OpenApiTypes.DATETIME, description="ISO-8601 instant with offset")
 END = OpenApiParameter("end", OpenApiTypes.DATETIME, description="ISO-8601 instant with offset (default: now)")

@@ -36,7 +36,9 @@ SESSION_DATETIME_COLUMNS = tuple(
 )
 
 
-def iso_datetimes(rows: list[dict[str, Any]], columns: tuple[str, ...] = SESSION_DATETIME_COLUMNS) -> list[dict[str, Any]]:
+def iso_datetimes(
+    rows: list[dict[str, Any]], columns: tuple[str, ...] = SESSION_DATETIME_COLUMNS
+) -> list[dict[str, Any]]:
     """``rows`` (from ``values()``) with the datetimes in ``columns`` as DRF's DateTimeField writes
     them (ISO-8601, UTC as ``Z``); ``None`` stays ``None``."""
     for row in rows:

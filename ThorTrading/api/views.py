@@ -53,20 +53,47 @@ from ThorTrading.services.quotes import get_enriched_quotes_with_composite
 #: Lists are comma-separated (OpenAPI: form style, not exploded); an unknown value is a 400.
 SESSION_FILTERS = [
     OpenApiParameter("country", str, description="control market(s), comma-separated, e.g. USA,Japan (any case)"),
-    OpenApiParameter("status", str, many=True, explode=False, style="form", enum=Outcome.values(),
-                     description="outcome(s) (wndw), comma-separated"),
+    OpenApiParameter(
+        "status",
+        str,
+        many=True,
+        explode=False,
+        style="form",
+        enum=Outcome.values(),
+        description="outcome(s) (wndw), comma-separated",
+    ),
     OpenApiParameter("date", OpenApiTypes.DATE, description="market-local date"),
     OpenApiParameter("start", OpenApiTypes.DATE, description="from this market-local date"),
     OpenApiParameter("end", OpenApiTypes.DATE, description="to this market-local date (inclusive)"),
     OpenApiParameter("weekday", str, description="Mon…Sun or 0–6, comma-separated"),
-    OpenApiParameter("future", str, many=True, explode=False, style="form", enum=[*FUTURES, TOTAL, "all"],
-                     description="future(s), TOTAL, or all (every future)"),
-    OpenApiParameter("signal", str, many=True, explode=False, style="form", enum=Signal.values(),
-                     description="signal(s) at capture (bhs), comma-separated"),
+    OpenApiParameter(
+        "future",
+        str,
+        many=True,
+        explode=False,
+        style="form",
+        enum=[*FUTURES, TOTAL, "all"],
+        description="future(s), TOTAL, or all (every future)",
+    ),
+    OpenApiParameter(
+        "signal",
+        str,
+        many=True,
+        explode=False,
+        style="form",
+        enum=Signal.values(),
+        description="signal(s) at capture (bhs), comma-separated",
+    ),
     OpenApiParameter("late", bool),
     OpenApiParameter("demo", bool, description="false leaves demo captures out"),
-    *(OpenApiParameter(alias, OpenApiTypes.DATE if name in ("start", "end") else str,
-                       description=f"the design documents' name for {name}") for alias, name in ALIASES.items()),
+    *(
+        OpenApiParameter(
+            alias,
+            OpenApiTypes.DATE if name in ("start", "end") else str,
+            description=f"the design documents' name for {name}",
+        )
+        for alias, name in ALIASES.items()
+    ),
 ]
 
 
@@ -196,8 +223,13 @@ def _latest_rows() -> list[dict[str, Any]]:
     order = {s: i for i, s in enumerate(i.symbol for i in get_trading_config().instruments)}
     rows = session_rows(MarketSession.objects.filter(capture_group__in=groups))
     country_rank = {c: i for i, c in enumerate(CONTROL_COUNTRIES)}
-    rows.sort(key=lambda r: (country_rank.get(r["country"], len(country_rank)), r["capture_group"],
-                             order.get(r["future"], len(order))))
+    rows.sort(
+        key=lambda r: (
+            country_rank.get(r["country"], len(country_rank)),
+            r["capture_group"],
+            order.get(r["future"], len(order)),
+        )
+    )
     return rows
 
 
@@ -225,16 +257,25 @@ class MarketCloseCaptureView(APIView):
     input, 403 ``force`` without staff, 503 error. A state change, so POST only (with CSRF for a
     cookie session): ``GET`` answers 405 and says so."""
 
-    @extend_schema(request=MarketCloseInputSerializer, responses={
-        200: MarketCloseOutputSerializer, 400: ErrorSerializer, 403: ErrorSerializer, 404: MarketCloseOutputSerializer,
-        503: MarketCloseOutputSerializer})
+    @extend_schema(
+        request=MarketCloseInputSerializer,
+        responses={
+            200: MarketCloseOutputSerializer,
+            400: ErrorSerializer,
+            403: ErrorSerializer,
+            404: MarketCloseOutputSerializer,
+            503: MarketCloseOutputSerializer,
+        },
+    )
     def post(self, request: Request) -> Response:
         serializer = MarketCloseInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         raw_country, force = serializer.validated_data["country"], serializer.validated_data["force"]
         country = normalize_country(raw_country)
         if country is None:
-            return Response({"error": f"country: {raw_country!r} is not one of {', '.join(CONTROL_COUNTRIES)}"}, status=400)
+            return Response(
+                {"error": f"country: {raw_country!r} is not one of {', '.join(CONTROL_COUNTRIES)}"}, status=400
+            )
         if force and not request.user.is_staff:
             return Response({"error": "force: only staff may force a close capture"}, status=403)
         result = capture_market_close(country=country, force=force)
@@ -242,16 +283,22 @@ class MarketCloseCaptureView(APIView):
         return Response(result.as_dict(), status=status_code)
 
     def http_method_not_allowed(self, request: Any, *args: Any, **kwargs: Any) -> Response:
-        raise MethodNotAllowed(request.method or "GET", detail=(
-            f"{request.method} does not close a market: POST /api/ThorTrading/market-close/capture with country "
-            "(and force=true, staff only)"))
+        raise MethodNotAllowed(
+            request.method or "GET",
+            detail=(
+                f"{request.method} does not close a market: POST /api/ThorTrading/market-close/capture with country "
+                "(and force=true, staff only)"
+            ),
+        )
 
 
 def _symbol_param(request: Request) -> str | Response:
     raw = request.query_params.get("symbol", "").upper()  # ym is YM, as a trader types it
     symbols = {i.symbol for i in get_trading_config().instruments}
     if raw not in symbols:
-        return Response({"error": f"symbol: {raw or 'missing'!r} is not one of {', '.join(sorted(symbols))}"}, status=400)
+        return Response(
+            {"error": f"symbol: {raw or 'missing'!r} is not one of {', '.join(sorted(symbols))}"}, status=400
+        )
     return raw
 
 
@@ -261,8 +308,9 @@ def _instant_param(request: Request, name: str) -> datetime | Response | None:
         return None
     value = parse_instant(raw)
     if value is None:
-        return Response({"error": f"{name}: {raw!r} is not an ISO-8601 instant with offset (e.g. 2025-12-01T14:30:00Z)"},
-                        status=400)
+        return Response(
+            {"error": f"{name}: {raw!r} is not an ISO-8601 instant with offset (e.g. 2025-12-01T14:30:00Z)"}, status=400
+        )
     try:
         # In UTC: PostgreSQL refuses offsets Python accepts (-20:23 is valid ISO-8601, not a time zone).
         return value.astimezone(UTC)
@@ -292,12 +340,18 @@ class IntradayBarsView(KnownQueryParamsMixin, APIView):
         start_at = start if isinstance(start, datetime) else end_at - timedelta(hours=2)
         if start_at > end_at:
             return Response({"error": "start: must not be after end"}, status=400)
-        rows = MarketIntraday.objects.filter(symbol=symbol, minute__gte=start_at, minute__lte=end_at).order_by("minute")[:1440]
+        rows = MarketIntraday.objects.filter(symbol=symbol, minute__gte=start_at, minute__lte=end_at).order_by(
+            "minute"
+        )[:1440]
         bars: list[dict[str, Any]] = [
-            dict(b) for b in rows.values("minute", "open", "high", "low", "close", "volume", "bid", "ask", "spread")]
+            dict(b) for b in rows.values("minute", "open", "high", "low", "close", "volume", "bid", "ask", "spread")
+        ]
         if bars:
-            vwap = dict(VwapMinute.objects.filter(symbol=symbol, minute__gte=bars[0]["minute"], minute__lte=bars[-1]["minute"])
-                        .values_list("minute", "session_vwap"))
+            vwap = dict(
+                VwapMinute.objects.filter(
+                    symbol=symbol, minute__gte=bars[0]["minute"], minute__lte=bars[-1]["minute"]
+                ).values_list("minute", "session_vwap")
+            )
             for bar in bars:
                 bar["session_vwap"] = vwap.get(bar["minute"])
         return Response({"symbol": symbol, "bars": bars})
@@ -314,13 +368,18 @@ class VwapView(KnownQueryParamsMixin, APIView):
         if isinstance(symbol, Response):
             return symbol
         day = FutureTrading24Hour.objects.filter(symbol=symbol).order_by("-trading_day").first()
-        minutes = list(VwapMinute.objects.filter(symbol=symbol).order_by("-minute")[:30].values(
-            "minute", "vwap", "volume", "session_vwap"))
-        return Response({
-            "symbol": symbol,
-            "session": {"trading_day": day.trading_day, "vwap": day.vwap, "volume": day.volume} if day else None,
-            "minutes": minutes[::-1],
-        })
+        minutes = list(
+            VwapMinute.objects.filter(symbol=symbol)
+            .order_by("-minute")[:30]
+            .values("minute", "vwap", "volume", "session_vwap")
+        )
+        return Response(
+            {
+                "symbol": symbol,
+                "session": {"trading_day": day.trading_day, "vwap": day.vwap, "volume": day.volume} if day else None,
+                "minutes": minutes[::-1],
+            }
+        )
 
 
 class FiftyTwoWeekView(KnownQueryParamsMixin, APIView):
@@ -331,7 +390,8 @@ class FiftyTwoWeekView(KnownQueryParamsMixin, APIView):
     @extend_schema(responses={200: schemas.FiftyTwoWeekOut(many=True)})
     def get(self, request: Request) -> Response:
         rows = Rolling52WeekStats.objects.order_by("symbol").values(
-            "symbol", "high_52w", "high_52w_date", "low_52w", "low_52w_date", "history_days", "updated_at")
+            "symbol", "high_52w", "high_52w_date", "low_52w", "low_52w_date", "history_days", "updated_at"
+        )
         return Response(list(rows))
 
 
@@ -369,31 +429,53 @@ class MarketSessionInsightView(KnownQueryParamsMixin, APIView):
 
     known_query_params = (*MarketSessionFilter.PARAMS, "target")
 
-    @extend_schema(parameters=[*SESSION_FILTERS, OpenApiParameter("target", str, enum=[TOTAL, "YM"])],
-                   responses={200: inline_serializer("Insight", {
-                       "target": serializers.CharField(), "base_rate": serializers.FloatField(allow_null=True),
-                       "base_n": serializers.IntegerField(),
-                       "cells": inline_serializer("InsightCell", {
-                           "future": serializers.CharField(), "signal": serializers.CharField(),
-                           "captures": serializers.IntegerField(), "n": serializers.IntegerField(),
-                           "worked": serializers.IntegerField(), "didnt_work": serializers.IntegerField(),
-                           "hit_rate": serializers.FloatField(allow_null=True),
-                           "hit_rate_low": serializers.FloatField(allow_null=True),
-                           "hit_rate_high": serializers.FloatField(allow_null=True),
-                           "lift": serializers.FloatField(allow_null=True), "low_sample": serializers.BooleanField()},
-                           many=True)})})
+    @extend_schema(
+        parameters=[*SESSION_FILTERS, OpenApiParameter("target", str, enum=[TOTAL, "YM"])],
+        responses={
+            200: inline_serializer(
+                "Insight",
+                {
+                    "target": serializers.CharField(),
+                    "base_rate": serializers.FloatField(allow_null=True),
+                    "base_n": serializers.IntegerField(),
+                    "cells": inline_serializer(
+                        "InsightCell",
+                        {
+                            "future": serializers.CharField(),
+                            "signal": serializers.CharField(),
+                            "captures": serializers.IntegerField(),
+                            "n": serializers.IntegerField(),
+                            "worked": serializers.IntegerField(),
+                            "didnt_work": serializers.IntegerField(),
+                            "hit_rate": serializers.FloatField(allow_null=True),
+                            "hit_rate_low": serializers.FloatField(allow_null=True),
+                            "hit_rate_high": serializers.FloatField(allow_null=True),
+                            "lift": serializers.FloatField(allow_null=True),
+                            "low_sample": serializers.BooleanField(),
+                        },
+                        many=True,
+                    ),
+                },
+            )
+        },
+    )
     def get(self, request: Request) -> Response:
         target = request.query_params.get("target", TOTAL)
         if target not in (TOTAL, "YM"):
             return Response({"error": f"target: {target!r} is not TOTAL or YM"}, status=400)
         params = _params(request)
-        futures = [f.strip().upper() for f in params.pop("future", "").split(",") if f.strip() and f.strip().lower() != "all"]
+        futures = [
+            f.strip().upper() for f in params.pop("future", "").split(",") if f.strip() and f.strip().lower() != "all"
+        ]
         chosen = [s.strip().upper().replace(" ", "_") for s in params.pop("signal", "").split(",") if s.strip()]
         queryset = filter_sessions(params)
-        return Response(cached(
-            "insight", {**params, "target": target, "future": futures, "signal": chosen},
-            lambda: signal_insight(queryset, target=target, futures=futures, signals=chosen),
-        ))
+        return Response(
+            cached(
+                "insight",
+                {**params, "target": target, "future": futures, "signal": chosen},
+                lambda: signal_insight(queryset, target=target, futures=futures, signals=chosen),
+            )
+        )
 
 
 class MarketSessionEventsView(KnownQueryParamsMixin, APIView):
@@ -404,9 +486,15 @@ class MarketSessionEventsView(KnownQueryParamsMixin, APIView):
 
     known_query_params = (*MarketSessionFilter.PARAMS, "page", "page_size", "rows")
 
-    @extend_schema(parameters=[*SESSION_FILTERS, OpenApiParameter("page", int), OpenApiParameter("page_size", int),
-                               OpenApiParameter("rows", bool, description="add each event's 12 rows")],
-                   responses={200: EventsPageOut})
+    @extend_schema(
+        parameters=[
+            *SESSION_FILTERS,
+            OpenApiParameter("page", int),
+            OpenApiParameter("page_size", int),
+            OpenApiParameter("rows", bool, description="add each event's 12 rows"),
+        ],
+        responses={200: EventsPageOut},
+    )
     def get(self, request: Request) -> Response:
         params = _params(request, future=TOTAL)
         queryset = filter_sessions(params).order_by("-captured_at", "-capture_group", "id")
@@ -429,9 +517,13 @@ class MarketSessionExportView(KnownQueryParamsMixin, APIView):
 
     known_query_params = (*MarketSessionFilter.PARAMS, "format")
 
-    @extend_schema(parameters=[*SESSION_FILTERS, OpenApiParameter("format", str, enum=["csv", "xlsx"])],
-                   responses={(200, "text/csv"): OpenApiTypes.BINARY,
-                              (200, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"): OpenApiTypes.BINARY})
+    @extend_schema(
+        parameters=[*SESSION_FILTERS, OpenApiParameter("format", str, enum=["csv", "xlsx"])],
+        responses={
+            (200, "text/csv"): OpenApiTypes.BINARY,
+            (200, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"): OpenApiTypes.BINARY,
+        },
+    )
     def get(self, request: Request) -> HttpResponse | StreamingHttpResponse | Response:
         kind = request.query_params.get("format", "csv")
         if kind not in ("csv", "xlsx"):

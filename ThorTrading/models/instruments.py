@@ -32,7 +32,9 @@ class TradingInstrument(models.Model):
     tick_value = models.DecimalField(max_digits=10, decimal_places=2, help_text="USD per tick per contract")
     display_precision = models.PositiveSmallIntegerField(default=2, help_text="Decimals shown")
     price_format = models.CharField(
-        max_length=8, choices=[("decimal", "Decimal"), ("32nds", "32nds (117'02, 117'02+)")], default="decimal",
+        max_length=8,
+        choices=[("decimal", "Decimal"), ("32nds", "32nds (117'02, 117'02+)")],
+        default="decimal",
         help_text="How the dashboard writes prices: Treasury futures in 32nds, as TOS does",
     )
     inverse_weight = models.BooleanField(default=False, help_text="Rises when markets fall: composite weight negated")
@@ -64,7 +66,9 @@ class SignalStatValue(models.Model):
 
     class Meta:
         ordering = ["instrument__sort_order", "signal"]
-        constraints = [models.UniqueConstraint(fields=["instrument", "signal"], name="uniq_stat_value_instrument_signal")]
+        constraints = [
+            models.UniqueConstraint(fields=["instrument", "signal"], name="uniq_stat_value_instrument_signal")
+        ]
 
     def __str__(self) -> str:
         return f"{self.instrument.symbol} {self.signal} {self.value}"

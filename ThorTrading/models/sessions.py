@@ -15,7 +15,6 @@ WNDW_CHOICES = Outcome.choices()
 HIT_TYPE_CHOICES = HitType.choices()
 
 
-
 class MarketSession(models.Model):
     """One future of one market-open capture (12 rows per capture: 11 futures and TOTAL).
 
@@ -57,7 +56,9 @@ class MarketSession(models.Model):
     stale = models.BooleanField(default=False, help_text="The quote was stale (or missing) at capture")
     stale_symbols = models.CharField(max_length=200, blank=True, help_text="TOTAL: symbols stale at capture")
     signals = models.CharField(
-        max_length=300, blank=True, help_text="TOTAL: every future's signal at capture, e.g. YM=BUY,ES=HOLD (for insight)"
+        max_length=300,
+        blank=True,
+        help_text="TOTAL: every future's signal at capture, e.g. YM=BUY,ES=HOLD (for insight)",
     )
     session_close_at = models.DateTimeField(
         null=True, blank=True, help_text="The market's scheduled close for this capture; session metrics stop there"
@@ -70,8 +71,9 @@ class MarketSession(models.Model):
     last_price = models.DecimalField(max_digits=18, decimal_places=6, null=True, blank=True)
     # At capture, as the quote showed them (issue 14: the API summary lists them); null on older rows.
     change = models.DecimalField(max_digits=18, decimal_places=6, null=True, blank=True, help_text="Net change, points")
-    change_percent = models.DecimalField(max_digits=12, decimal_places=6, null=True, blank=True,
-                                         help_text="Net change, percent of the previous close")
+    change_percent = models.DecimalField(
+        max_digits=12, decimal_places=6, null=True, blank=True, help_text="Net change, percent of the previous close"
+    )
     vwap = models.DecimalField(max_digits=18, decimal_places=6, null=True, blank=True, help_text="Session VWAP, points")
     bid_price = models.DecimalField(max_digits=18, decimal_places=6, null=True, blank=True)
     bid_size = models.IntegerField(null=True, blank=True)
@@ -123,8 +125,13 @@ class MarketSession(models.Model):
 
     # TOTAL only.
     weighted_average = models.DecimalField(max_digits=14, decimal_places=6, null=True, blank=True)
-    sum_weighted = models.DecimalField(max_digits=18, decimal_places=6, null=True, blank=True,
-                                       help_text="TOTAL: Σ of the weighted signal values (the composite's sum)")
+    sum_weighted = models.DecimalField(
+        max_digits=18,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        help_text="TOTAL: Σ of the weighted signal values (the composite's sum)",
+    )
     instrument_count = models.PositiveSmallIntegerField(null=True, blank=True)
 
     # Backtest statistics for (country, future) over earlier captures, as of captured_at.
@@ -173,13 +180,31 @@ class MarketSession(models.Model):
             # market-opens/stats/: a future's rows in captured_at order with every column the figures
             # and the list filters read, from the index alone (PostgreSQL; other databases get the
             # plain index). Cold stats at 105k rows: 15 ms of heap reads and sorting → 4 ms.
-            models.Index(fields=["future", "captured_at", "capture_group", "id"], name="session_stats_cover",
-                         include=["country", "bhs", "day", "year", "month", "date", "wndw", "pnl_usd", "target_hit_at",
-                                  "entry_price", "session_date", "late", "is_demo"]),
+            models.Index(
+                fields=["future", "captured_at", "capture_group", "id"],
+                name="session_stats_cover",
+                include=[
+                    "country",
+                    "bhs",
+                    "day",
+                    "year",
+                    "month",
+                    "date",
+                    "wndw",
+                    "pnl_usd",
+                    "target_hit_at",
+                    "entry_price",
+                    "session_date",
+                    "late",
+                    "is_demo",
+                ],
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.country} {self.future} {self.year}-{self.month:02d}-{self.date:02d} {self.bhs or '-'} {self.wndw}"
+        return (
+            f"{self.country} {self.future} {self.year}-{self.month:02d}-{self.date:02d} {self.bhs or '-'} {self.wndw}"
+        )
 
     @property
     def side(self) -> int:

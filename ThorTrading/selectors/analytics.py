@@ -39,9 +39,14 @@ MIN_SAMPLE = 10
 _FIELDS = ("country", "future", "bhs", "day", "local_day", "recent", "wndw", "pnl_cents", "resolution", "has_entry")
 
 
-def stat_query(queryset: QuerySet[MarketSession], *, since: datetime, fields: Sequence[str] = _FIELDS,
-               extra: dict[str, Any] | None = None,
-               order: Sequence[str] = ("captured_at", "capture_group", "id")) -> tuple[str, Sequence[Any]] | None:
+def stat_query(
+    queryset: QuerySet[MarketSession],
+    *,
+    since: datetime,
+    fields: Sequence[str] = _FIELDS,
+    extra: dict[str, Any] | None = None,
+    order: Sequence[str] = ("captured_at", "capture_group", "id"),
+) -> tuple[str, Sequence[Any]] | None:
     """The SQL and parameters reading ``fields`` of the rows of ``queryset``, oldest capture first;
     None when the filters can match nothing (an empty list of values). What the figures need is
     computed inside the database — ``recent`` (captured since ``since``), ``local_day`` (the
@@ -49,15 +54,22 @@ def stat_query(queryset: QuerySet[MarketSession], *, since: datetime, fields: Se
     → resolution) and ``has_entry`` — because converting values one row at a time dominates the
     cost over years of history (issue 11: cold stats at 105k rows). ``extra``: more annotations
     by name, for ``fields`` to name; ``order``: the rows' order (by default the figures' own)."""
-    has_entry = Case(When(entry_price__isnull=True, then=Value(False)), default=Value(True), output_field=BooleanField())
+    has_entry = Case(
+        When(entry_price__isnull=True, then=Value(False)), default=Value(True), output_field=BooleanField()
+    )
     recent = Case(When(captured_at__gte=since, then=Value(True)), default=Value(False), output_field=BooleanField())
     local_day = ExpressionWrapper(F("year") * 10000 + F("month") * 100 + F("date"), output_field=IntegerField())
     resolution = ExpressionWrapper(F("target_hit_at") - F("captured_at"), output_field=DurationField())
     pnl_cents = Cast(Round(F("pnl_usd") * 100), BigIntegerField())
     # "id" breaks ties between the rows of one capture: drawdown depends on the order of trades.
     query = queryset.order_by(*order).annotate(
-        has_entry=has_entry, recent=recent, local_day=local_day, resolution=resolution, pnl_cents=pnl_cents,
-        **(extra or {}))
+        has_entry=has_entry,
+        recent=recent,
+        local_day=local_day,
+        resolution=resolution,
+        pnl_cents=pnl_cents,
+        **(extra or {}),
+    )
     # Run through the cursor: Django's per-value converters (datetime parsing on SQLite above all)
     # cost more than the statistics themselves over years of history.
     try:
@@ -98,8 +110,13 @@ def session_stats(queryset: QuerySet[MarketSession], *, now: datetime) -> dict[s
     return analytics.session_stats(columns, market_order=CONTROL_COUNTRIES, future_order=[TOTAL, *FUTURES])
 
 
-def signal_insight(queryset: QuerySet[MarketSession], *, target: str = TOTAL, futures: list[str] | None = None,
-                   signals: list[str] | None = None) -> dict[str, Any]:
+def signal_insight(
+    queryset: QuerySet[MarketSession],
+    *,
+    target: str = TOTAL,
+    futures: list[str] | None = None,
+    signals: list[str] | None = None,
+) -> dict[str, Any]:
     """For each instrument and each of its signals at capture: how often the ``target`` trade
     (TOTAL, or YM) of the same capture worked, with n, the 95 % Wilson interval and the lift over
     the base rate (percentage points), sorted by lift; ``futures`` / ``signals`` narrow the cells.
@@ -110,8 +127,11 @@ def signal_insight(queryset: QuerySet[MarketSession], *, target: str = TOTAL, fu
     outcomes = {group: wndw for group, wndw, _ in events}
     if target != TOTAL:
         groups = set(outcomes)
-        outcomes = {g: w for g, w in MarketSession.objects.filter(future=target).values_list("capture_group", "wndw")
-                    if g in groups}
+        outcomes = {
+            g: w
+            for g, w in MarketSession.objects.filter(future=target).values_list("capture_group", "wndw")
+            if g in groups
+        }
     tally: dict[tuple[str, str], dict[str, int]] = defaultdict(lambda: defaultdict(int))
     base: dict[str, int] = defaultdict(int)
     for group, _, signal_text in events:
@@ -131,19 +151,21 @@ def signal_insight(queryset: QuerySet[MarketSession], *, target: str = TOTAL, fu
         decided = worked + didnt
         interval = analytics.wilson_interval(worked, decided)
         hit_rate = round(100 * worked / decided, 2) if decided else None
-        result.append({
-            "future": future,
-            "signal": signal,
-            "captures": sum(counts.values()),
-            "n": decided,
-            "worked": worked,
-            "didnt_work": didnt,
-            "hit_rate": hit_rate,
-            "hit_rate_low": round(100 * interval[0], 2) if interval else None,
-            "hit_rate_high": round(100 * interval[1], 2) if interval else None,
-            "lift": analytics.lift(hit_rate, base_rate),
-            "low_sample": decided < MIN_SAMPLE,
-        })
+        result.append(
+            {
+                "future": future,
+                "signal": signal,
+                "captures": sum(counts.values()),
+                "n": decided,
+                "worked": worked,
+                "didnt_work": didnt,
+                "hit_rate": hit_rate,
+                "hit_rate_low": round(100 * interval[0], 2) if interval else None,
+                "hit_rate_high": round(100 * interval[1], 2) if interval else None,
+                "lift": analytics.lift(hit_rate, base_rate),
+                "low_sample": decided < MIN_SAMPLE,
+            }
+        )
     result.sort(key=lambda c: (c["lift"] is None, -float(c["lift"] or 0), str(c["future"]), str(c["signal"])))
     return {"target": target, "base_rate": base_rate, "base_n": base_decided, "min_sample": MIN_SAMPLE, "cells": result}
 
@@ -157,7 +179,9 @@ def capture_events(rows: Iterable[MarketSession], *, with_rows: bool) -> list[di
     groups = [r.capture_group for r in picked]
     totals = {r.capture_group: r for r in picked if r.future == TOTAL}
     if any(r.future != TOTAL for r in picked):
-        totals.update({t.capture_group: t for t in MarketSession.objects.filter(capture_group__in=groups, future=TOTAL)})
+        totals.update(
+            {t.capture_group: t for t in MarketSession.objects.filter(capture_group__in=groups, future=TOTAL)}
+        )
     rows_by_group: dict[int, list[MarketSession]] = defaultdict(list)
     if with_rows:
         order = {s: i for i, s in enumerate([*FUTURES, TOTAL])}
@@ -179,15 +203,25 @@ def capture_events(rows: Iterable[MarketSession], *, with_rows: bool) -> list[di
             "captured_at": t.captured_at,
             "late": t.late,
             "is_demo": t.is_demo,
-            "composite": {"signal": (total.bhs or None) if total else None,
-                          "signal_weight_sum": total.weight if total else None,
-                          "weighted_average": total.weighted_average if total else None,
-                          "instrument_count": total.instrument_count if total else None,
-                          "stale_symbols": (total.stale_symbols or None) if total else None},
-            "trade": {"future": "YM" if t.future == TOTAL else t.future, "signal": t.bhs or None,
-                      "entry_price": t.entry_price, "target_high": t.target_high,
-                      "target_low": t.target_low, "outcome": t.wndw, "hit_type": t.target_hit_type,
-                      "hit_price": t.target_hit_price, "hit_at": t.target_hit_at, "pnl_usd": t.pnl_usd},
+            "composite": {
+                "signal": (total.bhs or None) if total else None,
+                "signal_weight_sum": total.weight if total else None,
+                "weighted_average": total.weighted_average if total else None,
+                "instrument_count": total.instrument_count if total else None,
+                "stale_symbols": (total.stale_symbols or None) if total else None,
+            },
+            "trade": {
+                "future": "YM" if t.future == TOTAL else t.future,
+                "signal": t.bhs or None,
+                "entry_price": t.entry_price,
+                "target_high": t.target_high,
+                "target_low": t.target_low,
+                "outcome": t.wndw,
+                "hit_type": t.target_hit_type,
+                "hit_price": t.target_hit_price,
+                "hit_at": t.target_hit_at,
+                "pnl_usd": t.pnl_usd,
+            },
         }
         if with_rows:
             event["rows"] = rows_by_group.get(t.capture_group, [])

@@ -47,8 +47,23 @@ from ThorTrading.selectors.cache import CHANGES_KEY, TTL, VERSION_KEY
 logger = logging.getLogger(__name__)
 
 #: The columns read per row (the statistics' own, then what the filters and the order need).
-FIELDS = ("id", "capture_group", "captured_us", "country", "future", "bhs", "day", "local_day", "date_ordinal",
-          "wndw", "pnl_cents", "resolution_us", "has_entry", "late", "is_demo")
+FIELDS = (
+    "id",
+    "capture_group",
+    "captured_us",
+    "country",
+    "future",
+    "bhs",
+    "day",
+    "local_day",
+    "date_ordinal",
+    "wndw",
+    "pnl_cents",
+    "resolution_us",
+    "has_entry",
+    "late",
+    "is_demo",
+)
 #: Columns a :class:`Condition` may name and how the store holds them.
 KEYED = ("country", "future", "bhs", "day", "wndw")
 CHUNK = 20_000
@@ -86,20 +101,35 @@ class _Snapshot:
     def columns(self) -> dict[str, np.ndarray]:
         """The per-row arrays by name, outcomes included (what a change rewrites)."""
         t = self.table
-        return {"ids": self.ids, "groups": self.groups, "captured": self.captured, "local_day": self.local_day,
-                "session_date": self.session_date, "late": self.late, "demo": self.demo, "codes": t.codes,
-                "cents": t.cents, "entry": t.entry, "seconds": t.seconds,
-                **{f"key_{k}": self.keys[k].codes for k in KEYED}}
+        return {
+            "ids": self.ids,
+            "groups": self.groups,
+            "captured": self.captured,
+            "local_day": self.local_day,
+            "session_date": self.session_date,
+            "late": self.late,
+            "demo": self.demo,
+            "codes": t.codes,
+            "cents": t.cents,
+            "entry": t.entry,
+            "seconds": t.seconds,
+            **{f"key_{k}": self.keys[k].codes for k in KEYED},
+        }
 
 
 def _snapshot(columns: dict[str, np.ndarray], labels: dict[str, list[Any]]) -> _Snapshot:
     return _Snapshot(
-        ids=columns["ids"], groups=columns["groups"], captured=columns["captured"],
+        ids=columns["ids"],
+        groups=columns["groups"],
+        captured=columns["captured"],
         keys={k: analytics.KeyColumn(columns[f"key_{k}"], tuple(labels[k])) for k in KEYED},
-        local_day=columns["local_day"], session_date=columns["session_date"], late=columns["late"],
+        local_day=columns["local_day"],
+        session_date=columns["session_date"],
+        late=columns["late"],
         demo=columns["demo"],
         table=analytics.OutcomeTable(columns["codes"], columns["cents"], columns["entry"], columns["seconds"]),
-        index={k: {label: code for code, label in enumerate(labels[k])} for k in KEYED})
+        index={k: {label: code for code, label in enumerate(labels[k])} for k in KEYED},
+    )
 
 
 class _EpochMicroseconds(Func):
@@ -112,8 +142,10 @@ class _EpochMicroseconds(Func):
 
     def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, list[Any]]:  # type: ignore[override]
         sql, params = compiler.compile(self.source_expressions[0])
-        return (f"(CAST(strftime('%%s', {sql}) AS INTEGER) * 1000000 + CAST(substr({sql}, 21, 6) AS INTEGER))",
-                [*params, *params])
+        return (
+            f"(CAST(strftime('%%s', {sql}) AS INTEGER) * 1000000 + CAST(substr({sql}, 21, 6) AS INTEGER))",
+            [*params, *params],
+        )
 
     def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, list[Any]]:
         sql, params = compiler.compile(self.source_expressions[0])
@@ -137,8 +169,9 @@ class _DateOrdinal(Func):
 EXTRA = {
     "captured_us": _EpochMicroseconds(F("captured_at")),
     "date_ordinal": _DateOrdinal(F("session_date")),
-    "resolution_us": ExpressionWrapper(_EpochMicroseconds(F("target_hit_at")) - _EpochMicroseconds(F("captured_at")),
-                                       output_field=BigIntegerField()),
+    "resolution_us": ExpressionWrapper(
+        _EpochMicroseconds(F("target_hit_at")) - _EpochMicroseconds(F("captured_at")), output_field=BigIntegerField()
+    ),
 }
 
 
@@ -244,9 +277,15 @@ class StatStore:
             logger.warning("%s; computing from the database", exc)
             return None
         since = (now - timedelta(days=7) - EPOCH) // timedelta(microseconds=1)
-        body = analytics.stats_over(snapshot.table, rows, keys=snapshot.keys, local_day=snapshot.local_day,
-                                    recent=snapshot.captured >= since, market_order=CONTROL_COUNTRIES,
-                                    future_order=[TOTAL, *FUTURES])
+        body = analytics.stats_over(
+            snapshot.table,
+            rows,
+            keys=snapshot.keys,
+            local_day=snapshot.local_day,
+            recent=snapshot.captured >= since,
+            market_order=CONTROL_COUNTRIES,
+            future_order=[TOTAL, *FUTURES],
+        )
         with self._lock:
             # Answers of older rows can never be asked for again: let them go (fewer long-lived
             # objects for the garbage collector to walk).
@@ -329,8 +368,9 @@ class StatStore:
         if self._loading:
             return
         self._loading = True
-        threading.Thread(target=self._load_in_background, args=(self._epoch,), name="thor-stats-load",
-                         daemon=True).start()
+        threading.Thread(
+            target=self._load_in_background, args=(self._epoch,), name="thor-stats-load", daemon=True
+        ).start()
 
     def _load_in_background(self, epoch: int) -> None:
         started = time.perf_counter()
@@ -339,8 +379,11 @@ class StatStore:
             with self._lock:
                 if epoch == self._epoch:
                     self._install(*loaded)
-            logger.info("statistics store: %d rows loaded in %.0f ms", len(loaded[2]["ids"]),
-                        (time.perf_counter() - started) * 1000)
+            logger.info(
+                "statistics store: %d rows loaded in %.0f ms",
+                len(loaded[2]["ids"]),
+                (time.perf_counter() - started) * 1000,
+            )
         except Exception:  # a thread's error reaches nobody else: say it, the next request retries
             logger.exception("statistics store: loading every row failed; statistics come from the database")
         finally:
@@ -373,9 +416,19 @@ class StatStore:
     def _all_rows(self, encoder: _Encoder) -> dict[str, np.ndarray]:
         """Every row. Read in the order of the covering index (an index-only scan: sorting 100k
         rows in the database spills to disk), then put in capture order here."""
-        return self._in_capture_order(self._fetch(stat_query(
-            MarketSession.objects.all(), since=EPOCH, fields=FIELDS, extra=EXTRA,
-            order=("future", "captured_at", "capture_group", "id")), encoder), encoder)
+        return self._in_capture_order(
+            self._fetch(
+                stat_query(
+                    MarketSession.objects.all(),
+                    since=EPOCH,
+                    fields=FIELDS,
+                    extra=EXTRA,
+                    order=("future", "captured_at", "capture_group", "id"),
+                ),
+                encoder,
+            ),
+            encoder,
+        )
 
     def _rows_by_id(self, ids: list[int]) -> dict[str, np.ndarray]:
         """The rows with these ids (those that still exist). The SQL is Django's, compiled once per
@@ -388,14 +441,18 @@ class StatStore:
         parts = []
         # Django's SQL with its placeholders, wrapped; the ids go as parameters.
         for start in range(0, len(ids), 500):
-            batch = ids[start:start + 500]
+            batch = ids[start : start + 500]
             if connection.vendor == "postgresql":
-                query = (f"SELECT * FROM ({sql}) AS stat_rows WHERE stat_rows.id = ANY(%s)",  # noqa: S608
-                         [*params, batch])
+                query = (
+                    f"SELECT * FROM ({sql}) AS stat_rows WHERE stat_rows.id = ANY(%s)",  # noqa: S608
+                    [*params, batch],
+                )
             else:
                 marks = ", ".join(["%s"] * len(batch))
-                query = (f"SELECT * FROM ({sql}) AS stat_rows WHERE stat_rows.id IN ({marks})",  # noqa: S608
-                         [*params, *batch])
+                query = (
+                    f"SELECT * FROM ({sql}) AS stat_rows WHERE stat_rows.id IN ({marks})",  # noqa: S608
+                    [*params, *batch],
+                )
             parts.extend(self._fetch(query, self._encoder))
         return self._in_capture_order(parts, self._encoder)
 
@@ -406,8 +463,9 @@ class StatStore:
             return self._replace(fetched)
         current = self._snapshot.columns
         at = np.flatnonzero(np.isin(current["ids"], changed))
-        if len(at) == len(fetched["ids"]) and all(np.array_equal(current[name][at], fetched[name])
-                                                  for name in ("ids", "groups", "captured")):
+        if len(at) == len(fetched["ids"]) and all(
+            np.array_equal(current[name][at], fetched[name]) for name in ("ids", "groups", "captured")
+        ):
             # Every row stays where it was (a grade, an expiry, an edit that keeps the capture
             # time): new arrays only for the columns that changed, in those places.
             merged = dict(current)

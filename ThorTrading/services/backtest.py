@@ -66,8 +66,11 @@ def backtest_opens(*, start: date, end: date, markets: list[Market]) -> list[Mar
         for day in days[market.pk]:
             if day.is_trading_day and day.open_at is not None:
                 local = market.local_time(day.open_at)
-                opens.append(MarketOpen(market.country, day.open_at, local.date(), local.strftime("%a"),
-                                        windows.get(market.country)))
+                opens.append(
+                    MarketOpen(
+                        market.country, day.open_at, local.date(), local.strftime("%a"), windows.get(market.country)
+                    )
+                )
     return sorted(opens, key=lambda o: (o.open_at, o.country))
 
 
@@ -99,7 +102,9 @@ def run_backtest(
         "target_mode": variant.target_mode,
         "profit_target": variant.profit_target,
         "stop_loss": variant.stop_loss,
-        "window_minutes": variant.window_minutes if variant.window_minutes is not None else settings.THOR_EVALUATION_WINDOW_MINUTES,
+        "window_minutes": variant.window_minutes
+        if variant.window_minutes is not None
+        else settings.THOR_EVALUATION_WINDOW_MINUTES,
         "thresholds": {s: [t.strong_buy, t.buy, t.sell, t.strong_sell] for s, t in variant.thresholds.items()},
         "signal_weights": variant.signal_weights,
         "contract_weights": variant.contract_weights,
@@ -107,7 +112,11 @@ def run_backtest(
         "opens": len(opens),
     }
     if not opens:
-        return {"params": {**params, "ticks": 0}, "trades": [], "stats": backtest.stats([], future=future, market_order=CONTROL_COUNTRIES, now=_end_of(end))}
+        return {
+            "params": {**params, "ticks": 0},
+            "trades": [],
+            "stats": backtest.stats([], future=future, market_order=CONTROL_COUNTRIES, now=_end_of(end)),
+        }
     longest = max((o.window for o in opens if o.window is not None), default=timedelta(days=1))
     # The snapshot needs each symbol's latest tick before the first open: read a day before it.
     table = archive.read(opens[0].open_at - timedelta(days=1), opens[-1].open_at + longest + timedelta(seconds=1))
@@ -160,18 +169,40 @@ os.register_at_fork(after_in_child=_new_executor_after_fork)
 STALE_AFTER = {BacktestStatus.QUEUED: timedelta(minutes=30), BacktestStatus.RUNNING: timedelta(minutes=5)}
 
 
-def backtest_submit(*, owner: Any, start: date, end: date, countries: list[str] | None, variant: Variant,
-                    future: str, run_async: bool = True) -> Backtest:
+def backtest_submit(
+    *,
+    owner: Any,
+    start: date,
+    end: date,
+    countries: list[str] | None,
+    variant: Variant,
+    future: str,
+    run_async: bool = True,
+) -> Backtest:
     """Record a backtest for ``owner`` and run it in the process's backtest worker thread (one at a
     time, in order); ``run_async=False`` runs it before returning. Returns the row (QUEUED, or the
     finished one). Raises :class:`BacktestError` for an unknown market before anything is stored."""
     backtest_markets(countries)
-    params = {"from": start.isoformat(), "to": end.isoformat(), "markets": countries or [], "future": future,
-              "target_mode": variant.target_mode, "profit_target": variant.profit_target,
-              "stop_loss": variant.stop_loss, "window_minutes": variant.window_minutes}
+    params = {
+        "from": start.isoformat(),
+        "to": end.isoformat(),
+        "markets": countries or [],
+        "future": future,
+        "target_mode": variant.target_mode,
+        "profit_target": variant.profit_target,
+        "stop_loss": variant.stop_loss,
+        "window_minutes": variant.window_minutes,
+    }
     backtest = Backtest.objects.create(owner=owner, created_at=clock.now(), params=to_jsonable(params))
-    job = partial(backtest_execute, backtest_id=backtest.pk, start=start, end=end, countries=countries,
-                  variant=variant, future=future)
+    job = partial(
+        backtest_execute,
+        backtest_id=backtest.pk,
+        start=start,
+        end=end,
+        countries=countries,
+        variant=variant,
+        future=future,
+    )
     if run_async:
         transaction.on_commit(lambda: _executor.submit(job))
     else:
@@ -180,11 +211,13 @@ def backtest_submit(*, owner: Any, start: date, end: date, countries: list[str] 
     return backtest
 
 
-def backtest_execute(*, backtest_id: int, start: date, end: date, countries: list[str] | None, variant: Variant,
-                     future: str) -> None:
+def backtest_execute(
+    *, backtest_id: int, start: date, end: date, countries: list[str] | None, variant: Variant, future: str
+) -> None:
     """Run a recorded backtest and store its result (or why it failed); progress every half second."""
-    Backtest.objects.filter(pk=backtest_id).update(status=BacktestStatus.RUNNING, started_at=clock.now(),
-                                                   updated_at=clock.now())
+    Backtest.objects.filter(pk=backtest_id).update(
+        status=BacktestStatus.RUNNING, started_at=clock.now(), updated_at=clock.now()
+    )
     last = [0.0]
 
     def progress(done: int, total: int) -> None:
@@ -193,19 +226,29 @@ def backtest_execute(*, backtest_id: int, start: date, end: date, countries: lis
             Backtest.objects.filter(pk=backtest_id).update(opens_done=done, opens_total=total, updated_at=clock.now())
 
     try:
-        result = run_backtest(start=start, end=end, countries=countries, variant=variant, future=future,
-                              progress=progress)
+        result = run_backtest(
+            start=start, end=end, countries=countries, variant=variant, future=future, progress=progress
+        )
         Backtest.objects.filter(pk=backtest_id).update(
-            status=BacktestStatus.DONE, result=to_jsonable(result), finished_at=clock.now(), updated_at=clock.now(),
-            opens_total=result["params"]["opens"], opens_done=result["params"]["opens"],
+            status=BacktestStatus.DONE,
+            result=to_jsonable(result),
+            finished_at=clock.now(),
+            updated_at=clock.now(),
+            opens_total=result["params"]["opens"],
+            opens_done=result["params"]["opens"],
         )
     except BacktestError as exc:
-        Backtest.objects.filter(pk=backtest_id).update(status=BacktestStatus.FAILED, error=str(exc),
-                                                       finished_at=clock.now(), updated_at=clock.now())
+        Backtest.objects.filter(pk=backtest_id).update(
+            status=BacktestStatus.FAILED, error=str(exc), finished_at=clock.now(), updated_at=clock.now()
+        )
     except Exception as exc:  # a backtest never takes the worker thread down with it
         logger.exception("backtest %s failed", backtest_id)
-        Backtest.objects.filter(pk=backtest_id).update(status=BacktestStatus.FAILED, error=f"{type(exc).__name__}: {exc}",
-                                                       finished_at=clock.now(), updated_at=clock.now())
+        Backtest.objects.filter(pk=backtest_id).update(
+            status=BacktestStatus.FAILED,
+            error=f"{type(exc).__name__}: {exc}",
+            finished_at=clock.now(),
+            updated_at=clock.now(),
+        )
     finally:
         connections.close_all()
 
@@ -215,6 +258,10 @@ def backtest_state(backtest: Backtest, *, now: datetime) -> tuple[str, str]:
     (the server restarted mid-run) reads as FAILED with a message saying so. Writes nothing."""
     limit = STALE_AFTER.get(BacktestStatus(backtest.status))
     if limit is not None and backtest.updated_at is not None and now - backtest.updated_at > limit:
-        return BacktestStatus.FAILED, "interrupted: no progress since " + backtest.updated_at.isoformat() + \
-            " (Thor restarted while it ran?); run it again"
+        return (
+            BacktestStatus.FAILED,
+            "interrupted: no progress since "
+            + backtest.updated_at.isoformat()
+            + " (Thor restarted while it ran?); run it again",
+        )
     return backtest.status, backtest.error

@@ -63,8 +63,6 @@ class CaptureResult:
     local_date: str = ""
 
 
-
-
 def _session_close(market: Market, now: datetime) -> datetime | None:
     """The scheduled close of the market's session trading at ``now`` (None when it is not
     trading then: a manual capture outside hours tracks no session metrics)."""
@@ -116,7 +114,9 @@ def backtest_stats(*, country: str, as_of: datetime) -> dict[str, dict[str, Any]
     return stats
 
 
-def _write_capture(*, market: Market, now: datetime, force: bool, late: bool, live: LiveDataRedis | None) -> CaptureResult:
+def _write_capture(
+    *, market: Market, now: datetime, force: bool, late: bool, live: LiveDataRedis | None
+) -> CaptureResult:
     config = get_trading_config()
     rows, total = get_enriched_quotes_with_composite(live=live, config=config, now=now)
     local = market.local_time(now)
@@ -176,11 +176,17 @@ def _write_capture(*, market: Market, now: datetime, force: bool, late: bool, li
 
 def _announce_capture(capture_group: int, country: str) -> None:
     """Send :data:`ThorTrading.events.market_captured`; a failing receiver is logged, never the capture's problem."""
-    for receiver, result in market_captured.send_robust(sender=MarketSession, capture_group=capture_group,
-                                                          country=country):
+    for receiver, result in market_captured.send_robust(
+        sender=MarketSession, capture_group=capture_group, country=country
+    ):
         if isinstance(result, Exception):
-            logger.error("market_captured receiver %s failed for capture_group %s: %s", receiver, capture_group, result,
-                         exc_info=result)
+            logger.error(
+                "market_captured receiver %s failed for capture_group %s: %s",
+                receiver,
+                capture_group,
+                result,
+                exc_info=result,
+            )
 
 
 def _already(market: Market, local: datetime, group: int) -> CaptureResult:
@@ -287,5 +293,7 @@ def catch_up_captures(*, now: datetime) -> list[CaptureResult]:
         if _existing_group(market, market.local_time(now)) is not None:
             continue
         logger.warning("%s opened at %s without a capture; capturing late", market.country, day.open_at.isoformat())
-        results.append(capture_market_open(market=market, now=now, late=True, retry_delay=settings.THOR_CAPTURE_RETRY_SECONDS))
+        results.append(
+            capture_market_open(market=market, now=now, late=True, retry_delay=settings.THOR_CAPTURE_RETRY_SECONDS)
+        )
     return results

@@ -47,8 +47,6 @@ class CloseResult:
         return asdict(self)
 
 
-
-
 def close_metrics(session: MarketSession, last: Decimal) -> dict[str, Any]:
     """The close fields for one row given the closing ``last`` (points); the definitions are in
     ``MarketSession``'s docstring. The session high/low (kept by the intraday recorder) include the
@@ -98,6 +96,4 @@ def capture_market_close(*, country: str, force: bool = False, live: LiveDataRed
     except DatabaseError as exc:
         logger.exception("close capture %s failed", country)
         return CloseResult(country, ERROR, f"Database error: {exc}", group)
-    return CloseResult(
-        country, OK, f"{country}: closed capture_group {group} ({closed} rows)", group, closed, ranged
-    )
+    return CloseResult(country, OK, f"{country}: closed capture_group {group} ({closed} rows)", group, closed, ranged)

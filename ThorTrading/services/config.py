@@ -18,7 +18,13 @@ from ThorTrading.config import InstrumentConfig, TradingConfig
 from ThorTrading.models import SignalWeight, TradingInstrument
 from ThorTrading.signals import Thresholds
 
-__all__ = ["InstrumentConfig", "TradingConfig", "get_trading_config", "invalidate_trading_config", "load_trading_config"]
+__all__ = [
+    "InstrumentConfig",
+    "TradingConfig",
+    "get_trading_config",
+    "invalidate_trading_config",
+    "load_trading_config",
+]
 
 CACHE_SECONDS = 60.0
 

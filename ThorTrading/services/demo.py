@@ -23,8 +23,19 @@ from ThorTrading.models import FUTURES, TOTAL, MarketSession, traded_symbol
 from ThorTrading.reference import INSTRUMENTS
 from ThorTrading.selectors.cache import bump_analytics_version
 
-BASE_PRICE = {"YM": 47000, "ES": 6800, "NQ": 25000, "RTY": 2450, "CL": 60, "SI": 50, "HG": 5, "GC": 4100,
-              "VX": 18, "DX": 99, "ZB": 117}
+BASE_PRICE = {
+    "YM": 47000,
+    "ES": 6800,
+    "NQ": 25000,
+    "RTY": 2450,
+    "CL": 60,
+    "SI": 50,
+    "HG": 5,
+    "GC": 4100,
+    "VX": 18,
+    "DX": 99,
+    "ZB": 117,
+}
 SIGNAL_MIX = [(signals.STRONG_BUY, 1), (signals.BUY, 3), (signals.HOLD, 3), (signals.SELL, 3), (signals.STRONG_SELL, 1)]
 
 
@@ -48,7 +59,9 @@ def seed_demo_sessions(
             continue
         for symbol in FUTURES:
             tick = Decimal(str(specs[symbol]["tick_size"]))
-            prices[symbol] = max(tick, (prices[symbol] * Decimal(1 + rng.gauss(0, 0.01)) / tick).quantize(Decimal(1)) * tick)
+            prices[symbol] = max(
+                tick, (prices[symbol] * Decimal(1 + rng.gauss(0, 0.01)) / tick).quantize(Decimal(1)) * tick
+            )
         for market in markets:
             if (market.country, on) in taken:
                 continue
@@ -74,8 +87,16 @@ def _write(rows: list[MarketSession]) -> int:
     return len(rows)
 
 
-def _outcome(rng: random.Random, signal: str, entry: Decimal, high: Decimal, low: Decimal, tick: Decimal,
-             tick_value: Decimal, captured: datetime) -> dict[str, object]:
+def _outcome(
+    rng: random.Random,
+    signal: str,
+    entry: Decimal,
+    high: Decimal,
+    low: Decimal,
+    tick: Decimal,
+    tick_value: Decimal,
+    captured: datetime,
+) -> dict[str, object]:
     roll = rng.random()
     if roll < 0.05:
         return {"wndw": grading.EXPIRED, "pnl_usd": Decimal(0)}
@@ -93,11 +114,28 @@ def _outcome(rng: random.Random, signal: str, entry: Decimal, high: Decimal, low
     }
 
 
-def _capture(rng: random.Random, market: Market, on: date, captured: datetime, group: int, number: int,
-             prices: dict[str, Decimal], specs: dict[str, dict[str, object]]) -> list[MarketSession]:
-    common = {"capture_group": group, "session_number": number, "year": on.year, "month": on.month, "date": on.day,
-              "day": on.strftime("%a"), "session_date": on, "captured_at": captured, "country": market.country,
-              "is_demo": True}
+def _capture(
+    rng: random.Random,
+    market: Market,
+    on: date,
+    captured: datetime,
+    group: int,
+    number: int,
+    prices: dict[str, Decimal],
+    specs: dict[str, dict[str, object]],
+) -> list[MarketSession]:
+    common = {
+        "capture_group": group,
+        "session_number": number,
+        "year": on.year,
+        "month": on.month,
+        "date": on.day,
+        "day": on.strftime("%a"),
+        "session_date": on,
+        "captured_at": captured,
+        "country": market.country,
+        "is_demo": True,
+    }
     choices, weights = zip(*SIGNAL_MIX, strict=True)
     rows: list[MarketSession] = []
     weight_sum = 0
@@ -115,12 +153,27 @@ def _capture(rng: random.Random, market: Market, on: date, captured: datetime, g
             weight = signals.signal_weight(signal, inverse=bool(spec["inverse"]))
             weight_sum += weight
             extra = {}
-        fields: dict[str, object] = {"future": symbol, "bhs": signal, "weight": weight, "last_price": last,
-                                     "bid_price": last - tick, "ask_price": last + tick, "spread": tick * 2,
-                                     "market_open": last, "wndw": grading.NEUTRAL}
+        fields: dict[str, object] = {
+            "future": symbol,
+            "bhs": signal,
+            "weight": weight,
+            "last_price": last,
+            "bid_price": last - tick,
+            "ask_price": last + tick,
+            "spread": tick * 2,
+            "market_open": last,
+            "wndw": grading.NEUTRAL,
+        }
         entry = targets.entry_price(signal, bid=last - tick, ask=last + tick, last=last)
-        levels = targets.compute_targets(signal=signal, entry=entry, mode=targets.USD, profit_target=Decimal(100),
-                                         stop_loss=Decimal(100), tick_size=tick, tick_value=tick_value)
+        levels = targets.compute_targets(
+            signal=signal,
+            entry=entry,
+            mode=targets.USD,
+            profit_target=Decimal(100),
+            stop_loss=Decimal(100),
+            tick_size=tick,
+            tick_value=tick_value,
+        )
         if entry is not None and levels is not None:
             fields.update(entry_price=entry, target_high=levels[0], target_low=levels[1])
             fields.update(_outcome(rng, signal, entry, levels[0], levels[1], tick, tick_value, captured))

@@ -44,8 +44,9 @@ class _Pending:
     capture_group: int
 
 
-
-def grade_quotes(quotes: Iterable[dict[str, Any]], *, now: datetime, max_ahead: timedelta = timedelta(minutes=1)) -> int:
+def grade_quotes(
+    quotes: Iterable[dict[str, Any]], *, now: datetime, max_ahead: timedelta = timedelta(minutes=1)
+) -> int:
     """Resolve the PENDING rows that these quotes (in stream order) touch — first touch by
     :func:`ThorTrading.grading.first_touch`, the backtest's own rule — and return how many rows were
     resolved. A quote's time is its ``ts_event``, else ``ts_ingest``, else ``now``; a quote
@@ -64,8 +65,17 @@ def grade_quotes(quotes: Iterable[dict[str, Any]], *, now: datetime, max_ahead: 
         if entry is None or high is None or low is None:
             continue
         by_symbol[traded_symbol(values["future"])].append(
-            _Pending(values["id"], values["future"], values["bhs"], entry, high, low, values["captured_at"], values["country"],
-                     values["capture_group"])
+            _Pending(
+                values["id"],
+                values["future"],
+                values["bhs"],
+                entry,
+                high,
+                low,
+                values["captured_at"],
+                values["country"],
+                values["capture_group"],
+            )
         )
     if not by_symbol:
         return 0
@@ -83,16 +93,28 @@ def grade_quotes(quotes: Iterable[dict[str, Any]], *, now: datetime, max_ahead: 
     windows = market_windows() if ticks else {}
     for symbol, series in ticks.items():
         times = np.array([to_ns(t[0]) for t in series], dtype=np.int64)
-        bid, ask, last = (np.array([np.nan if v is None else float(v) for v in column]) for column in list(zip(*series, strict=True))[1:])
+        bid, ask, last = (
+            np.array([np.nan if v is None else float(v) for v in column])
+            for column in list(zip(*series, strict=True))[1:]
+        )
         for row in by_symbol[symbol]:
             window = windows.get(row.country)
             start_ns = to_ns(row.captured_at)
             touch = grading.first_touch_in_window(
-                signal=row.bhs, target_high=float(row.target_high), target_low=float(row.target_low),
-                ts=times, bid=bid, ask=ask, last=last,
-                start_ns=start_ns, end_ns=start_ns + int(window.total_seconds() * NS) if window is not None else None)
+                signal=row.bhs,
+                target_high=float(row.target_high),
+                target_low=float(row.target_low),
+                ts=times,
+                bid=bid,
+                ask=ask,
+                last=last,
+                start_ns=start_ns,
+                end_ns=start_ns + int(window.total_seconds() * NS) if window is not None else None,
+            )
             if touch is not None:
-                resolved.append((row, grading.Resolution(touch.outcome, touch.hit_type, touch.price), series[touch.index][0]))
+                resolved.append(
+                    (row, grading.Resolution(touch.outcome, touch.hit_type, touch.price), series[touch.index][0])
+                )
     count = 0
     with transaction.atomic():
         for row, resolution, at in resolved:
@@ -116,14 +138,29 @@ def grade_quotes(quotes: Iterable[dict[str, Any]], *, now: datetime, max_ahead: 
         if resolved:
             bump_analytics_version(ids=[row.id for row, _, _ in resolved])
             for row, resolution, at in resolved:
-                push_on_commit(EVENTS_GROUP, {
-                    "type": "grade", "id": row.id, "capture_group": row.capture_group, "country": row.country,
-                    "future": row.future, "outcome": resolution.outcome, "hit_type": resolution.hit_type,
-                    "hit_price": resolution.price, "at": at})
+                push_on_commit(
+                    EVENTS_GROUP,
+                    {
+                        "type": "grade",
+                        "id": row.id,
+                        "capture_group": row.capture_group,
+                        "country": row.country,
+                        "future": row.future,
+                        "outcome": resolution.outcome,
+                        "hit_type": resolution.hit_type,
+                        "hit_price": resolution.price,
+                        "at": at,
+                    },
+                )
     for row, resolution, at in resolved:
         logger.info(
-            "graded %s row %d: %s (%s at %s, %s)", row.future, row.id, resolution.outcome, resolution.hit_type,
-            resolution.price, at.isoformat(),
+            "graded %s row %d: %s (%s at %s, %s)",
+            row.future,
+            row.id,
+            resolution.outcome,
+            resolution.hit_type,
+            resolution.price,
+            at.isoformat(),
         )
     return count
 
@@ -154,8 +191,10 @@ def evaluation_window_minutes() -> dict[str, Any]:
 
     shown = cache.get(EVALUATION_WINDOWS_KEY)
     if shown is None:
-        shown = {"default": settings.THOR_EVALUATION_WINDOW_MINUTES or None,
-                 "markets": {c: (int(w.total_seconds() // 60) if w else None) for c, w in market_windows().items()}}
+        shown = {
+            "default": settings.THOR_EVALUATION_WINDOW_MINUTES or None,
+            "markets": {c: (int(w.total_seconds() // 60) if w else None) for c, w in market_windows().items()},
+        }
         cache.set(EVALUATION_WINDOWS_KEY, shown, 60)
     return shown
 

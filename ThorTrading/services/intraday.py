@@ -42,8 +42,6 @@ SUMMARY_KEY = INTRADAY_SUMMARY_KEY
 PRICE = Decimal("0.000001")
 
 
-
-
 @dataclass
 class FlushReport:
     """Rows written by one flush (for logs, tests and the write-count figures)."""
@@ -58,8 +56,9 @@ class FlushReport:
 
 
 def _day_from_row(row: FutureTrading24Hour) -> Day:
-    return Day(row.symbol, row.trading_day, row.open, row.high, row.low, row.last, row.volume, row.price_volume,
-               row.prev_close)
+    return Day(
+        row.symbol, row.trading_day, row.open, row.high, row.low, row.last, row.volume, row.price_volume, row.prev_close
+    )
 
 
 class IntradayRecorder:
@@ -83,7 +82,9 @@ class IntradayRecorder:
                 book.last_closed[symbol] = last_bar.minute
                 if last_bar.cumulative_volume is not None:
                     book.baselines[symbol] = last_bar.cumulative_volume
-            day_row = FutureTrading24Hour.objects.filter(symbol=symbol, finalized=False).order_by("-trading_day").first()
+            day_row = (
+                FutureTrading24Hour.objects.filter(symbol=symbol, finalized=False).order_by("-trading_day").first()
+            )
             if day_row is not None:
                 book.days[symbol] = _day_from_row(day_row)
         recorder = cls(book, symbols)
@@ -149,24 +150,56 @@ class IntradayRecorder:
     def _write_bars(self, closed: list[Bar]) -> int:
         bars, vwaps = [], []
         for bar in closed:
-            bars.append(MarketIntraday(
-                symbol=bar.symbol, minute=bar.minute, open=bar.open, high=bar.high, low=bar.low, close=bar.close,
-                volume=bar.volume, bid=bar.bid, ask=bar.ask, spread=bar.spread, cumulative_volume=bar.cumulative_volume,
-                ticks=bar.ticks,
-            ))
+            bars.append(
+                MarketIntraday(
+                    symbol=bar.symbol,
+                    minute=bar.minute,
+                    open=bar.open,
+                    high=bar.high,
+                    low=bar.low,
+                    close=bar.close,
+                    volume=bar.volume,
+                    bid=bar.bid,
+                    ask=bar.ask,
+                    spread=bar.spread,
+                    cumulative_volume=bar.cumulative_volume,
+                    ticks=bar.ticks,
+                )
+            )
             day = self.book.days.get(bar.symbol)
-            vwaps.append(VwapMinute(
-                symbol=bar.symbol, minute=bar.minute, price_volume=bar.price_volume, volume=bar.volume,
-                vwap=bar.vwap.quantize(PRICE) if bar.vwap is not None else None,
-                session_vwap=bar.session_vwap.quantize(PRICE) if bar.session_vwap is not None else (
-                    day.vwap.quantize(PRICE) if day is not None and day.vwap is not None else None),
-            ))
+            vwaps.append(
+                VwapMinute(
+                    symbol=bar.symbol,
+                    minute=bar.minute,
+                    price_volume=bar.price_volume,
+                    volume=bar.volume,
+                    vwap=bar.vwap.quantize(PRICE) if bar.vwap is not None else None,
+                    session_vwap=bar.session_vwap.quantize(PRICE)
+                    if bar.session_vwap is not None
+                    else (day.vwap.quantize(PRICE) if day is not None and day.vwap is not None else None),
+                )
+            )
         MarketIntraday.objects.bulk_create(
-            bars, update_conflicts=True, unique_fields=["symbol", "minute"],
-            update_fields=["open", "high", "low", "close", "volume", "bid", "ask", "spread", "cumulative_volume", "ticks"],
+            bars,
+            update_conflicts=True,
+            unique_fields=["symbol", "minute"],
+            update_fields=[
+                "open",
+                "high",
+                "low",
+                "close",
+                "volume",
+                "bid",
+                "ask",
+                "spread",
+                "cumulative_volume",
+                "ticks",
+            ],
         )
         VwapMinute.objects.bulk_create(
-            vwaps, update_conflicts=True, unique_fields=["symbol", "minute"],
+            vwaps,
+            update_conflicts=True,
+            unique_fields=["symbol", "minute"],
             update_fields=["price_volume", "volume", "vwap", "session_vwap"],
         )
         return len(bars)
@@ -191,20 +224,43 @@ class IntradayRecorder:
         if not rows:
             return 0
         FutureTrading24Hour.objects.bulk_create(
-            rows, update_conflicts=True, unique_fields=["symbol", "trading_day"],
-            update_fields=["open", "prev_close", "high", "low", "last", "range", "range_pct", "volume", "price_volume",
-                           "vwap", "close", "finalized"],
+            rows,
+            update_conflicts=True,
+            unique_fields=["symbol", "trading_day"],
+            update_fields=[
+                "open",
+                "prev_close",
+                "high",
+                "low",
+                "last",
+                "range",
+                "range_pct",
+                "volume",
+                "price_volume",
+                "vwap",
+                "close",
+                "finalized",
+            ],
         )
         return len(rows)
 
     @staticmethod
     def _day_row(day: Day, *, finalized: bool) -> FutureTrading24Hour:
         return FutureTrading24Hour(
-            symbol=day.symbol, trading_day=day.trading_day, open=day.open, prev_close=day.prev_close, high=day.high,
-            low=day.low, last=day.close, range=day.high - day.low,
-            range_pct=pct(day.high - day.low, day.prev_close or day.open), volume=day.volume,
-            price_volume=day.price_volume, vwap=day.vwap.quantize(PRICE) if day.vwap is not None else None,
-            close=day.close if finalized else None, finalized=finalized,
+            symbol=day.symbol,
+            trading_day=day.trading_day,
+            open=day.open,
+            prev_close=day.prev_close,
+            high=day.high,
+            low=day.low,
+            last=day.close,
+            range=day.high - day.low,
+            range_pct=pct(day.high - day.low, day.prev_close or day.open),
+            volume=day.volume,
+            price_volume=day.price_volume,
+            vwap=day.vwap.quantize(PRICE) if day.vwap is not None else None,
+            close=day.close if finalized else None,
+            finalized=finalized,
         )
 
     def _update_sessions(self, closed: list[Bar]) -> int:
@@ -217,7 +273,9 @@ class IntradayRecorder:
         for bar in closed:
             by_symbol.setdefault(bar.symbol, []).append(bar)
         sessions = list(
-            MarketSession.objects.filter(session_close_at__gt=first, captured_at__lt=last_end, market_open__isnull=False)
+            MarketSession.objects.filter(
+                session_close_at__gt=first, captured_at__lt=last_end, market_open__isnull=False
+            )
         )
         changed = []
         for session in sessions:
@@ -242,9 +300,18 @@ class IntradayRecorder:
         if changed:
             MarketSession.objects.bulk_update(
                 changed,
-                ["market_high_open", "market_low_open", "market_high_pct_open", "market_low_pct_open", "session_volume",
-                 "market_high_pct_close", "market_low_pct_close", "market_close_vs_open_pct", "market_range",
-                 "market_range_pct"],
+                [
+                    "market_high_open",
+                    "market_low_open",
+                    "market_high_pct_open",
+                    "market_low_pct_open",
+                    "session_volume",
+                    "market_high_pct_close",
+                    "market_low_pct_close",
+                    "market_close_vs_open_pct",
+                    "market_range",
+                    "market_range_pct",
+                ],
             )
             bump_sessions_version()
         return len(changed)
@@ -280,7 +347,8 @@ class IntradayRecorder:
         for symbol, day in self.book.days.items():
             if symbol in daily and day.trading_day <= today:
                 daily[symbol] = [row for row in daily[symbol] if row[0] != day.trading_day] + [
-                    (day.trading_day, day.high, day.low)]
+                    (day.trading_day, day.high, day.low)
+                ]
         existing = {s.symbol: s for s in Rolling52WeekStats.objects.filter(symbol__in=self.symbols)}
         rows = []
         for symbol in self.symbols:
@@ -291,7 +359,9 @@ class IntradayRecorder:
             stats.history_days = len(daily[symbol])
             rows.append(stats)
         Rolling52WeekStats.objects.bulk_create(
-            rows, update_conflicts=True, unique_fields=["symbol"],
+            rows,
+            update_conflicts=True,
+            unique_fields=["symbol"],
             update_fields=["high_52w", "high_52w_date", "low_52w", "low_52w_date", "history_days"],
         )
         self.extremes = {s.symbol: s for s in Rolling52WeekStats.objects.filter(symbol__in=self.symbols)}
@@ -302,12 +372,14 @@ class IntradayRecorder:
         summary = {}
         for symbol in self.symbols:
             day, stats = self.book.days.get(symbol), self.extremes.get(symbol)
-            summary[symbol] = json.dumps({
-                "vwap": str(day.vwap.quantize(PRICE)) if day is not None and day.vwap is not None else None,
-                "trading_day": day.trading_day.isoformat() if day is not None else None,
-                "high_52w": str(stats.high_52w) if stats is not None and stats.high_52w is not None else None,
-                "low_52w": str(stats.low_52w) if stats is not None and stats.low_52w is not None else None,
-            })
+            summary[symbol] = json.dumps(
+                {
+                    "vwap": str(day.vwap.quantize(PRICE)) if day is not None and day.vwap is not None else None,
+                    "trading_day": day.trading_day.isoformat() if day is not None else None,
+                    "high_52w": str(stats.high_52w) if stats is not None and stats.high_52w is not None else None,
+                    "low_52w": str(stats.low_52w) if stats is not None and stats.low_52w is not None else None,
+                }
+            )
         try:
             live.client.hset(SUMMARY_KEY, mapping=summary)
         except RedisError:

@@ -37,8 +37,14 @@ EXPIRY_SWEEP_SECONDS = 5.0
 class Grader:
     """One grading step at a time; owns no thread (see :func:`grader_worker`)."""
 
-    def __init__(self, live: LiveDataRedis | None = None, *, block_ms: int = 500, batch: int = 500,
-                 archive: TickArchive | None = None) -> None:
+    def __init__(
+        self,
+        live: LiveDataRedis | None = None,
+        *,
+        block_ms: int = 500,
+        batch: int = 500,
+        archive: TickArchive | None = None,
+    ) -> None:
         self._live = live
         self.archive = archive
         self.block_ms = block_ms
@@ -95,7 +101,6 @@ class Grader:
             return idle_delay(started=started, block_ms=self.block_ms)
         return 0.0
 
-
     def expiry_horizon(self, now: datetime) -> datetime | None:
         """Up to when rows may expire (None: not yet). While the grader still has stream entries to
         read, only up to the latest quote time it has graded — a window is never closed before the
@@ -128,12 +133,18 @@ class Grader:
             for tick in archive.iter_ticks(oldest, clock.now() + timedelta(minutes=1) * clock.speed())
             if tick["stream_id"] and low < stream_id_key(tick["stream_id"]) < high
         ]
-        resolved = grade_quotes(missed, now=clock.now(), max_ahead=timedelta(minutes=1) * clock.speed()) if missed else 0
+        resolved = (
+            grade_quotes(missed, now=clock.now(), max_ahead=timedelta(minutes=1) * clock.speed()) if missed else 0
+        )
         self.resolved += resolved
-        message = (f"the quote stream was trimmed past the grader's position ({gap[0]} … {gap[1]}); graded "
-                   f"{len(missed)} archived ticks from the tick archive, {resolved} rows resolved")
+        message = (
+            f"the quote stream was trimmed past the grader's position ({gap[0]} … {gap[1]}); graded "
+            f"{len(missed)} archived ticks from the tick archive, {resolved} rows resolved"
+        )
         logger.warning("grader: %s", message)
-        live.client.hset(STATUS_KEY, mapping={"archive_catch_up_at": clock.now().isoformat(), "archive_catch_up": message})
+        live.client.hset(
+            STATUS_KEY, mapping={"archive_catch_up_at": clock.now().isoformat(), "archive_catch_up": message}
+        )
         return resolved
 
 

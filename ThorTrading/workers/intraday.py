@@ -30,8 +30,15 @@ CONSUMER = "intraday"
 class IntradayWorker:
     """One step at a time; owns no thread (see :func:`intraday_worker`)."""
 
-    def __init__(self, live: LiveDataRedis | None = None, *, symbols: list[str] | None = None,
-                 block_ms: int = 500, batch: int = 1000, grace_seconds: float = 2.0) -> None:
+    def __init__(
+        self,
+        live: LiveDataRedis | None = None,
+        *,
+        symbols: list[str] | None = None,
+        block_ms: int = 500,
+        batch: int = 1000,
+        grace_seconds: float = 2.0,
+    ) -> None:
         self._live = live
         self._symbols = symbols
         self.block_ms = block_ms
@@ -66,8 +73,9 @@ class IntradayWorker:
                 self._unacked = []
             recorder = self.recorder
             recovering = self._recover
-            entries = live.read_stream(group=GROUP, consumer=CONSUMER, count=self.batch,
-                                       block_ms=self.block_ms, pending=recovering)
+            entries = live.read_stream(
+                group=GROUP, consumer=CONSUMER, count=self.batch, block_ms=self.block_ms, pending=recovering
+            )
             if recovering and len(entries) < self.batch:
                 self._recover = False
             if recovering and not entries:
@@ -89,8 +97,12 @@ class IntradayWorker:
             if skipped:
                 live.ack(GROUP, skipped)
                 self.skipped += len(skipped)
-                logger.warning("intraday: left out %d stream entries stamped outside %s … %s",
-                               len(skipped), earliest.isoformat(), latest.isoformat())
+                logger.warning(
+                    "intraday: left out %d stream entries stamped outside %s … %s",
+                    len(skipped),
+                    earliest.isoformat(),
+                    latest.isoformat(),
+                )
             grace = timedelta(seconds=self.grace_seconds * clock.speed())
             closed += recorder.book.close_due(now - grace)
             report = recorder.flush(closed, now=now, live=live)

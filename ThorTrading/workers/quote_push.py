@@ -32,8 +32,14 @@ FULL_EVERY_SECONDS = 10.0
 class QuotePusher:
     """One wait-and-maybe-send at a time; owns no thread (see :func:`quote_push_worker`)."""
 
-    def __init__(self, live: LiveDataRedis | None = None, *, interval: float = INTERVAL_SECONDS,
-                 block_ms: int = 1000, full_every: float = FULL_EVERY_SECONDS) -> None:
+    def __init__(
+        self,
+        live: LiveDataRedis | None = None,
+        *,
+        interval: float = INTERVAL_SECONDS,
+        block_ms: int = 1000,
+        full_every: float = FULL_EVERY_SECONDS,
+    ) -> None:
         self._live = live
         self.interval = interval
         self.block_ms = block_ms

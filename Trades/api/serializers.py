@@ -21,8 +21,14 @@ MAX_QUANTITY = 10_000
 
 
 def _price() -> serializers.DecimalField:
-    return serializers.DecimalField(max_digits=18, decimal_places=6, min_value=Decimal("0.000001"), max_value=MAX_PRICE,
-                                    required=False, allow_null=True)
+    return serializers.DecimalField(
+        max_digits=18,
+        decimal_places=6,
+        min_value=Decimal("0.000001"),
+        max_value=MAX_PRICE,
+        required=False,
+        allow_null=True,
+    )
 
 
 class OrderInputSerializer(serializers.Serializer):

@@ -42,7 +42,9 @@ class OrderListCreateView(APIView):
         params = dict(serializer.validated_data)
         account = accounts_of(request.user).filter(pk=params.pop("account")).first()
         if account is None:
-            return Response({"error": f"account: no account {serializer.validated_data['account']} of yours"}, status=404)
+            return Response(
+                {"error": f"account: no account {serializer.validated_data['account']} of yours"}, status=404
+            )
         try:
             result = place_order(account=account, params=params)
         except OrderRejected as exc:
@@ -86,7 +88,9 @@ class CaptureTradeView(APIView):
         session = get_object_or_404(MarketSession, pk=pk)
         account = accounts_of(request.user).filter(pk=serializer.validated_data["account"]).first()
         if account is None:
-            return Response({"error": f"account: no account {serializer.validated_data['account']} of yours"}, status=404)
+            return Response(
+                {"error": f"account: no account {serializer.validated_data['account']} of yours"}, status=404
+            )
         try:
             result = trade_capture(account=account, session=session, quantity=serializer.validated_data["quantity"])
         except OrderRejected as exc:
@@ -136,28 +140,54 @@ class StatementView(APIView):
     it), cash change, realised P&L and commissions, realised P&L by day, the equity curve and the
     net liq now (USD)."""
 
-    @extend_schema(parameters=[StatementQuerySerializer], responses={200: inline_serializer("Statement", {
-        "account": serializers.IntegerField(), "fills": StatementEntrySerializer(many=True),
-        "cash_movements": StatementEntrySerializer(many=True), "cash_change": serializers.FloatField(),
-        "realized_pnl": serializers.FloatField(), "commission": serializers.FloatField(),
-        "pnl_by_day": inline_serializer("PnlDay", {
-            "date": serializers.DateField(), "fills": serializers.IntegerField(),
-            "realized_pnl": serializers.FloatField(), "commission": serializers.FloatField(),
-            "net_pnl": serializers.FloatField()}, many=True),
-        "equity_curve": inline_serializer("EquityPoint", {
-            "at": serializers.DateTimeField(), "equity": serializers.FloatField()}, many=True),
-        "net_liq": serializers.FloatField()})})
+    @extend_schema(
+        parameters=[StatementQuerySerializer],
+        responses={
+            200: inline_serializer(
+                "Statement",
+                {
+                    "account": serializers.IntegerField(),
+                    "fills": StatementEntrySerializer(many=True),
+                    "cash_movements": StatementEntrySerializer(many=True),
+                    "cash_change": serializers.FloatField(),
+                    "realized_pnl": serializers.FloatField(),
+                    "commission": serializers.FloatField(),
+                    "pnl_by_day": inline_serializer(
+                        "PnlDay",
+                        {
+                            "date": serializers.DateField(),
+                            "fills": serializers.IntegerField(),
+                            "realized_pnl": serializers.FloatField(),
+                            "commission": serializers.FloatField(),
+                            "net_pnl": serializers.FloatField(),
+                        },
+                        many=True,
+                    ),
+                    "equity_curve": inline_serializer(
+                        "EquityPoint",
+                        {"at": serializers.DateTimeField(), "equity": serializers.FloatField()},
+                        many=True,
+                    ),
+                    "net_liq": serializers.FloatField(),
+                },
+            )
+        },
+    )
     def get(self, request: Request) -> Response:
         account, data = _statement(request)
         if data is None:
             return account
-        return Response({
-            "account": account.pk,
-            "fills": StatementEntrySerializer(data["fills"], many=True).data,
-            "cash_movements": StatementEntrySerializer(data["entries"], many=True).data,
-            **{key: data[key] for key in ("cash_change", "realized_pnl", "commission", "pnl_by_day", "equity_curve",
-                                          "net_liq")},
-        })
+        return Response(
+            {
+                "account": account.pk,
+                "fills": StatementEntrySerializer(data["fills"], many=True).data,
+                "cash_movements": StatementEntrySerializer(data["entries"], many=True).data,
+                **{
+                    key: data[key]
+                    for key in ("cash_change", "realized_pnl", "commission", "pnl_by_day", "equity_curve", "net_liq")
+                },
+            }
+        )
 
 
 class StatementExportView(APIView):

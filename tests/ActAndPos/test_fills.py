@@ -43,12 +43,14 @@ def test_without_bid_and_ask_the_rules_watch_last() -> None:
 
 def test_a_fill_through_flat_realises_the_closed_contracts_and_opens_the_rest_at_the_price() -> None:
     # long 2 ES at 6800; sell 3 at 6810: +10 × $50 × 2 realised, short 1 at 6810
-    change = apply_fill(quantity=2, average_price=D("6800"), side="SELL", fill_quantity=3, price=D("6810"),
-                        point_value=D("50"))
+    change = apply_fill(
+        quantity=2, average_price=D("6800"), side="SELL", fill_quantity=3, price=D("6810"), point_value=D("50")
+    )
     assert (change.quantity, change.average_price, change.realized) == (-1, D("6810"), D("1000.00"))
     # short 1 NQ at 25342.5, buy 1 back at 25242.5: +100 × $20
-    back = apply_fill(quantity=-1, average_price=D("25342.5"), side="BUY", fill_quantity=1, price=D("25242.5"),
-                      point_value=D("20"))
+    back = apply_fill(
+        quantity=-1, average_price=D("25342.5"), side="BUY", fill_quantity=1, price=D("25242.5"), point_value=D("20")
+    )
     assert (back.quantity, back.average_price, back.realized) == (0, D(0), D("2000.00"))
 
 
@@ -59,17 +61,25 @@ def test_margin_covers_the_worse_side_of_working_orders_and_a_reducing_order_nee
     assert margin_required({"ES": 2}, [("ES", "BUY", 1), ("ES", "SELL", 5)], margins) == (D("37950.00"), D("23000.00"))
 
 
-@given(st.lists(st.tuples(st.sampled_from(["BUY", "SELL"]), st.integers(1, 5),
-                          st.integers(6700 * 4, 6900 * 4).map(lambda n: D(n) / 4)), max_size=30),
-       st.integers(6700 * 4, 6900 * 4).map(lambda n: D(n) / 4))
-def test_realised_plus_open_pnl_equals_the_cash_flow_of_the_fills(fills: list[tuple[str, int, Decimal]],
-                                                                  mark: Decimal) -> None:
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["BUY", "SELL"]), st.integers(1, 5), st.integers(6700 * 4, 6900 * 4).map(lambda n: D(n) / 4)
+        ),
+        max_size=30,
+    ),
+    st.integers(6700 * 4, 6900 * 4).map(lambda n: D(n) / 4),
+)
+def test_realised_plus_open_pnl_equals_the_cash_flow_of_the_fills(
+    fills: list[tuple[str, int, Decimal]], mark: Decimal
+) -> None:
     """Whatever the sequence of fills, realised P&L + the open position at ``mark`` equals what
     the fills paid and received plus the position's value at the mark (ES, $50 a point)."""
     quantity, average, realised, cash = 0, D(0), D(0), D(0)
     for side, contracts, price in fills:
-        change = apply_fill(quantity=quantity, average_price=average, side=side, fill_quantity=contracts, price=price,
-                            point_value=D(50))
+        change = apply_fill(
+            quantity=quantity, average_price=average, side=side, fill_quantity=contracts, price=price, point_value=D(50)
+        )
         quantity, average, realised = change.quantity, change.average_price, realised + change.realized
         cash += (-contracts if side == "BUY" else contracts) * price * 50
     open_pnl = (mark - average) * quantity * 50

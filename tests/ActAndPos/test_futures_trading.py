@@ -40,8 +40,9 @@ def trader(seeded: None, live: LiveDataRedis, clock: ManualClock) -> tuple[APICl
 def tick(live: LiveDataRedis, clock: ManualClock, symbol: str, **prices: str) -> None:
     """A quote a second after the last, into the latest hash and onto the stream."""
     clock.advance(seconds=1)
-    live.publish_quote({"symbol": symbol, "ts_ingest": clock.now().isoformat(),
-                        **{k: Decimal(v) for k, v in prices.items()}})
+    live.publish_quote(
+        {"symbol": symbol, "ts_ingest": clock.now().isoformat(), **{k: Decimal(v) for k, v in prices.items()}}
+    )
 
 
 def order(client: APIClient, account: Account, **params: Any) -> Any:
@@ -57,19 +58,26 @@ def reconcile(account: Account) -> None:
     for e in ledger:
         if e.symbol:
             held[e.symbol] = held.get(e.symbol, 0) + e.quantity_delta
-    assert {s: q for s, q in held.items() if q} == {p.symbol: p.quantity for p in Position.objects.filter(account=account)}
+    assert {s: q for s, q in held.items() if q} == {
+        p.symbol: p.quantity for p in Position.objects.filter(account=account)
+    }
     assert sum((e.realized_pnl for e in ledger), Decimal(0)) == account.realized_pnl
 
 
-def test_margin_lets_100k_buy_es_short_nq_and_refuses_what_does_not_fit(trader: tuple[APIClient, Account],
-                                                                         live: LiveDataRedis, clock: ManualClock) -> None:
+def test_margin_lets_100k_buy_es_short_nq_and_refuses_what_does_not_fit(
+    trader: tuple[APIClient, Account], live: LiveDataRedis, clock: ManualClock
+) -> None:
     client, account = trader
     tick(live, clock, "ES", last="6835.25", bid="6835", ask="6835.5")
     tick(live, clock, "NQ", last="25342.5", bid="25342", ask="25343")
     assert order(client, account, symbol="ES", side="BUY", quantity=2).status_code == 201
     body = client.get(f"/api/actandpos/accounts/{account.pk}/").json()
     assert (body["kind"], body["cash"], body["margin_in_use"], body["buying_power"]) == (
-        "FUTURES", 100000.0, 25300.0, 74700.0)  # 2 × $12,650 initial
+        "FUTURES",
+        100000.0,
+        25300.0,
+        74700.0,
+    )  # 2 × $12,650 initial
     short = order(client, account, symbol="NQ", side="SELL", quantity=1)
     assert short.status_code == 201 and short.json()["fill_price"] == 25342.5
     assert Position.objects.get(account=account, symbol="NQ").quantity == -1
@@ -77,8 +85,9 @@ def test_margin_lets_100k_buy_es_short_nq_and_refuses_what_does_not_fit(trader: 
     assert (body["margin_in_use"], body["buying_power"], body["net_liq"]) == (45100.0, 54900.0, 100000.0)
     refused = order(client, account, symbol="ES", side="BUY", quantity=5)
     assert refused.status_code == 400
-    assert refused.json()["error"] == ("Insufficient buying power: buying 5 ES needs $63,250.00 of initial margin; "
-                                       "buying power is $54,900.00")
+    assert refused.json()["error"] == (
+        "Insufficient buying power: buying 5 ES needs $63,250.00 of initial margin; buying power is $54,900.00"
+    )
     # NQ falls 100 points: the short gains 100 × $20; ES rises 2 points: 2 × 2 × $50
     tick(live, clock, "NQ", last="25242.5", bid="25242", ask="25243")
     tick(live, clock, "ES", last="6837.25", bid="6837", ask="6837.5")
@@ -91,8 +100,9 @@ def test_margin_lets_100k_buy_es_short_nq_and_refuses_what_does_not_fit(trader: 
     reconcile(account)
 
 
-def test_equity_below_maintenance_is_a_margin_call(trader: tuple[APIClient, Account], live: LiveDataRedis,
-                                                    clock: ManualClock) -> None:
+def test_equity_below_maintenance_is_a_margin_call(
+    trader: tuple[APIClient, Account], live: LiveDataRedis, clock: ManualClock
+) -> None:
     client, account = trader
     tick(live, clock, "CL", last="60.00")
     assert order(client, account, symbol="CL", side="BUY", quantity=15).status_code == 201  # 15 × $6,600 = $99,000
@@ -102,13 +112,24 @@ def test_equity_below_maintenance_is_a_margin_call(trader: tuple[APIClient, Acco
 
 
 def test_a_ym_bracket_fills_entry_then_target_on_the_stream_and_cancels_the_stop(
-        trader: tuple[APIClient, Account], live: LiveDataRedis, clock: ManualClock) -> None:
+    trader: tuple[APIClient, Account], live: LiveDataRedis, clock: ManualClock
+) -> None:
     client, account = trader
     tick(live, clock, "YM", last="47560", bid="47559", ask="47561")
     filler = RestingOrderFiller(live, block_ms=1)
     filler.step()  # the group starts at the stream's end
-    entry = order(client, account, symbol="YM", side="BUY", quantity=2, order_type="LMT", limit_price="47550",
-                  take_profit_price="47570", stop_loss_price="47530", time_in_force="GTC").json()
+    entry = order(
+        client,
+        account,
+        symbol="YM",
+        side="BUY",
+        quantity=2,
+        order_type="LMT",
+        limit_price="47550",
+        take_profit_price="47570",
+        stop_loss_price="47530",
+        time_in_force="GTC",
+    ).json()
     assert entry["status"] == "WORKING" and entry["bracket_role"] == "ENTRY"
     children = {o.bracket_role: o for o in Order.objects.filter(parent_id=entry["id"])}
     assert {r: o.status for r, o in children.items()} == {"TAKE_PROFIT": "PENDING", "STOP_LOSS": "PENDING"}
@@ -132,15 +153,17 @@ def test_a_ym_bracket_fills_entry_then_target_on_the_stream_and_cancels_the_stop
 
 
 def test_a_limit_far_below_the_market_rests_fills_once_across_a_restart_and_day_orders_expire(
-        trader: tuple[APIClient, Account], live: LiveDataRedis, clock: ManualClock) -> None:
+    trader: tuple[APIClient, Account], live: LiveDataRedis, clock: ManualClock
+) -> None:
     client, account = trader
     tick(live, clock, "VX", last="20.20", bid="20.15", ask="20.25")
     first = RestingOrderFiller(live, block_ms=1)
     first.step()
     resting = order(client, account, symbol="VX", side="BUY", quantity=1, order_type="LMT", limit_price="0.01").json()
     assert resting["status"] == "WORKING"  # never at a made-up price
-    buy = order(client, account, symbol="VX", side="BUY", quantity=1, order_type="LMT", limit_price="19.90",
-                time_in_force="GTC").json()
+    buy = order(
+        client, account, symbol="VX", side="BUY", quantity=1, order_type="LMT", limit_price="19.90", time_in_force="GTC"
+    ).json()
     tick(live, clock, "VX", last="20.00", bid="19.95", ask="20.05")
     tick(live, clock, "VX", last="19.90", bid="19.85", ask="19.90")  # the ask reaches 19.90
     # the first worker applies the batch and dies before acknowledging it
@@ -168,8 +191,9 @@ def test_a_limit_far_below_the_market_rests_fills_once_across_a_restart_and_day_
     reconcile(account)
 
 
-def test_only_thors_instruments_trade_and_nobody_sees_another_users_orders(trader: tuple[APIClient, Account],
-                                                                            live: LiveDataRedis, clock: ManualClock) -> None:
+def test_only_thors_instruments_trade_and_nobody_sees_another_users_orders(
+    trader: tuple[APIClient, Account], live: LiveDataRedis, clock: ManualClock
+) -> None:
     client, account = trader
     assert order(client, account, symbol="ZZZ", side="BUY", quantity=1).status_code == 400
     tick(live, clock, "GC", last="4100")
@@ -198,8 +222,8 @@ def buy_capture(seeded: None, live: LiveDataRedis, clock: ManualClock, settings:
 
 
 def test_trading_a_capture_places_its_bracket_and_auto_trade_does_it_at_the_open(
-        buy_capture: None, live: LiveDataRedis, clock: ManualClock,
-        django_capture_on_commit_callbacks: Any) -> None:
+    buy_capture: None, live: LiveDataRedis, clock: ManualClock, django_capture_on_commit_callbacks: Any
+) -> None:
     follower = User.objects.create_user("follower")
     Account.objects.filter(owner=follower).update(auto_trade_markets=["USA"], auto_trade_quantity=2)
     with django_capture_on_commit_callbacks(execute=True):
@@ -218,32 +242,41 @@ def test_trading_a_capture_places_its_bracket_and_auto_trade_does_it_at_the_open
     trader.force_authenticate(User.objects.create_user("trader"))
     account = Account.objects.get(owner__username="trader")
     dx = rows["DX"]
-    placed = trader.post(f"/api/trades/orders/from-capture/{dx.pk}", {"account": account.pk, "quantity": 1}, format="json")
+    placed = trader.post(
+        f"/api/trades/orders/from-capture/{dx.pk}", {"account": account.pk, "quantity": 1}, format="json"
+    )
     assert placed.status_code == 201
     entry = Order.objects.get(pk=placed.json()["id"])
     legs = {o.bracket_role: o for o in entry.children.all()}
     assert (entry.symbol, entry.side, entry.status) == ("DX", "SELL", "FILLED")
     assert (legs["TAKE_PROFIT"].side, legs["TAKE_PROFIT"].limit_price, legs["STOP_LOSS"].stop_price) == (
-        "BUY", dx.target_low, dx.target_high)
+        "BUY",
+        dx.target_low,
+        dx.target_high,
+    )
     hold = rows["SI"]
     MarketSession.objects.filter(pk=hold.pk).update(bhs="HOLD")  # a capture row without a trade
     refused = trader.post(f"/api/trades/orders/from-capture/{hold.pk}", {"account": account.pk}, format="json")
     assert refused.status_code == 400 and "there is no trade to take" in refused.json()["error"]
-    assert trader.post("/api/trades/orders/from-capture/999999", {"account": account.pk}, format="json").status_code == 404
+    assert (
+        trader.post("/api/trades/orders/from-capture/999999", {"account": account.pk}, format="json").status_code == 404
+    )
 
 
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.skipif(not os.environ.get("THOR_TEST_DATABASE_URL"), reason="needs PostgreSQL (row locks); CI sets it")
-def test_8_threads_of_mixed_orders_while_ticks_stream_reconcile_to_the_cent(seeded: None, live: LiveDataRedis,
-                                                                           clock: ManualClock) -> None:
+def test_8_threads_of_mixed_orders_while_ticks_stream_reconcile_to_the_cent(
+    seeded: None, live: LiveDataRedis, clock: ManualClock
+) -> None:
     """8 threads × 25 orders (market, limit, bracket, cancel) on one FUTURES account while a ninth
     thread streams ES ticks through the resting-order filler: no order fills twice and cash,
     positions and realised P&L reconcile with the ledger to the cent."""
     assert connection.vendor == "postgresql"
     account = Account.objects.get(owner=User.objects.create_user("busy"))
     deposit = Decimal("9900000.00")  # room for every order's margin: the test is about races, not refusals
-    LedgerEntry.objects.create(account=account, kind="DEPOSIT", cash_delta=deposit, reason="test deposit",
-                               created_at=clock.now())
+    LedgerEntry.objects.create(
+        account=account, kind="DEPOSIT", cash_delta=deposit, reason="test deposit", created_at=clock.now()
+    )
     Account.objects.filter(pk=account.pk).update(cash=Decimal("10000000.00"), net_liq=Decimal("10000000.00"))
     account.refresh_from_db()
     tick(live, clock, "ES", last="6800.00", bid="6799.75", ask="6800.25")
@@ -259,13 +292,19 @@ def test_8_threads_of_mixed_orders_while_ticks_stream_reconcile_to_the_cent(seed
             for i in range(25):
                 side = "BUY" if (worker + i) % 2 else "SELL"
                 kind = (worker + i) % 4
-                params: dict[str, Any] = {"symbol": "ES", "side": side, "quantity": 1 + i % 2,
-                                          "client_order_id": f"w{worker}-{i}"}
+                params: dict[str, Any] = {
+                    "symbol": "ES",
+                    "side": side,
+                    "quantity": 1 + i % 2,
+                    "client_order_id": f"w{worker}-{i}",
+                }
                 if kind == 1:
                     params.update(order_type="LMT", limit_price="6799.50" if side == "BUY" else "6800.50")
                 elif kind == 2:
-                    params.update(take_profit_price="6802" if side == "BUY" else "6798",
-                                  stop_loss_price="6798" if side == "BUY" else "6802")
+                    params.update(
+                        take_profit_price="6802" if side == "BUY" else "6798",
+                        stop_loss_price="6798" if side == "BUY" else "6802",
+                    )
                 result = place_order(account=account, params=params)
                 if kind == 3 and result.order.status == "WORKING":
                     cancel_order(order=result.order)
@@ -281,8 +320,15 @@ def test_8_threads_of_mixed_orders_while_ticks_stream_reconcile_to_the_cent(seed
             n = 0
             while not done.is_set() or n < 60:
                 price = Decimal(prices[n % len(prices)])
-                live.publish_quote({"symbol": "ES", "last": price, "bid": price - Decimal("0.25"),
-                                    "ask": price + Decimal("0.25"), "ts_ingest": "2030-01-01T00:00:00+00:00"})
+                live.publish_quote(
+                    {
+                        "symbol": "ES",
+                        "last": price,
+                        "bid": price - Decimal("0.25"),
+                        "ask": price + Decimal("0.25"),
+                        "ts_ingest": "2030-01-01T00:00:00+00:00",
+                    }
+                )
                 filler.step()
                 n += 1
         except BaseException as exc:
@@ -309,7 +355,8 @@ def test_8_threads_of_mixed_orders_while_ticks_stream_reconcile_to_the_cent(seed
 
 
 def test_the_statement_gives_pnl_by_day_commissions_the_equity_curve_and_a_csv(
-        trader: tuple[APIClient, Account], live: LiveDataRedis, clock: ManualClock) -> None:
+    trader: tuple[APIClient, Account], live: LiveDataRedis, clock: ManualClock
+) -> None:
     client, account = trader
     ContractMargin.objects.filter(symbol="ES").update(commission=Decimal("2.50"))
     for side, quantity, price in [("BUY", 2, "6800"), ("SELL", 2, "6810")]:  # 26 Nov: +$1,000, $10 commission
@@ -338,7 +385,8 @@ def test_the_statement_gives_pnl_by_day_commissions_the_equity_curve_and_a_csv(
 
 
 def test_auto_trade_is_set_by_put_for_control_markets_only_and_only_on_your_account(
-        trader: tuple[APIClient, Account]) -> None:
+    trader: tuple[APIClient, Account],
+) -> None:
     client, account = trader
     url = f"/api/actandpos/accounts/{account.pk}/auto-trade"
     saved = client.put(url, {"markets": ["USA", "Japan", "USA"], "quantity": 3}, format="json")

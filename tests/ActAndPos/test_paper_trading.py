@@ -23,8 +23,13 @@ pytestmark = pytest.mark.real_services
 
 
 def quote(live: LiveDataRedis, symbol: str, **prices: Any) -> None:
-    live.publish_quote({"symbol": symbol, "ts_ingest": "2025-12-01T14:30:00+00:00",
-                        **{k: Decimal(str(v)) if v is not None else None for k, v in prices.items()}})
+    live.publish_quote(
+        {
+            "symbol": symbol,
+            "ts_ingest": "2025-12-01T14:30:00+00:00",
+            **{k: Decimal(str(v)) if v is not None else None for k, v in prices.items()},
+        }
+    )
 
 
 @pytest.fixture
@@ -62,7 +67,11 @@ def test_a_new_user_gets_a_futures_paper_account_that_can_trade_at_once(seeded: 
     assert body == [client.get(f"/api/actandpos/accounts/{body[0]['id']}/").json()]
     assert body[0]["kind"] == "FUTURES"
     assert (body[0]["cash"], body[0]["buying_power"], body[0]["net_liq"], body[0]["margin_in_use"]) == (
-        100000.0, 100000.0, 100000.0, 0.0)
+        100000.0,
+        100000.0,
+        100000.0,
+        0.0,
+    )
     assert body[0]["margin_call"] is False
     assert LedgerEntry.objects.get(account_id=body[0]["id"]).reason == "opening paper deposit"
 
@@ -78,19 +87,32 @@ def test_market_buy_fills_at_last_with_the_point_value(trader: tuple[APIClient, 
     assert account.buying_power == account.cash
     quote(live, "CL", last="60.00", bid="59.99", ask="60.01")
     positions = client.get(f"/api/actandpos/accounts/{account.pk}/positions/").json()
-    assert positions == [{"symbol": "CL", "quantity": 1, "average_price": 59.08, "realized_pnl": 0.0, "mark": 60.0,
-                          "market_value": 60000.0, "unrealized_pnl": 920.0}]
+    assert positions == [
+        {
+            "symbol": "CL",
+            "quantity": 1,
+            "average_price": 59.08,
+            "realized_pnl": 0.0,
+            "mark": 60.0,
+            "market_value": 60000.0,
+            "unrealized_pnl": 920.0,
+        }
+    ]
     assert account.net_liq == Decimal("100000.00")  # valued at the fill price when it filled
     reconcile(account)
 
 
-@pytest.mark.parametrize(("prices", "fill"), [
-    ({"last": None, "bid": "18.65", "ask": "18.70", "close": "18.71"}, 18.65),
-    ({"last": None, "bid": None, "ask": "18.70", "close": "18.71"}, 18.70),
-    ({"last": None, "bid": None, "ask": None, "close": "18.71"}, 18.71),
-])
-def test_market_price_falls_back_from_last_to_bid_ask_close(trader: tuple[APIClient, Account], live: LiveDataRedis,
-                                                            prices: dict[str, Any], fill: float) -> None:
+@pytest.mark.parametrize(
+    ("prices", "fill"),
+    [
+        ({"last": None, "bid": "18.65", "ask": "18.70", "close": "18.71"}, 18.65),
+        ({"last": None, "bid": None, "ask": "18.70", "close": "18.71"}, 18.70),
+        ({"last": None, "bid": None, "ask": None, "close": "18.71"}, 18.71),
+    ],
+)
+def test_market_price_falls_back_from_last_to_bid_ask_close(
+    trader: tuple[APIClient, Account], live: LiveDataRedis, prices: dict[str, Any], fill: float
+) -> None:
     client, account = trader
     quote(live, "VX", **prices)
     assert order(client, account, symbol="VX", side="BUY", quantity=1).json()["fill_price"] == fill
@@ -101,7 +123,8 @@ def test_market_order_without_a_quote_is_rejected_and_changes_nothing(trader: tu
     response = order(client, account, symbol="GC", side="BUY", quantity=1, order_type="MKT")
     assert response.status_code == 400
     assert response.json()["error"] == (
-        "No live price for GC in Redis (no last, bid, ask or close); market orders need a quote")
+        "No live price for GC in Redis (no last, bid, ask or close); market orders need a quote"
+    )
     assert response.json()["order"]["status"] == "REJECTED"
     account.refresh_from_db()
     assert account.cash == Decimal("100000.00")
@@ -120,14 +143,20 @@ def test_market_order_with_redis_down_is_rejected(trader: tuple[APIClient, Accou
 TICK_TIME = datetime(2030, 1, 1, tzinfo=UTC)
 
 
-def test_a_cash_limit_rests_until_the_ask_reaches_it_then_pays_the_limit(trader: tuple[APIClient, Account],
-                                                                          live: LiveDataRedis) -> None:
+def test_a_cash_limit_rests_until_the_ask_reaches_it_then_pays_the_limit(
+    trader: tuple[APIClient, Account], live: LiveDataRedis
+) -> None:
     client, account = trader
     quote(live, "VX", last="20.20", bid="20.15", ask="20.25")
     placed = order(client, account, symbol="VX", side="BUY", quantity=2, order_type="LMT", limit_price="18.50").json()
     assert (placed["status"], placed["fill_price"]) == ("WORKING", None)
-    tick = {"symbol": "VX", "bid": Decimal("18.45"), "ask": Decimal("18.55"), "last": Decimal("18.50"),
-            "ts_ingest": "2030-01-01T00:00:00+00:00"}
+    tick = {
+        "symbol": "VX",
+        "bid": Decimal("18.45"),
+        "ask": Decimal("18.55"),
+        "last": Decimal("18.50"),
+        "ts_ingest": "2030-01-01T00:00:00+00:00",
+    }
     assert fill_resting_orders([tick], now=TICK_TIME) == 0  # the ask 18.55 is above the limit
     assert fill_resting_orders([{**tick, "ask": Decimal("18.50")}], now=TICK_TIME) == 1
     filled = Order.objects.get(pk=placed["id"])
@@ -143,9 +172,14 @@ def test_resting_orders_need_their_prices(trader: tuple[APIClient, Account]) -> 
     assert response.status_code == 400
     assert response.json()["error"] == "stop_price: a STP order needs one"
     assert order(client, account, symbol="VX", side="BUY", quantity=1, order_type="LMT").json()["error"] == (
-        "limit_price: a LMT order needs one")
-    assert order(client, account, symbol="VX", side="BUY", quantity=1, order_type="STP_LMT",
-                 stop_price="19").json()["error"] == "limit_price: a STP_LMT order needs one"
+        "limit_price: a LMT order needs one"
+    )
+    assert (
+        order(client, account, symbol="VX", side="BUY", quantity=1, order_type="STP_LMT", stop_price="19").json()[
+            "error"
+        ]
+        == "limit_price: a STP_LMT order needs one"
+    )
 
 
 def test_a_buy_beyond_cash_is_rejected(trader: tuple[APIClient, Account], live: LiveDataRedis) -> None:
@@ -154,7 +188,8 @@ def test_a_buy_beyond_cash_is_rejected(trader: tuple[APIClient, Account], live: 
     response = order(client, account, symbol="YM", side="BUY", quantity=1)
     assert response.status_code == 400
     assert response.json()["error"] == (
-        "Insufficient cash: buying 1 YM at 47551 costs $237,755.00 (× 5 per point); cash is $100,000.00")
+        "Insufficient cash: buying 1 YM at 47551 costs $237,755.00 (× 5 per point); cash is $100,000.00"
+    )
 
 
 def test_selling_more_than_the_position_is_rejected(trader: tuple[APIClient, Account], live: LiveDataRedis) -> None:
@@ -163,8 +198,12 @@ def test_selling_more_than_the_position_is_rejected(trader: tuple[APIClient, Acc
     order(client, account, symbol="CL", side="BUY", quantity=1)
     response = order(client, account, symbol="CL", side="SELL", quantity=2)
     assert response.json()["error"] == "Cannot sell 2 CL: the position is 1 (no short selling in a cash account)"
-    assert order(client, account, symbol="ES", side="SELL", quantity=1, order_type="LMT", limit_price="6800").json()[
-        "error"] == "Cannot sell 1 ES: the position is 0 (no short selling in a cash account)"
+    assert (
+        order(client, account, symbol="ES", side="SELL", quantity=1, order_type="LMT", limit_price="6800").json()[
+            "error"
+        ]
+        == "Cannot sell 1 ES: the position is 0 (no short selling in a cash account)"
+    )
 
 
 def test_a_sell_realises_pnl_and_closes_the_position(trader: tuple[APIClient, Account], live: LiveDataRedis) -> None:
@@ -175,7 +214,10 @@ def test_a_sell_realises_pnl_and_closes_the_position(trader: tuple[APIClient, Ac
     assert order(client, account, symbol="CL", side="SELL", quantity=1).status_code == 201
     account.refresh_from_db()
     assert (account.cash, account.realized_pnl, account.net_liq) == (
-        Decimal("100920.00"), Decimal("920.00"), Decimal("100920.00"))
+        Decimal("100920.00"),
+        Decimal("920.00"),
+        Decimal("100920.00"),
+    )
     assert not Position.objects.filter(account=account).exists()  # no zero positions linger
     statement = client.get(f"/api/trades/statements?account={account.pk}&start=2000-01-01").json()
     assert len(statement["fills"]) == 2 and statement["realized_pnl"] == 920.0
@@ -183,7 +225,9 @@ def test_a_sell_realises_pnl_and_closes_the_position(trader: tuple[APIClient, Ac
     reconcile(account)
 
 
-def test_a_repeated_client_order_id_returns_the_first_order(trader: tuple[APIClient, Account], live: LiveDataRedis) -> None:
+def test_a_repeated_client_order_id_returns_the_first_order(
+    trader: tuple[APIClient, Account], live: LiveDataRedis
+) -> None:
     client, account = trader
     quote(live, "CL", last="59.08")
     first = order(client, account, symbol="CL", side="BUY", quantity=1, client_order_id="abc-1")
@@ -194,23 +238,39 @@ def test_a_repeated_client_order_id_returns_the_first_order(trader: tuple[APICli
     reconcile(account)
 
 
-@pytest.mark.parametrize(("params", "message"), [
-    ({"symbol": "CL", "side": "HOLD", "quantity": 1}, 'side: "HOLD" is not a valid choice.'),
-    ({"symbol": "CL", "side": "BUY", "quantity": 0}, "quantity: Ensure this value is greater than or equal to 1."),
-    ({"symbol": "CL", "side": "BUY", "quantity": "two"}, "quantity: A valid integer is required."),
-    ({"symbol": "CL", "side": "BUY", "quantity": 10**12}, "quantity: Ensure this value is less than or equal to 10000."),
-    ({"symbol": "CL", "side": "BUY", "quantity": 1, "order_type": "OCO"}, 'order_type: "OCO" is not a valid choice.'),
-    ({"symbol": "CL", "side": "BUY", "quantity": 1, "order_type": "LMT", "limit_price": "-5"},
-     "limit_price: Ensure this value is greater than or equal to 0.000001."),
-    ({"symbol": "CL", "side": "BUY", "quantity": 1, "order_type": "LMT", "limit_price": 1e30},
-     "limit_price: Ensure that there are no more than 18 digits in total."),
-    ({"symbol": "CL", "side": "BUY", "quantity": 1, "client_order_id": "x" * 65},
-     "client_order_id: Ensure this field has no more than 64 characters."),
-    ({"symbol": "", "side": "BUY", "quantity": 1}, 'symbol: "" is not a valid choice.'),
-    ({"symbol": "ZZZ", "side": "BUY", "quantity": 1}, 'symbol: "ZZZ" is not a valid choice.'),
-])
-def test_malformed_orders_answer_400_naming_the_field(trader: tuple[APIClient, Account], params: dict[str, Any],
-                                                      message: str) -> None:
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({"symbol": "CL", "side": "HOLD", "quantity": 1}, 'side: "HOLD" is not a valid choice.'),
+        ({"symbol": "CL", "side": "BUY", "quantity": 0}, "quantity: Ensure this value is greater than or equal to 1."),
+        ({"symbol": "CL", "side": "BUY", "quantity": "two"}, "quantity: A valid integer is required."),
+        (
+            {"symbol": "CL", "side": "BUY", "quantity": 10**12},
+            "quantity: Ensure this value is less than or equal to 10000.",
+        ),
+        (
+            {"symbol": "CL", "side": "BUY", "quantity": 1, "order_type": "OCO"},
+            'order_type: "OCO" is not a valid choice.',
+        ),
+        (
+            {"symbol": "CL", "side": "BUY", "quantity": 1, "order_type": "LMT", "limit_price": "-5"},
+            "limit_price: Ensure this value is greater than or equal to 0.000001.",
+        ),
+        (
+            {"symbol": "CL", "side": "BUY", "quantity": 1, "order_type": "LMT", "limit_price": 1e30},
+            "limit_price: Ensure that there are no more than 18 digits in total.",
+        ),
+        (
+            {"symbol": "CL", "side": "BUY", "quantity": 1, "client_order_id": "x" * 65},
+            "client_order_id: Ensure this field has no more than 64 characters.",
+        ),
+        ({"symbol": "", "side": "BUY", "quantity": 1}, 'symbol: "" is not a valid choice.'),
+        ({"symbol": "ZZZ", "side": "BUY", "quantity": 1}, 'symbol: "ZZZ" is not a valid choice.'),
+    ],
+)
+def test_malformed_orders_answer_400_naming_the_field(
+    trader: tuple[APIClient, Account], params: dict[str, Any], message: str
+) -> None:
     client, account = trader
     response = order(client, account, **params)
     assert (response.status_code, response.json()["error"]) == (400, message)
@@ -229,7 +289,9 @@ def test_bad_query_parameters_are_400s_not_500s(trader: tuple[APIClient, Account
     assert empty.status_code == 400 and empty.json()["error"].endswith("This field is required.")
 
 
-def test_one_user_cannot_see_cancel_or_trade_another_users_account(trader: tuple[APIClient, Account], live: LiveDataRedis) -> None:
+def test_one_user_cannot_see_cancel_or_trade_another_users_account(
+    trader: tuple[APIClient, Account], live: LiveDataRedis
+) -> None:
     client, account = trader
     quote(live, "CL", last="59.08")
     placed = order(client, account, symbol="CL", side="BUY", quantity=1).json()
@@ -251,13 +313,17 @@ def test_only_working_orders_can_be_cancelled(trader: tuple[APIClient, Account],
     placed = order(client, account, symbol="CL", side="BUY", quantity=1).json()
     response = client.post(f"/api/trades/orders/{placed['id']}/cancel")
     assert (response.status_code, response.json()["error"]) == (
-        400, f"Order {placed['id']} is FILLED; only working orders can be cancelled")
+        400,
+        f"Order {placed['id']} is FILLED; only working orders can be cancelled",
+    )
     assert client.get("/api/trades/orders/active").json() == []
 
 
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.skipif(not os.environ.get("THOR_TEST_DATABASE_URL"), reason="needs PostgreSQL (row locks); CI sets it")
-def test_200_concurrent_orders_keep_cash_and_positions_non_negative_and_the_ledger_reconciles(live: LiveDataRedis) -> None:
+def test_200_concurrent_orders_keep_cash_and_positions_non_negative_and_the_ledger_reconciles(
+    live: LiveDataRedis,
+) -> None:
     from ActAndPos.services.order_engine import place_order
     from ActAndPos.services.seed import seed_contract_multipliers
 
@@ -277,8 +343,10 @@ def test_200_concurrent_orders_keep_cash_and_positions_non_negative_and_the_ledg
             for i in range(25):
                 side = "BUY" if (worker + i) % 3 else "SELL"
                 symbol = "VX" if i % 2 else "CL"
-                place_order(account=account, params={"symbol": symbol, "side": side, "quantity": 1 + i % 2,
-                                                     "client_order_id": f"w{worker}-{i}"})
+                place_order(
+                    account=account,
+                    params={"symbol": symbol, "side": side, "quantity": 1 + i % 2, "client_order_id": f"w{worker}-{i}"},
+                )
         except BaseException as exc:  # surfaced below
             errors.append(exc)
         finally:
@@ -296,11 +364,15 @@ def test_200_concurrent_orders_keep_cash_and_positions_non_negative_and_the_ledg
     reconcile(account)
     # and the realised P&L in the ledger adds up to the account's
     account.refresh_from_db()
-    assert sum((e.realized_pnl for e in LedgerEntry.objects.filter(account=account)), Decimal(0)) == account.realized_pnl
+    assert (
+        sum((e.realized_pnl for e in LedgerEntry.objects.filter(account=account)), Decimal(0)) == account.realized_pnl
+    )
 
 
 @pytest.mark.django_db
-def test_deleting_a_user_deletes_their_paper_history_and_nobody_elses(trader: tuple[APIClient, Account], live: LiveDataRedis) -> None:
+def test_deleting_a_user_deletes_their_paper_history_and_nobody_elses(
+    trader: tuple[APIClient, Account], live: LiveDataRedis
+) -> None:
     client, account = trader
     quote(live, "CL", last="59.08")
     assert order(client, account, symbol="CL", side="BUY", quantity=1, order_type="MKT").status_code == 201
@@ -309,7 +381,10 @@ def test_deleting_a_user_deletes_their_paper_history_and_nobody_elses(trader: tu
     assert LedgerEntry.objects.filter(account=account).count() == 2  # the deposit and the fill
     User.objects.get(username="trader").delete()
     assert not Account.objects.filter(pk=account.pk).exists()
-    assert not LedgerEntry.objects.filter(account_id=account.pk).exists() and not Order.objects.filter(account_id=account.pk).exists()
+    assert (
+        not LedgerEntry.objects.filter(account_id=account.pk).exists()
+        and not Order.objects.filter(account_id=account.pk).exists()
+    )
     assert LedgerEntry.objects.filter(account=other_account).count() == 1  # untouched
     with pytest.raises(ValueError, match="append-only"):
         LedgerEntry.objects.get(account=other_account).delete()  # one entry alone still cannot go

@@ -38,7 +38,18 @@ def test_markets_list_status_local_time_and_next_events(api: APIClient, clock: M
     clock.set(datetime(2025, 12, 1, 14, 40, tzinfo=UTC))
     MarketMonitor(now=clock.now).step()
     markets = {m["country"]: m for m in api.get("/api/global-markets/markets/").json()}
-    assert list(markets) == ["Japan", "China", "India", "Germany", "Netherlands", "United Kingdom", "Pre_USA", "USA", "Canada", "Mexico"]
+    assert list(markets) == [
+        "Japan",
+        "China",
+        "India",
+        "Germany",
+        "Netherlands",
+        "United Kingdom",
+        "Pre_USA",
+        "USA",
+        "Canada",
+        "Mexico",
+    ]
     usa = markets["USA"]
     assert usa["status"] == "OPEN" and usa["local_time"].startswith("2025-12-01T09:40:00-05:00")
     assert usa["next_close"] == "2025-12-01T21:00:00+00:00" and usa["next_open"] == "2025-12-02T14:30:00+00:00"
@@ -50,7 +61,9 @@ def test_markets_list_status_local_time_and_next_events(api: APIClient, clock: M
     stack.reset_stack()
 
 
-def test_close_capture_fills_close_and_range_metrics(api: APIClient, live: LiveDataRedis, clock: ManualClock, settings: Any) -> None:
+def test_close_capture_fills_close_and_range_metrics(
+    api: APIClient, live: LiveDataRedis, clock: ManualClock, settings: Any
+) -> None:
     settings.THOR_WORKBOOK = str(TOS_DATA / "rtd_2025-11-26.xlsm")
     call_command("poll_tos_excel", "--once")
     capture_market_open(market=Market.objects.get(country="USA"))
@@ -61,8 +74,14 @@ def test_close_capture_fills_close_and_range_metrics(api: APIClient, live: LiveD
     response = api.post("/api/ThorTrading/market-close/capture", {"country": "usa"})
     body = response.json()
     assert response.status_code == 200
-    assert body == {"country": "USA", "capture_group": 1, "status": "ok", "message": body["message"],
-                    "close_rows_updated": 12, "range_rows_updated": 12}
+    assert body == {
+        "country": "USA",
+        "capture_group": 1,
+        "status": "ok",
+        "message": body["message"],
+        "close_rows_updated": 12,
+        "range_rows_updated": 12,
+    }
     ym = MarketSession.objects.get(future="YM")
     assert ym.market_close == Decimal(46700) and ym.market_high_open == Decimal(46700)
     assert ym.market_range == Decimal(31)  # 46700 − 46669 (the open)
@@ -106,7 +125,9 @@ def test_close_capture_errors_are_clear(api: APIClient) -> None:
         call_command("capture_market_close", "--market", "Japan")
 
 
-def test_close_capture_with_redis_down_reports_an_error(api: APIClient, live: LiveDataRedis, clock: ManualClock, settings: Any, dead_redis: LiveDataRedis) -> None:
+def test_close_capture_with_redis_down_reports_an_error(
+    api: APIClient, live: LiveDataRedis, clock: ManualClock, settings: Any, dead_redis: LiveDataRedis
+) -> None:
     from LiveData.redis_client import set_live_data_redis
 
     set_live_data_redis(live)

@@ -66,8 +66,14 @@ def fresh_stack(live: LiveDataRedis) -> Iterator[None]:
     stack.reset_stack()
 
 
-def walk(monitor: MarketMonitor, clock: ManualClock, until: datetime, step: timedelta, poller: TosPoller | None = None,
-         probe: dict[datetime, bool] | None = None) -> None:
+def walk(
+    monitor: MarketMonitor,
+    clock: ManualClock,
+    until: datetime,
+    step: timedelta,
+    poller: TosPoller | None = None,
+    probe: dict[datetime, bool] | None = None,
+) -> None:
     while clock.now() < until:
         clock.advance(seconds=step.total_seconds())
         if poller is not None:
@@ -101,7 +107,9 @@ def test_admin_overrides_survive_a_sync(calendars: None) -> None:
     assert TradingDay.objects.get(market=usa, date=date(2025, 12, 1)).is_trading_day is False
 
 
-def test_coverage_warning_for_xshg_and_xbom_without_breaking(seeded: None, clock: ManualClock, capsys: pytest.CaptureFixture[str]) -> None:
+def test_coverage_warning_for_xshg_and_xbom_without_breaking(
+    seeded: None, clock: ManualClock, capsys: pytest.CaptureFixture[str]
+) -> None:
     clock.set(utc(2026, 11, 21, 12))
     call_command("sync_market_calendars", "--days", "400")
     out = capsys.readouterr().out
@@ -117,7 +125,11 @@ def test_coverage_warning_for_xshg_and_xbom_without_breaking(seeded: None, clock
 
 
 def test_monday_1_december_2025_captures_and_closes_every_capturing_market_once(
-    calendars: None, live: LiveDataRedis, clock: ManualClock, events: list[tuple[str, str, datetime]], fresh_stack: None,
+    calendars: None,
+    live: LiveDataRedis,
+    clock: ManualClock,
+    events: list[tuple[str, str, datetime]],
+    fresh_stack: None,
     settings: Any,
 ) -> None:
     settings.THOR_CAPTURE_RETRY_SECONDS = 0
@@ -130,7 +142,9 @@ def test_monday_1_december_2025_captures_and_closes_every_capturing_market_once(
     probe: dict[datetime, bool] = {}
     walk(monitor, clock, utc(2025, 12, 1, 23, 50), timedelta(minutes=10), poller, probe)
 
-    groups = {c: set(MarketSession.objects.filter(country=c).values_list("capture_group", flat=True)) for c in CAPTURING}
+    groups = {
+        c: set(MarketSession.objects.filter(country=c).values_list("capture_group", flat=True)) for c in CAPTURING
+    }
     assert all(len(g) == 1 for g in groups.values()), groups
     assert set(MarketSession.objects.values_list("country", flat=True)) == CAPTURING
     assert MarketSession.objects.count() == 12 * 6
@@ -144,7 +158,10 @@ def test_monday_1_december_2025_captures_and_closes_every_capturing_market_once(
     assert closes["Pre_USA"] == utc(2025, 12, 1, 14, 30)
     assert closes["USA"] == utc(2025, 12, 1, 21, 0)
     opens = [(country, at) for kind, country, at in events if kind == "opened"]
-    assert len(opens) == 10 and opens[0] == ("Japan", utc(2025, 12, 1, 0, 0))  # all ten control markets open; six capture
+    assert len(opens) == 10 and opens[0] == (
+        "Japan",
+        utc(2025, 12, 1, 0, 0),
+    )  # all ten control markets open; six capture
     # signals were sent in time order, each transition once
     times = [at for _, _, at in events]
     assert times == sorted(times)
@@ -155,7 +172,9 @@ def test_monday_1_december_2025_captures_and_closes_every_capturing_market_once(
     assert probe[utc(2025, 12, 1, 21, 0)] is False
 
 
-def test_thanksgiving_gives_no_usa_or_pre_usa_capture(calendars: None, live: LiveDataRedis, clock: ManualClock, fresh_stack: None, events: list[Any]) -> None:
+def test_thanksgiving_gives_no_usa_or_pre_usa_capture(
+    calendars: None, live: LiveDataRedis, clock: ManualClock, fresh_stack: None, events: list[Any]
+) -> None:
     clock.set(utc(2025, 11, 26, 22, 0))
     TosPoller(FileWorkbookReader(TOS_DATA / "rtd_2025-11-27.xlsm"), live, clock=clock.now).poll_once()
     monitor = MarketMonitor(now=clock.now)
@@ -166,7 +185,9 @@ def test_thanksgiving_gives_no_usa_or_pre_usa_capture(calendars: None, live: Liv
     assert MarketSession.objects.filter(country="United Kingdom").count() == 12
 
 
-def test_london_early_close_closes_at_half_past_twelve(calendars: None, live: LiveDataRedis, clock: ManualClock, fresh_stack: None, events: list[Any]) -> None:
+def test_london_early_close_closes_at_half_past_twelve(
+    calendars: None, live: LiveDataRedis, clock: ManualClock, fresh_stack: None, events: list[Any]
+) -> None:
     clock.set(utc(2025, 12, 24, 6, 0))
     monitor = MarketMonitor(now=clock.now)
     monitor.step()
@@ -193,7 +214,9 @@ def test_amsterdam_opens_and_closes_on_the_xams_calendar_early_on_christmas_eve(
     assert not TradingDay.objects.get(market__country="Netherlands", date=date(2025, 12, 25)).is_trading_day
 
 
-def test_many_concurrent_open_signals_give_one_capture(calendars: None, live: LiveDataRedis, clock: ManualClock, fresh_stack: None, settings: Any) -> None:
+def test_many_concurrent_open_signals_give_one_capture(
+    calendars: None, live: LiveDataRedis, clock: ManualClock, fresh_stack: None, settings: Any
+) -> None:
     settings.THOR_CAPTURE_RETRY_SECONDS = 0.01
     clock.set(utc(2025, 12, 1, 14, 30))
     TosPoller(FileWorkbookReader(TOS_DATA / "rtd_2025-12-02.xlsm"), live, clock=clock.now).poll_once()
@@ -273,7 +296,12 @@ def test_an_open_long_past_the_catch_up_window_is_not_captured(
 
 
 def test_a_failed_open_capture_is_retried_by_the_catch_up_scan(
-    calendars: None, live: LiveDataRedis, clock: ManualClock, fresh_stack: None, redis_server: Any, settings: Any,
+    calendars: None,
+    live: LiveDataRedis,
+    clock: ManualClock,
+    fresh_stack: None,
+    redis_server: Any,
+    settings: Any,
 ) -> None:
     from ThorTrading.models import MissedCapture
     from ThorTrading.services.capture import catch_up_captures

@@ -24,9 +24,19 @@ def publish(live: LiveDataRedis, clock: ManualClock, n: int, *, symbol: str = "E
     for i in range(n):
         at = clock.advance(seconds=1)
         price = Decimal(start) + Decimal("0.25") * i
-        live.publish_quote({"symbol": symbol, "bid": price, "ask": price + Decimal("0.25"), "last": price,
-                            "volume": 1000 + i, "close": Decimal("6790"), "change": price - 6790,
-                            "ts_ingest": at.isoformat(), "source": "demo"})
+        live.publish_quote(
+            {
+                "symbol": symbol,
+                "bid": price,
+                "ask": price + Decimal("0.25"),
+                "last": price,
+                "volume": 1000 + i,
+                "close": Decimal("6790"),
+                "change": price - 6790,
+                "ts_ingest": at.isoformat(),
+                "source": "demo",
+            }
+        )
 
 
 def stream_ids(live: LiveDataRedis) -> list[str]:
@@ -40,23 +50,47 @@ def archived_ids(archive: TickArchive) -> list[str]:
     return ids
 
 
-def test_every_stream_entry_is_archived_with_the_documented_columns(live: LiveDataRedis, clock: ManualClock, tmp_path: Path) -> None:
+def test_every_stream_entry_is_archived_with_the_documented_columns(
+    live: LiveDataRedis, clock: ManualClock, tmp_path: Path
+) -> None:
     archive = TickArchive(tmp_path)
     publish(live, clock, 30)
     recorder = TickRecorder(live, archive, block_ms=10, flush_seconds=0)
     recorder.step()
     assert sorted(archived_ids(archive)) == sorted(stream_ids(live))
     table = archive.read_day(date(2025, 11, 26))
-    assert table.column_names == ["ts", "symbol", "bid", "ask", "last", "close", "change", "high_24h", "low_24h",
-                                  "bid_size", "ask_size", "volume", "source", "stream_id"]
+    assert table.column_names == [
+        "ts",
+        "symbol",
+        "bid",
+        "ask",
+        "last",
+        "close",
+        "change",
+        "high_24h",
+        "low_24h",
+        "bid_size",
+        "ask_size",
+        "volume",
+        "source",
+        "stream_id",
+    ]
     first = table.slice(0, 1).to_pylist()[0]
     assert first["ts"] == datetime(2025, 11, 26, 14, 30, 1, tzinfo=UTC)
-    assert (first["symbol"], first["bid"], first["ask"], first["volume"], first["source"]) == ("ES", 6800.0, 6800.25, 1000, "demo")
+    assert (first["symbol"], first["bid"], first["ask"], first["volume"], first["source"]) == (
+        "ES",
+        6800.0,
+        6800.25,
+        1000,
+        "demo",
+    )
     # Nothing is pending in the recorder's group: every entry was acknowledged after it was written.
     assert live.client.xpending(QUOTE_STREAM_KEY, GROUP)["pending"] == 0
 
 
-def test_a_recorder_killed_before_writing_loses_nothing(live: LiveDataRedis, clock: ManualClock, tmp_path: Path) -> None:
+def test_a_recorder_killed_before_writing_loses_nothing(
+    live: LiveDataRedis, clock: ManualClock, tmp_path: Path
+) -> None:
     archive = TickArchive(tmp_path)
     publish(live, clock, 20)
     doomed = TickRecorder(live, archive, block_ms=10, flush_seconds=3600)  # reads, never writes: then "killed"
@@ -92,7 +126,9 @@ def test_a_recorder_killed_between_writing_and_acknowledging_writes_nothing_twic
     assert live.client.xpending(QUOTE_STREAM_KEY, GROUP)["pending"] == 0
 
 
-def test_a_finished_cme_day_is_compacted_into_one_sorted_file(live: LiveDataRedis, clock: ManualClock, tmp_path: Path) -> None:
+def test_a_finished_cme_day_is_compacted_into_one_sorted_file(
+    live: LiveDataRedis, clock: ManualClock, tmp_path: Path
+) -> None:
     archive = TickArchive(tmp_path)
     recorder = TickRecorder(live, archive, block_ms=10, flush_seconds=0)
     clock.set(datetime(2025, 11, 26, 21, 59, 50, tzinfo=UTC))  # 15:59:50 Chicago: Wednesday's CME day
@@ -115,8 +151,10 @@ def test_a_finished_cme_day_is_compacted_into_one_sorted_file(live: LiveDataRedi
 def test_reading_a_span_returns_its_ticks_in_order_across_days(tmp_path: Path) -> None:
     archive = TickArchive(tmp_path)
     start = datetime(2025, 12, 1, 22, 58, tzinfo=UTC)  # two minutes before the CME day boundary
-    ticks = [{"ts": start + timedelta(seconds=30 * i), "symbol": "CL", "last": 59.0 + i / 100, "source": "import"}
-             for i in range(8)]
+    ticks = [
+        {"ts": start + timedelta(seconds=30 * i), "symbol": "CL", "last": 59.0 + i / 100, "source": "import"}
+        for i in range(8)
+    ]
     archive.append(reversed(ticks))
     assert archive.days() == [date(2025, 12, 1), date(2025, 12, 2)]
     table = archive.read(start + timedelta(seconds=30), start + timedelta(seconds=150))
@@ -134,10 +172,14 @@ def test_old_days_are_removed_after_the_retention(tmp_path: Path) -> None:
     assert archive.day_file(date(2025, 12, 3)).exists() and archive.parts_dir(date(2025, 12, 4)).exists()
 
 
-def test_replayed_quotes_are_not_archived_a_second_time(live: LiveDataRedis, clock: ManualClock, tmp_path: Path) -> None:
+def test_replayed_quotes_are_not_archived_a_second_time(
+    live: LiveDataRedis, clock: ManualClock, tmp_path: Path
+) -> None:
     archive = TickArchive(tmp_path)
     publish(live, clock, 3)
-    live.publish_quote({"symbol": "ES", "last": Decimal("6800"), "ts_event": clock.now().isoformat(), "source": "replay"})
+    live.publish_quote(
+        {"symbol": "ES", "last": Decimal("6800"), "ts_event": clock.now().isoformat(), "source": "replay"}
+    )
     recorder = TickRecorder(live, archive, block_ms=10, flush_seconds=0)
     recorder.step()
     assert [r["source"] for r in archive.read_day(date(2025, 11, 26)).to_pylist()] == ["demo", "demo", "demo"]

@@ -68,7 +68,7 @@ def test_the_same_seed_gives_the_same_walk_and_volume_only_rises_within_a_cme_da
     assert es["volume"][boundary] < es["volume"][boundary - 1]  # the new day's volume starts again
     assert es["close"][boundary] == es["last"][boundary - 1] and (es["close"][:boundary] == es["close"][0]).all()
     # Bursts and quiet spells: ten-minute spans differ in how far prices travel.
-    ranges = [np.ptp(es["last"][i:i + 600]) for i in range(0, len(ts) - 600, 600)]
+    ranges = [np.ptp(es["last"][i : i + 600]) for i in range(0, len(ts) - 600, 600)]
     assert max(ranges) >= 3 * max(1, min(ranges))
 
 

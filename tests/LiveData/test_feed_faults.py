@@ -60,11 +60,14 @@ def test_every_required_column_is_checked() -> None:
             parse_rows([[h for h in header if h != missing], ["/ES", 1, 1, 1, 1]])
 
 
-@pytest.mark.parametrize(("content", "says"), [
-    (b"", "empty file"),
-    (b"Symbol,Last\n/ES,6800\n", "not an Excel workbook"),
-    (None, "truncated workbook"),
-])
+@pytest.mark.parametrize(
+    ("content", "says"),
+    [
+        (b"", "empty file"),
+        (b"Symbol,Last\n/ES,6800\n", "not an Excel workbook"),
+        (None, "truncated workbook"),
+    ],
+)
 def test_a_broken_file_says_what_it_is(tmp_path: Path, content: bytes | None, says: str) -> None:
     from LiveData.tos.workbook import WorkbookError
 

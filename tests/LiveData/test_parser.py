@@ -95,8 +95,19 @@ def test_sizes_must_be_whole_numbers() -> None:
 
 @pytest.mark.parametrize(
     ("raw", "canonical"),
-    [("/YM", "YM"), ("$DXY", "DX"), ("DXY", "DX"), ("USDX", "DX"), ("RT", "RTY"), ("30YrBond", "ZB"),
-     ("T-BOND", "ZB"), ("/ESZ25", "ES"), ("RTYH6", "RTY"), ("/zb", "ZB"), ("AAPL", "AAPL")],
+    [
+        ("/YM", "YM"),
+        ("$DXY", "DX"),
+        ("DXY", "DX"),
+        ("USDX", "DX"),
+        ("RT", "RTY"),
+        ("30YrBond", "ZB"),
+        ("T-BOND", "ZB"),
+        ("/ESZ25", "ES"),
+        ("RTYH6", "RTY"),
+        ("/zb", "ZB"),
+        ("AAPL", "AAPL"),
+    ],
 )
 def test_symbols_are_normalised_once_at_ingest(raw: str, canonical: str) -> None:
     assert normalize_symbol(raw) == canonical
@@ -104,10 +115,35 @@ def test_symbols_are_normalised_once_at_ingest(raw: str, canonical: str) -> None
 
 # --- property tests: broken cells never lose good values ------------------------------------------
 
-HEADERS = ["Type", "Symbol", "Description", "Close", "Open", "NetChange", "24High", "24Low", "Volume",
-           "Bid", "Last", "Ask", "BidSize", "AskSize"]
-FIELD_OF = {"Close": "close", "Open": "open", "NetChange": "change", "24High": "high_24h", "24Low": "low_24h",
-            "Volume": "volume", "Bid": "bid", "Last": "last", "Ask": "ask", "BidSize": "bid_size", "AskSize": "ask_size"}
+HEADERS = [
+    "Type",
+    "Symbol",
+    "Description",
+    "Close",
+    "Open",
+    "NetChange",
+    "24High",
+    "24Low",
+    "Volume",
+    "Bid",
+    "Last",
+    "Ask",
+    "BidSize",
+    "AskSize",
+]
+FIELD_OF = {
+    "Close": "close",
+    "Open": "open",
+    "NetChange": "change",
+    "24High": "high_24h",
+    "24Low": "low_24h",
+    "Volume": "volume",
+    "Bid": "bid",
+    "Last": "last",
+    "Ask": "ask",
+    "BidSize": "bid_size",
+    "AskSize": "ask_size",
+}
 PRICE_HEADERS = {"Close", "Open", "24High", "24Low", "Bid", "Last", "Ask"}
 INT_HEADERS = {"Volume", "BidSize", "AskSize"}
 JUNK = st.sampled_from(["#N/A", "N/A", "Loading...", "#VALUE!", "abc", "", "-", None, "NaN", "--"])
@@ -122,7 +158,9 @@ def sheets(draw: st.DrawFn) -> tuple[list[list[Any]], dict[str, dict[str, Any]]]
     """A LiveData block with shuffled columns, blank rows and junk cells, plus the values a parser
     must return for it."""
     order = draw(st.permutations(HEADERS))
-    symbols = draw(st.lists(st.sampled_from(["YM", "ES", "NQ", "RTY", "CL", "GC", "VX"]), min_size=1, max_size=6, unique=True))
+    symbols = draw(
+        st.lists(st.sampled_from(["YM", "ES", "NQ", "RTY", "CL", "GC", "VX"]), min_size=1, max_size=6, unique=True)
+    )
     rows: list[list[Any]] = [list(order)]
     expected: dict[str, dict[str, Any]] = {}
     for symbol in symbols:
@@ -152,7 +190,9 @@ def sheets(draw: st.DrawFn) -> tuple[list[list[Any]], dict[str, dict[str, Any]]]
 
 @settings(max_examples=150, deadline=None)
 @given(sheets())
-def test_broken_cells_become_null_and_good_values_survive(sheet: tuple[list[list[Any]], dict[str, dict[str, Any]]]) -> None:
+def test_broken_cells_become_null_and_good_values_survive(
+    sheet: tuple[list[list[Any]], dict[str, dict[str, Any]]],
+) -> None:
     rows, expected = sheet
     result = parse_rows(rows)
     got = {q.symbol: q.values() for q in result.quotes}
@@ -163,9 +203,21 @@ def test_broken_cells_become_null_and_good_values_survive(sheet: tuple[list[list
 
 
 @settings(max_examples=100, deadline=None)
-@given(st.integers(min_value=0, max_value=400), st.integers(min_value=0, max_value=31), st.sampled_from(["", "+", "0", "2", "5", "7"]), st.booleans())
+@given(
+    st.integers(min_value=0, max_value=400),
+    st.integers(min_value=0, max_value=31),
+    st.sampled_from(["", "+", "0", "2", "5", "7"]),
+    st.booleans(),
+)
 def test_thirty_seconds_round_trip(whole: int, thirty_seconds: int, suffix: str, negative: bool) -> None:
-    quarter = {"": Decimal(0), "0": Decimal(0), "+": Decimal("0.5"), "2": Decimal("0.25"), "5": Decimal("0.5"), "7": Decimal("0.75")}
+    quarter = {
+        "": Decimal(0),
+        "0": Decimal(0),
+        "+": Decimal("0.5"),
+        "2": Decimal("0.25"),
+        "5": Decimal("0.5"),
+        "7": Decimal("0.75"),
+    }
     text = f"{'-' if negative else ''}{whole}'{thirty_seconds:02d}{suffix}"
     value = Decimal(whole) + (Decimal(thirty_seconds) + quarter[suffix]) / 32
     assert parse_decimal(text) == (-value if negative else value)
@@ -188,7 +240,9 @@ def test_an_absurdly_large_cell_is_a_cell_error_not_a_crash() -> None:
     # Decimal cannot quantize 1E+30 to a whole number (28 digits): the cell is reported, the poll goes on.
     with pytest.raises(CellError, match="too large"):
         parse_decimal("1e30")
-    result = parse_rows([["Symbol", "Last", "Bid", "Ask", "NetChange", "Close"], ["/ES", "1e30", 6800.25, 6800.5, 5, 6795]],
-                        sheet="LiveData")
+    result = parse_rows(
+        [["Symbol", "Last", "Bid", "Ask", "NetChange", "Close"], ["/ES", "1e30", 6800.25, 6800.5, 5, 6795]],
+        sheet="LiveData",
+    )
     assert result.quotes[0].last is None and result.quotes[0].bid == Decimal("6800.25")
     assert any("too large" in w for w in result.warnings)

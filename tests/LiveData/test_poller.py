@@ -38,15 +38,31 @@ class ListReader:
         return [list(r) for r in self.rows]
 
 
-HEADERS = ["Type", "Symbol", "Description", "Close", "Open", "NetChange", "24High", "24Low", "Volume", "Bid", "Last",
-           "Ask", "BidSize", "AskSize"]
+HEADERS = [
+    "Type",
+    "Symbol",
+    "Description",
+    "Close",
+    "Open",
+    "NetChange",
+    "24High",
+    "24Low",
+    "Volume",
+    "Bid",
+    "Last",
+    "Ask",
+    "BidSize",
+    "AskSize",
+]
 
 
 def ym_row(bid: float, ask: float, last: float) -> list[Any]:
     return ["Futures", "YM", "Dow", 47000, 47010, 50, 47100, 46900, 1000, bid, last, ask, 1, 2]
 
 
-def test_one_poll_writes_every_quote_to_the_hash_and_changed_ones_to_the_stream(live: LiveDataRedis, clock: ManualClock) -> None:
+def test_one_poll_writes_every_quote_to_the_hash_and_changed_ones_to_the_stream(
+    live: LiveDataRedis, clock: ManualClock
+) -> None:
     reader = FileWorkbookReader(TOS_DATA / "rtd_2025-11-26.xlsm")
     poller = TosPoller(reader, live, clock=clock.now)
     report = poller.poll_once()

@@ -43,7 +43,9 @@ def write(tmp_path: Path, text: str) -> Path:
 def test_import_keeps_the_good_rows_names_each_bad_line_and_exits_1(archive: TickArchive, tmp_path: Path) -> None:
     err = StringIO()
     with pytest.raises(CommandError) as raised:
-        call_command("import_ticks", str(write(tmp_path, GOOD_AND_BAD)), "--source", "vendor", stdout=StringIO(), stderr=err)
+        call_command(
+            "import_ticks", str(write(tmp_path, GOOD_AND_BAD)), "--source", "vendor", stdout=StringIO(), stderr=err
+        )
     assert raised.value.returncode == 1
     lines = err.getvalue().splitlines()
     assert lines == [
@@ -57,7 +59,10 @@ def test_import_keeps_the_good_rows_names_each_bad_line_and_exits_1(archive: Tic
     ]
     rows = archive.read_day(date(2025, 12, 1)).to_pylist()
     assert [(r["symbol"], r["last"], r["source"]) for r in rows] == [
-        ("ES", 6800.5, "vendor"), ("ES", 6800.75, "vendor"), ("DX", 99.535, "vendor"), ("ZB", 117.84375, "vendor")
+        ("ES", 6800.5, "vendor"),
+        ("ES", 6800.75, "vendor"),
+        ("DX", 99.535, "vendor"),
+        ("ZB", 117.84375, "vendor"),
     ]
     es = rows[0]
     assert es["ts"] == datetime(2025, 12, 1, 14, 30, tzinfo=UTC) and es["change"] == 10.5 and es["bid_size"] == 5
@@ -70,12 +75,18 @@ def test_importing_the_same_ticks_twice_stores_them_once(archive: TickArchive, t
     out = StringIO()
     call_command("import_ticks", str(write(tmp_path, good)), stdout=out, stderr=StringIO())
     call_command("import_ticks", str(write(tmp_path, good)), stdout=out, stderr=StringIO())
-    assert "4 ticks archived" in out.getvalue() and "0 ticks archived" in out.getvalue() and "4 already there" in out.getvalue()
+    assert (
+        "4 ticks archived" in out.getvalue()
+        and "0 ticks archived" in out.getvalue()
+        and "4 already there" in out.getvalue()
+    )
     assert archive.read_day(date(2025, 12, 1)).num_rows == 4
 
 
 def test_a_file_without_the_required_columns_says_which_are_missing(archive: TickArchive, tmp_path: Path) -> None:
-    with pytest.raises(CommandError, match="missing column\\(s\\) ask, volume, close; the header has ts, symbol, bid, last"):
+    with pytest.raises(
+        CommandError, match="missing column\\(s\\) ask, volume, close; the header has ts, symbol, bid, last"
+    ):
         call_command("import_ticks", str(write(tmp_path, "ts,symbol,bid,last\n")), stdout=StringIO(), stderr=StringIO())
     with pytest.raises(CommandError, match="is not a file"):
         call_command("import_ticks", str(tmp_path / "missing.csv"))
@@ -85,14 +96,29 @@ def test_export_writes_what_import_reads_back(archive: TickArchive, tmp_path: Pa
     good = "\n".join(GOOD_AND_BAD.splitlines()[:5]) + "\n"
     call_command("import_ticks", str(write(tmp_path, good)), stdout=StringIO(), stderr=StringIO())
     exported = tmp_path / "out.csv"
-    call_command("export_ticks", "--from", "2025-12-01", "--to", "2025-12-01", "--output", str(exported), stderr=StringIO())
-    assert exported.read_text().splitlines()[0] == "ts,symbol,bid,ask,last,volume,close,change,bid_size,ask_size,high_24h,low_24h,source"
+    call_command(
+        "export_ticks", "--from", "2025-12-01", "--to", "2025-12-01", "--output", str(exported), stderr=StringIO()
+    )
+    assert (
+        exported.read_text().splitlines()[0]
+        == "ts,symbol,bid,ask,last,volume,close,change,bid_size,ask_size,high_24h,low_24h,source"
+    )
     settings.THOR_TICK_DIR = tmp_path / "second"
     call_command("import_ticks", str(exported), stdout=StringIO(), stderr=StringIO())
     again = TickArchive(settings.THOR_TICK_DIR).read_day(date(2025, 12, 1)).drop_columns(["source"])
     assert again.equals(archive.read_day(date(2025, 12, 1)).drop_columns(["source"]))
     only_es = StringIO()
-    call_command("export_ticks", "--from", "2025-12-01", "--to", "2025-12-01", "--symbols", "ES", stdout=only_es, stderr=StringIO())
+    call_command(
+        "export_ticks",
+        "--from",
+        "2025-12-01",
+        "--to",
+        "2025-12-01",
+        "--symbols",
+        "ES",
+        stdout=only_es,
+        stderr=StringIO(),
+    )
     assert len(only_es.getvalue().splitlines()) == 3
 
 
@@ -100,12 +126,34 @@ def test_export_writes_what_import_reads_back(archive: TickArchive, tmp_path: Pa
 def test_replay_publishes_archived_ticks_in_order_through_the_poller_path(
     archive: TickArchive, tmp_path: Path, live: LiveDataRedis
 ) -> None:
-    call_command("make_demo_ticks", "--start", "2025-12-02", "--days", "1", "--seed", "5", "--interval", "60",
-                 stdout=StringIO(), stderr=StringIO())
+    call_command(
+        "make_demo_ticks",
+        "--start",
+        "2025-12-02",
+        "--days",
+        "1",
+        "--seed",
+        "5",
+        "--interval",
+        "60",
+        stdout=StringIO(),
+        stderr=StringIO(),
+    )
     out = StringIO()
-    call_command("replay_ticks", "--from", "2025-12-01T23:00:00Z", "--to", "2025-12-01T23:30:00Z", "--speed", "0",
-                 stdout=out, stderr=StringIO())
-    expected = list(archive.iter_ticks(datetime(2025, 12, 1, 23, tzinfo=UTC), datetime(2025, 12, 1, 23, 30, tzinfo=UTC)))
+    call_command(
+        "replay_ticks",
+        "--from",
+        "2025-12-01T23:00:00Z",
+        "--to",
+        "2025-12-01T23:30:00Z",
+        "--speed",
+        "0",
+        stdout=out,
+        stderr=StringIO(),
+    )
+    expected = list(
+        archive.iter_ticks(datetime(2025, 12, 1, 23, tzinfo=UTC), datetime(2025, 12, 1, 23, 30, tzinfo=UTC))
+    )
     assert len(expected) > 300 and f"published {len(expected)} ticks" in out.getvalue()  # ~11 a minute
     entries = [loads_quote(fields["quote"]) for _, fields in live.client.xrange(QUOTE_STREAM_KEY)]
     assert [(q["symbol"], q["ts_event"]) for q in entries] == [(t["symbol"], t["ts"].isoformat()) for t in expected]
@@ -121,8 +169,19 @@ def test_replay_publishes_archived_ticks_in_order_through_the_poller_path(
 def test_the_replay_feed_publishes_what_thors_clock_has_reached(
     archive: TickArchive, live: LiveDataRedis, clock: Any, settings: Any
 ) -> None:
-    call_command("make_demo_ticks", "--start", "2025-12-02", "--days", "1", "--seed", "5", "--interval", "60",
-                 stdout=StringIO(), stderr=StringIO())
+    call_command(
+        "make_demo_ticks",
+        "--start",
+        "2025-12-02",
+        "--days",
+        "1",
+        "--seed",
+        "5",
+        "--interval",
+        "60",
+        stdout=StringIO(),
+        stderr=StringIO(),
+    )
     settings.THOR_FEED_MODE = "replay"
     settings.THOR_REPLAY_FROM = ""
     with pytest.raises(CommandError, match=r"replay mode needs THOR_REPLAY_FROM.*the archive holds: 2025-12-02"):

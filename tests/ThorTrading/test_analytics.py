@@ -43,15 +43,32 @@ def build_golden() -> None:
         on = datetime.fromisoformat(day)
         hour, minute = OPEN_UTC[country]
         captured = datetime(on.year, on.month, on.day, hour, minute, tzinfo=UTC)
-        common = {"capture_group": group, "session_number": group, "year": on.year, "month": on.month, "date": on.day,
-                  "day": on.strftime("%a"), "session_date": on.date(), "captured_at": captured, "country": country}
+        common = {
+            "capture_group": group,
+            "session_number": group,
+            "year": on.year,
+            "month": on.month,
+            "date": on.day,
+            "day": on.strftime("%a"),
+            "session_date": on.date(),
+            "captured_at": captured,
+            "country": country,
+        }
         trade = outcome != "NEUTRAL"
-        rows.append(MarketSession(
-            **common, future="TOTAL", bhs=signal, wndw=outcome, signals=f"YM=BUY,ES={es_signal}",
-            entry_price=Decimal(47000) if trade else None, target_high=Decimal(47020) if trade else None,
-            target_low=Decimal(46980) if trade else None, pnl_usd=Decimal(pnl) if pnl is not None else None,
-            target_hit_at=captured + timedelta(minutes=minutes) if minutes else None,
-        ))
+        rows.append(
+            MarketSession(
+                **common,
+                future="TOTAL",
+                bhs=signal,
+                wndw=outcome,
+                signals=f"YM=BUY,ES={es_signal}",
+                entry_price=Decimal(47000) if trade else None,
+                target_high=Decimal(47020) if trade else None,
+                target_low=Decimal(46980) if trade else None,
+                pnl_usd=Decimal(pnl) if pnl is not None else None,
+                target_hit_at=captured + timedelta(minutes=minutes) if minutes else None,
+            )
+        )
         rows.append(MarketSession(**common, future="YM", bhs="BUY", wndw="PENDING", entry_price=Decimal(47000)))
         rows.append(MarketSession(**common, future="ES", bhs=es_signal, wndw="NEUTRAL"))
     MarketSession.objects.bulk_create(rows)
@@ -62,9 +79,20 @@ def by_key(groups: list[dict[str, Any]]) -> dict[Any, dict[str, Any]]:
 
 
 def figures(summary: dict[str, Any]) -> tuple[Any, ...]:
-    return (summary["rows"], summary["trades"], summary["worked"], summary["didnt_work"], summary["expired"],
-            summary["pending"], summary["neutral"], summary["hit_rate"], summary["expected_value"],
-            summary["profit_factor"], summary["total_pnl"], summary["max_drawdown"])
+    return (
+        summary["rows"],
+        summary["trades"],
+        summary["worked"],
+        summary["didnt_work"],
+        summary["expired"],
+        summary["pending"],
+        summary["neutral"],
+        summary["hit_rate"],
+        summary["expected_value"],
+        summary["profit_factor"],
+        summary["total_pnl"],
+        summary["max_drawdown"],
+    )
 
 
 def D(value: str) -> Decimal:
@@ -74,8 +102,11 @@ def D(value: str) -> Decimal:
 # --- the formulas ----------------------------------------------------------------------------------
 def test_expected_value_of_the_market_open_plan_example() -> None:
     at = datetime(2025, 1, 1, tzinfo=UTC)
-    outcomes = ([Outcome(at, "WORKED", D("100"))] * 12 + [Outcome(at, "DIDNT_WORK", D("-100"))] * 5
-                + [Outcome(at, "EXPIRED", D("0"))])
+    outcomes = (
+        [Outcome(at, "WORKED", D("100"))] * 12
+        + [Outcome(at, "DIDNT_WORK", D("-100"))] * 5
+        + [Outcome(at, "EXPIRED", D("0"))]
+    )
     assert summarize(outcomes)["expected_value"] == D("38.89")
 
 
@@ -92,8 +123,9 @@ def test_drawdown_counts_the_start_as_a_peak() -> None:
 
 
 OUTCOME = st.sampled_from(["WORKED", "DIDNT_WORK", "EXPIRED", "PENDING", "NEUTRAL"])
-TRADE_ROW = st.tuples(OUTCOME, st.integers(-50_000, 50_000), st.booleans(),
-                      st.one_of(st.none(), st.floats(0, 20_000)), st.integers(0, 4))
+TRADE_ROW = st.tuples(
+    OUTCOME, st.integers(-50_000, 50_000), st.booleans(), st.one_of(st.none(), st.floats(0, 20_000)), st.integers(0, 4)
+)
 
 
 @settings(max_examples=200, deadline=None)
@@ -102,15 +134,30 @@ def test_figures_of_every_group_at_once_equal_each_groups_figures_alone(rows: li
     """The statistics compute a grouping's figures for all its keys in one pass (issue 11); each
     key's figures must be what :func:`summarize` gives for that key's rows on their own —
     drawdown above all, which depends on the order of each group's own trades."""
-    table = OutcomeTable.of([r[0] for r in rows], [r[1] if r[0] != "PENDING" else None for r in rows],
-                            [r[2] for r in rows], [r[3] for r in rows])
+    table = OutcomeTable.of(
+        [r[0] for r in rows],
+        [r[1] if r[0] != "PENDING" else None for r in rows],
+        [r[2] for r in rows],
+        [r[3] for r in rows],
+    )
     groups = np.array([r[4] for r in rows], dtype=np.intp)
     at = datetime(2025, 1, 1, tzinfo=UTC)
     together = table.summaries(None, groups, 5)
     for g in range(5):
         mine = [r for r in rows if r[4] == g]
-        alone = summarize([Outcome(at, r[0], None if r[0] == "PENDING" else Decimal(r[1]) / 100, has_entry=r[2],
-                                   resolution_seconds=r[3]) for r in mine], ordered=True)
+        alone = summarize(
+            [
+                Outcome(
+                    at,
+                    r[0],
+                    None if r[0] == "PENDING" else Decimal(r[1]) / 100,
+                    has_entry=r[2],
+                    resolution_seconds=r[3],
+                )
+                for r in mine
+            ],
+            ordered=True,
+        )
         assert together[g] == alone
         # …and what plain Python counts, apart from the vector code both go through.
         resolved = [Decimal(r[1]) / 100 for r in mine if r[2] and r[0] in ("WORKED", "DIDNT_WORK", "EXPIRED")]
@@ -160,8 +207,13 @@ def test_stats_for_every_grouping_equal_the_hand_computation(api: APIClient, dja
     recent = body["last_7_days"]  # captured on or after 12 Nov 00:00 UTC
     assert figures(recent)[:9] == (3, 3, 1, 0, 1, 1, 0, 100.0, 50.0)
     assert [(d["date"], d["trades"], d["pnl"], d["cumulative_pnl"]) for d in body["pnl_by_day"]] == [
-        ("2025-11-03", 3, 100.0, 100.0), ("2025-11-04", 3, -100.0, 0.0), ("2025-11-10", 3, 100.0, 100.0),
-        ("2025-11-11", 1, 100.0, 200.0), ("2025-11-17", 2, 100.0, 300.0), ("2025-11-18", 1, 0.0, 300.0)]
+        ("2025-11-03", 3, 100.0, 100.0),
+        ("2025-11-04", 3, -100.0, 0.0),
+        ("2025-11-10", 3, 100.0, 100.0),
+        ("2025-11-11", 1, 100.0, 200.0),
+        ("2025-11-17", 2, 100.0, 300.0),
+        ("2025-11-18", 1, 0.0, 300.0),
+    ]
 
 
 def test_stats_filters_narrow_the_selection(api: APIClient) -> None:
@@ -179,7 +231,10 @@ def test_insight_ranks_signals_by_lift_over_the_base_rate(api: APIClient, django
     with django_assert_num_queries(1):
         body = api.get("/api/ThorTrading/market-opens/insight/").json()
     assert (body["target"], body["base_rate"], body["base_n"]) == ("TOTAL", 63.64, 11)
-    cells = [(c["future"], c["signal"], c["n"], c["worked"], c["hit_rate"], c["lift"], c["low_sample"]) for c in body["cells"]]
+    cells = [
+        (c["future"], c["signal"], c["n"], c["worked"], c["hit_rate"], c["lift"], c["low_sample"])
+        for c in body["cells"]
+    ]
     assert cells == [
         ("ES", "BUY", 6, 5, 83.33, 19.69, True),
         ("YM", "BUY", 11, 7, 63.64, 0.0, False),
@@ -201,7 +256,11 @@ def test_events_list_one_entry_per_capture(api: APIClient, django_assert_max_num
     assert body["count"] == 14 and len(body["results"]) == 5
     latest = body["results"][0]
     assert (latest["country"], latest["session_date"], latest["trade"]["outcome"], latest["trade"]["pnl_usd"]) == (
-        "Japan", "2025-11-18", "EXPIRED", 0.0)
+        "Japan",
+        "2025-11-18",
+        "EXPIRED",
+        0.0,
+    )
     assert latest["composite"]["signal"] == "BUY" and [r["future"] for r in latest["rows"]] == ["YM", "ES", "TOTAL"]
     usa = api.get("/api/ThorTrading/market-opens/events/?country=USA").json()
     assert usa["count"] == 5 and "rows" not in usa["results"][0]
@@ -218,7 +277,10 @@ def test_events_filter_by_future_shows_that_futures_trade(api: APIClient, django
     row = MarketSession.objects.get(pk=first["session_id"])
     total = MarketSession.objects.get(capture_group=row.capture_group, future="TOTAL")
     assert (first["future"], first["trade"]["future"], first["trade"]["signal"]) == ("ES", "ES", "SELL")
-    assert first["trade"]["entry_price"] == (None if row.entry_price is None else float(row.entry_price)) and first["trade"]["outcome"] == row.wndw
+    assert (
+        first["trade"]["entry_price"] == (None if row.entry_price is None else float(row.entry_price))
+        and first["trade"]["outcome"] == row.wndw
+    )
     assert first["composite"]["signal"] == (total.bhs or None)
     both = api.get("/api/ThorTrading/market-opens/events/?future=ES,YM&country=USA").json()
     assert both["count"] == MarketSession.objects.filter(future__in=["ES", "YM"], country="USA").count() == 10
@@ -271,15 +333,26 @@ def test_xlsx_export_has_typed_cells_a_bold_header_and_frozen_panes(api: APIClie
     assert api.get("/api/ThorTrading/market-opens/export?format=pdf").status_code == 400
 
 
-def test_cached_stats_follow_a_new_grade_at_once(api: APIClient, live: Any, django_capture_on_commit_callbacks: Any) -> None:
+def test_cached_stats_follow_a_new_grade_at_once(
+    api: APIClient, live: Any, django_capture_on_commit_callbacks: Any
+) -> None:
     from ThorTrading.services.grading import grade_quotes
 
     before = api.get("/api/ThorTrading/market-opens/stats/").json()["overall"]
     assert api.get("/api/ThorTrading/market-opens/stats/").json()["overall"] == before  # served from the cache
     pending = MarketSession.objects.get(future="TOTAL", wndw="PENDING")
     with django_capture_on_commit_callbacks(execute=True):
-        grade_quotes([{"symbol": "YM", "bid": "47020", "ask": "47021", "last": "47020",
-                       "ts_ingest": (pending.captured_at + timedelta(minutes=3)).isoformat()}],
-                     now=pending.captured_at + timedelta(minutes=5))
+        grade_quotes(
+            [
+                {
+                    "symbol": "YM",
+                    "bid": "47020",
+                    "ask": "47021",
+                    "last": "47020",
+                    "ts_ingest": (pending.captured_at + timedelta(minutes=3)).isoformat(),
+                }
+            ],
+            now=pending.captured_at + timedelta(minutes=5),
+        )
     after = api.get("/api/ThorTrading/market-opens/stats/").json()["overall"]
     assert (after["worked"], after["pending"]) == (before["worked"] + 1, 0)

@@ -44,21 +44,48 @@ from LiveData.archive import TickArchive
 pytestmark = pytest.mark.django_db
 
 OPEN = datetime(2025, 12, 1, 14, 30, tzinfo=UTC)
-CLOSES = {"YM": 46981.0, "ES": 6802.0, "NQ": 25000.0, "RTY": 2497.1, "CL": 58.91, "SI": 57.0, "HG": 5.2,
-          "GC": 4200.0, "VX": 17.0, "DX": 99.4, "ZB": 117.0}
+CLOSES = {
+    "YM": 46981.0,
+    "ES": 6802.0,
+    "NQ": 25000.0,
+    "RTY": 2497.1,
+    "CL": 58.91,
+    "SI": 57.0,
+    "HG": 5.2,
+    "GC": 4200.0,
+    "VX": 17.0,
+    "DX": 99.4,
+    "ZB": 117.0,
+}
 
 
 def at(minute: int, second: int = 0) -> datetime:
     return OPEN + timedelta(minutes=minute, seconds=second)
 
 
-def tick(when: datetime, symbol: str, *, bid: float | None = None, ask: float | None = None,
-         last: float | None = None, change: float | None = None) -> dict[str, Any]:
+def tick(
+    when: datetime,
+    symbol: str,
+    *,
+    bid: float | None = None,
+    ask: float | None = None,
+    last: float | None = None,
+    change: float | None = None,
+) -> dict[str, Any]:
     close = CLOSES[symbol]
     if change is None and last is not None:
         change = round(last - close, 6)
-    return {"ts": when, "symbol": symbol, "bid": bid, "ask": ask, "last": last, "close": close, "change": change,
-            "volume": 1000, "source": "test"}
+    return {
+        "ts": when,
+        "symbol": symbol,
+        "bid": bid,
+        "ask": ask,
+        "last": last,
+        "close": close,
+        "change": change,
+        "volume": 1000,
+        "source": "test",
+    }
 
 
 def golden_tape() -> list[dict[str, Any]]:
@@ -102,21 +129,42 @@ def tape(seeded: None, settings: Any, tmp_path: Path) -> TickArchive:
 
 def backtest_json(*args: str) -> dict[str, Any]:
     out = StringIO()
-    call_command("backtest", "--from", "2025-12-01", "--to", "2025-12-01", "--markets", "USA", "--json", *args,
-                 stdout=out, stderr=StringIO())
+    call_command(
+        "backtest",
+        "--from",
+        "2025-12-01",
+        "--to",
+        "2025-12-01",
+        "--markets",
+        "USA",
+        "--json",
+        *args,
+        stdout=out,
+        stderr=StringIO(),
+    )
     return json.loads(out.getvalue())
 
 
 def test_the_hand_made_tape_gives_exactly_the_trades_worked_out_by_hand(tape: TickArchive) -> None:
     result = backtest_json("--future", "all")
     trades = {t["future"]: t for t in result["trades"]}
-    assert len(result["trades"]) == 12 and all(t["country"] == "USA" and t["date"] == "2025-12-01" for t in result["trades"])
+    assert len(result["trades"]) == 12 and all(
+        t["country"] == "USA" and t["date"] == "2025-12-01" for t in result["trades"]
+    )
     assert all(t["captured_at"] == "2025-12-01T14:30:00+00:00" for t in result["trades"])
 
     def outcome(future: str) -> tuple[Any, ...]:
         t = trades[future]
-        return (t["bhs"], t["entry_price"], t["target_high"], t["target_low"], t["wndw"], t["target_hit_at"],
-                t["target_hit_price"], t["pnl_usd"])
+        return (
+            t["bhs"],
+            t["entry_price"],
+            t["target_high"],
+            t["target_low"],
+            t["wndw"],
+            t["target_hit_at"],
+            t["target_hit_price"],
+            t["pnl_usd"],
+        )
 
     assert outcome("YM") == ("BUY", 47001, 47021, 46981, "WORKED", "2025-12-01T14:35:00+00:00", 47021, 100.0)
     assert outcome("ES") == ("SELL", 6800.0, 6802.0, 6798.0, "WORKED", "2025-12-01T14:40:00+00:00", 6798.0, 100.0)
@@ -139,7 +187,9 @@ def test_a_variant_changes_targets_and_window(tape: TickArchive) -> None:
     # $150 targets (YM 30 ticks → 47031; ES 12 ticks → 6797.00), $100 stops as before. YM never
     # reaches 47031 and its 14:50 bid of 46900 goes through the 46981 stop: (46900 − 47001) × $5 =
     # −$505.00. ES's ask never falls to 6797.00 nor rises to 6802.00 → EXPIRED at 15:00.
-    wide = {t["future"]: t for t in backtest_json("--target-usd", "150", "--stop-usd", "100", "--future", "all")["trades"]}
+    wide = {
+        t["future"]: t for t in backtest_json("--target-usd", "150", "--stop-usd", "100", "--future", "all")["trades"]
+    }
     assert (wide["YM"]["target_high"], wide["YM"]["target_low"]) == (47031, 46981)
     assert (wide["YM"]["wndw"], wide["YM"]["target_hit_price"], wide["YM"]["pnl_usd"]) == ("DIDNT_WORK", 46900, -505.0)
     assert (wide["ES"]["target_low"], wide["ES"]["wndw"], wide["ES"]["pnl_usd"]) == (6797.0, "EXPIRED", 0.0)
@@ -147,7 +197,10 @@ def test_a_variant_changes_targets_and_window(tape: TickArchive) -> None:
     unbounded = {t["future"]: t for t in backtest_json("--window-minutes", "0")["trades"]}
     assert (unbounded["RTY"]["wndw"], unbounded["RTY"]["target_hit_at"]) == ("WORKED", "2025-12-01T15:05:00+00:00")
     assert unbounded["YM"]["wndw"] == "WORKED"
-    assert backtest_json("--window-minutes", "0", "--target-usd", "150", "--stop-usd", "100")["trades"][1]["wndw"] == "PENDING"
+    assert (
+        backtest_json("--window-minutes", "0", "--target-usd", "150", "--stop-usd", "100")["trades"][1]["wndw"]
+        == "PENDING"
+    )
 
 
 def test_stats_default_to_total_like_the_stats_endpoint(tape: TickArchive) -> None:

@@ -38,9 +38,19 @@ def finished(api: APIClient, url: str) -> dict[str, Any]:
 
 
 def test_a_variant_runs_in_the_background_and_its_result_is_kept(api: APIClient) -> None:
-    response = api.post("/api/ThorTrading/backtests/", {
-        "start": "2025-12-01", "end": "2025-12-01", "markets": ["USA"], "future": "all",
-        "target_mode": "USD", "profit_target": "150", "stop_loss": "100"}, format="json")
+    response = api.post(
+        "/api/ThorTrading/backtests/",
+        {
+            "start": "2025-12-01",
+            "end": "2025-12-01",
+            "markets": ["USA"],
+            "future": "all",
+            "target_mode": "USD",
+            "profit_target": "150",
+            "stop_loss": "100",
+        },
+        format="json",
+    )
     assert response.status_code == 202, response.json()
     body = finished(api, response.json()["url"])
     assert body["status"] == "DONE" and body["progress"] == 100.0 and body["error"] == ""
@@ -55,7 +65,9 @@ def test_a_variant_runs_in_the_background_and_its_result_is_kept(api: APIClient)
 
 
 def test_another_user_cannot_read_it(api: APIClient, django_user_model: Any) -> None:
-    url = api.post("/api/ThorTrading/backtests/", {"start": "2025-12-01", "end": "2025-12-01"}, format="json").json()["url"]
+    url = api.post("/api/ThorTrading/backtests/", {"start": "2025-12-01", "end": "2025-12-01"}, format="json").json()[
+        "url"
+    ]
     finished(api, url)
     other = APIClient()
     other.force_authenticate(django_user_model.objects.create_user("other", password="pw-123456"))
@@ -63,17 +75,37 @@ def test_another_user_cannot_read_it(api: APIClient, django_user_model: Any) -> 
     assert APIClient().get(url).status_code == 401
 
 
-@pytest.mark.parametrize(("payload", "field", "message"), [
-    ({"start": "2025-12-02", "end": "2025-12-01"}, "end", "must not be before start"),
-    ({"start": "2025-12-01", "end": "2027-12-01"}, "end", "at most 366 days"),
-    ({"start": "2025-12-01", "end": "2025-12-01", "markets": ["Atlantis"]}, "markets", "not a valid choice"),
-    ({"start": "2025-12-01", "end": "2025-12-01", "target_mode": "USD"}, "profit_target", "go together"),
-    ({"start": "2025-12-01", "end": "2025-12-01", "target_mode": "USD", "profit_target": "1e30", "stop_loss": "1"},
-     "profit_target", ""),
-    ({"start": "yesterday", "end": "2025-12-01"}, "start", "wrong format"),
-    ({"start": "2025-12-01", "end": "2025-12-01", "window_minutes": -1}, "window_minutes", "greater than or equal to 0"),
-    ({"start": "2025-12-01", "end": "2025-12-01", "signal_weights": {"BUY": 11}}, "signal_weights", "less than or equal to 10"),
-])
+@pytest.mark.parametrize(
+    ("payload", "field", "message"),
+    [
+        ({"start": "2025-12-02", "end": "2025-12-01"}, "end", "must not be before start"),
+        ({"start": "2025-12-01", "end": "2027-12-01"}, "end", "at most 366 days"),
+        ({"start": "2025-12-01", "end": "2025-12-01", "markets": ["Atlantis"]}, "markets", "not a valid choice"),
+        ({"start": "2025-12-01", "end": "2025-12-01", "target_mode": "USD"}, "profit_target", "go together"),
+        (
+            {
+                "start": "2025-12-01",
+                "end": "2025-12-01",
+                "target_mode": "USD",
+                "profit_target": "1e30",
+                "stop_loss": "1",
+            },
+            "profit_target",
+            "",
+        ),
+        ({"start": "yesterday", "end": "2025-12-01"}, "start", "wrong format"),
+        (
+            {"start": "2025-12-01", "end": "2025-12-01", "window_minutes": -1},
+            "window_minutes",
+            "greater than or equal to 0",
+        ),
+        (
+            {"start": "2025-12-01", "end": "2025-12-01", "signal_weights": {"BUY": 11}},
+            "signal_weights",
+            "less than or equal to 10",
+        ),
+    ],
+)
 def test_bad_input_is_a_400_naming_the_field(api: APIClient, payload: dict[str, Any], field: str, message: str) -> None:
     response = api.post("/api/ThorTrading/backtests/", payload, format="json")
     body = response.json()
@@ -83,12 +115,16 @@ def test_bad_input_is_a_400_naming_the_field(api: APIClient, payload: dict[str, 
 
 
 def test_no_ticks_for_the_range_fails_with_what_to_do(api: APIClient) -> None:
-    url = api.post("/api/ThorTrading/backtests/", {"start": "2024-06-03", "end": "2024-06-04"}, format="json").json()["url"]
+    url = api.post("/api/ThorTrading/backtests/", {"start": "2024-06-03", "end": "2024-06-04"}, format="json").json()[
+        "url"
+    ]
     body = finished(api, url)
     assert body["status"] == "FAILED" and "has no ticks from 2024-06-03 to 2024-06-04" in body["error"]
 
 
-def test_a_run_interrupted_by_a_restart_reads_as_failed(api: APIClient, clock: ManualClock, django_user_model: Any) -> None:
+def test_a_run_interrupted_by_a_restart_reads_as_failed(
+    api: APIClient, clock: ManualClock, django_user_model: Any
+) -> None:
     owner = django_user_model.objects.get(username="trader")
     stuck = Backtest.objects.create(owner=owner, created_at=clock.now(), status="RUNNING", params={})
     Backtest.objects.filter(pk=stuck.pk).update(updated_at=clock.now())

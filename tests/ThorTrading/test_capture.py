@@ -43,17 +43,35 @@ def test_capture_writes_twelve_rows_as_spec_says(quotes: None, capsys: pytest.Ca
     assert (ym.year, ym.month, ym.date, ym.day, ym.country) == (2025, 11, 26, "Wed", "USA")
     # long enters at the ask; targets ±$100 = ±20 YM points
     assert (ym.bhs, ym.entry_price, ym.target_high, ym.target_low, ym.wndw) == (
-        "STRONG_BUY", Decimal(46663), Decimal(46683), Decimal(46643), "PENDING")
+        "STRONG_BUY",
+        Decimal(46663),
+        Decimal(46683),
+        Decimal(46643),
+        "PENDING",
+    )
     # short enters at the bid; ±$100 = ±2.00 ES points
     assert (es.bhs, es.entry_price, es.target_high, es.target_low) == (
-        "STRONG_SELL", Decimal("6708.25"), Decimal("6710.25"), Decimal("6706.25"))
+        "STRONG_SELL",
+        Decimal("6708.25"),
+        Decimal("6710.25"),
+        Decimal("6706.25"),
+    )
     # the dollar index has no bid/ask: a short enters at last
     assert (dx.bhs, dx.entry_price) == ("STRONG_SELL", Decimal("99.741"))
     # ZB: ask 117'26 = 117.8125, $100 = 3 ticks of 1/32
     assert (zb.bhs, zb.entry_price, zb.target_high, zb.target_low) == (
-        "BUY", Decimal("117.8125"), Decimal("117.90625"), Decimal("117.71875"))
+        "BUY",
+        Decimal("117.8125"),
+        Decimal("117.90625"),
+        Decimal("117.71875"),
+    )
     assert (ym.last_price, ym.bid_price, ym.ask_price, ym.spread, ym.volume) == (
-        Decimal(46669), Decimal(46661), Decimal(46663), Decimal(2), 47202)
+        Decimal(46669),
+        Decimal(46661),
+        Decimal(46663),
+        Decimal(2),
+        47202,
+    )
     assert ym.market_open == Decimal(46669)
     assert ym.weight == 2 and by_future["GC"].weight == -2  # GC's weight is inverted
 
@@ -138,7 +156,9 @@ def test_stale_quotes_are_marked(quotes: None, clock: ManualClock, settings: Any
     assert rows()["TOTAL"].stale_symbols.startswith("YM,ES,NQ")
 
 
-def test_a_capture_that_keeps_failing_is_recorded_as_missed(seeded: None, dead_redis: LiveDataRedis, clock: ManualClock) -> None:
+def test_a_capture_that_keeps_failing_is_recorded_as_missed(
+    seeded: None, dead_redis: LiveDataRedis, clock: ManualClock
+) -> None:
     result = capture_market_open(market=Market.objects.get(country="USA"), retry_delay=0)
     assert result.status == FAILED
     missed = MissedCapture.objects.get()
@@ -169,7 +189,10 @@ def test_capture_rows_keep_change_change_percent_vwap_and_totals_sum(quotes: Non
     for row in shown:
         captured = by_future[row["symbol"]]
         assert (captured.change, captured.change_percent, captured.vwap) == (
-            row["change"], row["change_percent"], row["vwap"]), row["symbol"]
+            row["change"],
+            row["change_percent"],
+            row["vwap"],
+        ), row["symbol"]
     assert by_future["YM"].change == Decimal(str(live.get_latest_quote("YM")["change"]))
     assert by_future["TOTAL"].sum_weighted == total["sum_weighted"]
     assert by_future["ES"].sum_weighted is None

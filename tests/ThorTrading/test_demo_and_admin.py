@@ -16,8 +16,11 @@ pytestmark = pytest.mark.django_db
 
 
 def snapshot() -> list[tuple[object, ...]]:
-    return list(MarketSession.objects.order_by("capture_group", "future").values_list(
-        "country", "session_date", "future", "bhs", "entry_price", "target_high", "wndw", "pnl_usd"))
+    return list(
+        MarketSession.objects.order_by("capture_group", "future").values_list(
+            "country", "session_date", "future", "bhs", "entry_price", "target_high", "wndw", "pnl_usd"
+        )
+    )
 
 
 def test_demo_history_is_deterministic_marked_and_consistent(seeded: None) -> None:
@@ -61,10 +64,16 @@ def test_admin_capture_now_writes_a_forced_capture_and_says_what_it_did(seeded: 
     client.force_login(User.objects.create_superuser("boss", password="x"))
     amsterdam, usa = Market.objects.get(country="Netherlands"), Market.objects.get(country="USA")
     assert not amsterdam.enable_futures_capture  # off by default, like Frankfurt
-    response = client.post("/admin/GlobalMarkets/market/", {"action": "capture_now", "_selected_action": [amsterdam.pk, usa.pk]},
-                           follow=True)
+    response = client.post(
+        "/admin/GlobalMarkets/market/",
+        {"action": "capture_now", "_selected_action": [amsterdam.pk, usa.pk]},
+        follow=True,
+    )
     notes = [str(m) for m in response.context["messages"] if str(m).startswith("Capture now")]
-    groups = {c: set(MarketSession.objects.filter(country=c).values_list("capture_group", flat=True)) for c in ("Netherlands", "USA")}
+    groups = {
+        c: set(MarketSession.objects.filter(country=c).values_list("capture_group", flat=True))
+        for c in ("Netherlands", "USA")
+    }
     assert all(len(g) == 1 for g in groups.values()) and MarketSession.objects.count() == 24
     assert notes == [
         f"Capture now — Netherlands: captured 12 rows for {clock.now().date()} (capture_group {min(groups['Netherlands'])}, "
@@ -74,5 +83,8 @@ def test_admin_capture_now_writes_a_forced_capture_and_says_what_it_did(seeded: 
     ], notes
     trader = Client()
     trader.force_login(User.objects.create_user("trader", password="x"))  # not staff: no admin, no action
-    assert trader.post("/admin/GlobalMarkets/market/", {"action": "capture_now", "_selected_action": [usa.pk]}).status_code == 302
+    assert (
+        trader.post("/admin/GlobalMarkets/market/", {"action": "capture_now", "_selected_action": [usa.pk]}).status_code
+        == 302
+    )
     assert MarketSession.objects.count() == 24

@@ -67,14 +67,18 @@ def test_long_is_worked_when_bid_touches_target_even_if_it_falls_back_at_once(
     assert ym.target_hit_at is not None and ym.target_hit_at.isoformat() == touched
 
 
-def test_short_is_didnt_work_when_ask_touches_stop(captured: None, grader: Worker, live: LiveDataRedis, clock: ManualClock) -> None:
+def test_short_is_didnt_work_when_ask_touches_stop(
+    captured: None, grader: Worker, live: LiveDataRedis, clock: ManualClock
+) -> None:
     tick(live, clock, "ES", bid="6710.00", ask="6710.25", last="6710.25")
     wait_for(lambda: row("ES").wndw == "DIDNT_WORK", timeout=1.0)
     es = row("ES")
     assert (es.target_hit_price, es.target_hit_type, es.pnl_usd) == (Decimal("6710.25"), "STOP", Decimal("-100.00"))
 
 
-def test_the_ask_above_a_long_target_does_not_grade_it(captured: None, grader: Worker, live: LiveDataRedis, clock: ManualClock) -> None:
+def test_the_ask_above_a_long_target_does_not_grade_it(
+    captured: None, grader: Worker, live: LiveDataRedis, clock: ManualClock
+) -> None:
     tick(live, clock, "YM", bid="46682", ask="46690", last="46690")
     tick(live, clock, "ES", bid="6706.00", ask="6706.25", last="6706.25")  # a marker that grading ran
     wait_for(lambda: row("ES").wndw == "WORKED", timeout=1.0)
@@ -89,7 +93,11 @@ def test_each_row_resolves_once(captured: None, grader: Worker, live: LiveDataRe
     tick(live, clock, "ES", bid="6706.00", ask="6706.25", last="6706.25")
     wait_for(lambda: row("ES").wndw == "WORKED", timeout=1.0)
     after = row("YM")
-    assert (after.wndw, after.target_hit_at, after.target_hit_price) == ("WORKED", first.target_hit_at, first.target_hit_price)
+    assert (after.wndw, after.target_hit_at, after.target_hit_price) == (
+        "WORKED",
+        first.target_hit_at,
+        first.target_hit_price,
+    )
 
 
 def test_a_restarted_grader_grades_ticks_that_arrived_while_it_was_stopped(
@@ -111,7 +119,9 @@ def test_a_restarted_grader_grades_ticks_that_arrived_while_it_was_stopped(
     assert row("ES").wndw == "WORKED"
 
 
-def test_unacknowledged_entries_are_graded_after_a_crash(captured: None, live: LiveDataRedis, clock: ManualClock) -> None:
+def test_unacknowledged_entries_are_graded_after_a_crash(
+    captured: None, live: LiveDataRedis, clock: ManualClock
+) -> None:
     from ThorTrading.workers.grader import CONSUMER, GROUP
 
     live.ensure_group(GROUP)
@@ -165,7 +175,9 @@ def test_quotes_stamped_ahead_of_the_clock_never_grade(captured: None, live: Liv
     assert row("YM").wndw == "PENDING"
 
 
-def test_the_global_window_expires_rows_unless_the_market_overrides_it(captured: None, clock: ManualClock, settings: Any) -> None:
+def test_the_global_window_expires_rows_unless_the_market_overrides_it(
+    captured: None, clock: ManualClock, settings: Any
+) -> None:
     # THOR_EVALUATION_WINDOW_MINUTES (30 by default, the market-open plan's window); a market may say 0 = never.
     assert expire_overdue(now=clock.now() + timedelta(minutes=29)) == 0
     Market.objects.filter(country="USA").update(evaluation_window_minutes=0)

@@ -37,10 +37,32 @@ CAPTURE_AT = datetime(2025, 12, 1, 19, 30, 0, tzinfo=UTC)
 CLOSE_AT = datetime(2025, 12, 1, 21, 0, tzinfo=UTC)
 CME_BOUNDARY = datetime(2025, 12, 1, 23, 0, tzinfo=UTC)
 CRASH_MINUTE = datetime(2025, 12, 1, 21, 40, tzinfo=UTC)
-TICK = {"YM": "1", "ES": "0.25", "NQ": "0.25", "RTY": "0.1", "CL": "0.01", "SI": "0.005", "HG": "0.0005",
-        "GC": "0.1", "VX": "0.05", "DX": "0.005", "ZB": "0.03125"}
-BASE = {"YM": "47500", "ES": "6850", "NQ": "25400", "RTY": "2500", "CL": "58.5", "SI": "57.2", "HG": "5.27",
-        "GC": "4255", "VX": "18.2", "DX": "99.5", "ZB": "117.40625"}
+TICK = {
+    "YM": "1",
+    "ES": "0.25",
+    "NQ": "0.25",
+    "RTY": "0.1",
+    "CL": "0.01",
+    "SI": "0.005",
+    "HG": "0.0005",
+    "GC": "0.1",
+    "VX": "0.05",
+    "DX": "0.005",
+    "ZB": "0.03125",
+}
+BASE = {
+    "YM": "47500",
+    "ES": "6850",
+    "NQ": "25400",
+    "RTY": "2500",
+    "CL": "58.5",
+    "SI": "57.2",
+    "HG": "5.27",
+    "GC": "4255",
+    "VX": "18.2",
+    "DX": "99.5",
+    "ZB": "117.40625",
+}
 
 
 @dataclass
@@ -77,7 +99,9 @@ def make_tape(seed: int = 20251201) -> list[Tick]:
                 bid = price - tick if symbol != "DX" else None
                 ask = price + tick if symbol != "DX" else None
                 tape.append(Tick(at, symbol, last, bid, ask, volume))
-            at += timedelta(seconds=rng.choice([1, 2, 3, 5, 8, 13, 21, 34, 55, 89]), microseconds=rng.randint(0, 999_999))
+            at += timedelta(
+                seconds=rng.choice([1, 2, 3, 5, 8, 13, 21, 34, 55, 89]), microseconds=rng.randint(0, 999_999)
+            )
     # The CME day boundary resets every cumulative volume: model it as a jump down at 23:00.
     for t in tape:
         if t.at >= CME_BOUNDARY and t.volume is not None:
@@ -113,7 +137,9 @@ def expected_bars(tape: list[Tick]) -> dict[tuple[str, datetime], dict[str, Any]
         if t.last is None:
             continue
         key = (t.symbol, minute_of(t.at))
-        bar = bars.setdefault(key, {"open": t.last, "high": t.last, "low": t.last, "close": t.last, "volume": 0, "pv": Decimal(0)})
+        bar = bars.setdefault(
+            key, {"open": t.last, "high": t.last, "low": t.last, "close": t.last, "volume": 0, "pv": Decimal(0)}
+        )
         bar["high"], bar["low"], bar["close"] = max(bar["high"], t.last), min(bar["low"], t.last), t.last
         bar["volume"] += d
         bar["pv"] += t.last * d
@@ -126,9 +152,18 @@ def cents(value: Decimal | None) -> Decimal | None:
 
 # --- the run ------------------------------------------------------------------------------------
 def publish(live: LiveDataRedis, tick: Tick) -> None:
-    live.publish_quote({"symbol": tick.symbol, "last": tick.last, "bid": tick.bid, "ask": tick.ask,
-                        "volume": tick.volume, "close": Decimal(BASE[tick.symbol]), "ts_ingest": tick.at.isoformat(),
-                        "source": "replay"})
+    live.publish_quote(
+        {
+            "symbol": tick.symbol,
+            "last": tick.last,
+            "bid": tick.bid,
+            "ask": tick.ask,
+            "volume": tick.volume,
+            "close": Decimal(BASE[tick.symbol]),
+            "ts_ingest": tick.at.isoformat(),
+            "source": "replay",
+        }
+    )
 
 
 def test_tape_gives_bars_vwap_days_session_metrics_and_extremes_equal_to_an_independent_computation(
@@ -185,7 +220,12 @@ def test_tape_gives_bars_vwap_days_session_metrics_and_extremes_equal_to_an_inde
     for key, bar in want.items():
         row = got[key]
         assert (row.open, row.high, row.low, row.close, row.volume) == (
-            bar["open"], bar["high"], bar["low"], bar["close"], bar["volume"]), key
+            bar["open"],
+            bar["high"],
+            bar["low"],
+            bar["close"],
+            bar["volume"],
+        ), key
     # VWAP per minute, to the cent
     vwaps = {(v.symbol, v.minute): v for v in VwapMinute.objects.all()}
     for key, bar in want.items():
@@ -194,15 +234,21 @@ def test_tape_gives_bars_vwap_days_session_metrics_and_extremes_equal_to_an_inde
 
     # CME days: Monday 1 Dec ends at 23:00 UTC, Tuesday's day starts there
     for symbol in SYMBOLS:
-        for trading_day, (lo, hi) in {date(2025, 12, 1): (START - timedelta(hours=1), CME_BOUNDARY),
-                                      date(2025, 12, 2): (CME_BOUNDARY, END + timedelta(hours=1))}.items():
+        for trading_day, (lo, hi) in {
+            date(2025, 12, 1): (START - timedelta(hours=1), CME_BOUNDARY),
+            date(2025, 12, 2): (CME_BOUNDARY, END + timedelta(hours=1)),
+        }.items():
             bars = sorted((k[1], v) for k, v in want.items() if k[0] == symbol and lo <= k[1] < hi)
             row = FutureTrading24Hour.objects.get(symbol=symbol, trading_day=trading_day)
             volume = sum(v["volume"] for _, v in bars)
             pv = sum((v["pv"] for _, v in bars), Decimal(0))
             assert (row.open, row.high, row.low, row.last, row.volume) == (
-                bars[0][1]["open"], max(v["high"] for _, v in bars), min(v["low"] for _, v in bars),
-                bars[-1][1]["close"], volume), (symbol, trading_day)
+                bars[0][1]["open"],
+                max(v["high"] for _, v in bars),
+                min(v["low"] for _, v in bars),
+                bars[-1][1]["close"],
+                volume,
+            ), (symbol, trading_day)
             assert cents(row.vwap) == cents(pv / volume if volume else None)
             assert row.finalized is (trading_day == date(2025, 12, 1))
         monday = FutureTrading24Hour.objects.get(symbol=symbol, trading_day=date(2025, 12, 1))
@@ -251,8 +297,9 @@ def test_an_extreme_set_53_weeks_ago_rolls_off_and_one_set_51_weeks_ago_stays(se
         ("ES", today - timedelta(days=1), Decimal(6850), Decimal(6800)),
     ]
     for symbol, day, high, low in rows:
-        FutureTrading24Hour.objects.create(symbol=symbol, trading_day=day, open=high, high=high, low=low, last=low,
-                                           range=high - low, finalized=True)
+        FutureTrading24Hour.objects.create(
+            symbol=symbol, trading_day=day, open=high, high=high, low=low, last=low, range=high - low, finalized=True
+        )
     recorder = IntradayRecorder(IntradayBook(), SYMBOLS)
     assert recorder.refresh_extremes(today=today) == 11  # a row for every instrument
     es = Rolling52WeekStats.objects.get(symbol="ES")
@@ -281,20 +328,28 @@ def test_intraday_api_and_quotes_latest_show_vwap_and_52_week_extremes(
         pass
     api = APIClient()
     api.force_authenticate(User.objects.create_user("trader"))
-    bars = api.get("/api/ThorTrading/intraday/bars?symbol=ym&start=2025-12-01T19:30:00Z&end=2025-12-01T19:35:00Z").json()
+    bars = api.get(
+        "/api/ThorTrading/intraday/bars?symbol=ym&start=2025-12-01T19:30:00Z&end=2025-12-01T19:35:00Z"
+    ).json()
     assert bars["symbol"] == "YM" and len(bars["bars"]) == 6
     assert bars["bars"][0]["minute"] == "2025-12-01T19:30:00Z"
     # the chart's VWAP line: each bar carries the session VWAP recorded for its minute
     recorded = {m.minute: m.session_vwap for m in VwapMinute.objects.filter(symbol="YM")}
     assert [b["session_vwap"] for b in bars["bars"]] == [
-        float(recorded[datetime.fromisoformat(b["minute"])]) for b in bars["bars"]]
+        float(recorded[datetime.fromisoformat(b["minute"])]) for b in bars["bars"]
+    ]
     assert all(b["session_vwap"] is not None for b in bars["bars"])
     assert api.get("/api/ThorTrading/intraday/bars?symbol=XX").status_code == 400
     assert api.get("/api/ThorTrading/intraday/bars?symbol=YM&start=yesterday").status_code == 400
     # an offset no time zone has (schemathesis found it answering 503 on PostgreSQL) is read in UTC:
     # 23:07 at -20:23 is 19:30 UTC
-    odd = api.get("/api/ThorTrading/intraday/bars?symbol=YM&start=2025-11-30T23:07:00-20:23&end=2025-12-01T19:31:00%2B00:00")
-    assert odd.status_code == 200 and [b["minute"] for b in odd.json()["bars"]] == ["2025-12-01T19:30:00Z", "2025-12-01T19:31:00Z"]
+    odd = api.get(
+        "/api/ThorTrading/intraday/bars?symbol=YM&start=2025-11-30T23:07:00-20:23&end=2025-12-01T19:31:00%2B00:00"
+    )
+    assert odd.status_code == 200 and [b["minute"] for b in odd.json()["bars"]] == [
+        "2025-12-01T19:30:00Z",
+        "2025-12-01T19:31:00Z",
+    ]
     assert api.get("/api/ThorTrading/intraday/bars?symbol=YM&start=0001-01-01T00:00:00%2B23:59").status_code == 400
     vwap = api.get("/api/ThorTrading/vwap?symbol=ES").json()
     day = FutureTrading24Hour.objects.get(symbol="ES")
@@ -306,7 +361,9 @@ def test_intraday_api_and_quotes_latest_show_vwap_and_52_week_extremes(
     assert row["extended_data"]["high_52w"] == extremes["ES"]["high_52w"] == float(day.high)
 
 
-def test_stream_entries_stamped_far_from_the_clock_are_left_out(seeded: None, live: LiveDataRedis, clock: ManualClock) -> None:
+def test_stream_entries_stamped_far_from_the_clock_are_left_out(
+    seeded: None, live: LiveDataRedis, clock: ManualClock
+) -> None:
     clock.set(START)
     worker = IntradayWorker(live, symbols=SYMBOLS, block_ms=1, grace_seconds=0)
     old = Tick(START + timedelta(days=300), "YM", Decimal(47000), None, None, 10)  # another run's clock

@@ -37,15 +37,27 @@ pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.real_services
 
 START = datetime(2025, 12, 1, 7, 0, tzinfo=UTC)
 END = datetime(2025, 12, 1, 15, 30, tzinfo=UTC)
-OPENS = [datetime(2025, 12, 1, 8, 0, tzinfo=UTC),  # London 08:00
-         datetime(2025, 12, 1, 13, 30, tzinfo=UTC),  # New York pre-market 08:30
-         datetime(2025, 12, 1, 14, 30, tzinfo=UTC)]  # New York 09:30
+OPENS = [
+    datetime(2025, 12, 1, 8, 0, tzinfo=UTC),  # London 08:00
+    datetime(2025, 12, 1, 13, 30, tzinfo=UTC),  # New York pre-market 08:30
+    datetime(2025, 12, 1, 14, 30, tzinfo=UTC),
+]  # New York 09:30
 QUIET = timedelta(minutes=3)
 STEP = timedelta(minutes=2)
 #: The monitor steps at hh:m0:40, so each capture lands 40 s after its open.
 LAG = timedelta(seconds=40)
-FIELDS = ("country", "future", "bhs", "entry_price", "target_high", "target_low", "wndw", "target_hit_at",
-          "target_hit_price", "pnl_usd")
+FIELDS = (
+    "country",
+    "future",
+    "bhs",
+    "entry_price",
+    "target_high",
+    "target_low",
+    "wndw",
+    "target_hit_at",
+    "target_hit_price",
+    "pnl_usd",
+)
 
 
 def quiet_tape() -> pa.Table:
@@ -53,8 +65,10 @@ def quiet_tape() -> pa.Table:
     ts = table.column("ts")
     keep = pc.is_valid(ts)
     for moment in OPENS + [o + timedelta(minutes=30) for o in OPENS]:
-        inside = pc.and_(pc.greater_equal(ts, pa.scalar(moment - QUIET, ts.type)),
-                         pc.less_equal(ts, pa.scalar(moment + QUIET, ts.type)))
+        inside = pc.and_(
+            pc.greater_equal(ts, pa.scalar(moment - QUIET, ts.type)),
+            pc.less_equal(ts, pa.scalar(moment + QUIET, ts.type)),
+        )
         keep = pc.and_(keep, pc.invert(inside))
     return table.filter(keep)
 
@@ -89,16 +103,30 @@ def test_replayed_live_captures_and_outcomes_equal_the_backtest_row_by_row(
 
     captures = list(MarketSession.objects.order_by("captured_at", "capture_group", "id"))
     assert [(c.country, c.captured_at) for c in captures if c.future == "TOTAL"] == [
-        ("United Kingdom", OPENS[0] + LAG), ("Pre_USA", OPENS[1] + LAG), ("USA", OPENS[2] + LAG)]
+        ("United Kingdom", OPENS[0] + LAG),
+        ("Pre_USA", OPENS[1] + LAG),
+        ("USA", OPENS[2] + LAG),
+    ]
     assert all(c.is_demo for c in captures)
 
-    result = run_backtest(start=START.date(), end=START.date(), countries=["United Kingdom", "Pre_USA", "USA"],
-                          archive=archive, future="all")
+    result = run_backtest(
+        start=START.date(),
+        end=START.date(),
+        countries=["United Kingdom", "Pre_USA", "USA"],
+        archive=archive,
+        future="all",
+    )
     backtest = [{k: t[k] for k in FIELDS} for t in result["trades"]]
-    order = {name: i for i, name in enumerate(["YM", "ES", "NQ", "RTY", "CL", "SI", "HG", "GC", "VX", "DX", "ZB", "TOTAL"])}
-    live_rows = sorted(({k: getattr(c, k) for k in FIELDS} for c in captures),
-                       key=lambda r: ([c for c, _ in [("United Kingdom", 0), ("Pre_USA", 1), ("USA", 2)]].index(r["country"]),
-                                      order[r["future"]]))
+    order = {
+        name: i for i, name in enumerate(["YM", "ES", "NQ", "RTY", "CL", "SI", "HG", "GC", "VX", "DX", "ZB", "TOTAL"])
+    }
+    live_rows = sorted(
+        ({k: getattr(c, k) for k in FIELDS} for c in captures),
+        key=lambda r: (
+            [c for c, _ in [("United Kingdom", 0), ("Pre_USA", 1), ("USA", 2)]].index(r["country"]),
+            order[r["future"]],
+        ),
+    )
     assert len(live_rows) == len(backtest) == 36
     for mine, theirs in zip(live_rows, backtest, strict=True):
         for key in ("entry_price", "target_high", "target_low", "target_hit_price", "pnl_usd"):

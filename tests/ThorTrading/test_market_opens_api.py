@@ -44,10 +44,18 @@ def test_list_is_paginated_newest_first(api: APIClient) -> None:
     assert {r["country"] for r in body["results"]} == {"Japan"}
     assert len(api.get("/api/ThorTrading/market-opens/?page_size=500").json()["results"]) == 36
     too_many = api.get("/api/ThorTrading/market-opens/?page_size=1000")  # refused, not quietly cut to 500
-    assert too_many.status_code == 400 and too_many.json()["error"] == "page_size: '1000' is not a whole number from 1 to 500"
-    assert api.get("/api/ThorTrading/market-opens/?start=").json()["error"] == "start: is empty: give a value or leave the parameter out"
+    assert (
+        too_many.status_code == 400
+        and too_many.json()["error"] == "page_size: '1000' is not a whole number from 1 to 500"
+    )
+    assert (
+        api.get("/api/ThorTrading/market-opens/?start=").json()["error"]
+        == "start: is empty: give a value or leave the parameter out"
+    )
     assert api.get("/api/ThorTrading/market-opens/?late=maybe").json()["error"] == "late: must be true or false"
-    assert api.get("/api/ThorTrading/market-opens/abc/").json() == {"error": "Not found: /api/ThorTrading/market-opens/abc/ (see /api/docs/ for the routes)"}
+    assert api.get("/api/ThorTrading/market-opens/abc/").json() == {
+        "error": "Not found: /api/ThorTrading/market-opens/abc/ (see /api/docs/ for the routes)"
+    }
     assert api.get("/api/ThorTrading/market-opens/9999999999999999999999/").status_code == 404  # never an overflow
 
 
@@ -81,9 +89,13 @@ def test_latest_returns_each_markets_latest_capture_east_to_west(api: APIClient)
     assert rows[12]["capture_group"] == 2
 
 
-def test_latest_is_cached_until_a_captured_row_changes(api: APIClient, live: LiveDataRedis, clock: ManualClock,
-                                                      django_assert_max_num_queries: Any,
-                                                      django_capture_on_commit_callbacks: Any) -> None:
+def test_latest_is_cached_until_a_captured_row_changes(
+    api: APIClient,
+    live: LiveDataRedis,
+    clock: ManualClock,
+    django_assert_max_num_queries: Any,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
     """latest/ is read from the cache between changes (no SQL), and every writer of capture rows
     makes the next answer fresh once it commits: the close capture, an admin edit, a capture."""
     first = api.get("/api/ThorTrading/market-opens/latest/").json()
@@ -114,12 +126,16 @@ def test_list_query_count_does_not_grow_with_rows(api: APIClient, django_assert_
         api.get("/api/ThorTrading/market-opens/?page_size=500")
 
 
-def test_latest_gives_exactly_what_the_row_serializer_gives(api: APIClient, django_capture_on_commit_callbacks: Any) -> None:
+def test_latest_gives_exactly_what_the_row_serializer_gives(
+    api: APIClient, django_capture_on_commit_callbacks: Any
+) -> None:
     from ThorTrading.api.serializers import MarketSessionSerializer
 
     rows = api.get("/api/ThorTrading/market-opens/latest/").json()
     with django_capture_on_commit_callbacks(execute=True):
-        MarketSession.objects.filter(pk=rows[0]["id"]).update(captured_at=MarketSession.objects.get(pk=rows[0]["id"]).captured_at.replace(microsecond=123456))
+        MarketSession.objects.filter(pk=rows[0]["id"]).update(
+            captured_at=MarketSession.objects.get(pk=rows[0]["id"]).captured_at.replace(microsecond=123456)
+        )
         bump_analytics_version()  # what Thor's own writers do after a bulk update
     rows = api.get("/api/ThorTrading/market-opens/latest/").json()
     expected = api.get(f"/api/ThorTrading/market-opens/{rows[0]['id']}/").json()
@@ -129,7 +145,9 @@ def test_latest_gives_exactly_what_the_row_serializer_gives(api: APIClient, djan
     from rest_framework.renderers import JSONRenderer
 
     by_id = {r.pk: r for r in MarketSession.objects.filter(pk__in=[r["id"] for r in rows])}
-    serialized = json.loads(JSONRenderer().render(MarketSessionSerializer([by_id[r["id"]] for r in rows], many=True).data))
+    serialized = json.loads(
+        JSONRenderer().render(MarketSessionSerializer([by_id[r["id"]] for r in rows], many=True).data)
+    )
     assert rows == serialized
 
 
@@ -143,11 +161,14 @@ def test_the_list_gives_exactly_what_the_row_serializer_gives(api: APIClient) ->
     rows = api.get("/api/ThorTrading/market-opens/?page_size=500&ordering=capture_group").json()["results"]
     by_id = {r.pk: r for r in MarketSession.objects.all()}
     assert len(rows) == len(by_id) > 0
-    assert rows == json.loads(JSONRenderer().render(MarketSessionSerializer([by_id[r["id"]] for r in rows], many=True).data))
+    assert rows == json.loads(
+        JSONRenderer().render(MarketSessionSerializer([by_id[r["id"]] for r in rows], many=True).data)
+    )
 
 
-def test_the_design_documents_paths_answer_as_the_thortrading_ones(seeded: None, live: LiveDataRedis, clock: ManualClock,
-                                                                   settings: Any) -> None:
+def test_the_design_documents_paths_answer_as_the_thortrading_ones(
+    seeded: None, live: LiveDataRedis, clock: ManualClock, settings: Any
+) -> None:
     """Issue 14: /api/futures/market-opens/…, /api/futures/snapshots/ and
     /api/future-trading/market-close/capture are the same views as under /api/ThorTrading/."""
     settings.THOR_WORKBOOK = str(TOS_DATA / "rtd_2025-11-26.xlsm")
@@ -161,10 +182,28 @@ def test_the_design_documents_paths_answer_as_the_thortrading_ones(seeded: None,
         assert seeds.json() == ours.json(), path
     row = MarketSession.objects.filter(capture_group=group).first()
     assert row is not None
-    assert client.get(f"/api/futures/market-opens/{row.pk}/").json() == client.get(f"/api/ThorTrading/market-opens/{row.pk}/").json()
+    assert (
+        client.get(f"/api/futures/market-opens/{row.pk}/").json()
+        == client.get(f"/api/ThorTrading/market-opens/{row.pk}/").json()
+    )
     snapshot = client.get(f"/api/futures/snapshots/?session={group}").json()
-    assert [r["future"] for r in snapshot] == ["YM", "ES", "NQ", "RTY", "CL", "SI", "HG", "GC", "VX", "DX", "ZB", "TOTAL"]
-    assert {r["id"] for r in snapshot} == {r["id"] for r in client.get("/api/ThorTrading/market-opens/?country=USA").json()["results"]}
+    assert [r["future"] for r in snapshot] == [
+        "YM",
+        "ES",
+        "NQ",
+        "RTY",
+        "CL",
+        "SI",
+        "HG",
+        "GC",
+        "VX",
+        "DX",
+        "ZB",
+        "TOTAL",
+    ]
+    assert {r["id"] for r in snapshot} == {
+        r["id"] for r in client.get("/api/ThorTrading/market-opens/?country=USA").json()["results"]
+    }
     assert [r["future"] for r in client.get(f"/api/futures/snapshots/?session={group}&symbol=ES").json()] == ["ES"]
     bad = client.get("/api/futures/snapshots/?session=abc")
     assert bad.status_code == 400 and "session" in bad.json()["error"]
@@ -177,13 +216,17 @@ def test_the_design_documents_names_are_aliases_and_a_misspelt_parameter_is_refu
     assert stats("region=Japan").json() == japan and japan["overall"]["rows"] == 1  # TOTAL of one capture
     assert stats("region=Japan").json() != stats("").json()  # figures for Japan alone, not every market
     assert api.get("/api/futures/market-opens/stats/?region=Japan").json() == japan  # the design document's path too
-    by_alias = api.get("/api/ThorTrading/market-opens/?day_of_week=Thu&start_date=2025-11-27&end_date=2025-11-27&outcome=neutral")
+    by_alias = api.get(
+        "/api/ThorTrading/market-opens/?day_of_week=Thu&start_date=2025-11-27&end_date=2025-11-27&outcome=neutral"
+    )
     by_name = api.get("/api/ThorTrading/market-opens/?weekday=Thu&start=2025-11-27&end=2025-11-27&status=neutral")
     assert by_alias.status_code == 200 and by_alias.json() == by_name.json() and by_name.json()["count"] > 0
 
     misspelt = stats("regoin=Japan")
     assert misspelt.status_code == 400
-    assert misspelt.json()["error"].startswith("regoin: unknown parameter; this endpoint takes country, date, day_of_week,")
+    assert misspelt.json()["error"].startswith(
+        "regoin: unknown parameter; this endpoint takes country, date, day_of_week,"
+    )
     both = stats("region=Japan&country=USA")
     assert both.status_code == 400 and both.json()["error"] == "region: is another name for country: give one of them"
     for path in ("market-opens/", "market-opens/events/", "market-opens/export", "quotes/latest", "intraday/bars"):
@@ -201,4 +244,6 @@ def test_an_unknown_value_names_the_allowed_ones(api: APIClient) -> None:
     assert signal.json()["error"] == "signal: 'BUYY' is not one of STRONG_BUY, BUY, HOLD, SELL, STRONG_SELL"
     future = api.get("/api/ThorTrading/market-opens/?future=ESZ5")
     assert future.json()["error"] == "future: 'ESZ5' is not one of YM, ES, NQ, RTY, CL, SI, HG, GC, VX, DX, ZB, TOTAL"
-    assert api.get("/api/ThorTrading/market-opens/?status=didn't work,worked").status_code == 200  # as a trader types it
+    assert (
+        api.get("/api/ThorTrading/market-opens/?status=didn't work,worked").status_code == 200
+    )  # as a trader types it

@@ -20,8 +20,19 @@ pytestmark = [pytest.mark.django_db, pytest.mark.real_services]
 EXPECTED = json.loads((TOS_DATA / "expected_quotes.json").read_text())
 ORDER = ["YM", "ES", "NQ", "RTY", "CL", "SI", "HG", "GC", "VX", "DX", "ZB"]
 # SPEC §4 default thresholds (STRONG_BUY, BUY) and the instruments whose weight is inverted.
-LADDER = {"YM": (60, 10), "ES": (6, 1), "NQ": (15, 2.5), "RTY": (15, 2.5), "CL": (0.3, 0.05), "SI": (0.06, 0.01),
-          "HG": (0.012, 0.002), "GC": (3, 0.5), "VX": (0.10, 0.05), "DX": (0.30, 0.05), "ZB": (0.9375, 0.15625)}
+LADDER = {
+    "YM": (60, 10),
+    "ES": (6, 1),
+    "NQ": (15, 2.5),
+    "RTY": (15, 2.5),
+    "CL": (0.3, 0.05),
+    "SI": (0.06, 0.01),
+    "HG": (0.012, 0.002),
+    "GC": (3, 0.5),
+    "VX": (0.10, 0.05),
+    "DX": (0.30, 0.05),
+    "ZB": (0.9375, 0.15625),
+}
 INVERSE = {"VX", "DX", "GC", "ZB"}
 
 
@@ -70,9 +81,16 @@ def test_latest_quotes_return_eleven_rows_with_workbook_values_signals_and_total
         if want is None:  # no quote in this workbook: a row of nulls, flagged stale
             assert row["last"] is None and row["extended_data"]["signal"] is None and row["stale"] is True
             continue
-        for field, key in [("last", "last"), ("bid", "bid"), ("ask", "ask"), ("close_price", "close"),
-                           ("open_price", "open"), ("high_price", "high_24h"), ("low_price", "low_24h"),
-                           ("change", "change")]:
+        for field, key in [
+            ("last", "last"),
+            ("bid", "bid"),
+            ("ask", "ask"),
+            ("close_price", "close"),
+            ("open_price", "open"),
+            ("high_price", "high_24h"),
+            ("low_price", "low_24h"),
+            ("change", "change"),
+        ]:
             assert row[field] == num(want[key]), (row["symbol"], field)
         assert (row["volume"], row["bid_size"], row["ask_size"]) == (want["volume"], want["bid_size"], want["ask_size"])
         signal = spec_signal(row["symbol"], want["change"])
@@ -92,7 +110,9 @@ def test_latest_quotes_return_eleven_rows_with_workbook_values_signals_and_total
     )
 
 
-def test_total_sums_weighted_stat_values(api: APIClient, live: LiveDataRedis, clock: ManualClock, settings: Any) -> None:
+def test_total_sums_weighted_stat_values(
+    api: APIClient, live: LiveDataRedis, clock: ManualClock, settings: Any
+) -> None:
     load("rtd_2025-11-26.xlsm", settings)
     body = api.get("/api/ThorTrading/quotes/latest").json()
     stat = sum(Decimal(str(r["extended_data"]["stat_value"])) for r in body["rows"])
@@ -111,7 +131,11 @@ def test_row_metrics_and_spread(api: APIClient, live: LiveDataRedis, clock: Manu
 
 
 def test_quotes_latest_runs_no_sql_per_row(
-    api: APIClient, live: LiveDataRedis, clock: ManualClock, settings: Any, django_assert_max_num_queries: Any,
+    api: APIClient,
+    live: LiveDataRedis,
+    clock: ManualClock,
+    settings: Any,
+    django_assert_max_num_queries: Any,
     django_assert_num_queries: Any,
 ) -> None:
     load("rtd_2025-11-27.xlsm", settings)
@@ -121,7 +145,9 @@ def test_quotes_latest_runs_no_sql_per_row(
         assert len(api.get("/api/ThorTrading/quotes/latest").json()["rows"]) == 11
 
 
-def test_admin_edit_of_a_threshold_is_seen_at_once(api: APIClient, live: LiveDataRedis, clock: ManualClock, settings: Any) -> None:
+def test_admin_edit_of_a_threshold_is_seen_at_once(
+    api: APIClient, live: LiveDataRedis, clock: ManualClock, settings: Any
+) -> None:
     from ThorTrading.models import SignalStatValue
 
     load("rtd_2025-11-26.xlsm", settings)  # YM change 155 → STRONG_BUY
@@ -132,7 +158,9 @@ def test_admin_edit_of_a_threshold_is_seen_at_once(api: APIClient, live: LiveDat
     assert api.get("/api/ThorTrading/quotes/latest").json()["rows"][0]["extended_data"]["signal"] == "BUY"
 
 
-def test_quotes_go_stale_when_the_feed_stops(api: APIClient, live: LiveDataRedis, clock: ManualClock, settings: Any) -> None:
+def test_quotes_go_stale_when_the_feed_stops(
+    api: APIClient, live: LiveDataRedis, clock: ManualClock, settings: Any
+) -> None:
     load("rtd_2025-11-26.xlsm", settings)
     clock.advance(seconds=settings.THOR_QUOTE_STALE_SECONDS + 1)
     body = api.get("/api/ThorTrading/quotes/latest").json()
@@ -145,8 +173,13 @@ def test_ribbon_carries_the_signal(api: APIClient, live: LiveDataRedis, clock: M
     body = api.get("/api/ThorTrading/quotes/ribbon").json()
     assert body["count"] == 11
     assert body["symbols"][0] == {
-        "symbol": "YM", "name": "E-mini Dow ($5)", "last": 46669.0, "change": 155.0,
-        "change_percent": round(155 / 46514 * 100, 4), "signal": "STRONG_BUY", "stale": False,
+        "symbol": "YM",
+        "name": "E-mini Dow ($5)",
+        "last": 46669.0,
+        "change": 155.0,
+        "change_percent": round(155 / 46514 * 100, 4),
+        "signal": "STRONG_BUY",
+        "stale": False,
     }
 
 
@@ -157,7 +190,9 @@ def test_redis_down_answers_503_with_a_json_error(api: APIClient, dead_redis: Li
         assert "Redis" in response.json()["error"]
 
 
-def test_feed_snapshot_returns_raw_quotes(api: APIClient, live: LiveDataRedis, clock: ManualClock, settings: Any) -> None:
+def test_feed_snapshot_returns_raw_quotes(
+    api: APIClient, live: LiveDataRedis, clock: ManualClock, settings: Any
+) -> None:
     load("rtd_2025-11-26.xlsm", settings)
     body = api.get("/api/feed/quotes/snapshot?symbols=YM,DX").json()
     assert set(body["quotes"]) == {"YM", "DX"}
@@ -165,8 +200,9 @@ def test_feed_snapshot_returns_raw_quotes(api: APIClient, live: LiveDataRedis, c
     assert api.get("/api/feed/quotes/snapshot?symbols=Y M").status_code == 400
 
 
-def test_rows_say_how_prices_display_and_whether_they_ride_the_ribbon(api: APIClient, live: LiveDataRedis,
-                                                                      clock: ManualClock, settings: Any) -> None:
+def test_rows_say_how_prices_display_and_whether_they_ride_the_ribbon(
+    api: APIClient, live: LiveDataRedis, clock: ManualClock, settings: Any
+) -> None:
     """Issue 14: ZB is written in 32nds (117'25), and an instrument taken off the ribbon in the admin
     says so in every row, for the dashboard's ribbon too."""
     from ThorTrading.models import TradingInstrument

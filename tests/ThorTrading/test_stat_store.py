@@ -36,22 +36,48 @@ def _rows(rng: random.Random, groups: range) -> list[MarketSession]:
     and P&L by day depend on the order)."""
     rows = []
     for group in groups:
-        captured = NOW - timedelta(days=rng.randrange(30), hours=rng.choice([0, 8, 14]),
-                                   microseconds=rng.choice([0, rng.randrange(1_000_000)]))
+        captured = NOW - timedelta(
+            days=rng.randrange(30), hours=rng.choice([0, 8, 14]), microseconds=rng.choice([0, rng.randrange(1_000_000)])
+        )
         local = captured.date()
-        common = {"capture_group": group, "session_number": group, "year": local.year, "month": local.month,
-                  "date": local.day, "day": local.strftime("%a"), "captured_at": captured, "forced": True,
-                  "session_date": None if rng.random() < 0.05 else local, "country": rng.choice(COUNTRIES),
-                  "late": rng.random() < 0.2, "is_demo": rng.random() < 0.3}
+        common = {
+            "capture_group": group,
+            "session_number": group,
+            "year": local.year,
+            "month": local.month,
+            "date": local.day,
+            "day": local.strftime("%a"),
+            "captured_at": captured,
+            "forced": True,
+            "session_date": None if rng.random() < 0.05 else local,
+            "country": rng.choice(COUNTRIES),
+            "late": rng.random() < 0.2,
+            "is_demo": rng.random() < 0.3,
+        }
         for future in FUTURES:
             outcome = rng.choice(OUTCOMES)
             resolved = outcome in ("WORKED", "DIDNT_WORK", "EXPIRED")
-            pnl = None if not resolved else Decimal(0) if outcome == "EXPIRED" else Decimal(rng.randint(-30000, 30000)) / 100
-            rows.append(MarketSession(
-                **common, future=future, bhs=rng.choice(SIGNALS), wndw=outcome, pnl_usd=pnl,
-                entry_price=None if outcome == "NEUTRAL" or rng.random() < 0.05 else Decimal(47000),
-                target_hit_at=captured + timedelta(minutes=rng.randint(1, 90), microseconds=rng.randrange(1_000_000))
-                if outcome in ("WORKED", "DIDNT_WORK") and rng.random() < 0.9 else None))
+            pnl = (
+                None
+                if not resolved
+                else Decimal(0)
+                if outcome == "EXPIRED"
+                else Decimal(rng.randint(-30000, 30000)) / 100
+            )
+            rows.append(
+                MarketSession(
+                    **common,
+                    future=future,
+                    bhs=rng.choice(SIGNALS),
+                    wndw=outcome,
+                    pnl_usd=pnl,
+                    entry_price=None if outcome == "NEUTRAL" or rng.random() < 0.05 else Decimal(47000),
+                    target_hit_at=captured
+                    + timedelta(minutes=rng.randint(1, 90), microseconds=rng.randrange(1_000_000))
+                    if outcome in ("WORKED", "DIDNT_WORK") and rng.random() < 0.9
+                    else None,
+                )
+            )
     return rows
 
 
@@ -75,17 +101,22 @@ def _listed(values: list[str]) -> st.SearchStrategy[str]:
 
 
 DAYS = st.dates(min_value=date(2025, 10, 18), max_value=date(2025, 11, 20)).map(date.isoformat)
-FILTERS = st.fixed_dictionaries({}, optional={
-    # Names, any case, and aliases; a name that is no control market is a 400 (tested below).
-    "country": _listed(["japan", "USA", "united kingdom", "Netherlands", "london", "us"]),
-    "status": _listed(["worked", "DIDNT_WORK", "didn't work", "pending", "expired", "neutral"]),
-    "date": DAYS, "start": DAYS, "end": DAYS,
-    "weekday": _listed(["Mon", "tue", "2", "6", "Sunday", "fri"]),
-    "future": st.sampled_from(["all", "TOTAL", "ym,es", "ES", "NQ", ","]),
-    "signal": _listed(["buy", "STRONG_SELL", "strong buy", "HOLD", "sell"]),
-    "late": st.sampled_from(["true", "false"]),
-    "demo": st.sampled_from(["true", "false"]),
-})
+FILTERS = st.fixed_dictionaries(
+    {},
+    optional={
+        # Names, any case, and aliases; a name that is no control market is a 400 (tested below).
+        "country": _listed(["japan", "USA", "united kingdom", "Netherlands", "london", "us"]),
+        "status": _listed(["worked", "DIDNT_WORK", "didn't work", "pending", "expired", "neutral"]),
+        "date": DAYS,
+        "start": DAYS,
+        "end": DAYS,
+        "weekday": _listed(["Mon", "tue", "2", "6", "Sunday", "fri"]),
+        "future": st.sampled_from(["all", "TOTAL", "ym,es", "ES", "NQ", ","]),
+        "signal": _listed(["buy", "STRONG_SELL", "strong buy", "HOLD", "sell"]),
+        "late": st.sampled_from(["true", "false"]),
+        "demo": st.sampled_from(["true", "false"]),
+    },
+)
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -102,7 +133,8 @@ def test_a_country_that_is_no_control_market_is_refused_not_an_empty_answer(hist
 
 
 def test_captures_grades_expiries_and_deletions_are_read_from_the_change_log(
-        history: None, live: LiveDataRedis, django_capture_on_commit_callbacks: Any) -> None:
+    history: None, live: LiveDataRedis, django_capture_on_commit_callbacks: Any
+) -> None:
     from ThorTrading.services.grading import expire_overdue, grade_quotes
 
     every = {"future": "all"}
@@ -116,17 +148,40 @@ def test_captures_grades_expiries_and_deletions_are_read_from_the_change_log(
             row.save()
     # A grade: a pending YM row of today's USA capture touched by its target.
     pending = MarketSession.objects.create(
-        capture_group=600, session_number=600, year=2025, month=11, date=18, day="Tue",
-        session_date=date(2025, 11, 18), captured_at=NOW - timedelta(minutes=10), country="USA", future="YM",
-        bhs="BUY", wndw="PENDING", entry_price=Decimal(47000), target_high=Decimal(47020),
-        target_low=Decimal(46980), forced=True)
+        capture_group=600,
+        session_number=600,
+        year=2025,
+        month=11,
+        date=18,
+        day="Tue",
+        session_date=date(2025, 11, 18),
+        captured_at=NOW - timedelta(minutes=10),
+        country="USA",
+        future="YM",
+        bhs="BUY",
+        wndw="PENDING",
+        entry_price=Decimal(47000),
+        target_high=Decimal(47020),
+        target_low=Decimal(46980),
+        forced=True,
+    )
     was_pending = set(MarketSession.objects.filter(wndw="PENDING").values_list("id", flat=True))
     doomed = MarketSession.objects.filter(future="ES").order_by("id").first()
     assert doomed is not None
     with django_capture_on_commit_callbacks(execute=True):
         pending.save()
-        graded = grade_quotes([{"symbol": "YM", "bid": "47020", "ask": "47021", "last": "47020",
-                                "ts_ingest": (NOW - timedelta(minutes=5)).isoformat()}], now=NOW)
+        graded = grade_quotes(
+            [
+                {
+                    "symbol": "YM",
+                    "bid": "47020",
+                    "ask": "47021",
+                    "last": "47020",
+                    "ts_ingest": (NOW - timedelta(minutes=5)).isoformat(),
+                }
+            ],
+            now=NOW,
+        )
         expired = expire_overdue(now=NOW)
         doomed_id = doomed.pk
         doomed.delete()
@@ -141,7 +196,8 @@ def test_captures_grades_expiries_and_deletions_are_read_from_the_change_log(
 
 
 def test_a_gap_in_the_change_log_or_a_flushed_redis_reloads_every_row(
-        history: None, live: LiveDataRedis, django_capture_on_commit_callbacks: Any) -> None:
+    history: None, live: LiveDataRedis, django_capture_on_commit_callbacks: Any
+) -> None:
     _from_store({})
     row = MarketSession.objects.filter(future="TOTAL", wndw="PENDING").first()
     assert row is not None
@@ -164,8 +220,8 @@ def test_a_gap_in_the_change_log_or_a_flushed_redis_reloads_every_row(
 
 
 def test_a_change_made_while_redis_was_away_makes_every_store_reload(
-        history: None, live: LiveDataRedis, dead_redis_client: LiveDataRedis,
-        django_capture_on_commit_callbacks: Any) -> None:
+    history: None, live: LiveDataRedis, dead_redis_client: LiveDataRedis, django_capture_on_commit_callbacks: Any
+) -> None:
     _from_store({})
     row = MarketSession.objects.filter(future="TOTAL", wndw="PENDING").first()
     assert row is not None
@@ -202,8 +258,9 @@ def dead_redis_client() -> LiveDataRedis:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
-    return LiveDataRedis(redis.Redis(host="127.0.0.1", port=port, socket_connect_timeout=0.2, socket_timeout=0.2,
-                                     decode_responses=True))
+    return LiveDataRedis(
+        redis.Redis(host="127.0.0.1", port=port, socket_connect_timeout=0.2, socket_timeout=0.2, decode_responses=True)
+    )
 
 
 @pytest.mark.django_db(transaction=True)

@@ -18,8 +18,18 @@ YM = signals.Thresholds.symmetric("60", "10")
 
 @pytest.mark.parametrize(
     ("change", "expected"),
-    [("60.01", "STRONG_BUY"), ("60", "BUY"), ("10.01", "BUY"), ("10", "HOLD"), ("0", "HOLD"), ("-10", "HOLD"),
-     ("-10.01", "SELL"), ("-59.99", "SELL"), ("-60", "STRONG_SELL"), ("-61", "STRONG_SELL")],
+    [
+        ("60.01", "STRONG_BUY"),
+        ("60", "BUY"),
+        ("10.01", "BUY"),
+        ("10", "HOLD"),
+        ("0", "HOLD"),
+        ("-10", "HOLD"),
+        ("-10.01", "SELL"),
+        ("-59.99", "SELL"),
+        ("-60", "STRONG_SELL"),
+        ("-61", "STRONG_SELL"),
+    ],
 )
 def test_signal_ladder_boundaries_follow_spec(change: str, expected: str) -> None:
     assert signals.classify(Decimal(change), YM) == expected
@@ -47,8 +57,16 @@ def test_inverse_instruments_flip_only_the_weight() -> None:
 
 @pytest.mark.parametrize(
     ("s", "expected"),
-    [(10, ("STRONG_BUY", 2)), (9, ("BUY", 1)), (4, ("BUY", 1)), (3, ("HOLD", 0)), (-3, ("HOLD", 0)),
-     (-4, ("SELL", -1)), (-9, ("SELL", -1)), (-10, ("STRONG_SELL", -2))],
+    [
+        (10, ("STRONG_BUY", 2)),
+        (9, ("BUY", 1)),
+        (4, ("BUY", 1)),
+        (3, ("HOLD", 0)),
+        (-3, ("HOLD", 0)),
+        (-4, ("SELL", -1)),
+        (-9, ("SELL", -1)),
+        (-10, ("STRONG_SELL", -2)),
+    ],
 )
 def test_composite_signal_thresholds(s: int, expected: tuple[str, int]) -> None:
     assert composite_signal(s) == expected
@@ -70,8 +88,19 @@ def test_composite_sums_every_row_with_a_signal() -> None:
 
 
 # --- targets: $100 per contract on the tick grid (SPEC §5) --------------------------------------
-EXPECTED_DISTANCE = {"YM": "20", "ES": "2.00", "NQ": "5.00", "RTY": "2.0", "CL": "0.10", "SI": "0.020",
-                     "HG": "0.0040", "GC": "1.0", "VX": "0.10", "DX": "0.100", "ZB": "0.09375"}
+EXPECTED_DISTANCE = {
+    "YM": "20",
+    "ES": "2.00",
+    "NQ": "5.00",
+    "RTY": "2.0",
+    "CL": "0.10",
+    "SI": "0.020",
+    "HG": "0.0040",
+    "GC": "1.0",
+    "VX": "0.10",
+    "DX": "0.100",
+    "ZB": "0.09375",
+}
 
 
 @pytest.mark.parametrize("spec", INSTRUMENTS, ids=lambda s: str(s["symbol"]))
@@ -79,8 +108,13 @@ def test_hundred_dollar_targets_are_whole_ticks(spec: dict[str, object]) -> None
     tick_size, tick_value = Decimal(str(spec["tick_size"])), Decimal(str(spec["tick_value"]))
     entry = tick_size * 1000
     high, low = targets.compute_targets(  # type: ignore[misc]
-        signal="BUY", entry=entry, mode=targets.USD, profit_target=Decimal(100), stop_loss=Decimal(100),
-        tick_size=tick_size, tick_value=tick_value,
+        signal="BUY",
+        entry=entry,
+        mode=targets.USD,
+        profit_target=Decimal(100),
+        stop_loss=Decimal(100),
+        tick_size=tick_size,
+        tick_value=tick_value,
     )
     distance = Decimal(EXPECTED_DISTANCE[str(spec["symbol"])])
     assert (high - entry, entry - low) == (distance, distance)
@@ -94,23 +128,38 @@ def test_zb_hundred_dollars_rounds_to_three_ticks() -> None:
 
 def test_short_targets_put_the_profit_below_the_entry() -> None:
     high, low = targets.compute_targets(  # type: ignore[misc]
-        signal="SELL", entry=Decimal(6000), mode=targets.POINTS, profit_target=Decimal(4), stop_loss=Decimal(2),
-        tick_size=Decimal("0.25"), tick_value=Decimal("12.5"),
+        signal="SELL",
+        entry=Decimal(6000),
+        mode=targets.POINTS,
+        profit_target=Decimal(4),
+        stop_loss=Decimal(2),
+        tick_size=Decimal("0.25"),
+        tick_value=Decimal("12.5"),
     )
     assert (high, low) == (Decimal(6002), Decimal(5996))
 
 
 def test_off_grid_targets_snap_to_the_tick() -> None:
     high, low = targets.compute_targets(  # type: ignore[misc]
-        signal="BUY", entry=Decimal("99.741"), mode=targets.USD, profit_target=Decimal(100), stop_loss=Decimal(100),
-        tick_size=Decimal("0.005"), tick_value=Decimal(5),
+        signal="BUY",
+        entry=Decimal("99.741"),
+        mode=targets.USD,
+        profit_target=Decimal(100),
+        stop_loss=Decimal(100),
+        tick_size=Decimal("0.005"),
+        tick_value=Decimal(5),
     )
     assert (high, low) == (Decimal("99.840"), Decimal("99.640"))
 
 
 def test_no_trade_means_no_targets() -> None:
-    kwargs = {"mode": targets.USD, "profit_target": Decimal(100), "stop_loss": Decimal(100),
-              "tick_size": Decimal(1), "tick_value": Decimal(5)}
+    kwargs = {
+        "mode": targets.USD,
+        "profit_target": Decimal(100),
+        "stop_loss": Decimal(100),
+        "tick_size": Decimal(1),
+        "tick_value": Decimal(5),
+    }
     assert targets.compute_targets(signal="HOLD", entry=Decimal(1), **kwargs) is None  # type: ignore[arg-type]
     assert targets.compute_targets(signal="BUY", entry=None, **kwargs) is None  # type: ignore[arg-type]
     assert targets.compute_targets(signal="BUY", entry=Decimal(1), **{**kwargs, "mode": targets.DISABLED}) is None  # type: ignore[arg-type]
@@ -127,8 +176,12 @@ def test_entry_is_ask_for_longs_bid_for_shorts_and_last_without_a_book() -> None
 # --- grading -------------------------------------------------------------------------------------
 def decide(signal: str, bid: str | None, ask: str | None, last: str | None = None) -> grading.Resolution | None:
     return grading.decide(
-        signal=signal, target_high=Decimal(120), target_low=Decimal(80),
-        bid=Decimal(bid) if bid else None, ask=Decimal(ask) if ask else None, last=Decimal(last) if last else None,
+        signal=signal,
+        target_high=Decimal(120),
+        target_low=Decimal(80),
+        bid=Decimal(bid) if bid else None,
+        ask=Decimal(ask) if ask else None,
+        last=Decimal(last) if last else None,
     )
 
 
@@ -148,7 +201,9 @@ def test_quote_without_a_book_falls_back_to_last() -> None:
     assert decide("SELL", None, None, "79") == grading.Resolution("WORKED", "TARGET", Decimal(79))
 
 
-@given(st.decimals(min_value=50, max_value=150, places=2), st.sampled_from(["BUY", "STRONG_BUY", "SELL", "STRONG_SELL"]))
+@given(
+    st.decimals(min_value=50, max_value=150, places=2), st.sampled_from(["BUY", "STRONG_BUY", "SELL", "STRONG_SELL"])
+)
 def test_a_resolution_is_always_at_or_beyond_the_touched_level(price: Decimal, signal: str) -> None:
     result = decide(signal, str(price), str(price))
     if result is None:
@@ -168,9 +223,12 @@ def test_pnl_is_ticks_times_tick_value_signed_by_side() -> None:
 
 def _tape(*ticks: tuple[int, float, float]) -> dict[str, np.ndarray]:
     """Ticks as (seconds, bid, ask) → the arrays first_touch_in_window searches (last = NaN)."""
-    return {"ts": np.array([s * 1_000_000_000 for s, _, _ in ticks], dtype=np.int64),
-            "bid": np.array([b for _, b, _ in ticks]), "ask": np.array([a for _, _, a in ticks]),
-            "last": np.full(len(ticks), np.nan)}
+    return {
+        "ts": np.array([s * 1_000_000_000 for s, _, _ in ticks], dtype=np.int64),
+        "bid": np.array([b for _, b, _ in ticks]),
+        "ask": np.array([a for _, _, a in ticks]),
+        "last": np.full(len(ticks), np.nan),
+    }
 
 
 def test_the_window_starts_at_the_capture_and_ends_before_its_last_instant() -> None:
@@ -178,31 +236,50 @@ def test_the_window_starts_at_the_capture_and_ends_before_its_last_instant() -> 
     # at 5 s touches the stop before the capture (ignored), the one at 70 s is past the window
     # (ignored), the one at 10 s exactly is in it and does not touch, the one at 69 s touches.
     tape = _tape((5, 98.0, 98.5), (10, 100.0, 100.25), (69, 101.0, 101.25), (70, 98.0, 98.25))
-    touch = grading.first_touch_in_window(signal="BUY", target_high=101.0, target_low=99.0, start_ns=10 * NS,
-                                          end_ns=70 * NS, **tape)
+    touch = grading.first_touch_in_window(
+        signal="BUY", target_high=101.0, target_low=99.0, start_ns=10 * NS, end_ns=70 * NS, **tape
+    )
     assert touch == grading.Touch(2, "WORKED", "TARGET", Decimal("101.0"))
-    assert grading.first_touch_in_window(signal="BUY", target_high=101.0, target_low=99.0, start_ns=10 * NS,
-                                         end_ns=69 * NS, **tape) is None
-    short = grading.first_touch_in_window(signal="SELL", target_high=101.0, target_low=99.0, start_ns=10 * NS,
-                                          end_ns=None, **tape)
+    assert (
+        grading.first_touch_in_window(
+            signal="BUY", target_high=101.0, target_low=99.0, start_ns=10 * NS, end_ns=69 * NS, **tape
+        )
+        is None
+    )
+    short = grading.first_touch_in_window(
+        signal="SELL", target_high=101.0, target_low=99.0, start_ns=10 * NS, end_ns=None, **tape
+    )
     assert short == grading.Touch(2, "DIDNT_WORK", "STOP", Decimal("101.25"))  # a short's stop is watched on the ask
 
 
 NS = 1_000_000_000
 
 
-@given(st.lists(st.tuples(st.integers(0, 100), st.integers(95, 105)), max_size=40), st.integers(0, 100),
-       st.one_of(st.none(), st.integers(0, 60)), st.sampled_from(["BUY", "STRONG_SELL", "HOLD"]))
+@given(
+    st.lists(st.tuples(st.integers(0, 100), st.integers(95, 105)), max_size=40),
+    st.integers(0, 100),
+    st.one_of(st.none(), st.integers(0, 60)),
+    st.sampled_from(["BUY", "STRONG_SELL", "HOLD"]),
+)
 def test_binary_search_on_a_sorted_tape_finds_the_touch_the_mask_finds(
-    ticks: list[tuple[int, int]], start: int, window: int | None, signal: str,
+    ticks: list[tuple[int, int]],
+    start: int,
+    window: int | None,
+    signal: str,
 ) -> None:
     ticks = sorted(ticks)
     tape = _tape(*((s, float(p), float(p) + 0.25) for s, p in ticks))
     end = (start + window) * NS if window is not None else None
-    found = [grading.first_touch_in_window(signal=signal, target_high=102.0, target_low=98.0, start_ns=start * NS,
-                                           end_ns=end, ordered=ordered, **tape) for ordered in (False, True)]
+    found = [
+        grading.first_touch_in_window(
+            signal=signal, target_high=102.0, target_low=98.0, start_ns=start * NS, end_ns=end, ordered=ordered, **tape
+        )
+        for ordered in (False, True)
+    ]
     assert found[0] == found[1]
     in_window = [i for i, (s, _) in enumerate(ticks) if s >= start and (window is None or s < start + window)]
-    expected = next((i for i in in_window if signal != "HOLD" and not 98 < ticks[i][1] + (0.25 if "SELL" in signal else 0) < 102),
-                    None)
+    expected = next(
+        (i for i in in_window if signal != "HOLD" and not 98 < ticks[i][1] + (0.25 if "SELL" in signal else 0) < 102),
+        None,
+    )
     assert (found[0].index if found[0] else None) == expected

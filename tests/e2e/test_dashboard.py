@@ -67,7 +67,11 @@ def login(page: Any, url: str) -> None:
 
 
 def test_trader_logs_in_sees_futures_watches_a_capture_resolve_filters_and_opens_history(
-    thor_server: Any, live: LiveDataRedis, seeded: None, browser_page: tuple[Any, list[str]], capsys: Any,
+    thor_server: Any,
+    live: LiveDataRedis,
+    seeded: None,
+    browser_page: tuple[Any, list[str]],
+    capsys: Any,
 ) -> None:
     page, errors = browser_page
     trader_with_quotes("rtd_2025-11-26.xlsm")
@@ -100,8 +104,9 @@ def test_trader_logs_in_sees_futures_watches_a_capture_resolve_filters_and_opens
         report.append(shot(page, "sessions-pending"))
         ym = live.get_latest_quote("YM")
         assert ym is not None
-        ym.update(bid=total.target_high, ask=total.target_high + 1, last=total.target_high,
-                  ts_ingest=clock.now().isoformat())
+        ym.update(
+            bid=total.target_high, ask=total.target_high + 1, last=total.target_high, ts_ingest=clock.now().isoformat()
+        )
         live.publish_quote(ym)
         card.get_by_text("WORKED").wait_for(timeout=20_000)
         card.get_by_role("button", name="All 12 rows").click()
@@ -141,7 +146,10 @@ def test_trader_logs_in_sees_futures_watches_a_capture_resolve_filters_and_opens
     entry = Order.objects.get(symbol="YM", bracket_role="ENTRY")
     legs = {o.bracket_role: o for o in entry.children.all()}
     assert (entry.capture_id, legs["TAKE_PROFIT"].limit_price, legs["STOP_LOSS"].stop_price) == (
-        total.pk, total.target_high, total.target_low)
+        total.pk,
+        total.target_high,
+        total.target_low,
+    )
     assert {o.status for o in legs.values()} == {"WORKING"}
     report.append(shot(page, "sessions-traded"))
 
@@ -153,7 +161,8 @@ def test_trader_logs_in_sees_futures_watches_a_capture_resolve_filters_and_opens
     page.locator("figure[aria-label='Equity curve'] svg").first.wait_for()
     page.locator("figure[aria-label='Realised P&L by day'] svg").first.wait_for()
     assert statement.get_by_role("link", name="Download CSV").get_attribute("href") == (
-        f"/api/trades/statements/export?account={account.pk}")
+        f"/api/trades/statements/export?account={account.pk}"
+    )
     # auto-trade: follow USA from the dashboard, then a (forced) USA capture trades by itself
     form = page.get_by_role("form", name="Auto-trade market opens")
     form.get_by_label("USA", exact=True).check()
@@ -178,7 +187,11 @@ def test_trader_logs_in_sees_futures_watches_a_capture_resolve_filters_and_opens
 
 
 def test_every_page_renders_a_year_of_demo_history_without_errors(
-    thor_server: Any, live: LiveDataRedis, seeded: None, browser_page: tuple[Any, list[str]], capsys: Any,
+    thor_server: Any,
+    live: LiveDataRedis,
+    seeded: None,
+    browser_page: tuple[Any, list[str]],
+    capsys: Any,
 ) -> None:
     from datetime import date
 
@@ -218,12 +231,18 @@ def golden_archive(settings: Any, tmp_path: Path) -> None:
 
     settings.THOR_WORKBOOK, settings.THOR_FEED_MODE, settings.THOR_TICK_DIR = "", "auto", tmp_path / "ticks"
     buys = {"NQ": 3.0, "SI": 0.03, "HG": 0.005}
-    tape = [dict(t, change=buys[t["symbol"]]) if t["symbol"] in buys and t["ts"].minute == 29 else t for t in golden_tape()]
+    tape = [
+        dict(t, change=buys[t["symbol"]]) if t["symbol"] in buys and t["ts"].minute == 29 else t for t in golden_tape()
+    ]
     TickArchive(tmp_path / "ticks").append(tape)
 
 
 def test_demo_quotes_are_marked_and_what_if_runs_a_variant_over_the_tick_archive(
-    golden_archive: None, thor_server: Any, live: LiveDataRedis, seeded: None, browser_page: tuple[Any, list[str]],
+    golden_archive: None,
+    thor_server: Any,
+    live: LiveDataRedis,
+    seeded: None,
+    browser_page: tuple[Any, list[str]],
     capsys: Any,
 ) -> None:
     page, errors = browser_page

@@ -27,7 +27,11 @@ def publish(live: LiveDataRedis, symbol: str, **prices: Decimal) -> None:
 
 
 def test_quotes_and_events_arrive_by_socket_and_polling_takes_over_when_the_socket_is_cut(
-    thor_server: Any, live: LiveDataRedis, seeded: None, browser_page: tuple[Any, list[str]], capsys: Any,
+    thor_server: Any,
+    live: LiveDataRedis,
+    seeded: None,
+    browser_page: tuple[Any, list[str]],
+    capsys: Any,
 ) -> None:
     page, errors = browser_page
     trader_with_quotes("rtd_2025-11-26.xlsm")
@@ -45,7 +49,10 @@ def test_quotes_and_events_arrive_by_socket_and_polling_takes_over_when_the_sock
         sockets.append(ws)
 
     page.route_web_socket(re.compile(r".*/ws/(quotes|events)/$"), route)
-    workers = [Worker("e2e-quote-push", QuotePusher(live, block_ms=100).step), Worker("e2e-grader", Grader(live, block_ms=100).step)]
+    workers = [
+        Worker("e2e-quote-push", QuotePusher(live, block_ms=100).step),
+        Worker("e2e-grader", Grader(live, block_ms=100).step),
+    ]
     for worker in workers:
         worker.start()
     quote_requests: list[str] = []

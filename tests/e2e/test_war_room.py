@@ -50,12 +50,30 @@ def _es_bars(now: datetime, last: Decimal, minutes: int = 90) -> None:
         minute = start + timedelta(minutes=i)
         step = Decimal((i * 7) % 5 - 2) * Decimal("0.25") + Decimal("0.25")  # a drift up to ~last
         close = price + step
-        bars.append(MarketIntraday(symbol="ES", minute=minute, open=price, high=max(price, close) + Decimal("0.5"),
-                                   low=min(price, close) - Decimal("0.5"), close=close, volume=100 + i, ticks=10))
+        bars.append(
+            MarketIntraday(
+                symbol="ES",
+                minute=minute,
+                open=price,
+                high=max(price, close) + Decimal("0.5"),
+                low=min(price, close) - Decimal("0.5"),
+                close=close,
+                volume=100 + i,
+                ticks=10,
+            )
+        )
         volume += 100 + i
         pv += close * (100 + i)
-        vwaps.append(VwapMinute(symbol="ES", minute=minute, volume=100 + i, price_volume=close * (100 + i), vwap=close,
-                                session_vwap=(pv / volume).quantize(Decimal("0.000001"))))
+        vwaps.append(
+            VwapMinute(
+                symbol="ES",
+                minute=minute,
+                volume=100 + i,
+                price_volume=close * (100 + i),
+                vwap=close,
+                session_vwap=(pv / volume).quantize(Decimal("0.000001")),
+            )
+        )
         price = close
     MarketIntraday.objects.bulk_create(bars)
     VwapMinute.objects.bulk_create(vwaps)
@@ -66,7 +84,11 @@ def _headline(page: Any) -> str:
 
 
 def test_war_room_capture_cards_drawer_chart_and_32nds(
-    thor_server: Any, live: LiveDataRedis, seeded: None, browser_page: tuple[Any, list[str]], capsys: Any,
+    thor_server: Any,
+    live: LiveDataRedis,
+    seeded: None,
+    browser_page: tuple[Any, list[str]],
+    capsys: Any,
 ) -> None:
     page, errors = browser_page
     trader_with_quotes("rtd_2025-11-26.xlsm")
@@ -98,7 +120,9 @@ def test_war_room_capture_cards_drawer_chart_and_32nds(
     try:
         ym = live.get_latest_quote("YM")
         assert ym is not None and total.target_high is not None
-        ym.update(bid=total.target_high, ask=total.target_high + 1, last=total.target_high, ts_ingest=clock.now().isoformat())
+        ym.update(
+            bid=total.target_high, ask=total.target_high + 1, last=total.target_high, ts_ingest=clock.now().isoformat()
+        )
         live.publish_quote(ym)
         card.locator("header .badge.outcome").get_by_text("WORKED").wait_for(timeout=20_000)
     finally:
@@ -124,8 +148,13 @@ def test_war_room_capture_cards_drawer_chart_and_32nds(
     api.force_authenticate(User.objects.get(username="trader"))
     expected = api.get(f"/api/ThorTrading/market-opens/events/?{query}").json()
     stats = api.get(f"/api/ThorTrading/market-opens/stats/?{query}").json()["overall"]
-    assert expected["count"] == MarketSession.objects.filter(
-        future="TOTAL", bhs="SELL", country__in=["Japan", "USA"], session_date__gte=monday, session_date__lte=today).count() >= 1
+    assert (
+        expected["count"]
+        == MarketSession.objects.filter(
+            future="TOTAL", bhs="SELL", country__in=["Japan", "USA"], session_date__gte=monday, session_date__lte=today
+        ).count()
+        >= 1
+    )
     page.goto(f"{thor_server.url}/#/history")
     before = _headline(page)
     page.goto(f"{thor_server.url}/#/")
@@ -162,11 +191,14 @@ def test_war_room_capture_cards_drawer_chart_and_32nds(
     page.locator("article[data-symbol=ES]").click()
     chart = page.get_by_test_id("chart")
     chart.locator("canvas").first.wait_for()
-    es_trades = MarketSession.objects.filter(future="ES", entry_price__isnull=False,
-                                             session_date__gte=today - timedelta(days=1)).count()
+    es_trades = MarketSession.objects.filter(
+        future="ES", entry_price__isnull=False, session_date__gte=today - timedelta(days=1)
+    ).count()
     page.wait_for_function("() => document.querySelector('[data-testid=chart]').dataset.bars === '90'")
     assert chart.get_attribute("data-lines") == str(3 * es_trades) and es_trades >= 1
-    vwap = json.loads(json.dumps(float(VwapMinute.objects.filter(symbol="ES").order_by("-minute").first().session_vwap)))  # type: ignore[union-attr]
+    vwap = json.loads(
+        json.dumps(float(VwapMinute.objects.filter(symbol="ES").order_by("-minute").first().session_vwap))
+    )  # type: ignore[union-attr]
     assert f"VWAP {vwap:,.2f}" in page.get_by_role("region", name="ES intraday chart").inner_text()
     report.append(shot(page, "war-room-chart"))
 

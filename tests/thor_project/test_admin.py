@@ -27,9 +27,17 @@ def admin_client(seeded: None) -> Client:
 
 @pytest.mark.parametrize(
     "model",
-    ["ThorTrading/marketsession", "ThorTrading/tradinginstrument", "ThorTrading/signalstatvalue",
-     "ThorTrading/signalweight", "ThorTrading/contractweight", "ThorTrading/targethighlowconfig",
-     "ThorTrading/missedcapture", "GlobalMarkets/market", "GlobalMarkets/tradingday"],
+    [
+        "ThorTrading/marketsession",
+        "ThorTrading/tradinginstrument",
+        "ThorTrading/signalstatvalue",
+        "ThorTrading/signalweight",
+        "ThorTrading/contractweight",
+        "ThorTrading/targethighlowconfig",
+        "ThorTrading/missedcapture",
+        "GlobalMarkets/market",
+        "GlobalMarkets/tradingday",
+    ],
 )
 def test_every_model_has_an_admin_page(admin_client: Client, model: str) -> None:
     assert admin_client.get(f"/admin/{model}/").status_code == 200

@@ -42,7 +42,9 @@ def test_token_login_works_and_bad_credentials_say_why(live: LiveDataRedis, seed
     assert client.get("/api/ThorTrading/quotes/latest").status_code == 401
 
 
-def test_health_needs_no_login_and_reports_feed_and_redis(live: LiveDataRedis, clock: ManualClock, settings: object) -> None:
+def test_health_needs_no_login_and_reports_feed_and_redis(
+    live: LiveDataRedis, clock: ManualClock, settings: object
+) -> None:
     body = APIClient().get("/api/health/").json()
     assert body["database"]["ok"] is True and body["redis"]["ok"] is True
     assert body["feed"]["state"] == "never run" and body["status"] == "degraded"
@@ -60,7 +62,9 @@ def test_health_with_redis_down_is_degraded_not_an_error(dead_redis: LiveDataRed
     assert body["redis"]["ok"] is False and body["status"] == "degraded"
 
 
-def test_first_run_admin_is_created_once(tmp_path: object, settings: object, capsys: pytest.CaptureFixture[str]) -> None:
+def test_first_run_admin_is_created_once(
+    tmp_path: object, settings: object, capsys: pytest.CaptureFixture[str]
+) -> None:
     settings.VAR_DIR = tmp_path  # type: ignore[attr-defined]
     settings.THOR_ADMIN_PASSWORD = ""  # type: ignore[attr-defined]
     call_command("ensure_admin")
@@ -82,6 +86,10 @@ def test_api_docs_are_served_without_a_cdn(live: LiveDataRedis) -> None:
     schema = client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
     assert schema.status_code == 200
     paths = schema.json()["paths"]
-    for path in ("/api/ThorTrading/market-opens/stats/", "/api/ThorTrading/market-opens/insight/",
-                 "/api/ThorTrading/market-opens/export", "/api/global-markets/markets/"):
+    for path in (
+        "/api/ThorTrading/market-opens/stats/",
+        "/api/ThorTrading/market-opens/insight/",
+        "/api/ThorTrading/market-opens/export",
+        "/api/global-markets/markets/",
+    ):
         assert path in paths

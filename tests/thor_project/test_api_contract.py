@@ -54,11 +54,13 @@ def token(seeded: None, live: LiveDataRedis, django_user_model: Any, monkeypatch
 @schema.parametrize()
 # Derandomized: the same examples on every run of the same code, so the suite never flips; new
 # code or schema changes bring new examples.
-@settings(max_examples=EXAMPLES, deadline=None, derandomize=True, database=None,
-          suppress_health_check=list(HealthCheck))
+@settings(
+    max_examples=EXAMPLES, deadline=None, derandomize=True, database=None, suppress_health_check=list(HealthCheck)
+)
 def test_every_operation_keeps_its_contract(case: Any, token: str) -> None:
     # Every check but "schema-valid data is accepted": rules across parameters (start before end,
     # an account that is yours, a market that has captures) cannot be written in OpenAPI, and
     # refusing them with a 400 naming the parameter is the right answer.
-    case.call_and_validate(headers={"Authorization": f"Token {token}"},
-                           excluded_checks=[schemathesis.checks.positive_data_acceptance])
+    case.call_and_validate(
+        headers={"Authorization": f"Token {token}"}, excluded_checks=[schemathesis.checks.positive_data_acceptance]
+    )

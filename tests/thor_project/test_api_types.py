@@ -17,12 +17,18 @@ FRONTEND = Path(settings.BASE_DIR) / "frontend"
 GENERATOR = FRONTEND / "node_modules" / ".bin" / "openapi-typescript"
 
 
-@pytest.mark.skipif(shutil.which("node") is None or not GENERATOR.exists(),
-                    reason="Node.js or the dashboard's node_modules are missing (make dashboard)")
+@pytest.mark.skipif(
+    shutil.which("node") is None or not GENERATOR.exists(),
+    reason="Node.js or the dashboard's node_modules are missing (make dashboard)",
+)
 def test_dashboard_types_match_the_api_schema(tmp_path: Path) -> None:
     schema = tmp_path / "openapi.json"
     call_command("spectacular", "--format", "openapi-json", "--file", str(schema))
     generated = tmp_path / "schema.d.ts"
-    subprocess.run([str(GENERATOR), str(schema), "-o", str(generated)], cwd=FRONTEND, check=True, capture_output=True, timeout=60)
+    subprocess.run(
+        [str(GENERATOR), str(schema), "-o", str(generated)], cwd=FRONTEND, check=True, capture_output=True, timeout=60
+    )
     committed = (FRONTEND / "src" / "types" / "schema.d.ts").read_text()
-    assert generated.read_text() == committed, "the dashboard's API types are out of date: run `make api-types` and commit"
+    assert generated.read_text() == committed, (
+        "the dashboard's API types are out of date: run `make api-types` and commit"
+    )

@@ -29,10 +29,18 @@ pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.real_services
 
 async def _request(app: Any, method: str, path: str, headers: dict[str, str], body: bytes = b"") -> tuple[int, bytes]:
     scope = {
-        "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": method, "scheme": "http",
-        "path": path, "raw_path": path.encode(), "query_string": b"", "root_path": "",
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": method,
+        "scheme": "http",
+        "path": path,
+        "raw_path": path.encode(),
+        "query_string": b"",
+        "root_path": "",
         "headers": [(b"host", b"127.0.0.1"), *((k.lower().encode(), v.encode()) for k, v in headers.items())],
-        "client": ("127.0.0.1", 50000), "server": ("127.0.0.1", 8000),
+        "client": ("127.0.0.1", 50000),
+        "server": ("127.0.0.1", 8000),
     }
     sent: list[dict[str, Any]] = []
     delivered = False
@@ -61,8 +69,9 @@ def trader(seeded: None, live: LiveDataRedis, clock: ManualClock, settings: Any)
 
 
 def test_quotes_over_asgi_are_the_same_as_through_the_test_client(trader: str) -> None:
-    status, body = asyncio.run(_request(OneHopASGIHandler(), "GET", "/api/ThorTrading/quotes/latest",
-                                        {"Authorization": f"Token {trader}"}))
+    status, body = asyncio.run(
+        _request(OneHopASGIHandler(), "GET", "/api/ThorTrading/quotes/latest", {"Authorization": f"Token {trader}"})
+    )
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {trader}")
     expected = client.get("/api/ThorTrading/quotes/latest").json()
@@ -77,8 +86,15 @@ def test_a_cookie_post_without_the_csrf_token_is_refused_over_asgi(trader: str) 
     browser.force_login(User.objects.get(username="trader"))
     cookie = f"sessionid={browser.cookies['sessionid'].value}"
     order = json.dumps({"symbol": "ES", "side": "BUY", "quantity": 1, "order_type": "MKT"}).encode()
-    status, body = asyncio.run(_request(OneHopASGIHandler(), "POST", "/api/trades/orders",
-                                        {"Cookie": cookie, "Content-Type": "application/json"}, order))
+    status, body = asyncio.run(
+        _request(
+            OneHopASGIHandler(),
+            "POST",
+            "/api/trades/orders",
+            {"Cookie": cookie, "Content-Type": "application/json"},
+            order,
+        )
+    )
     assert status == 403
     assert "CSRF" in json.loads(body)["error"]
 
@@ -94,10 +110,12 @@ def test_concurrent_requests_run_on_a_bounded_set_of_reused_request_threads(trad
     app = OneHopASGIHandler(threads=3)
 
     async def burst() -> list[tuple[int, bytes]]:
-        return await asyncio.gather(*(
-            _request(app, "GET", "/api/ThorTrading/quotes/ribbon", {"Authorization": f"Token {trader}"})
-            for _ in range(20)
-        ))
+        return await asyncio.gather(
+            *(
+                _request(app, "GET", "/api/ThorTrading/quotes/ribbon", {"Authorization": f"Token {trader}"})
+                for _ in range(20)
+            )
+        )
 
     request_started.connect(record)
     try:

@@ -29,9 +29,12 @@ def test_simulated_clock_runs_from_the_shared_anchor_at_its_speed() -> None:
 
 @pytest.mark.parametrize(
     ("env", "message"),
-    [({"THOR_CLOCK_START": "monday"}, "THOR_CLOCK_START"), ({"THOR_CLOCK_START": "2026-11-23T13:55:00"}, "UTC offset"),
-     ({"THOR_CLOCK_START": "2026-11-23T13:55:00Z", "THOR_CLOCK_SPEED": "fast"}, "THOR_CLOCK_SPEED"),
-     ({"THOR_CLOCK_START": "2026-11-23T13:55:00Z", "THOR_CLOCK_SPEED": "0"}, "positive")],
+    [
+        ({"THOR_CLOCK_START": "monday"}, "THOR_CLOCK_START"),
+        ({"THOR_CLOCK_START": "2026-11-23T13:55:00"}, "UTC offset"),
+        ({"THOR_CLOCK_START": "2026-11-23T13:55:00Z", "THOR_CLOCK_SPEED": "fast"}, "THOR_CLOCK_SPEED"),
+        ({"THOR_CLOCK_START": "2026-11-23T13:55:00Z", "THOR_CLOCK_SPEED": "0"}, "positive"),
+    ],
 )
 def test_bad_clock_settings_name_the_variable(env: dict[str, str], message: str) -> None:
     with pytest.raises(ValueError, match=message):
@@ -96,12 +99,24 @@ def test_quote_staleness_is_measured_in_real_seconds_on_a_fast_clock(live: objec
     fast = SimulatedClock(start=start, anchor=datetime.now(UTC), speed=600)
     thor_clock.set_clock(fast)
     try:
-        ym = InstrumentConfig(1, "YM", "Dow", 0, Decimal(1), Decimal(5), 0, True, False, None, Decimal(1), "DISABLED", None, None)
+        ym = InstrumentConfig(
+            1, "YM", "Dow", 0, Decimal(1), Decimal(5), 0, True, False, None, Decimal(1), "DISABLED", None, None
+        )
         config = TradingConfig(instruments=[ym], signal_weights={})
-        live.publish_quote({"symbol": "YM", "last": 1, "bid": 1, "ask": 2, "ts_ingest": (fast.now() - timedelta(seconds=300)).isoformat()})
+        live.publish_quote(
+            {
+                "symbol": "YM",
+                "last": 1,
+                "bid": 1,
+                "ask": 2,
+                "ts_ingest": (fast.now() - timedelta(seconds=300)).isoformat(),
+            }
+        )
         rows, _ = get_enriched_quotes_with_composite(live=live, config=config)
         assert rows[0]["stale"] is False  # 300 clock seconds = half a real second at 600×
-        live.publish_quote({"symbol": "YM", "last": 1, "bid": 1, "ask": 2, "ts_ingest": (fast.now() - timedelta(hours=3)).isoformat()})
+        live.publish_quote(
+            {"symbol": "YM", "last": 1, "bid": 1, "ask": 2, "ts_ingest": (fast.now() - timedelta(hours=3)).isoformat()}
+        )
         rows, _ = get_enriched_quotes_with_composite(live=live, config=config)
         assert rows[0]["stale"] is True  # 18 real seconds
     finally:

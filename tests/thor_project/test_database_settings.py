@@ -14,7 +14,9 @@ from tests.conftest import ROOT
 def settings_for(url: str) -> dict[str, object]:
     code = "import json; from thor_project import settings as s; print(json.dumps(s.DATABASES['default'], default=str))"
     env = {**os.environ, "DATABASE_URL": url, "THOR_DB_POOL_SIZE": "9"}
-    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=True, timeout=60)
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=True, timeout=60
+    )
     return json.loads(out.stdout)
 
 

@@ -16,8 +16,11 @@ WEB_SH = (ROOT / "docker" / "web.sh").read_text()
 
 def instructions() -> list[tuple[str, str]]:
     joined = re.sub(r"\\\n", " ", DOCKERFILE)
-    return [(line.split(None, 1)[0].upper(), line.split(None, 1)[1] if " " in line else "")
-            for line in (raw.strip() for raw in joined.splitlines()) if line and not line.startswith("#")]
+    return [
+        (line.split(None, 1)[0].upper(), line.split(None, 1)[1] if " " in line else "")
+        for line in (raw.strip() for raw in joined.splitlines())
+        if line and not line.startswith("#")
+    ]
 
 
 def test_the_image_builds_the_dashboard_with_node_and_serves_it() -> None:
@@ -50,14 +53,18 @@ def test_every_service_has_a_health_check_and_waits_for_what_it_needs() -> None:
         assert "healthcheck" in services[name], name
     assert "redis-cli" in services["redis"]["healthcheck"]["test"]
     assert "/api/health/" in " ".join(services["web"]["healthcheck"]["test"])
-    assert services["web"]["depends_on"] == {"postgres": {"condition": "service_healthy"},
-                                             "redis": {"condition": "service_healthy"}}
+    assert services["web"]["depends_on"] == {
+        "postgres": {"condition": "service_healthy"},
+        "redis": {"condition": "service_healthy"},
+    }
 
 
 def test_the_workbook_and_var_are_documented_volumes() -> None:
     feed = COMPOSE["services"]["feed"]
     assert any(v.endswith(":/workbook:ro") for v in feed["volumes"])
-    assert "thorvar:/var/lib/thor" in feed["volumes"] and "thorvar:/var/lib/thor" in COMPOSE["services"]["web"]["volumes"]
+    assert (
+        "thorvar:/var/lib/thor" in feed["volumes"] and "thorvar:/var/lib/thor" in COMPOSE["services"]["web"]["volumes"]
+    )
     assert "thorvar" in COMPOSE["volumes"]
     assert "THOR_WORKBOOK=/workbook/" in (ROOT / "docker-compose.yml").read_text()
     assert "/workbook" in (ROOT / "README.md").read_text()

@@ -73,9 +73,13 @@ def test_anonymous_and_foreign_origin_sockets_are_refused(quotes: None) -> None:
 
     async def scenario() -> list[bool]:
         results = []
-        for ws in (socket("/ws/quotes/"), socket("/ws/events/"),
-                   socket("/ws/quotes/", key, origin="https://evil.example"), socket("/ws/quotes/", "not-a-token"),
-                   socket("/ws/quotes/", key)):
+        for ws in (
+            socket("/ws/quotes/"),
+            socket("/ws/events/"),
+            socket("/ws/quotes/", key, origin="https://evil.example"),
+            socket("/ws/quotes/", "not-a-token"),
+            socket("/ws/quotes/", key),
+        ):
             connected, _ = await ws.connect()
             results.append(connected)
             await ws.disconnect()
@@ -85,7 +89,8 @@ def test_anonymous_and_foreign_origin_sockets_are_refused(quotes: None) -> None:
 
 
 def test_100_quotes_in_100_ms_arrive_as_at_most_one_message_per_250_ms_with_the_last_values(
-        quotes: None, live: LiveDataRedis) -> None:
+    quotes: None, live: LiveDataRedis
+) -> None:
     key = token_for("trader")
     sends: list[float] = []
 
@@ -114,8 +119,9 @@ def test_100_quotes_in_100_ms_arrive_as_at_most_one_message_per_250_ms_with_the_
 
         def feed() -> None:  # 100 ticks in ~100 ms, from a thread: this loop only receives
             for i in range(100):
-                live.publish_quote({**ym, "last": Decimal(47000 + i), "bid": Decimal(46999 + i),
-                                    "ask": Decimal(47001 + i)})
+                live.publish_quote(
+                    {**ym, "last": Decimal(47000 + i), "bid": Decimal(46999 + i), "ask": Decimal(47001 + i)}
+                )
                 time.sleep(0.001)
 
         feeder = threading.Thread(target=feed)

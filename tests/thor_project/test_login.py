@@ -38,8 +38,9 @@ def test_twenty_wrong_passwords_are_throttled_then_the_right_one_works_after_the
     trader: User, wall: list[float]
 ) -> None:
     client = APIClient()
-    statuses = [client.post("/api/auth/token/", {"username": "trader", "password": f"guess {i}"}).status_code
-                for i in range(20)]
+    statuses = [
+        client.post("/api/auth/token/", {"username": "trader", "password": f"guess {i}"}).status_code for i in range(20)
+    ]
     assert statuses[:5] == [400] * 5 and set(statuses[5:]) == {429}, statuses
     refused = client.post("/api/auth/token/", {"username": "trader", "password": "correct horse"})
     assert refused.status_code == 429 and "Too many login attempts" in refused.json()["error"]
@@ -50,7 +51,9 @@ def test_twenty_wrong_passwords_are_throttled_then_the_right_one_works_after_the
 
 def test_one_address_trying_many_users_is_throttled_too(trader: User) -> None:
     client = APIClient()
-    statuses = [client.post("/api/auth/token/", {"username": f"user{i}", "password": "x"}).status_code for i in range(12)]
+    statuses = [
+        client.post("/api/auth/token/", {"username": f"user{i}", "password": "x"}).status_code for i in range(12)
+    ]
     assert statuses[:10] == [400] * 10 and statuses[10:] == [429, 429]
 
 
@@ -60,8 +63,9 @@ def test_the_dashboard_login_needs_the_csrf_token(trader: User) -> None:
     assert forged.status_code == 403 and "CSRF" in forged.json()["error"]
     browser.get("/api/auth/me/")  # sets the csrftoken cookie, as the dashboard's first call does
     token = browser.cookies["csrftoken"].value
-    ok = browser.post("/api/auth/login/", {"username": "trader", "password": "correct horse"}, format="json",
-                      HTTP_X_CSRFTOKEN=token)
+    ok = browser.post(
+        "/api/auth/login/", {"username": "trader", "password": "correct horse"}, format="json", HTTP_X_CSRFTOKEN=token
+    )
     assert ok.status_code == 200 and ok.json() == {"username": "trader"}
     assert browser.get("/api/auth/me/").json() == {"authenticated": True, "username": "trader"}
 

@@ -44,13 +44,18 @@ def test_no_data_is_an_empty_body_and_an_indent_asks_for_drfs_pretty_print() -> 
     assert pretty == b'{\n  "a": 1\n}'
 
 
-@given(st.recursive(
-    st.none() | st.booleans() | st.integers(-(2**53), 2**53) | st.text()
-    | st.decimals(allow_nan=False, allow_infinity=False, places=4, min_value=-10**9, max_value=10**9)
-    | st.datetimes(timezones=st.just(UTC)),
-    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=5), children, max_size=4),
-    max_leaves=12,
-))
+@given(
+    st.recursive(
+        st.none()
+        | st.booleans()
+        | st.integers(-(2**53), 2**53)
+        | st.text()
+        | st.decimals(allow_nan=False, allow_infinity=False, places=4, min_value=-(10**9), max_value=10**9)
+        | st.datetimes(timezones=st.just(UTC)),
+        lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=5), children, max_size=4),
+        max_leaves=12,
+    )
+)
 def test_any_nesting_of_api_values_renders_the_same(value: object) -> None:
     body = {"value": value}
     assert json.loads(FastJSONRenderer().render(body)) == json.loads(JSONRenderer().render(body))

@@ -25,7 +25,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--days", type=int, default=DEFAULT_DAYS_AHEAD, help="days ahead to materialise")
-        parser.add_argument("--if-stale", action="store_true", help="do nothing when the table already reaches far enough")
+        parser.add_argument(
+            "--if-stale", action="store_true", help="do nothing when the table already reaches far enough"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         today = clock.now().date()

@@ -38,8 +38,11 @@ class Command(BaseCommand):
         symbols = {s.strip().upper() for s in options["symbols"].split(",")} if options["symbols"] else None
         archive = get_tick_archive()
         ticks = (
-            t for t in archive.iter_ticks(datetime.combine(start, time(0), tzinfo=UTC),
-                                          datetime.combine(end + timedelta(days=1), time(0), tzinfo=UTC))
+            t
+            for t in archive.iter_ticks(
+                datetime.combine(start, time(0), tzinfo=UTC),
+                datetime.combine(end + timedelta(days=1), time(0), tzinfo=UTC),
+            )
             if symbols is None or t["symbol"] in symbols
         )
         if options["output"]:

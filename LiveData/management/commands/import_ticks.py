@@ -18,7 +18,9 @@ CHUNK = 200_000
 class Command(BaseCommand):
     help = (
         "Import ticks from a CSV file into the tick archive (THOR_TICK_DIR). Header columns: "
-        + ", ".join(REQUIRED) + " (ts: ISO-8601 with offset, or epoch ms), optional " + ", ".join(OPTIONAL)
+        + ", ".join(REQUIRED)
+        + " (ts: ISO-8601 with offset, or epoch ms), optional "
+        + ", ".join(OPTIONAL)
         + ". ZB may be in 32nds. Good rows are archived, each (symbol, ts) once even when imported again; "
         "every bad row is reported with its line number and reason, and the command then exits 1."
     )
@@ -64,4 +66,6 @@ class Command(BaseCommand):
             f"import_ticks: {stored} ticks archived in {archive.root}, {repeats} already there, {len(errors)} bad rows"
         )
         if errors:
-            raise CommandError(f"{len(errors)} bad rows were not imported (listed above); the good ones were", returncode=1)
+            raise CommandError(
+                f"{len(errors)} bad rows were not imported (listed above); the good ones were", returncode=1
+            )

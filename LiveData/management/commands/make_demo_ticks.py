@@ -25,7 +25,9 @@ class Command(BaseCommand):
         parser.add_argument("--start", required=True, help="first CME trading day, YYYY-MM-DD")
         parser.add_argument("--days", type=int, required=True, help="how many CME trading days")
         parser.add_argument("--seed", type=int, default=1, help="random seed (same seed, same tape)")
-        parser.add_argument("--interval", type=float, default=1.0, help="seconds between one symbol's ticks (default 1)")
+        parser.add_argument(
+            "--interval", type=float, default=1.0, help="seconds between one symbol's ticks (default 1)"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
@@ -41,10 +43,17 @@ class Command(BaseCommand):
         with tqdm(total=options["days"], unit="day", desc="make_demo_ticks", file=sys.stderr, disable=None) as bar:
             for n in range(options["days"]):
                 day = first + timedelta(days=n)
-                table = demo_tape(walks, start=cme_day_end(day - timedelta(days=1)), end=cme_day_end(day),
-                                  interval=options["interval"], seed=options["seed"])
+                table = demo_tape(
+                    walks,
+                    start=cme_day_end(day - timedelta(days=1)),
+                    end=cme_day_end(day),
+                    interval=options["interval"],
+                    seed=options["seed"],
+                )
                 total += archive.append_table(table, day=day)
                 archive.compact(day)
                 bar.update(1)
-        self.stdout.write(f"make_demo_ticks: {total} ticks ({len(walks)} symbols, {options['days']} days from {first}) "
-                          f"in {archive.root}")
+        self.stdout.write(
+            f"make_demo_ticks: {total} ticks ({len(walks)} symbols, {options['days']} days from {first}) "
+            f"in {archive.root}"
+        )

@@ -38,9 +38,13 @@ class Command(BaseCommand):
         parser.add_argument("--sheet", default=None, help="sheet name (default: THOR_WORKBOOK_SHEET or LiveData)")
         parser.add_argument("--range", dest="cell_range", default=None, help="cell range, e.g. A1:N13")
         parser.add_argument("--interval", type=float, default=1.0, help="seconds between polls (default 1.0)")
-        parser.add_argument("--mode", choices=MODES, default=None,
-                            help="auto (default: live when Excel runs, else file when THOR_WORKBOOK is set, else demo) | "
-                                 "live (xlwings) | file (calamine) | demo (random walk) | replay (the tick archive)")
+        parser.add_argument(
+            "--mode",
+            choices=MODES,
+            default=None,
+            help="auto (default: live when Excel runs, else file when THOR_WORKBOOK is set, else demo) | "
+            "live (xlwings) | file (calamine) | demo (random walk) | replay (the tick archive)",
+        )
         parser.add_argument("--once", action="store_true", help="poll once, then exit")
         parser.add_argument("--seed", type=int, default=None, help="demo: random seed (default THOR_DEMO_SEED or 1)")
 
@@ -61,8 +65,10 @@ class Command(BaseCommand):
         if mode == "demo":
             seed = options["seed"] if options["seed"] is not None else settings.THOR_DEMO_SEED
             poller = DemoPoller(DemoSource(seed=seed, clock=now), live, clock=now)
-            self.stdout.write(f"poll_tos_excel: demo mode (no THOR_WORKBOOK and no Excel): a random walk from the sample "
-                              f"workbook's prices, seed {seed}, source 'demo'")
+            self.stdout.write(
+                f"poll_tos_excel: demo mode (no THOR_WORKBOOK and no Excel): a random walk from the sample "
+                f"workbook's prices, seed {seed}, source 'demo'"
+            )
         else:
             try:
                 reader = open_reader(
@@ -94,26 +100,39 @@ class Command(BaseCommand):
         archive = get_tick_archive()
         start = parse_instant(settings.THOR_REPLAY_FROM)
         if start is None:
-            raise CommandError("replay mode needs THOR_REPLAY_FROM, an ISO-8601 instant with offset "
-                               "(e.g. THOR_REPLAY_FROM=2025-12-01T00:00:00Z); the archive holds: "
-                               + (", ".join(d.isoformat() for d in archive.days()) or "no days yet"))
+            raise CommandError(
+                "replay mode needs THOR_REPLAY_FROM, an ISO-8601 instant with offset "
+                "(e.g. THOR_REPLAY_FROM=2025-12-01T00:00:00Z); the archive holds: "
+                + (", ".join(d.isoformat() for d in archive.days()) or "no days yet")
+            )
         last = archive.last_tick_time()
         end = parse_instant(settings.THOR_REPLAY_TO) or (last + timedelta(microseconds=1) if last else start)
         # On Thor's own clock when it is not the wall clock (make run starts it at the tape); on the
         # wall clock, ticks are paced from now at THOR_CLOCK_SPEED.
-        when = now if not isinstance(clock.get_clock(), clock.RealClock) else paced_clock(start=start, speed=clock.speed())
+        when = (
+            now if not isinstance(clock.get_clock(), clock.RealClock) else paced_clock(start=start, speed=clock.speed())
+        )
         stop = threading.Event()
         if threading.current_thread() is threading.main_thread():
             signal.signal(signal.SIGTERM, lambda signum, frame: stop.set())
             signal.signal(signal.SIGINT, lambda signum, frame: stop.set())
-        self.stdout.write(f"poll_tos_excel: replay mode, ticks from {start.isoformat()} to {end.isoformat()} "
-                          f"(THOR_REPLAY_TO or the archive's last tick), source 'replay'")
+        self.stdout.write(
+            f"poll_tos_excel: replay mode, ticks from {start.isoformat()} to {end.isoformat()} "
+            f"(THOR_REPLAY_TO or the archive's last tick), source 'replay'"
+        )
 
         def progress(report: Any) -> None:
             try:
-                live.set_feed_status({"state": "ok", "mode": "replay", "last_poll_at": now().isoformat(),
-                                      "last_success_at": now().isoformat(), "quotes_published": report.ticks,
-                                      "workbook": f"tick archive from {start.isoformat()}"})
+                live.set_feed_status(
+                    {
+                        "state": "ok",
+                        "mode": "replay",
+                        "last_poll_at": now().isoformat(),
+                        "last_success_at": now().isoformat(),
+                        "quotes_published": report.ticks,
+                        "workbook": f"tick archive from {start.isoformat()}",
+                    }
+                )
             except RedisError:
                 logger.warning("replay: feed status not written (Redis unavailable)")
 
@@ -122,8 +141,10 @@ class Command(BaseCommand):
             report = replay_ticks(archive, live, start=start, end=due, now=when, stop=stop, progress=progress)
         else:
             report = replay_ticks(archive, live, start=start, end=end, now=when, stop=stop, progress=progress)
-        self.stdout.write(f"replay: {report.ticks} ticks published in {report.batches} round trips; last tick "
-                          f"{report.last_ts.isoformat() if report.last_ts else 'none'}")
+        self.stdout.write(
+            f"replay: {report.ticks} ticks published in {report.batches} round trips; last tick "
+            f"{report.last_ts.isoformat() if report.last_ts else 'none'}"
+        )
         if not once and not stop.is_set():
             # The tape is over, Thor is not: an exiting feed would make the process runner stop the
             # web process too. Stay until stopped, saying so in the feed status.

@@ -39,8 +39,9 @@ class Command(BaseCommand):
         archive = get_tick_archive()
         if not archive.read(start, end).num_rows:
             days = ", ".join(d.isoformat() for d in archive.days()) or "none"
-            raise CommandError(f"no archived ticks from {start.isoformat()} to {end.isoformat()} in {archive.root}; "
-                               f"days held: {days}")
+            raise CommandError(
+                f"no archived ticks from {start.isoformat()} to {end.isoformat()} in {archive.root}; days held: {days}"
+            )
         stop = threading.Event()
         if threading.current_thread() is threading.main_thread():
             signal.signal(signal.SIGTERM, lambda signum, frame: stop.set())
@@ -54,9 +55,12 @@ class Command(BaseCommand):
                 self.stderr.write(f"  {report.ticks} ticks, at {report.last_ts.isoformat() if report.last_ts else '-'}")
 
         try:
-            report = replay_ticks(archive, get_live_data_redis(), start=start, end=end, now=now, stop=stop,
-                                  progress=progress)
+            report = replay_ticks(
+                archive, get_live_data_redis(), start=start, end=end, now=now, stop=stop, progress=progress
+            )
         except RedisError as exc:
             raise CommandError(f"Redis unavailable: {exc}. Start Redis or set REDIS_URL.") from exc
-        self.stdout.write(f"replay_ticks: published {report.ticks} ticks in {report.batches} round trips"
-                          + (" (stopped)" if stop.is_set() else ""))
+        self.stdout.write(
+            f"replay_ticks: published {report.ticks} ticks in {report.batches} round trips"
+            + (" (stopped)" if stop.is_set() else "")
+        )

@@ -16,8 +16,20 @@ from ThorTrading import signals, targets
 from ThorTrading.backtest import Variant
 from ThorTrading.services.backtest import BacktestError, run_backtest, to_jsonable
 
-TRADE_FIELDS = ["country", "date", "captured_at", "future", "bhs", "entry_price", "target_high", "target_low", "wndw",
-                "target_hit_at", "target_hit_price", "pnl_usd"]
+TRADE_FIELDS = [
+    "country",
+    "date",
+    "captured_at",
+    "future",
+    "bhs",
+    "entry_price",
+    "target_high",
+    "target_low",
+    "wndw",
+    "target_hit_at",
+    "target_hit_price",
+    "pnl_usd",
+]
 
 
 def _day(text: str) -> date:
@@ -67,10 +79,14 @@ class Command(BaseCommand):
             parser.add_argument(f"--target-{unit}", help=f"profit target in {unit} for every instrument")
             parser.add_argument(f"--stop-{unit}", help=f"stop in {unit} for every instrument")
         parser.add_argument("--window-minutes", type=int, help="evaluation window (0 = none; default: each market's)")
-        parser.add_argument("--thresholds", help="per symbol STRONG_BUY:BUY in points (sell side mirrored), e.g. YM=80:15,ES=8:2")
+        parser.add_argument(
+            "--thresholds", help="per symbol STRONG_BUY:BUY in points (sell side mirrored), e.g. YM=80:15,ES=8:2"
+        )
         parser.add_argument("--weights", help="signal weights, e.g. STRONG_BUY=3,BUY=1,SELL=-1,STRONG_SELL=-3")
         parser.add_argument("--contract-weights", help="per symbol, e.g. YM=2,VX=0")
-        parser.add_argument("--future", default="TOTAL", help="the rows the stats cover: TOTAL (default), a future, or all")
+        parser.add_argument(
+            "--future", default="TOTAL", help="the rows the stats cover: TOTAL (default), a future, or all"
+        )
         output = parser.add_mutually_exclusive_group()
         output.add_argument("--json", action="store_true", help="print {params, trades, stats} as JSON to stdout")
         output.add_argument("--csv", metavar="FILE", help="write the trades to FILE as CSV")
@@ -110,8 +126,15 @@ class Command(BaseCommand):
                 contract[symbol] = Decimal(text)
             except InvalidOperation as exc:
                 raise CommandError(f"--contract-weights: {text!r} is not a number") from exc
-        return Variant(target_mode=mode, profit_target=profit, stop_loss=stop, window_minutes=options["window_minutes"],
-                       thresholds=thresholds, signal_weights=weights, contract_weights=contract)
+        return Variant(
+            target_mode=mode,
+            profit_target=profit,
+            stop_loss=stop,
+            window_minutes=options["window_minutes"],
+            thresholds=thresholds,
+            signal_weights=weights,
+            contract_weights=contract,
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         variant = self._variant(options)
@@ -123,8 +146,14 @@ class Command(BaseCommand):
             bar.update(done - bar.n)
 
         try:
-            result = run_backtest(start=_day(options["start"]), end=_day(options["end"]), countries=countries,
-                                  variant=variant, future=options["future"], progress=progress)
+            result = run_backtest(
+                start=_day(options["start"]),
+                end=_day(options["end"]),
+                countries=countries,
+                variant=variant,
+                future=options["future"],
+                progress=progress,
+            )
         except BacktestError as exc:
             raise CommandError(str(exc)) from exc
         finally:
@@ -144,12 +173,17 @@ class Command(BaseCommand):
 
     def _summary(self, result: dict[str, Any]) -> None:
         params, stats = result["params"], result["stats"]
-        self.stdout.write(f"backtest {params['from']} … {params['to']}: {params['opens']} opens, {params['ticks']} ticks, "
-                          f"markets {', '.join(params['markets'])}; stats over {params['future']}")
+        self.stdout.write(
+            f"backtest {params['from']} … {params['to']}: {params['opens']} opens, {params['ticks']} ticks, "
+            f"markets {', '.join(params['markets'])}; stats over {params['future']}"
+        )
         header = f"{'':<16}{'trades':>7}{'worked':>7}{'didnt':>7}{'expired':>8}{'hit %':>8}{'EV $':>9}{'PF':>7}{'P&L $':>10}{'DD $':>9}"
         self.stdout.write(header)
-        for label, row in [("overall", stats["overall"]), *((g["key"], g) for g in stats["by_market"]),
-                           *((g["key"], g) for g in stats["by_weekday"])]:
+        for label, row in [
+            ("overall", stats["overall"]),
+            *((g["key"], g) for g in stats["by_market"]),
+            *((g["key"], g) for g in stats["by_weekday"]),
+        ]:
             self.stdout.write(
                 f"{label:<16}{row['trades']:>7}{row['worked']:>7}{row['didnt_work']:>7}{row['expired']:>8}"
                 f"{_fmt(row['hit_rate']):>8}{_fmt(row['expected_value']):>9}{_fmt(row['profit_factor']):>7}"

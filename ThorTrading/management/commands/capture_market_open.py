@@ -18,7 +18,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--market", required=True, help=f"country: {', '.join(CONTROL_COUNTRIES)}")
-        parser.add_argument("--force", action="store_true", help="capture even if already captured today or switched off")
+        parser.add_argument(
+            "--force", action="store_true", help="capture even if already captured today or switched off"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         country = normalize_country(options["market"])

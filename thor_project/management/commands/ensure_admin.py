@@ -31,7 +31,9 @@ class Command(BaseCommand):
             password_file.unlink(missing_ok=True)  # a stale one from an earlier database
             write_private(password_file, password + "\n")
             # Printed this once, when it is made; later runs point at the file instead.
-            self.stdout.write(f"created admin user {username!r} with password {password} (kept in {password_file}, "
-                              "readable by you only)")
+            self.stdout.write(
+                f"created admin user {username!r} with password {password} (kept in {password_file}, "
+                "readable by you only)"
+            )
         else:
             self.stdout.write(f"created admin user {username!r} with the password from THOR_ADMIN_PASSWORD")
