@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 PY     := $(BIN)/python
 
-.PHONY: run test bench lint sample-workbook clean-venv dashboard frontend-test api-types
+.PHONY: run test test-quick bench lint sample-workbook clean-venv dashboard frontend-test api-types
 
 HAVE_NPM := $(shell command -v npm >/dev/null 2>&1 && echo yes)
 FRONTEND_SRC := $(shell find frontend/src -type f 2>/dev/null) frontend/index.html frontend/vite.config.ts frontend/tsconfig.json
@@ -66,6 +66,11 @@ test: $(VENV)/.installed-dev frontend-test
 	$(BIN)/lint-imports --no-cache
 	$(BIN)/mypy
 	$(BIN)/pytest
+
+# The Python suite without the browser, contract and slow tests (seconds, for the edit-test loop);
+# `make test` runs everything.
+test-quick: $(VENV)/.installed-dev
+	$(BIN)/pytest -m "not browser and not contract and not slow"
 
 bench: $(VENV)/.installed-dev
 	$(PY) -m bench

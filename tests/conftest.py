@@ -29,6 +29,25 @@ WORKBOOKS = sorted(p.name for p in TOS_DATA.glob("rtd_*.xlsm"))
 REAL_REDIS_URL = os.environ.get("THOR_TEST_REDIS_URL")
 
 
+#: Modules whose every test is marked, by where it lives (the markers are registered in pyproject.toml).
+MODULE_MARKERS = {
+    "tests/e2e/": "browser",
+    "tests/thor_project/test_api_contract.py": "contract",
+    "tests/thor_project/test_api_types.py": "contract",
+}
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark browser and contract tests by their folder or module, so ``-m 'not browser'`` (or
+    ``-m slow``) selects; ``make test`` runs everything."""
+    root = Path(str(config.rootpath))
+    for item in items:
+        where = Path(str(item.path)).relative_to(root).as_posix()
+        for prefix, marker in MODULE_MARKERS.items():
+            if where.startswith(prefix):
+                item.add_marker(marker)
+
+
 def pytest_report_header(config: pytest.Config) -> list[str]:
     db = os.environ.get("THOR_TEST_DATABASE_URL") or "SQLite (in memory)"
     return [f"thor: database {db}; redis {REAL_REDIS_URL or 'fakeredis (in process)'}; workbooks in {TOS_DATA}"]

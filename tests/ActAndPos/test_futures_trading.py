@@ -263,6 +263,7 @@ def test_trading_a_capture_places_its_bracket_and_auto_trade_does_it_at_the_open
     )
 
 
+@pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.skipif(not os.environ.get("THOR_TEST_DATABASE_URL"), reason="needs PostgreSQL (row locks); CI sets it")
 def test_8_threads_of_mixed_orders_while_ticks_stream_reconcile_to_the_cent(

@@ -319,6 +319,7 @@ def test_only_working_orders_can_be_cancelled(trader: tuple[APIClient, Account],
     assert client.get("/api/trades/orders/active").json() == []
 
 
+@pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.skipif(not os.environ.get("THOR_TEST_DATABASE_URL"), reason="needs PostgreSQL (row locks); CI sets it")
 def test_200_concurrent_orders_keep_cash_and_positions_non_negative_and_the_ledger_reconciles(

@@ -34,6 +34,7 @@ def test_auto_mode_is_live_with_excel_else_the_workbook_else_demo() -> None:
         resolve_mode("excel", workbook="")
 
 
+@pytest.mark.slow
 def test_demo_quotes_move_in_whole_ticks_with_a_book_one_or_two_ticks_wide() -> None:
     clock = ManualClock(START)
     source = DemoSource(seed=7, clock=clock.now)

@@ -166,6 +166,7 @@ def publish(live: LiveDataRedis, tick: Tick) -> None:
     )
 
 
+@pytest.mark.slow
 def test_tape_gives_bars_vwap_days_session_metrics_and_extremes_equal_to_an_independent_computation(
     seeded: None, live: LiveDataRedis, clock: ManualClock, settings: Any
 ) -> None:

@@ -73,6 +73,7 @@ def quiet_tape() -> pa.Table:
     return table.filter(keep)
 
 
+@pytest.mark.slow
 def test_replayed_live_captures_and_outcomes_equal_the_backtest_row_by_row(
     seeded: None, live: LiveDataRedis, clock: ManualClock, settings: Any, tmp_path: Path
 ) -> None:
