@@ -13,22 +13,35 @@ Two shapes of retrying, one library:
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 
-from tenacity import Retrying, retry_if_exception_type, stop_after_attempt, wait_exponential, wait_fixed
+from tenacity import RetryCallState, Retrying, retry_if_exception_type, stop_after_attempt, wait_exponential, wait_fixed
 
 
-def retrying(*, tries: int, pause_seconds: float, on: tuple[type[BaseException], ...]) -> Retrying:
+def retrying(
+    *,
+    tries: int,
+    pause_seconds: float,
+    on: tuple[type[BaseException], ...],
+    no_pause_on: tuple[type[BaseException], ...] = (),
+    sleep: Callable[[float], None] = time.sleep,
+) -> Retrying:
     """A tenacity ``Retrying`` that calls up to ``tries`` times, ``pause_seconds`` apart, while the
-    call raises one of ``on``; the last error is re-raised (never tenacity's ``RetryError``).
+    call raises one of ``on`` (at once, without the pause, after one of ``no_pause_on``); the last
+    error is re-raised (never tenacity's ``RetryError``). ``sleep`` waits the pauses (tests record them).
 
     Use: ``for attempt in retrying(...): with attempt: ...``."""
+    pause = wait_fixed(pause_seconds)
+
+    def wait(state: RetryCallState) -> float:
+        failure = state.outcome.exception() if state.outcome is not None else None
+        return 0.0 if no_pause_on and isinstance(failure, no_pause_on) else float(pause(state))
+
     return Retrying(
-        stop=stop_after_attempt(tries),
-        wait=wait_fixed(pause_seconds),
-        retry=retry_if_exception_type(on),
-        reraise=True,
+        stop=stop_after_attempt(tries), wait=wait, retry=retry_if_exception_type(on), reraise=True, sleep=sleep
     )
 
 

@@ -18,6 +18,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from core.retry import Backoff
+
 logger = logging.getLogger(__name__)
 
 Step = Callable[[threading.Event], float | None]
@@ -77,18 +79,17 @@ class Worker:
 
     def _run(self) -> None:
         stop = self._stop
-        backoff = 1.0
+        backoff = Backoff(first=1.0, maximum=self._max_backoff)
         while not stop.is_set():
             try:
                 delay = self._step(stop)
                 self.steps += 1
-                backoff = 1.0
+                backoff.succeeded()
             except Exception as exc:  # a worker never dies on one bad step
                 self.errors += 1
                 self.last_error = f"{type(exc).__name__}: {exc}"
-                logger.exception("worker %s failed; retrying in %.0fs", self.name, backoff)
-                delay = backoff
-                backoff = min(backoff * 2, self._max_backoff)
+                delay = backoff.failed()
+                logger.exception("worker %s failed; retrying in %.0fs", self.name, delay)
             self._return_pooled_connections()
             if delay:
                 stop.wait(delay)

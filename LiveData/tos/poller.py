@@ -21,6 +21,7 @@ from typing import Any
 
 from redis.exceptions import LockError, RedisError
 
+from core.retry import Backoff
 from LiveData.redis_client import LiveDataRedis
 from LiveData.tos.parser import ParseResult, Quote, parse_rows
 from LiveData.tos.workbook import WorkbookError, WorkbookReader
@@ -174,8 +175,7 @@ class TosPoller:
         ttl = lock_ttl or max(10.0, interval * 5)
         lock: Any = None
         holding = False
-        first_backoff = min(1.0, max_backoff)
-        backoff = first_backoff
+        backoff = Backoff(first=1.0, maximum=max_backoff)
         failing: str | None = None
         attempts = 0
         while not stop.is_set() and (max_cycles is None or attempts < max_cycles):
@@ -199,7 +199,7 @@ class TosPoller:
                 if failing:
                     logger.info("feed recovered: %d quotes published", report.published)
                     failing = None
-                backoff = first_backoff
+                backoff.succeeded()
             except LockError:
                 holding = False
                 logger.warning("feed lock lost; taking it again")
@@ -207,19 +207,21 @@ class TosPoller:
             except RedisError as exc:
                 # Keep the lock object: if we still own the lock when Redis returns, reacquire() keeps
                 # it; if it expired meanwhile, LockError sends us back to acquiring it.
-                message = f"Redis unavailable ({exc}); retrying in {backoff:g}s. Is Redis running at REDIS_URL?"
+                message = (
+                    f"Redis unavailable ({exc}); retrying in {backoff.next_delay:g}s. Is Redis running at REDIS_URL?"
+                )
                 if failing != message:
                     logger.error("feed: %s", message)
                 failing = message
                 self.report_status(None, error=f"redis: {exc}")
-                delay, backoff = backoff, min(backoff * 2, max_backoff)
+                delay = backoff.failed()
             except (WorkbookError, ValueError, OSError) as exc:
-                message = f"workbook unreadable ({exc}); retrying in {backoff:g}s"
+                message = f"workbook unreadable ({exc}); retrying in {backoff.next_delay:g}s"
                 if failing != message:
                     logger.error("feed: %s", message)
                 failing = message
                 self.report_status(None, error=f"workbook: {exc}")
-                delay, backoff = backoff, min(backoff * 2, max_backoff)
+                delay = backoff.failed()
             if delay:
                 stop.wait(delay)
         if holding and lock is not None:

@@ -10,7 +10,6 @@ on purpose. A failed capture is retried (3 tries, 2 s apart by default); when ev
 from __future__ import annotations
 
 import logging
-import time
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -23,6 +22,7 @@ from django.db.models import Count, Max
 from redis.exceptions import RedisError
 
 from core import clock
+from core.retry import retrying
 from GlobalMarkets import schedule
 from GlobalMarkets.models import Market
 from GlobalMarkets.services.status import market_days
@@ -112,6 +112,50 @@ def backtest_stats(*, country: str, as_of: datetime) -> dict[str, dict[str, Any]
         values["hold"] = sum(n for (bhs, _), n in cells.items() if bhs == signals.HOLD)
         stats[future] = values
     return stats
+
+
+class _AttemptFailed(Exception):
+    """One capture attempt failed (Redis or the database); the message is the error recorded."""
+
+
+class _Clash(_AttemptFailed):
+    """Another process took the same row or capture_group: tried again at once, without a pause."""
+
+
+def _capture_attempt(
+    *,
+    market: Market,
+    now: datetime,
+    local: datetime,
+    force: bool,
+    late: bool,
+    live: LiveDataRedis | None,
+    attempt: int,
+    tries: int,
+) -> CaptureResult:
+    """One try of :func:`capture_market_open`: the capture, or the capture another process made
+    meanwhile; raises :class:`_AttemptFailed` (or :class:`_Clash`) for the retry policy."""
+    try:
+        return _write_capture(market=market, now=now, force=force, late=late, live=live)
+    except IntegrityError as exc:
+        # Another process captured this market first, or took the same capture_group.
+        existing = None if force else _existing_group(market, local)
+        if existing is not None:
+            return _already(market, local, existing)
+        logger.warning("capture %s attempt %d/%d clashed (%s); retrying", market.country, attempt, tries, exc)
+        raise _Clash(f"IntegrityError: {exc}") from exc
+    except (RedisError, DatabaseError) as exc:
+        error = f"{type(exc).__name__}: {exc}"
+        logger.warning("capture %s attempt %d/%d failed: %s", market.country, attempt, tries, error)
+    if not force:
+        # A concurrent capture (another process) may have succeeded while this one failed.
+        try:
+            existing = _existing_group(market, local)
+        except DatabaseError:
+            existing = None
+        if existing is not None:
+            return _already(market, local, existing)
+    raise _AttemptFailed(error)
 
 
 def _write_capture(
@@ -231,30 +275,21 @@ def capture_market_open(
         if existing is not None:
             return _already(market, local, existing)
     error = ""
-    for attempt in range(1, tries + 1):
-        try:
-            return _write_capture(market=market, now=now, force=force, late=late, live=live)
-        except IntegrityError as exc:
-            # Another process captured this market first, or took the same capture_group.
-            existing = None if force else _existing_group(market, local)
-            if existing is not None:
-                return _already(market, local, existing)
-            error = f"IntegrityError: {exc}"
-            logger.warning("capture %s attempt %d/%d clashed (%s); retrying", market.country, attempt, tries, exc)
-            continue
-        except (RedisError, DatabaseError) as exc:
-            error = f"{type(exc).__name__}: {exc}"
-            logger.warning("capture %s attempt %d/%d failed: %s", market.country, attempt, tries, error)
-        if not force:
-            # A concurrent capture (another process) may have succeeded while this one failed.
-            try:
-                existing = _existing_group(market, local)
-            except DatabaseError:
-                existing = None
-            if existing is not None:
-                return _already(market, local, existing)
-        if attempt < tries and retry_delay:
-            time.sleep(retry_delay)
+    try:
+        for attempt in retrying(tries=tries, pause_seconds=retry_delay, on=(_AttemptFailed,), no_pause_on=(_Clash,)):
+            with attempt:
+                return _capture_attempt(
+                    market=market,
+                    now=now,
+                    local=local,
+                    force=force,
+                    late=late,
+                    live=live,
+                    attempt=attempt.retry_state.attempt_number,
+                    tries=tries,
+                )
+    except _AttemptFailed as exc:
+        error = str(exc)
     try:
         MissedCapture.objects.create(
             country=market.country,
