@@ -12,13 +12,13 @@ CME days are compacted into one file (and old ones removed after the retention) 
 from __future__ import annotations
 
 import logging
-import threading
 import time
 from datetime import date
 from typing import Any
 
 from core import clock
-from core.workers import Worker, idle_delay
+from core.streams import StreamConsumer
+from core.workers import Worker
 from LiveData.archive import TickArchive, get_tick_archive
 from LiveData.redis_client import LiveDataRedis, get_live_data_redis
 from LiveData.ticks import cme_trading_day, tick_from_quote
@@ -32,8 +32,12 @@ REPLAY_SOURCE = "replay"
 COMPACT_EVERY_SECONDS = 60.0
 
 
-class TickRecorder:
+class TickRecorder(StreamConsumer):
     """One step at a time; owns no thread (see :func:`recorder_worker`)."""
+
+    group = GROUP
+    consumer = CONSUMER
+    sweep_seconds = COMPACT_EVERY_SECONDS
 
     def __init__(
         self,
@@ -45,16 +49,13 @@ class TickRecorder:
         flush_seconds: float = 2.0,
         flush_rows: int = 20_000,
     ) -> None:
+        super().__init__(block_ms=block_ms, batch=batch)
         self._live = live
         self._archive = archive
-        self.block_ms = block_ms
-        self.batch = batch
         self.flush_seconds = flush_seconds
         self.flush_rows = flush_rows
-        self._recover = True
         self._buffer: list[tuple[str, dict[str, Any]]] = []
         self._buffered_since = 0.0
-        self._last_compact = 0.0
         self.written = 0
         self.duplicates = 0
         self.malformed = 0
@@ -68,33 +69,26 @@ class TickRecorder:
     def archive(self) -> TickArchive:
         return self._archive or get_tick_archive()
 
-    def step(self, stop: threading.Event | None = None) -> float:
-        """Read a batch, write the buffer when it is due, acknowledge what is on disk; returns the
-        seconds to wait before the next step."""
-        live = self.live
-        started = time.monotonic()
-        try:
-            if self._recover:
-                live.ensure_group(GROUP)
-                self._buffer = []
-                self._drain_pending(live)
-                self._recover = False
-            entries = live.read_stream(group=GROUP, consumer=CONSUMER, count=self.batch, block_ms=self.block_ms)
-            self._take(live, entries)
-            if self._buffer and (
-                len(self._buffer) >= self.flush_rows or time.monotonic() - self._buffered_since >= self.flush_seconds
-            ):
-                self.flush(live)
-            if time.monotonic() - self._last_compact >= COMPACT_EVERY_SECONDS:
-                self._last_compact = time.monotonic()
-                self.archive.compact_finished(today=cme_trading_day(clock.now()))
-        except Exception:
-            # Whatever was not written stays pending in the group: read it again from the start.
-            self._recover = True
-            raise
-        if not entries:
-            return idle_delay(started=started, block_ms=self.block_ms)
-        return 0.0
+    def recover(self, live: Any) -> None:
+        """Drop the buffer and take again what was delivered but never acknowledged: what is
+        already on disk (by stream id) is acknowledged without being written twice."""
+        self._buffer = []
+        self._drain_pending(live)
+        self._recover = False
+
+    def consume(self, live: Any) -> int:
+        """Read a batch into the buffer; write the buffer when it is due (acknowledging what is on disk)."""
+        entries = live.read_stream(group=GROUP, consumer=CONSUMER, count=self.batch, block_ms=self.block_ms)
+        self._take(live, entries)
+        if self._buffer and (
+            len(self._buffer) >= self.flush_rows or time.monotonic() - self._buffered_since >= self.flush_seconds
+        ):
+            self.flush(live)
+        return len(entries)
+
+    def sweep(self, live: Any) -> None:
+        """Compact the finished CME days into one file each (and apply the retention)."""
+        self.archive.compact_finished(today=cme_trading_day(clock.now()))
 
     def flush(self, live: LiveDataRedis | None = None) -> int:
         """Write the buffered ticks, then acknowledge their entries. Returns the rows written."""

@@ -8,13 +8,14 @@ WORKING. Each step also expires the DAY orders whose CME day has ended.
 from __future__ import annotations
 
 import logging
-import threading
-import time
+from datetime import datetime
+from typing import Any
 
 from ActAndPos.services.order_engine import expire_day_orders
 from ActAndPos.services.resting import fill_resting_orders
 from core import clock
-from core.workers import Worker, idle_delay
+from core.streams import Entry, StreamConsumer
+from core.workers import Worker
 from LiveData.redis_client import LiveDataRedis, get_live_data_redis
 
 logger = logging.getLogger(__name__)
@@ -24,50 +25,34 @@ CONSUMER = "orders"
 EXPIRY_SWEEP_SECONDS = 5.0
 
 
-class RestingOrderFiller:
+class RestingOrderFiller(StreamConsumer):
     """One step at a time; owns no thread (see :func:`resting_order_worker`)."""
 
+    group = GROUP
+    consumer = CONSUMER
+    # A new group starts at the stream's end: orders rest from the moment they are placed.
+    start_id = "$"
+    sweep_seconds = EXPIRY_SWEEP_SECONDS
+
     def __init__(self, live: LiveDataRedis | None = None, *, block_ms: int = 500, batch: int = 500) -> None:
+        super().__init__(block_ms=block_ms, batch=batch)
         self._live = live
-        self.block_ms = block_ms
-        self.batch = batch
-        self._recover = True
-        self._last_sweep = 0.0
         self.filled = 0
-        self.entries = 0
 
     @property
     def live(self) -> LiveDataRedis:
         return self._live or get_live_data_redis()
 
-    def step(self, stop: threading.Event | None = None) -> float:
-        """Apply one batch of stream entries to the working orders; returns the seconds to wait."""
-        live = self.live
-        started = time.monotonic()
-        if self._recover:
-            # "$": a new group starts at the stream's end — orders rest from the moment they are placed.
-            live.ensure_group(GROUP, start_id="$")
-        try:
-            entries, self._recover = live.read_stream_resuming(
-                group=GROUP, consumer=CONSUMER, count=self.batch, block_ms=self.block_ms, recovering=self._recover
-            )
-            now = clock.now()
-            if entries:
-                quotes = [q for _, q in entries if q is not None]
-                self.filled += fill_resting_orders(quotes, now=now, live=live)
-                live.ack(GROUP, [entry_id for entry_id, _ in entries])
-                self.entries += len(entries)
-            if time.monotonic() - self._last_sweep >= EXPIRY_SWEEP_SECONDS:
-                self._last_sweep = time.monotonic()
-                expired = expire_day_orders(now=now, live=live)
-                if expired:
-                    logger.info("expired %d DAY orders at the CME day's end", expired)
-        except Exception:
-            self._recover = True
-            raise
-        if not entries:
-            return idle_delay(started=started, block_ms=self.block_ms)
-        return 0.0
+    def handle(self, entries: list[Entry], *, now: datetime, live: Any) -> None:
+        """Fill the working orders these quotes reach (SPEC §11)."""
+        quotes = [q for _, q in entries if q is not None]
+        self.filled += fill_resting_orders(quotes, now=now, live=live)
+
+    def sweep(self, live: Any) -> None:
+        """Expire the DAY orders whose CME day has ended."""
+        expired = expire_day_orders(now=clock.now(), live=live)
+        if expired:
+            logger.info("expired %d DAY orders at the CME day's end", expired)
 
 
 def resting_order_worker(live: LiveDataRedis | None = None) -> Worker:

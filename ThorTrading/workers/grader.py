@@ -10,14 +10,15 @@ acknowledged, then continues from where the group stopped.
 from __future__ import annotations
 
 import logging
-import threading
-import time
 from datetime import datetime, timedelta
+from typing import Any
 
+from django.conf import settings
 from django.db.models import Min
 
 from core import clock
-from core.workers import Worker, idle_delay
+from core.streams import Entry, StreamConsumer
+from core.workers import Worker
 from LiveData.archive import TickArchive, get_tick_archive
 from LiveData.redis_client import LiveDataRedis, get_live_data_redis, stream_id_key
 from LiveData.ticks import quote_from_tick, quote_time
@@ -34,8 +35,12 @@ CONSUMER = "grader"
 EXPIRY_SWEEP_SECONDS = 5.0
 
 
-class Grader:
+class Grader(StreamConsumer):
     """One grading step at a time; owns no thread (see :func:`grader_worker`)."""
+
+    group = GROUP
+    consumer = CONSUMER
+    sweep_seconds = EXPIRY_SWEEP_SECONDS
 
     def __init__(
         self,
@@ -45,14 +50,10 @@ class Grader:
         batch: int = 500,
         archive: TickArchive | None = None,
     ) -> None:
+        super().__init__(block_ms=block_ms, batch=batch)
         self._live = live
         self.archive = archive
-        self.block_ms = block_ms
-        self.batch = batch
-        self._recover = True
-        self._last_sweep = 0.0
         self.resolved = 0
-        self.entries = 0
         #: The latest quote time graded (bounded by the clock): rows expire up to here.
         self.watermark: datetime | None = None
         #: Whether the last read returned less than a full batch (the grader has read the stream).
@@ -62,44 +63,33 @@ class Grader:
     def live(self) -> LiveDataRedis:
         return self._live or get_live_data_redis()
 
-    def step(self, stop: threading.Event | None = None) -> float:
-        """Grade one batch of stream entries (waiting up to ``block_ms`` for some); returns 0."""
-        live = self.live
-        started = time.monotonic()
-        if self._recover:
-            live.ensure_group(GROUP)
-        try:
-            if self._recover:
-                self.catch_up_from_archive(live)
-            entries, self._recover = live.read_stream_resuming(
-                group=GROUP, consumer=CONSUMER, count=self.batch, block_ms=self.block_ms, recovering=self._recover
-            )
-            now = clock.now()
-            self.caught_up = len(entries) < self.batch
-            if entries:
-                quotes = [q for _, q in entries if q is not None]
-                malformed = len(entries) - len(quotes)
-                if malformed:
-                    logger.warning("grader skipped %d malformed stream entries", malformed)
-                self.resolved += grade_quotes(quotes, now=now, max_ahead=timedelta(minutes=1) * clock.speed())
-                live.ack(GROUP, [entry_id for entry_id, _ in entries])
-                self.entries += len(entries)
-                stamps = [quote_time(q, default=now) for q in quotes]
-                if stamps:
-                    self.watermark = max(self.watermark or stamps[0], min(max(stamps), now))
-            if time.monotonic() - self._last_sweep >= EXPIRY_SWEEP_SECONDS:
-                self._last_sweep = time.monotonic()
-                horizon = self.expiry_horizon(now)
-                expired = expire_overdue(now=horizon) if horizon is not None else 0
-                if expired:
-                    logger.info("grader expired %d rows past their evaluation window", expired)
-        except Exception:
-            # Unacknowledged entries stay pending in the group; read them again first.
-            self._recover = True
-            raise
-        if not entries:
-            return idle_delay(started=started, block_ms=self.block_ms)
-        return 0.0
+    def recover(self, live: Any) -> None:
+        """Grade from the tick archive what a trimmed stream lost while this grader was away."""
+        self.catch_up_from_archive(live)
+
+    def consume(self, live: Any) -> int:
+        """A batch of the stream graded (:meth:`handle`); notes whether the grader has caught up."""
+        read = super().consume(live)
+        self.caught_up = read < self.batch
+        return read
+
+    def handle(self, entries: list[Entry], *, now: datetime, live: Any) -> None:
+        """Grade the PENDING rows these quotes touch (SPEC §7); advance the expiry watermark."""
+        quotes = [q for _, q in entries if q is not None]
+        malformed = len(entries) - len(quotes)
+        if malformed:
+            logger.warning("grader skipped %d malformed stream entries", malformed)
+        self.resolved += grade_quotes(quotes, now=now, max_ahead=timedelta(minutes=1) * clock.speed())
+        stamps = [quote_time(q, default=now) for q in quotes]
+        if stamps:
+            self.watermark = max(self.watermark or stamps[0], min(max(stamps), now))
+
+    def sweep(self, live: Any) -> None:
+        """Expire the rows past their evaluation window, up to :meth:`expiry_horizon`."""
+        horizon = self.expiry_horizon(clock.now())
+        expired = expire_overdue(now=horizon) if horizon is not None else 0
+        if expired:
+            logger.info("grader expired %d rows past their evaluation window", expired)
 
     def expiry_horizon(self, now: datetime) -> datetime | None:
         """Up to when rows may expire (None: not yet). While the grader still has stream entries to
@@ -107,8 +97,6 @@ class Grader:
         ticks inside it were read, however far the stream runs behind the clock. Once it has read
         everything, also up to the clock less the staleness threshold (real seconds), so rows expire
         when no quotes come at all."""
-        from django.conf import settings
-
         if not self.caught_up:
             return self.watermark
         quiet = now - timedelta(seconds=settings.THOR_QUOTE_STALE_SECONDS) * clock.speed()

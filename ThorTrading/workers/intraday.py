@@ -10,12 +10,12 @@ the poll-to-stream delay), even when no tick comes.
 from __future__ import annotations
 
 import logging
-import threading
-import time
 from datetime import timedelta
+from typing import Any
 
 from core import clock
-from core.workers import Worker, idle_delay
+from core.streams import StreamConsumer
+from core.workers import Worker
 from LiveData.redis_client import LiveDataRedis, get_live_data_redis
 from LiveData.ticks import cme_trading_day, quote_time
 from ThorTrading.services.config import get_trading_config
@@ -27,8 +27,11 @@ GROUP = "thor-intraday"
 CONSUMER = "intraday"
 
 
-class IntradayWorker:
+class IntradayWorker(StreamConsumer):
     """One step at a time; owns no thread (see :func:`intraday_worker`)."""
+
+    group = GROUP
+    consumer = CONSUMER
 
     def __init__(
         self,
@@ -39,15 +42,13 @@ class IntradayWorker:
         batch: int = 1000,
         grace_seconds: float = 2.0,
     ) -> None:
+        super().__init__(block_ms=block_ms, batch=batch)
         self._live = live
         self._symbols = symbols
-        self.block_ms = block_ms
-        self.batch = batch
         self.grace_seconds = grace_seconds
         self.recorder: IntradayRecorder | None = None
         self.horizon = timedelta(hours=6)
         self.skipped = 0
-        self._recover = True
         self._unacked: list[tuple[str, str, object]] = []
 
     @property
@@ -62,63 +63,57 @@ class IntradayWorker:
         recorder.refresh_extremes(today=cme_trading_day(clock.now()))
         return recorder
 
-    def step(self, stop: threading.Event | None = None) -> float:
+    def recover(self, live: Any) -> None:
+        """Rebuild the bars in progress from the database, then from the entries never acknowledged."""
+        self.recorder = self._load()
+        self._unacked = []
+
+    def consume(self, live: Any) -> int:
         """Apply a batch of stream entries, close due bars, write them, acknowledge stored entries."""
-        live = self.live
-        started = time.monotonic()
-        try:
-            if self.recorder is None or self._recover:
-                live.ensure_group(GROUP)
-                self.recorder = self._load()
-                self._unacked = []
-            recorder = self.recorder
-            recovering = self._recover
-            entries = live.read_stream(
-                group=GROUP, consumer=CONSUMER, count=self.batch, block_ms=self.block_ms, pending=recovering
+        recorder = self.recorder
+        assert recorder is not None  # loaded by recover(), which runs before the first read
+        recovering = self._recover
+        entries = live.read_stream(
+            group=GROUP, consumer=CONSUMER, count=self.batch, block_ms=self.block_ms, pending=recovering
+        )
+        if recovering and len(entries) < self.batch:
+            self._recover = False
+        if recovering and not entries:
+            recovering = False
+            entries = live.read_stream(group=GROUP, consumer=CONSUMER, count=self.batch, block_ms=self.block_ms)
+        now = clock.now()
+        closed = []
+        skipped: list[str] = []
+        # Entries stamped far from this clock (an old stream, another run's clock) would make
+        # every current tick look late: they are acknowledged and left out.
+        earliest, latest = now - self.horizon * clock.speed(), now + timedelta(minutes=1) * clock.speed()
+        for entry_id, quote in entries:
+            at = quote_time(quote, default=now) if quote else now
+            if quote is None or not earliest <= at <= latest:
+                skipped.append(entry_id)
+                continue
+            closed += recorder.apply_quote(quote, now=now, recovering=recovering)
+            self._unacked.append((entry_id, str(quote.get("symbol")), at))
+        if skipped:
+            live.ack(GROUP, skipped)
+            self.skipped += len(skipped)
+            logger.warning(
+                "intraday: left out %d stream entries stamped outside %s … %s",
+                len(skipped),
+                earliest.isoformat(),
+                latest.isoformat(),
             )
-            if recovering and len(entries) < self.batch:
-                self._recover = False
-            if recovering and not entries:
-                recovering = False
-                entries = live.read_stream(group=GROUP, consumer=CONSUMER, count=self.batch, block_ms=self.block_ms)
-            now = clock.now()
-            closed = []
-            skipped: list[str] = []
-            # Entries stamped far from this clock (an old stream, another run's clock) would make
-            # every current tick look late: they are acknowledged and left out.
-            earliest, latest = now - self.horizon * clock.speed(), now + timedelta(minutes=1) * clock.speed()
-            for entry_id, quote in entries:
-                at = quote_time(quote, default=now) if quote else now
-                if quote is None or not earliest <= at <= latest:
-                    skipped.append(entry_id)
-                    continue
-                closed += recorder.apply_quote(quote, now=now, recovering=recovering)
-                self._unacked.append((entry_id, str(quote.get("symbol")), at))
-            if skipped:
-                live.ack(GROUP, skipped)
-                self.skipped += len(skipped)
-                logger.warning(
-                    "intraday: left out %d stream entries stamped outside %s … %s",
-                    len(skipped),
-                    earliest.isoformat(),
-                    latest.isoformat(),
-                )
-            grace = timedelta(seconds=self.grace_seconds * clock.speed())
-            closed += recorder.book.close_due(now - grace)
-            report = recorder.flush(closed, now=now, live=live)
-            if report.bars or report.late:
-                logger.debug("intraday flush: %s", report)
-            stored = [eid for eid, symbol, at in self._unacked if recorder.is_stored(symbol, at)]  # type: ignore[arg-type]
-            if stored:
-                live.ack(GROUP, stored)
-                keep = set(stored)
-                self._unacked = [item for item in self._unacked if item[0] not in keep]
-        except Exception:
-            self._recover = True
-            raise
-        if not entries:
-            return idle_delay(started=started, block_ms=self.block_ms)
-        return 0.0
+        grace = timedelta(seconds=self.grace_seconds * clock.speed())
+        closed += recorder.book.close_due(now - grace)
+        report = recorder.flush(closed, now=now, live=live)
+        if report.bars or report.late:
+            logger.debug("intraday flush: %s", report)
+        stored = [eid for eid, symbol, at in self._unacked if recorder.is_stored(symbol, at)]  # type: ignore[arg-type]
+        if stored:
+            live.ack(GROUP, stored)
+            keep = set(stored)
+            self._unacked = [item for item in self._unacked if item[0] not in keep]
+        return len(entries)
 
 
 def intraday_worker(live: LiveDataRedis | None = None) -> Worker:

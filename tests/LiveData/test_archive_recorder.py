@@ -138,7 +138,7 @@ def test_a_finished_cme_day_is_compacted_into_one_sorted_file(
     assert len(list(archive.parts_dir(date(2025, 11, 26)).iterdir())) == 3
     clock.set(datetime(2025, 11, 26, 23, 0, 5, tzinfo=UTC))  # 17:00:05 Chicago: Thursday's day began
     publish(live, clock, 2)
-    recorder._last_compact = 0.0
+    recorder._last_sweep = 0.0  # compaction is due now (the sweep runs once a minute)
     recorder.step()
     assert archive.day_file(date(2025, 11, 26)).exists() and not archive.parts_dir(date(2025, 11, 26)).exists()
     assert pq.read_metadata(archive.day_file(date(2025, 11, 26))).num_rows == 12
