@@ -12,8 +12,11 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
-BUY, SELL = "BUY", "SELL"
-RESTING_TYPES = ("LMT", "STP", "STP_LMT")
+from ActAndPos.choices import RESTING_TYPES, OrderSide, OrderType
+
+BUY: str = OrderSide.BUY
+SELL: str = OrderSide.SELL
+__all__ = ["BUY", "RESTING_TYPES", "SELL"]
 CENT = Decimal("0.01")
 
 
@@ -86,7 +89,7 @@ def touch(order: RestingOrder, quote: Mapping[str, Any]) -> Touch | None:
     if price is None:
         return None
     buy = order.side == BUY
-    if order.order_type == "LMT":
+    if order.order_type == OrderType.LMT:
         if order.limit_price is not None and (price <= order.limit_price if buy else price >= order.limit_price):
             return Touch(order.limit_price, triggered=False)
         return None
@@ -95,7 +98,7 @@ def touch(order: RestingOrder, quote: Mapping[str, Any]) -> Touch | None:
         triggered = price >= order.stop_price if buy else price <= order.stop_price
     if not triggered:
         return None
-    if order.order_type == "STP":
+    if order.order_type == OrderType.STP:
         return Touch(price, triggered=True)
     if order.limit_price is not None and (price <= order.limit_price if buy else price >= order.limit_price):
         return Touch(order.limit_price, triggered=True)

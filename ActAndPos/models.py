@@ -14,6 +14,8 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 
+from ActAndPos.choices import AccountKind, BracketRole, OrderSide, OrderStatus, OrderType, TimeInForce
+
 
 class ContractMultiplier(models.Model):
     """USD per point of price for a symbol (a futures contract's point value = tick value / tick
@@ -59,11 +61,6 @@ class ContractMargin(models.Model):
         return f"{self.symbol} initial ${self.initial_margin} / maintenance ${self.maintenance_margin}"
 
 
-class AccountKind(models.TextChoices):
-    FUTURES = "FUTURES", "Futures (margin, long and short)"
-    CASH = "CASH", "Cash (full cost, no shorts)"
-
-
 class Account(models.Model):
     """A paper account. FUTURES: ``net_liq`` = cash + unrealised P&L of the positions,
     ``margin_in_use`` = initial margin of the positions and working orders, ``buying_power`` =
@@ -72,7 +69,7 @@ class Account(models.Model):
     closed-trade P&L since opening (after commissions). ``auto_trade_markets``: the control markets
     (country names) at whose captures the account trades the capture by itself."""
 
-    kind = models.CharField(max_length=8, choices=AccountKind.choices, default=AccountKind.FUTURES)
+    kind = models.CharField(max_length=8, choices=AccountKind.choices(), default=AccountKind.FUTURES)
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="paper_accounts")
     name = models.CharField(max_length=100, default="Paper")
     currency = models.CharField(max_length=3, default="USD")
@@ -125,21 +122,6 @@ class Position(models.Model):
         return f"{self.quantity} {self.symbol} @ {self.average_price}"
 
 
-class OrderStatus(models.TextChoices):
-    PENDING = "PENDING", "Pending (a bracket child waiting for its entry)"
-    WORKING = "WORKING", "Working"
-    FILLED = "FILLED", "Filled"
-    REJECTED = "REJECTED", "Rejected"
-    CANCELED = "CANCELED", "Canceled"
-    EXPIRED = "EXPIRED", "Expired (DAY order at the CME day's end)"
-
-
-class BracketRole(models.TextChoices):
-    ENTRY = "ENTRY", "Entry"
-    TAKE_PROFIT = "TAKE_PROFIT", "Take profit"
-    STOP_LOSS = "STOP_LOSS", "Stop loss"
-
-
 class Order(models.Model):
     """One order as placed, with its outcome: FILLED (``fill_price``), REJECTED (``reject_reason``),
     WORKING (resting until a tick fills it), PENDING (a bracket child until its entry fills),
@@ -148,10 +130,10 @@ class Order(models.Model):
     order; ``expires_at``: the CME day's end for a DAY order. ``capture``: the market-open capture
     the order trades. ``client_order_id`` makes a retry safe: the same id returns the first order."""
 
-    SIDES = [("BUY", "Buy"), ("SELL", "Sell")]
-    TYPES = [("MKT", "Market"), ("LMT", "Limit"), ("STP", "Stop"), ("STP_LMT", "Stop limit")]
-    TIFS = [("DAY", "Day"), ("GTC", "Good till cancelled")]
-    STATUSES = OrderStatus.choices
+    SIDES = OrderSide.choices()
+    TYPES = OrderType.choices()
+    TIFS = TimeInForce.choices()
+    STATUSES = OrderStatus.choices()
 
     account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="orders")
     client_order_id = models.CharField(max_length=64, null=True, blank=True)
@@ -161,12 +143,12 @@ class Order(models.Model):
     order_type = models.CharField(max_length=8, choices=TYPES)
     limit_price = models.DecimalField(max_digits=18, decimal_places=6, null=True, blank=True)
     stop_price = models.DecimalField(max_digits=18, decimal_places=6, null=True, blank=True)
-    time_in_force = models.CharField(max_length=3, choices=TIFS, default="DAY")
+    time_in_force = models.CharField(max_length=3, choices=TIFS, default=TimeInForce.DAY)
     status = models.CharField(max_length=9, choices=STATUSES)
     fill_price = models.DecimalField(max_digits=18, decimal_places=6, null=True, blank=True)
     reject_reason = models.CharField(max_length=300, blank=True)
     parent = models.ForeignKey("self", on_delete=models.CASCADE, null=True, blank=True, related_name="children")
-    bracket_role = models.CharField(max_length=11, choices=BracketRole.choices, blank=True)
+    bracket_role = models.CharField(max_length=11, choices=BracketRole.choices(), blank=True)
     capture = models.ForeignKey(
         "ThorTrading.MarketSession", on_delete=models.SET_NULL, null=True, blank=True, related_name="paper_orders"
     )

@@ -1,34 +1,12 @@
-"""ThorTrading's vocabularies, each spelled once (NetBox's ChoiceSets). Pure: no Django, no Redis.
-
-Every set is a ``StrEnum``: a member *is* its string (``Outcome.WORKED == "WORKED"``), so rows, JSON and
-Redis keep the plain values users know, while models (``choices=Outcome.choices()``), filters,
-serializers, the OpenAPI schema and the dashboard's generated types all take the allowed values from
-here. The trading core (signals, grading, analytics, targets) re-exports the members it names.
+"""ThorTrading's vocabularies, each spelled once (``core.choices.ChoiceSet``). Pure: no Django, no
+Redis. Models, filters, serializers, the OpenAPI schema and the dashboard's generated types take the
+allowed values from here; the trading core (signals, grading, analytics, targets) re-exports the
+members it names.
 """
 
 from __future__ import annotations
 
-from enum import StrEnum
-
-
-class ChoiceSet(StrEnum):
-    """A set of allowed values with the labels people read (admin, exports)."""
-
-    @property
-    def label(self) -> str:
-        """The member's label: :attr:`LABELS` when given, else the value in title case."""
-        labels: dict[str, str] = getattr(type(self), "_labels", lambda: {})()
-        return labels.get(self.value, self.value.replace("_", " ").title())
-
-    @classmethod
-    def choices(cls) -> list[tuple[str, str]]:
-        """``[(value, label), …]`` in declaration order, as Django's ``choices=`` takes them."""
-        return [(member.value, member.label) for member in cls]
-
-    @classmethod
-    def values(cls) -> tuple[str, ...]:
-        """The values in declaration order."""
-        return tuple(member.value for member in cls)
+from core.choices import ChoiceSet
 
 
 class Signal(ChoiceSet):

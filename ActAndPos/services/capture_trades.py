@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime
-from typing import Any
 
+from ActAndPos.choices import OrderSide, OrderType, TimeInForce
 from ActAndPos.models import Account
 from ActAndPos.services.order_engine import OrderRejected, OrderResult, place_order
+from ActAndPos.services.order_request import OrderRequest
 from core import clock
 from ThorTrading.models import MarketSession
 from ThorTrading.signals import trade_side
@@ -41,17 +42,17 @@ def trade_capture(
     take_profit, stop_loss = (
         (session.target_high, session.target_low) if side > 0 else (session.target_low, session.target_high)
     )
-    params: dict[str, Any] = {
-        "symbol": traded_symbol(session.future),
-        "side": "BUY" if side > 0 else "SELL",
-        "quantity": quantity,
-        "order_type": "MKT",
-        "time_in_force": "GTC",
-        "take_profit_price": take_profit,
-        "stop_loss_price": stop_loss,
-        "client_order_id": client_order_id,
-    }
-    return place_order(account=account, params=params, now=now or clock.now(), capture=session)
+    request = OrderRequest(
+        symbol=traded_symbol(session.future),
+        side=OrderSide.BUY if side > 0 else OrderSide.SELL,
+        quantity=quantity,
+        order_type=OrderType.MKT,
+        time_in_force=TimeInForce.GTC,
+        take_profit_price=take_profit,
+        stop_loss_price=stop_loss,
+        client_order_id=client_order_id,
+    )
+    return place_order(account=account, request=request, now=now or clock.now(), capture=session)
 
 
 def account_set_auto_trade(*, account: Account, markets: list[str], quantity: int) -> Account:

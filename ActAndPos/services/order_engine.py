@@ -2,7 +2,7 @@
 
 Each action — place, fill a resting order, cancel, expire — is one transaction that reads marks,
 point values and margins *before* taking row locks, then locks rows in one fixed order (the account,
-then its orders by id, then the position), writes an append-only ledger entry per change of cash or
+then its orders by id, then the position: ``lock_objects``), writes an append-only ledger entry per change of cash or
 position, and announces the order on commit. The trading rules are the pure functions of
 :mod:`ActAndPos.fills`, shared with the resting-order worker and the tests.
 
@@ -24,7 +24,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -33,7 +33,8 @@ from django.db import IntegrityError, transaction
 from redis.exceptions import RedisError
 
 from ActAndPos import fills
-from ActAndPos.fills import BUY, RESTING_TYPES, Margin, market_price, money
+from ActAndPos.choices import OrderSide, OrderType, TimeInForce
+from ActAndPos.fills import BUY, Margin, market_price, money
 from ActAndPos.models import (
     Account,
     AccountKind,
@@ -45,6 +46,9 @@ from ActAndPos.models import (
     OrderStatus,
     Position,
 )
+from ActAndPos.services.lock_objects import account_and_order_for_update, account_for_update, position_for_update
+from ActAndPos.services.order_request import OrderRejected, OrderRequest
+from ActAndPos.services.order_request import plain as _plain
 from core import clock
 from core.push import push, push_on_commit, user_group
 from LiveData.redis_client import LiveDataRedis, get_live_data_redis
@@ -53,16 +57,11 @@ from LiveData.ticks import cme_trading_day
 logger = logging.getLogger(__name__)
 
 OPENING_CASH = Decimal("100000.00")
-ORDER_TYPES = ("MKT", *RESTING_TYPES)
-SIDES = ("BUY", "SELL")
+ORDER_TYPES: tuple[str, ...] = OrderType.values()
 CHICAGO = ZoneInfo("America/Chicago")
 #: DAY orders end with the CME trading day's regular close (issue 12).
 DAY_ORDER_CLOSE = time(16, 0)
 OPEN_STATUSES = (OrderStatus.WORKING, OrderStatus.PENDING)
-
-
-class OrderRejected(ValueError):
-    """An order the engine refuses; the message says why, for the trader."""
 
 
 @dataclass
@@ -86,11 +85,6 @@ class Contract:
     point_value: Decimal
     margin: Margin | None
     commission: Decimal
-
-
-def _plain(value: Decimal) -> str:
-    """47551.0 → 47551, 5.0000 → 5, 18.50 → 18.5 (for messages)."""
-    return format(value.normalize(), "f")
 
 
 def point_values(symbols: list[str]) -> dict[str, Decimal]:
@@ -146,117 +140,51 @@ def open_default_account(
     return account
 
 
-def _decimal(value: Any, name: str) -> Decimal | None:
-    if value is None or value == "":
-        return None
-    try:
-        number = Decimal(str(value))
-    except InvalidOperation:
-        raise OrderRejected(f"{name}: {value!r} is not a number") from None
-    if not number.is_finite() or number <= 0:
-        raise OrderRejected(f"{name}: must be a positive number, got {value!r}")
-    return number
-
-
-def _validate(params: dict[str, Any]) -> dict[str, Any]:
-    symbol = str(params.get("symbol") or "").strip().upper().lstrip("/")
-    side = str(params.get("side") or "").strip().upper()
-    if side not in SIDES:
-        raise OrderRejected(f"side: {params.get('side')!r} is not BUY or SELL")
-    order_type = str(params.get("order_type") or "MKT").strip().upper()
-    if order_type not in ORDER_TYPES:
-        raise OrderRejected(f"order_type: {params.get('order_type')!r} is not one of {', '.join(ORDER_TYPES)}")
-    try:
-        quantity = int(str(params.get("quantity")))
-    except ValueError:
-        raise OrderRejected(f"quantity: {params.get('quantity')!r} is not a whole number") from None
-    if quantity <= 0:
-        raise OrderRejected(f"quantity: must be at least 1, got {quantity}")
-    tif = str(params.get("time_in_force") or "DAY").strip().upper()
-    if tif not in ("DAY", "GTC"):
-        raise OrderRejected(f"time_in_force: {params.get('time_in_force')!r} is not DAY or GTC")
-    fields = {
-        "symbol": symbol,
-        "side": side,
-        "order_type": order_type,
-        "quantity": quantity,
-        "limit_price": _decimal(params.get("limit_price"), "limit_price"),
-        "stop_price": _decimal(params.get("stop_price"), "stop_price"),
-        "time_in_force": tif,
-        "client_order_id": params.get("client_order_id") or None,
-    }
-    if order_type in ("LMT", "STP_LMT") and fields["limit_price"] is None:
-        raise OrderRejected(f"limit_price: a {order_type} order needs one")
-    if order_type in ("STP", "STP_LMT") and fields["stop_price"] is None:
-        raise OrderRejected(f"stop_price: a {order_type} order needs one")
-    take_profit = _decimal(params.get("take_profit_price"), "take_profit_price")
-    stop_loss = _decimal(params.get("stop_loss_price"), "stop_loss_price")
-    if (take_profit is None) != (stop_loss is None):
-        raise OrderRejected("take_profit_price and stop_loss_price: a bracket needs both")
-    if (
-        take_profit is not None
-        and stop_loss is not None
-        and not fills.bracket_prices_valid(side, take_profit, stop_loss)
-    ):
-        where = "above" if side == BUY else "below"
-        raise OrderRejected(
-            f"take_profit_price: a {side} bracket takes profit {where} its stop "
-            f"(take profit {_plain(take_profit)}, stop {_plain(stop_loss)})"
-        )
-    fields["take_profit_price"], fields["stop_loss_price"] = take_profit, stop_loss
-    return fields
-
-
 def place_order(
     *,
     account: Account,
-    params: dict[str, Any],
+    request: OrderRequest,
     live: LiveDataRedis | None = None,
     now: datetime | None = None,
     capture: Any = None,
 ) -> OrderResult:
-    """Place an order on ``account`` (already checked to belong to the caller).
-
-    ``params``: ``symbol``, ``side`` BUY/SELL, ``quantity`` (int ≥ 1), ``order_type``
-    MKT/LMT/STP/STP_LMT, ``limit_price`` / ``stop_price`` (``Decimal`` points; LMT and STP_LMT need
-    the limit, STP and STP_LMT the stop), ``time_in_force`` DAY/GTC, ``client_order_id``, and for a
-    bracket ``take_profit_price`` with ``stop_loss_price``. ``capture``: the MarketSession traded.
-    Returns the FILLED, WORKING or REJECTED entry order; raises :class:`OrderRejected` for input that
-    does not make an order at all (unknown symbol, bad side or prices), which the API answers with 400.
-    """
+    """Place ``request`` on ``account`` (already checked to belong to the caller); ``capture``: the
+    MarketSession traded. Returns the FILLED, WORKING or REJECTED entry order (a rejection says why,
+    for the trader); raises :class:`OrderRejected` for a symbol Thor does not trade or without a
+    margin, which the API answers with 400. The request was checked when it was built."""
     now = now or clock.now()
-    fields = _validate(params)
-    contract = contract_for(fields["symbol"])
+    contract = contract_for(request.symbol)
     if contract is None:
-        raise OrderRejected(f"symbol: {fields['symbol']!r} is not an instrument Thor trades")
+        raise OrderRejected(f"symbol: {request.symbol!r} is not an instrument Thor trades")
     if account.kind == AccountKind.FUTURES and contract.margin is None:
         raise OrderRejected(f"symbol: {contract.symbol} has no margin in the margin table; an admin must add it")
-    if fields["client_order_id"]:
-        first = Order.objects.filter(account=account, client_order_id=fields["client_order_id"]).first()
+    if request.client_order_id:
+        first = Order.objects.filter(account=account, client_order_id=request.client_order_id).first()
         if first is not None:
             return OrderResult(first, created=False)
     quote, quote_problem = _latest_quote(contract.symbol, live)
     margins = margin_table()
-    take_profit, stop_loss = fields.pop("take_profit_price"), fields.pop("stop_loss_price")
     try:
         with transaction.atomic():
-            locked = Account.objects.select_for_update().get(pk=account.pk)
-            order = Order(account=locked, status=OrderStatus.REJECTED, created_at=now, capture=capture, **fields)
-            if take_profit is not None:
+            locked = account_for_update(account.pk)
+            order = Order(
+                account=locked, status=OrderStatus.REJECTED, created_at=now, capture=capture, **request.order_fields()
+            )
+            if request.is_bracket:
                 order.bracket_role = BracketRole.ENTRY
             problem = _check_and_place(locked, order, contract, quote, quote_problem, margins, now)
             if problem is not None:
                 order.status, order.reject_reason = OrderStatus.REJECTED, problem
                 order.save()
-            elif take_profit is not None:
-                _create_children(order, take_profit, stop_loss, now)
+            elif request.take_profit_price is not None and request.stop_loss_price is not None:
+                _create_children(order, request.take_profit_price, request.stop_loss_price, now)
             if order.status == OrderStatus.FILLED:
                 _after_fill(order, now)
             revalue(locked, live, margins=margins)
             transaction.on_commit(lambda: announce(order))
     except IntegrityError:
         # The same client_order_id raced in from another request: the first one stands.
-        first = Order.objects.filter(account=account, client_order_id=fields["client_order_id"]).first()
+        first = Order.objects.filter(account=account, client_order_id=request.client_order_id).first()
         if first is None:
             raise
         return OrderResult(first, created=False)
@@ -282,7 +210,7 @@ def _check_and_place(
 ) -> str | None:
     """Fill a market order, or rest a resting one (filling it at once when the latest quote already
     reaches it); returns a rejection message instead when the account cannot take it."""
-    if order.order_type == "MKT":
+    if order.order_type == OrderType.MKT:
         price = market_price(quote)
         if quote_problem is not None:
             return f"No live price for {order.symbol}: {quote_problem}; market orders need a quote"
@@ -293,7 +221,7 @@ def _check_and_place(
     if problem is not None:
         return problem
     order.status, order.working_since = OrderStatus.WORKING, now
-    order.expires_at = day_order_expiry(now) if order.time_in_force == "DAY" else None
+    order.expires_at = day_order_expiry(now) if order.time_in_force == TimeInForce.DAY else None
     order.save()
     if quote:
         touch = fills.touch(_resting(order), quote)
@@ -364,7 +292,7 @@ def _fill(
     """Apply a fill at ``price`` to the locked ``account``; returns a rejection message instead
     when the account cannot take it (``check``: the margin test of an order not yet reserved)."""
     symbol, quantity = order.symbol, order.quantity
-    position = Position.objects.select_for_update().filter(account=account, symbol=symbol).first()
+    position = position_for_update(account, symbol)
     held = position.quantity if position is not None else 0
     average = position.average_price if position is not None else Decimal(0)
     commission = money(contract.commission * quantity)
@@ -437,10 +365,10 @@ def _fill(
 def _create_children(entry: Order, take_profit: Decimal, stop_loss: Decimal, now: datetime) -> None:
     """The bracket's take-profit limit and stop, opposite side, PENDING until the entry fills.
     They are GTC: once the entry fills they protect the position until one of them fills."""
-    exit_side = "SELL" if entry.side == BUY else "BUY"
+    exit_side = OrderSide.SELL if entry.side == BUY else OrderSide.BUY
     for role, order_type, limit, stop in (
-        (BracketRole.TAKE_PROFIT, "LMT", take_profit, None),
-        (BracketRole.STOP_LOSS, "STP", None, stop_loss),
+        (BracketRole.TAKE_PROFIT, OrderType.LMT, take_profit, None),
+        (BracketRole.STOP_LOSS, OrderType.STP, None, stop_loss),
     ):
         Order.objects.create(
             account=entry.account,
@@ -452,7 +380,7 @@ def _create_children(entry: Order, take_profit: Decimal, stop_loss: Decimal, now
             order_type=order_type,
             limit_price=limit,
             stop_price=stop,
-            time_in_force="GTC",
+            time_in_force=TimeInForce.GTC,
             status=OrderStatus.PENDING,
             created_at=now,
             capture=entry.capture,
@@ -513,8 +441,7 @@ def fill_resting_order(
         return False
     margins = margin_table()
     with transaction.atomic():
-        account = Account.objects.select_for_update().get(pk=head["account_id"])
-        order = Order.objects.select_for_update().get(pk=order_id)
+        account, order = account_and_order_for_update(account_id=head["account_id"], order_id=order_id)
         if order.status != OrderStatus.WORKING or (order.working_since and at < order.working_since):
             return False
         touch = fills.touch(_resting(order), quote)
@@ -531,8 +458,7 @@ def cancel_order(*, order: Order, now: datetime | None = None, live: LiveDataRed
     :class:`OrderRejected` for any other status."""
     now = now or clock.now()
     with transaction.atomic():
-        account = Account.objects.select_for_update().get(pk=order.account_id)
-        locked = Order.objects.select_for_update().get(pk=order.pk)
+        account, locked = account_and_order_for_update(account_id=order.account_id, order_id=order.pk)
         if locked.status not in OPEN_STATUSES:
             raise OrderRejected(f"Order {locked.pk} is {locked.status}; only working orders can be cancelled")
         locked.status, locked.canceled_at = OrderStatus.CANCELED, now
@@ -553,8 +479,7 @@ def expire_day_orders(*, now: datetime, live: LiveDataRedis | None = None) -> in
         Order.objects.filter(status=OrderStatus.WORKING, expires_at__lte=now).values_list("pk", "account_id")
     ):
         with transaction.atomic():
-            account = Account.objects.select_for_update().get(pk=account_id)
-            order = Order.objects.select_for_update().get(pk=order_id)
+            account, order = account_and_order_for_update(account_id=account_id, order_id=order_id)
             if order.status != OrderStatus.WORKING:
                 continue
             order.status, order.canceled_at = OrderStatus.EXPIRED, now

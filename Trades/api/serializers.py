@@ -7,11 +7,10 @@ from decimal import Decimal
 
 from rest_framework import serializers
 
-from ActAndPos.models import Order
-from ActAndPos.services.order_engine import ORDER_TYPES
+from ActAndPos.choices import OrderSide, OrderStatus, OrderType, TimeInForce
 from ThorTrading.choices import FUTURES
 
-ORDER_STATUSES = [value for value, _ in Order.STATUSES]
+ORDER_STATUSES = OrderStatus.values()
 #: No futures price is anywhere near this (points): a larger one is a typo.
 MAX_PRICE = Decimal("10000000")
 #: The largest id the database's 64-bit keys hold.
@@ -41,12 +40,12 @@ class OrderInputSerializer(serializers.Serializer):
 
     account = serializers.IntegerField(min_value=1, max_value=MAX_ID)
     symbol = serializers.ChoiceField(choices=FUTURES)
-    side = serializers.ChoiceField(choices=["BUY", "SELL"])
+    side = serializers.ChoiceField(choices=OrderSide.choices())
     quantity = serializers.IntegerField(min_value=1, max_value=MAX_QUANTITY)
-    order_type = serializers.ChoiceField(choices=list(ORDER_TYPES), default="MKT")
+    order_type = serializers.ChoiceField(choices=OrderType.choices(), default=OrderType.MKT)
     limit_price = _price()
     stop_price = _price()
-    time_in_force = serializers.ChoiceField(choices=["DAY", "GTC"], default="DAY")
+    time_in_force = serializers.ChoiceField(choices=TimeInForce.choices(), default=TimeInForce.DAY)
     client_order_id = serializers.CharField(min_length=1, max_length=64, required=False, allow_null=True)
     take_profit_price = _price()
     stop_loss_price = _price()

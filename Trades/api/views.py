@@ -22,6 +22,7 @@ from ActAndPos.models import Order
 from ActAndPos.selectors import accounts_of, statement, statement_csv
 from ActAndPos.services.capture_trades import trade_capture
 from ActAndPos.services.order_engine import OrderRejected, cancel_order, place_order
+from ActAndPos.services.order_request import OrderRequest
 from ThorTrading.models import MarketSession
 from Trades.api.serializers import (
     CaptureTradeInputSerializer,
@@ -46,7 +47,7 @@ class OrderListCreateView(APIView):
                 {"error": f"account: no account {serializer.validated_data['account']} of yours"}, status=404
             )
         try:
-            result = place_order(account=account, params=params)
+            result = place_order(account=account, request=OrderRequest(**params))
         except OrderRejected as exc:
             return Response({"error": str(exc)}, status=400)
         body = OrderSerializer(result.order).data

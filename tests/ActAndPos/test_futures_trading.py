@@ -17,6 +17,7 @@ from rest_framework.test import APIClient
 
 from ActAndPos.models import Account, ContractMargin, LedgerEntry, Order, Position
 from ActAndPos.services.order_engine import cancel_order, expire_day_orders, place_order
+from ActAndPos.services.order_request import OrderRequest
 from ActAndPos.workers.resting_orders import GROUP, RestingOrderFiller
 from core.clock import ManualClock
 from GlobalMarkets.models import Market
@@ -300,13 +301,13 @@ def test_8_threads_of_mixed_orders_while_ticks_stream_reconcile_to_the_cent(
                     "client_order_id": f"w{worker}-{i}",
                 }
                 if kind == 1:
-                    params.update(order_type="LMT", limit_price="6799.50" if side == "BUY" else "6800.50")
+                    params.update(order_type="LMT", limit_price=Decimal("6799.50" if side == "BUY" else "6800.50"))
                 elif kind == 2:
                     params.update(
-                        take_profit_price="6802" if side == "BUY" else "6798",
-                        stop_loss_price="6798" if side == "BUY" else "6802",
+                        take_profit_price=Decimal("6802" if side == "BUY" else "6798"),
+                        stop_loss_price=Decimal("6798" if side == "BUY" else "6802"),
                     )
-                result = place_order(account=account, params=params)
+                result = place_order(account=account, request=OrderRequest(**params))
                 if kind == 3 and result.order.status == "WORKING":
                     cancel_order(order=result.order)
         except BaseException as exc:  # surfaced below

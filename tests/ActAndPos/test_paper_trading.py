@@ -326,6 +326,7 @@ def test_200_concurrent_orders_keep_cash_and_positions_non_negative_and_the_ledg
     live: LiveDataRedis,
 ) -> None:
     from ActAndPos.services.order_engine import place_order
+    from ActAndPos.services.order_request import OrderRequest
     from ActAndPos.services.seed import seed_contract_multipliers
 
     assert connection.vendor == "postgresql"
@@ -346,7 +347,9 @@ def test_200_concurrent_orders_keep_cash_and_positions_non_negative_and_the_ledg
                 symbol = "VX" if i % 2 else "CL"
                 place_order(
                     account=account,
-                    params={"symbol": symbol, "side": side, "quantity": 1 + i % 2, "client_order_id": f"w{worker}-{i}"},
+                    request=OrderRequest(
+                        symbol=symbol, side=side, quantity=1 + i % 2, client_order_id=f"w{worker}-{i}"
+                    ),
                 )
         except BaseException as exc:  # surfaced below
             errors.append(exc)

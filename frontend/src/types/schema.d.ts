@@ -1511,15 +1511,15 @@ export interface components {
             account: number;
             client_order_id?: string | null;
             symbol: string;
-            side: components["schemas"]["OrderSideEnum"];
+            side: components["schemas"]["SideEnum"];
             /** @description contracts */
             readonly quantity: number;
-            order_type: components["schemas"]["OrderOrderTypeEnum"];
+            order_type: components["schemas"]["OrderTypeEnum"];
             /** Format: double */
             limit_price?: number | null;
             /** Format: double */
             stop_price?: number | null;
-            time_in_force?: components["schemas"]["OrderTimeInForceEnum"];
+            time_in_force?: components["schemas"]["TimeInForceEnum"];
             status: components["schemas"]["OrderStatusEnum"];
             /** Format: double */
             fill_price?: number | null;
@@ -1543,14 +1543,6 @@ export interface components {
             canceled_at?: string | null;
         };
         /**
-         * @description * `MKT` - MKT
-         *     * `LMT` - LMT
-         *     * `STP` - STP
-         *     * `STP_LMT` - STP_LMT
-         * @enum {string}
-         */
-        OrderInputOrderTypeEnum: "MKT" | "LMT" | "STP" | "STP_LMT";
-        /**
          * @description An order: ``account`` (one of yours), ``symbol``, ``side``, ``quantity`` (1–10,000 contracts),
          *     ``order_type``, ``limit_price`` / ``stop_price`` (points, above 0 and below 10,000,000),
          *     ``time_in_force``, an optional ``client_order_id`` (at most 64 characters) that makes a
@@ -1562,48 +1554,22 @@ export interface components {
             /** Format: int64 */
             account: number;
             symbol: components["schemas"]["SymbolEnum"];
-            side: components["schemas"]["OrderInputSideEnum"];
+            side: components["schemas"]["SideEnum"];
             quantity: number;
             /** @default MKT */
-            order_type: components["schemas"]["OrderInputOrderTypeEnum"];
+            order_type: components["schemas"]["OrderTypeEnum"];
             /** Format: double */
             limit_price?: number | null;
             /** Format: double */
             stop_price?: number | null;
             /** @default DAY */
-            time_in_force: components["schemas"]["OrderInputTimeInForceEnum"];
+            time_in_force: components["schemas"]["TimeInForceEnum"];
             client_order_id?: string | null;
             /** Format: double */
             take_profit_price?: number | null;
             /** Format: double */
             stop_loss_price?: number | null;
         };
-        /**
-         * @description * `BUY` - BUY
-         *     * `SELL` - SELL
-         * @enum {string}
-         */
-        OrderInputSideEnum: "BUY" | "SELL";
-        /**
-         * @description * `DAY` - DAY
-         *     * `GTC` - GTC
-         * @enum {string}
-         */
-        OrderInputTimeInForceEnum: "DAY" | "GTC";
-        /**
-         * @description * `MKT` - Market
-         *     * `LMT` - Limit
-         *     * `STP` - Stop
-         *     * `STP_LMT` - Stop limit
-         * @enum {string}
-         */
-        OrderOrderTypeEnum: "MKT" | "LMT" | "STP" | "STP_LMT";
-        /**
-         * @description * `BUY` - Buy
-         *     * `SELL` - Sell
-         * @enum {string}
-         */
-        OrderSideEnum: "BUY" | "SELL";
         /**
          * @description * `PENDING` - Pending (a bracket child waiting for its entry)
          *     * `WORKING` - Working
@@ -1615,11 +1581,13 @@ export interface components {
          */
         OrderStatusEnum: "PENDING" | "WORKING" | "FILLED" | "REJECTED" | "CANCELED" | "EXPIRED";
         /**
-         * @description * `DAY` - Day
-         *     * `GTC` - Good till cancelled
+         * @description * `MKT` - Market
+         *     * `LMT` - Limit
+         *     * `STP` - Stop
+         *     * `STP_LMT` - Stop limit
          * @enum {string}
          */
-        OrderTimeInForceEnum: "DAY" | "GTC";
+        OrderTypeEnum: "MKT" | "LMT" | "STP" | "STP_LMT";
         PaginatedMarketSessionList: {
             /** @example 123 */
             count: number;
@@ -1736,6 +1704,12 @@ export interface components {
         SessionOut: {
             username: string;
         };
+        /**
+         * @description * `BUY` - Buy
+         *     * `SELL` - Sell
+         * @enum {string}
+         */
+        SideEnum: "BUY" | "SELL";
         /** @description The composite's weight for each signal (−10…10); the ones left out keep their configuration. */
         SignalWeightsRequest: {
             STRONG_BUY?: number;
@@ -1867,6 +1841,12 @@ export interface components {
          * @enum {string}
          */
         TargetModeEnum: "USD" | "TICKS" | "POINTS";
+        /**
+         * @description * `DAY` - Day
+         *     * `GTC` - Good till cancelled
+         * @enum {string}
+         */
+        TimeInForceEnum: "DAY" | "GTC";
         TokenOut: {
             token: string;
             /** Format: date-time */
