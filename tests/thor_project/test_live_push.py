@@ -21,6 +21,7 @@ from rest_framework.authtoken.models import Token
 
 from ActAndPos.models import Account
 from ActAndPos.services.order_engine import place_order
+from ActAndPos.services.order_request import OrderRequest
 from core.clock import ManualClock
 from core.push import push
 from LiveData.redis_client import LiveDataRedis
@@ -160,7 +161,7 @@ def test_fills_reach_only_their_owners_socket(quotes: None, live: LiveDataRedis)
         await asyncio.sleep(0.2)  # subscriptions in place
         from asgiref.sync import sync_to_async
 
-        await sync_to_async(place_order)(account=account, params={"symbol": "ES", "side": "BUY", "quantity": 1})
+        await sync_to_async(place_order)(account=account, request=OrderRequest(symbol="ES", side="BUY", quantity=1))
         message = await mine.receive_json_from(timeout=5)
         leaked = [] if await theirs.receive_nothing(timeout=0.5) else [await theirs.receive_json_from()]
         await mine.disconnect()
