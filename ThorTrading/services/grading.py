@@ -17,6 +17,8 @@ from decimal import Decimal
 from typing import Any
 
 import numpy as np
+from django.conf import settings
+from django.core.cache import cache
 from django.db import transaction
 
 from core.push import EVENTS_GROUP, push_on_commit
@@ -44,77 +46,118 @@ class _Pending:
     capture_group: int
 
 
+#: One quote as the grader reads it: its time, then bid, ask and last (points; None where missing).
+_Tick = tuple[datetime, Decimal | None, Decimal | None, Decimal | None]
+#: A resolved row: the row, how it resolved, and when.
+_Resolved = tuple[_Pending, grading.Resolution, datetime]
+
+
 def grade_quotes(
     quotes: Iterable[dict[str, Any]], *, now: datetime, max_ahead: timedelta = timedelta(minutes=1)
 ) -> int:
-    """Resolve the PENDING rows that these quotes (in stream order) touch — first touch by
-    :func:`ThorTrading.grading.first_touch`, the backtest's own rule — and return how many rows were
-    resolved. A quote's time is its ``ts_event``, else ``ts_ingest``, else ``now``; a quote
-    stamped more than ``max_ahead`` after ``now`` (another run's clock) grades nothing; a row is
-    graded only by quotes from its capture until its evaluation window ends (SPEC §7)."""
+    """Resolve the PENDING rows that these quotes (in stream order) touch — first touch in the
+    row's window by :func:`ThorTrading.grading.first_touch_in_window`, the backtest's own rule — and
+    return how many rows were resolved. A quote's time is its ``ts_event``, else ``ts_ingest``, else
+    ``now``; a quote stamped more than ``max_ahead`` after ``now`` (another run's clock) grades
+    nothing; a row is graded only by quotes from its capture until its evaluation window ends (SPEC §7)."""
     batch = [q for q in quotes if q and q.get("symbol")]
-    if not batch:
+    by_symbol = _pending_by_symbol({str(q["symbol"]) for q in batch}) if batch else {}
+    ticks = _ticks_by_symbol(batch, symbols=set(by_symbol), now=now, max_ahead=max_ahead)
+    if not ticks:
         return 0
-    symbols = {str(q["symbol"]) for q in batch}
-    futures = set(symbols) | ({TOTAL} if "YM" in symbols else set())
+    windows = market_windows()
+    resolved = [touch for symbol, series in ticks.items() for touch in _touches(series, by_symbol[symbol], windows)]
+    count = _record(resolved)
+    for row, resolution, at in resolved:
+        logger.info(
+            "graded %s row %d: %s (%s at %s, %s)",
+            row.future,
+            row.id,
+            resolution.outcome,
+            resolution.hit_type,
+            resolution.price,
+            at.isoformat(),
+        )
+    return count
+
+
+def _pending_by_symbol(symbols: set[str]) -> dict[str, list[_Pending]]:
+    """The PENDING rows with an entry and levels that quotes of ``symbols`` grade, by traded symbol
+    (TOTAL rows trade YM). One query."""
+    futures = symbols | ({TOTAL} if "YM" in symbols else set())
     by_symbol: dict[str, list[_Pending]] = defaultdict(list)
     for values in MarketSession.objects.filter(wndw=grading.PENDING, future__in=futures).values(
         "id", "future", "bhs", "entry_price", "target_high", "target_low", "captured_at", "country", "capture_group"
     ):
-        entry, high, low = values["entry_price"], values["target_high"], values["target_low"]
-        if entry is None or high is None or low is None:
+        if values["entry_price"] is None or values["target_high"] is None or values["target_low"] is None:
             continue
         by_symbol[traded_symbol(values["future"])].append(
             _Pending(
                 values["id"],
                 values["future"],
                 values["bhs"],
-                entry,
-                high,
-                low,
+                values["entry_price"],
+                values["target_high"],
+                values["target_low"],
                 values["captured_at"],
                 values["country"],
                 values["capture_group"],
             )
         )
-    if not by_symbol:
-        return 0
-    config = get_trading_config()
-    ticks: dict[str, list[tuple[datetime, Decimal | None, Decimal | None, Decimal | None]]] = defaultdict(list)
+    return by_symbol
+
+
+def _ticks_by_symbol(
+    batch: list[dict[str, Any]], *, symbols: set[str], now: datetime, max_ahead: timedelta
+) -> dict[str, list[_Tick]]:
+    """The quotes of ``symbols`` as ticks in stream order, leaving out those stamped after ``now + max_ahead``."""
+    ticks: dict[str, list[_Tick]] = defaultdict(list)
     for quote in batch:
         symbol = str(quote["symbol"])
-        if symbol in by_symbol:
-            at = quote_time(quote, default=now)
-            if at <= now + max_ahead:
-                ticks[symbol].append(
-                    (at, to_decimal(quote.get("bid")), to_decimal(quote.get("ask")), to_decimal(quote.get("last")))
-                )
-    resolved: list[tuple[_Pending, grading.Resolution, datetime]] = []
-    windows = market_windows() if ticks else {}
-    for symbol, series in ticks.items():
-        times = np.array([to_ns(t[0]) for t in series], dtype=np.int64)
-        bid, ask, last = (
-            np.array([np.nan if v is None else float(v) for v in column])
-            for column in list(zip(*series, strict=True))[1:]
-        )
-        for row in by_symbol[symbol]:
-            window = windows.get(row.country)
-            start_ns = to_ns(row.captured_at)
-            touch = grading.first_touch_in_window(
-                signal=row.bhs,
-                target_high=float(row.target_high),
-                target_low=float(row.target_low),
-                ts=times,
-                bid=bid,
-                ask=ask,
-                last=last,
-                start_ns=start_ns,
-                end_ns=start_ns + int(window.total_seconds() * NS) if window is not None else None,
+        if symbol not in symbols:
+            continue
+        at = quote_time(quote, default=now)
+        if at <= now + max_ahead:
+            ticks[symbol].append(
+                (at, to_decimal(quote.get("bid")), to_decimal(quote.get("ask")), to_decimal(quote.get("last")))
             )
-            if touch is not None:
-                resolved.append(
-                    (row, grading.Resolution(touch.outcome, touch.hit_type, touch.price), series[touch.index][0])
-                )
+    return ticks
+
+
+def _touches(series: list[_Tick], rows: list[_Pending], windows: dict[str, timedelta | None]) -> list[_Resolved]:
+    """The rows among ``rows`` that one symbol's ticks resolve, each at its first touch in its window."""
+    times = np.array([to_ns(t[0]) for t in series], dtype=np.int64)
+    bid, ask, last = (
+        np.array([np.nan if v is None else float(v) for v in column]) for column in list(zip(*series, strict=True))[1:]
+    )
+    resolved: list[_Resolved] = []
+    for row in rows:
+        window = windows.get(row.country)
+        start_ns = to_ns(row.captured_at)
+        touch = grading.first_touch_in_window(
+            signal=row.bhs,
+            target_high=float(row.target_high),
+            target_low=float(row.target_low),
+            ts=times,
+            bid=bid,
+            ask=ask,
+            last=last,
+            start_ns=start_ns,
+            end_ns=start_ns + int(window.total_seconds() * NS) if window is not None else None,
+        )
+        if touch is not None:
+            resolved.append(
+                (row, grading.Resolution(touch.outcome, touch.hit_type, touch.price), series[touch.index][0])
+            )
+    return resolved
+
+
+def _record(resolved: list[_Resolved]) -> int:
+    """Write the resolutions (each row only while still PENDING) with their P&L, log the changed ids
+    for the statistics and push a grade event per row on commit; returns the rows updated."""
+    if not resolved:
+        return 0
+    config = get_trading_config()
     count = 0
     with transaction.atomic():
         for row, resolution, at in resolved:
@@ -135,41 +178,28 @@ def grade_quotes(
                 target_hit_type=resolution.hit_type,
                 pnl_usd=pnl,
             )
-        if resolved:
-            bump_analytics_version(ids=[row.id for row, _, _ in resolved])
-            for row, resolution, at in resolved:
-                push_on_commit(
-                    EVENTS_GROUP,
-                    {
-                        "type": "grade",
-                        "id": row.id,
-                        "capture_group": row.capture_group,
-                        "country": row.country,
-                        "future": row.future,
-                        "outcome": resolution.outcome,
-                        "hit_type": resolution.hit_type,
-                        "hit_price": resolution.price,
-                        "at": at,
-                    },
-                )
-    for row, resolution, at in resolved:
-        logger.info(
-            "graded %s row %d: %s (%s at %s, %s)",
-            row.future,
-            row.id,
-            resolution.outcome,
-            resolution.hit_type,
-            resolution.price,
-            at.isoformat(),
-        )
+        bump_analytics_version(ids=[row.id for row, _, _ in resolved])
+        for row, resolution, at in resolved:
+            push_on_commit(
+                EVENTS_GROUP,
+                {
+                    "type": "grade",
+                    "id": row.id,
+                    "capture_group": row.capture_group,
+                    "country": row.country,
+                    "future": row.future,
+                    "outcome": resolution.outcome,
+                    "hit_type": resolution.hit_type,
+                    "hit_price": resolution.price,
+                    "at": at,
+                },
+            )
     return count
 
 
 def market_windows() -> dict[str, timedelta | None]:
     """Each market's evaluation window by country (None = never expires): its admin override, else
     ``THOR_EVALUATION_WINDOW_MINUTES`` (SPEC §7). One query."""
-    from django.conf import settings
-
     default = settings.THOR_EVALUATION_WINDOW_MINUTES
     return {
         country: grading.evaluation_window(market_minutes=minutes, default_minutes=default)
@@ -186,9 +216,6 @@ def evaluation_window_minutes() -> dict[str, Any]:
     cache for up to a minute, and forgotten at once when a market is saved here (a receiver):
     reading the markets on every request cost ~1 ms. Grading and expiry read
     :func:`market_windows` itself."""
-    from django.conf import settings
-    from django.core.cache import cache
-
     shown = cache.get(EVALUATION_WINDOWS_KEY)
     if shown is None:
         shown = {
