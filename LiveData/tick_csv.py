@@ -95,29 +95,35 @@ def read_ticks(handle: IO[str], *, source: str) -> Iterator[tuple[int, dict[str,
     if missing:
         raise TickCsvError(f"missing column(s) {', '.join(missing)}; the header has {', '.join(reader.fieldnames)}")
     for raw in reader:
-        line = reader.line_num
         row = {key: raw.get(original) or "" for key, original in names.items()}
         try:
-            symbol = normalize_symbol(row["symbol"]) if row["symbol"].strip() else ""
-            if not symbol:
-                raise ValueError("symbol is empty")
-            tick: dict[str, Any] = {"ts": parse_ts(row["ts"]), "symbol": symbol}
-            for name in ("bid", "ask", "last", "close", "high_24h", "low_24h", "change"):
-                tick[name] = _price(row, name)
-            for name in ("volume", "bid_size", "ask_size"):
-                tick[name] = _size(row, name)
-            if tick["bid"] is None and tick["ask"] is None and tick["last"] is None:
-                raise ValueError("no bid, ask or last")
-            if tick["bid"] is not None and tick["ask"] is not None and tick["bid"] > tick["ask"]:
-                raise ValueError(f"bid {tick['bid']} is above ask {tick['ask']}")
-            if tick["change"] is None and tick["last"] is not None and tick["close"] is not None:
-                tick["change"] = float(Decimal(repr(tick["last"])) - Decimal(repr(tick["close"])))
+            tick = _tick_from_row(row)
         except ValueError as exc:
-            yield line, None, str(exc)
+            yield reader.line_num, None, str(exc)
             continue
         tick["source"] = source
         tick["stream_id"] = None
-        yield line, tick, ""
+        yield reader.line_num, tick, ""
+
+
+def _tick_from_row(row: dict[str, str]) -> dict[str, Any]:
+    """One CSV row (lower-case column names) → a tick in the archive's row shape (without source);
+    raises ``ValueError`` saying what is wrong with the row."""
+    symbol = normalize_symbol(row["symbol"]) if row["symbol"].strip() else ""
+    if not symbol:
+        raise ValueError("symbol is empty")
+    tick: dict[str, Any] = {"ts": parse_ts(row["ts"]), "symbol": symbol}
+    for name in ("bid", "ask", "last", "close", "high_24h", "low_24h", "change"):
+        tick[name] = _price(row, name)
+    for name in ("volume", "bid_size", "ask_size"):
+        tick[name] = _size(row, name)
+    if tick["bid"] is None and tick["ask"] is None and tick["last"] is None:
+        raise ValueError("no bid, ask or last")
+    if tick["bid"] is not None and tick["ask"] is not None and tick["bid"] > tick["ask"]:
+        raise ValueError(f"bid {tick['bid']} is above ask {tick['ask']}")
+    if tick["change"] is None and tick["last"] is not None and tick["close"] is not None:
+        tick["change"] = float(Decimal(repr(tick["last"])) - Decimal(repr(tick["close"])))
+    return tick
 
 
 def write_ticks(handle: Any, ticks: Iterable[dict[str, Any]]) -> int:

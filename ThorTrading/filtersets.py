@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, NamedTuple
 
 import django_filters
@@ -111,43 +111,14 @@ class MarketSessionFilter(django_filters.FilterSet):
         weekday that is none."""
         data = self.form.cleaned_data
         found: list[Condition] = []
-
-        def listed(name: str) -> list[str] | None:
+        for name, (column, value_of) in LIST_FILTERS.items():
             raw = data.get(name)
-            return None if raw in (None, "") else [v.strip() for v in str(raw).split(",") if v.strip()]
-
-        if (countries := listed("country")) is not None:
-            found.append(Condition("country", "in", tuple(_country(v) for v in countries)))
-        if (statuses := listed("status")) is not None:
-            found.append(
-                Condition(
-                    "wndw",
-                    "in",
-                    tuple(
-                        _one_of("status", v.upper().replace("'", "").replace(" ", "_"), Outcome.values())
-                        for v in statuses
-                    ),
-                )
-            )
-        for name, lookup in (("date", "exact"), ("start", "gte"), ("end", "lte")):
+            values = None if raw in (None, "") else [v.strip() for v in str(raw).split(",") if v.strip()]
+            if values is not None and not (name == "future" and str(raw).strip().lower() == "all"):
+                found.append(Condition(column, "in", tuple(value_of(v) for v in values)))
+        for name, column, lookup in SINGLE_FILTERS:
             if data.get(name) is not None:
-                found.append(Condition("session_date", lookup, data[name]))
-        if (days := listed("weekday")) is not None:
-            found.append(Condition("day", "in", tuple(_weekday(raw) for raw in days)))
-        futures = listed("future")
-        if futures is not None and str(data["future"]).strip().lower() != "all":
-            found.append(
-                Condition("future", "in", tuple(_one_of("future", v.upper(), (*FUTURES, TOTAL)) for v in futures))
-            )
-        if (signals := listed("signal")) is not None:
-            found.append(
-                Condition(
-                    "bhs", "in", tuple(_one_of("signal", v.upper().replace(" ", "_"), Signal.values()) for v in signals)
-                )
-            )
-        for name, field in (("late", "late"), ("demo", "is_demo")):
-            if data.get(name) is not None:
-                found.append(Condition(field, "exact", data[name]))
+                found.append(Condition(column, lookup, data[name]))
         return found
 
     def filter_queryset(self, queryset: QuerySet[MarketSession]) -> QuerySet[MarketSession]:
@@ -183,6 +154,37 @@ def _weekday(raw: str) -> str:
         return raw[:3].title()
     raise ValidationError({"weekday": f"{raw!r} is not a weekday (Mon…Sun or 0–6)"})
 
+
+def _status(raw: str) -> str:
+    """An outcome as a trader types it (``didn't work``, ``worked``) → its value; 400 otherwise."""
+    return _one_of("status", raw.upper().replace("'", "").replace(" ", "_"), Outcome.values())
+
+
+def _future(raw: str) -> str:
+    return _one_of("future", raw.upper(), (*FUTURES, TOTAL))
+
+
+def _signal(raw: str) -> str:
+    return _one_of("signal", raw.upper().replace(" ", "_"), Signal.values())
+
+
+#: The comma-separated filters: parameter → (column, one value's normalisation, which raises a 400
+#: naming the parameter and the allowed values). ``future=all`` selects every future.
+LIST_FILTERS: dict[str, tuple[str, Callable[[str], str]]] = {
+    "country": ("country", _country),
+    "status": ("wndw", _status),
+    "weekday": ("day", _weekday),
+    "future": ("future", _future),
+    "signal": ("bhs", _signal),
+}
+#: The single-valued filters, already parsed by the form: (parameter, column, lookup).
+SINGLE_FILTERS = (
+    ("date", "session_date", "exact"),
+    ("start", "session_date", "gte"),
+    ("end", "session_date", "lte"),
+    ("late", "late", "exact"),
+    ("demo", "is_demo", "exact"),
+)
 
 MarketSessionFilter.PARAMS = (*MarketSessionFilter.Meta.fields, *ALIASES)
 

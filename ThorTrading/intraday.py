@@ -133,15 +133,7 @@ class IntradayBook:
         minute = floor_minute(at)
         closed_until = self.last_closed.get(symbol)
         if closed_until is not None and minute <= closed_until:
-            if last is not None:
-                self.late.append(LateTick(symbol, minute, last, delta))
-                day = self.days.get(symbol)
-                if day is not None and day.trading_day == cme_trading_day(minute):
-                    day.high, day.low = max(day.high, last), min(day.low, last)
-                    day.volume += delta
-                    day.price_volume += last * delta
-                    if minute == closed_until and symbol not in self.bars:
-                        day.close = last
+            self._late(symbol, minute, closed_until, last, delta)
             return []
         closed: list[Bar] = []
         bar = self.bars.get(symbol)
@@ -163,6 +155,20 @@ class IntradayBook:
         bar.cumulative_volume = volume if volume is not None else bar.cumulative_volume
         bar.ticks += 1
         return closed
+
+    def _late(self, symbol: str, minute: datetime, closed_until: datetime, last: Decimal | None, delta: int) -> None:
+        """A tick for a minute already closed: kept for the bar's rewrite, and counted in its CME
+        day's high, low, volume and (for the last closed minute, with no bar open) close."""
+        if last is None:
+            return
+        self.late.append(LateTick(symbol, minute, last, delta))
+        day = self.days.get(symbol)
+        if day is not None and day.trading_day == cme_trading_day(minute):
+            day.high, day.low = max(day.high, last), min(day.low, last)
+            day.volume += delta
+            day.price_volume += last * delta
+            if minute == closed_until and symbol not in self.bars:
+                day.close = last
 
     def close_due(self, now: datetime) -> list[Bar]:
         """Close every bar whose minute ended by ``now`` (the clock closes bars, not the next tick)."""

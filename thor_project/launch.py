@@ -67,57 +67,18 @@ def login_line(env: dict[str, str]) -> str:
 
 
 def main() -> int:
+    """Start Thor: Redis (or an embedded one), the clock and feed settings, then honcho with the
+    Procfile (web and feed); returns honcho's exit code, or 1 with what to do when a setting is wrong."""
     env = os.environ.copy()
     # The Procfile's "python" and "daphne" must be this virtualenv's.
     env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
-    url = env.get("REDIS_URL", "redis://127.0.0.1:6379/0")
-    embedded: subprocess.Popen[bytes] | None = None
-    if redis_answers(url):
-        print(f"Redis: {url}")
-    elif env.get("THOR_EMBEDDED_REDIS", "1").strip().lower() in {"0", "false", "no", "off"}:
-        print(f"Redis is not answering at {url} and THOR_EMBEDDED_REDIS=0 forbids the embedded one.", file=sys.stderr)
-        print(
-            "Start Redis (e.g. 'redis-server --daemonize yes') or set REDIS_URL, then run 'make run' again.",
-            file=sys.stderr,
-        )
+    ready, embedded = _redis_for_run(env)
+    if not ready:
         return 1
-    else:
-        configured = url
-        embedded, url = start_embedded_redis()
-        env["REDIS_URL"] = url
-        print(f"Redis is not answering at {configured};")
-        print(f"started an embedded Redis-compatible server (fakeredis) at {url} for this run (in memory only).")
     feed_mode = (env.get("THOR_FEED_MODE") or "auto").strip().lower()
-    if feed_mode == "replay":
-        if not env.get("THOR_REPLAY_FROM"):
-            print(
-                "THOR_FEED_MODE=replay needs THOR_REPLAY_FROM (e.g. 2025-12-01T00:00:00Z): the first tick to replay.",
-                file=sys.stderr,
-            )
-            return 1
-        # The whole of Thor lives the tape's day: its clock starts where the tape does.
-        env.setdefault("THOR_CLOCK_START", env["THOR_REPLAY_FROM"])
-    if env.get("THOR_CLOCK_START"):
-        env["THOR_CLOCK_ANCHOR"] = datetime.now(UTC).isoformat()
-        print(f"Simulated clock: starts at {env['THOR_CLOCK_START']}, speed {env.get('THOR_CLOCK_SPEED', '1')}x")
-    host = env.setdefault("THOR_HOST", "127.0.0.1")
-    port = env.setdefault("THOR_PORT", "8000")
-
-    if feed_mode == "replay":
-        quotes = f"replay of the tick archive from {env['THOR_REPLAY_FROM']}"
-    elif env.get("THOR_WORKBOOK"):
-        quotes = env["THOR_WORKBOOK"]
-    elif feed_mode in {"auto", "demo"}:
-        quotes = "DEMO feed (a random walk from the sample workbook; set THOR_WORKBOOK for your TOS sheet)"
-    else:
-        quotes = f"{feed_mode} mode"
-    print()
-    print(f"  Thor:   http://{host}:{port}/   (admin: http://{host}:{port}/admin/)")
-    print(f"  Health: http://{host}:{port}/api/health/")
-    print(login_line(env))
-    print(f"  Quotes: {quotes}")
-    print()
-    sys.stdout.flush()
+    if not _clock_for_run(env, feed_mode):
+        return 1
+    _print_banner(env, feed_mode)
     honcho = [sys.executable, "-m", "honcho", "-d", str(ROOT), "-f", str(ROOT / "Procfile"), "start"]
     process = subprocess.Popen(honcho, cwd=ROOT, env=env)
 
@@ -135,6 +96,67 @@ def main() -> int:
         if embedded is not None:
             embedded.terminate()
             embedded.wait(5)
+
+
+def _redis_for_run(env: dict[str, str]) -> tuple[bool, subprocess.Popen[bytes] | None]:
+    """``(ready, embedded process)``: ``REDIS_URL`` when it answers, else an embedded fakeredis
+    server (its URL written into ``env``) unless ``THOR_EMBEDDED_REDIS=0`` forbids it (not ready)."""
+    url = env.get("REDIS_URL", "redis://127.0.0.1:6379/0")
+    if redis_answers(url):
+        print(f"Redis: {url}")
+        return True, None
+    if env.get("THOR_EMBEDDED_REDIS", "1").strip().lower() in {"0", "false", "no", "off"}:
+        print(f"Redis is not answering at {url} and THOR_EMBEDDED_REDIS=0 forbids the embedded one.", file=sys.stderr)
+        print(
+            "Start Redis (e.g. 'redis-server --daemonize yes') or set REDIS_URL, then run 'make run' again.",
+            file=sys.stderr,
+        )
+        return False, None
+    embedded, env["REDIS_URL"] = start_embedded_redis()
+    print(f"Redis is not answering at {url};")
+    print(
+        f"started an embedded Redis-compatible server (fakeredis) at {env['REDIS_URL']} for this run (in memory only)."
+    )
+    return True, embedded
+
+
+def _clock_for_run(env: dict[str, str], feed_mode: str) -> bool:
+    """Anchor a simulated clock (``THOR_CLOCK_START``); a replay starts the clock at its tape. False,
+    with what to do, when a replay has no ``THOR_REPLAY_FROM``."""
+    if feed_mode == "replay":
+        if not env.get("THOR_REPLAY_FROM"):
+            print(
+                "THOR_FEED_MODE=replay needs THOR_REPLAY_FROM (e.g. 2025-12-01T00:00:00Z): the first tick to replay.",
+                file=sys.stderr,
+            )
+            return False
+        # The whole of Thor lives the tape's day: its clock starts where the tape does.
+        env.setdefault("THOR_CLOCK_START", env["THOR_REPLAY_FROM"])
+    if env.get("THOR_CLOCK_START"):
+        env["THOR_CLOCK_ANCHOR"] = datetime.now(UTC).isoformat()
+        print(f"Simulated clock: starts at {env['THOR_CLOCK_START']}, speed {env.get('THOR_CLOCK_SPEED', '1')}x")
+    return True
+
+
+def _print_banner(env: dict[str, str], feed_mode: str) -> None:
+    """Where Thor listens, how to log in, and where its quotes come from."""
+    host = env.setdefault("THOR_HOST", "127.0.0.1")
+    port = env.setdefault("THOR_PORT", "8000")
+    if feed_mode == "replay":
+        quotes = f"replay of the tick archive from {env['THOR_REPLAY_FROM']}"
+    elif env.get("THOR_WORKBOOK"):
+        quotes = env["THOR_WORKBOOK"]
+    elif feed_mode in {"auto", "demo"}:
+        quotes = "DEMO feed (a random walk from the sample workbook; set THOR_WORKBOOK for your TOS sheet)"
+    else:
+        quotes = f"{feed_mode} mode"
+    print()
+    print(f"  Thor:   http://{host}:{port}/   (admin: http://{host}:{port}/admin/)")
+    print(f"  Health: http://{host}:{port}/api/health/")
+    print(login_line(env))
+    print(f"  Quotes: {quotes}")
+    print()
+    sys.stdout.flush()
 
 
 if __name__ == "__main__":

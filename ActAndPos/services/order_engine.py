@@ -153,15 +153,10 @@ def place_order(
     for the trader); raises :class:`OrderRejected` for a symbol Thor does not trade or without a
     margin, which the API answers with 400. The request was checked when it was built."""
     now = now or clock.now()
-    contract = contract_for(request.symbol)
-    if contract is None:
-        raise OrderRejected(f"symbol: {request.symbol!r} is not an instrument Thor trades")
-    if account.kind == AccountKind.FUTURES and contract.margin is None:
-        raise OrderRejected(f"symbol: {contract.symbol} has no margin in the margin table; an admin must add it")
-    if request.client_order_id:
-        first = Order.objects.filter(account=account, client_order_id=request.client_order_id).first()
-        if first is not None:
-            return OrderResult(first, created=False)
+    contract = _tradable(account, request.symbol)
+    first = _first_with_client_id(account, request.client_order_id)
+    if first is not None:
+        return OrderResult(first, created=False)
     quote, quote_problem = _latest_quote(contract.symbol, live)
     margins = margin_table()
     try:
@@ -184,12 +179,30 @@ def place_order(
             transaction.on_commit(lambda: announce(order))
     except IntegrityError:
         # The same client_order_id raced in from another request: the first one stands.
-        first = Order.objects.filter(account=account, client_order_id=request.client_order_id).first()
+        first = _first_with_client_id(account, request.client_order_id)
         if first is None:
             raise
         return OrderResult(first, created=False)
     account.refresh_from_db()
     return OrderResult(order, created=True)
+
+
+def _tradable(account: Account, symbol: str) -> Contract:
+    """The contract ``symbol`` names; raises :class:`OrderRejected` when Thor does not trade it, or
+    (FUTURES) when the margin table has no row for it."""
+    contract = contract_for(symbol)
+    if contract is None:
+        raise OrderRejected(f"symbol: {symbol!r} is not an instrument Thor trades")
+    if account.kind == AccountKind.FUTURES and contract.margin is None:
+        raise OrderRejected(f"symbol: {contract.symbol} has no margin in the margin table; an admin must add it")
+    return contract
+
+
+def _first_with_client_id(account: Account, client_order_id: str | None) -> Order | None:
+    """The account's order placed earlier with ``client_order_id`` (a retried request), or None."""
+    if not client_order_id:
+        return None
+    return Order.objects.filter(account=account, client_order_id=client_order_id).first()
 
 
 def _latest_quote(symbol: str, live: LiveDataRedis | None) -> tuple[dict[str, Any] | None, str | None]:

@@ -194,29 +194,18 @@ def parse_decimal(cell: Any) -> Decimal | None:
     (``117'27`` = 117.84375; ``117'27+`` and ``117'275`` = 117 + 27.5/32; ``-0'07`` = −0.21875).
     Raises :class:`CellError` for text that is none of these (``Loading...``, ``#VALUE!``, ``abc``).
     """
-    if cell is None or isinstance(cell, bool):
-        if isinstance(cell, bool):
-            raise CellError(f"{cell!r} is not a number")
+    if isinstance(cell, bool):
+        raise CellError(f"{cell!r} is not a number")
+    if cell is None:
         return None
-    if isinstance(cell, int):
-        return Decimal(cell)
-    if isinstance(cell, float):
-        if math.isnan(cell):
-            return None
-        if math.isinf(cell):
-            raise CellError(f"{cell!r} is not a finite number")
-        return _clean_decimal(Decimal(repr(cell)))
+    if isinstance(cell, int | float):
+        return _number_cell(cell)
     text = str(cell).strip()
     if text.upper() in NULL_TEXTS:
         return None
     match = _THIRTY_SECONDS_RE.match(text)
     if match:
-        sign, whole, thirty_seconds, fraction = match.groups()
-        ticks = Decimal(thirty_seconds) + _QUARTERS.get(fraction or "0", Decimal(0))
-        if ticks >= 32:
-            raise CellError(f"{text!r} has {ticks} 32nds (must be under 32)")
-        value = Decimal(whole) + ticks / 32
-        return _clean_decimal(-value if sign == "-" else value)
+        return _thirty_seconds(text, *match.groups())
     try:
         value = Decimal(text.replace(",", ""))
     except InvalidOperation:
@@ -224,6 +213,26 @@ def parse_decimal(cell: Any) -> Decimal | None:
     if not value.is_finite():
         raise CellError(f"{text!r} is not a finite number")
     return _clean_decimal(value)
+
+
+def _number_cell(cell: int | float) -> Decimal | None:
+    """A numeric cell: an int exactly, a float by its shortest repr; NaN is empty, ±inf an error."""
+    if isinstance(cell, int):
+        return Decimal(cell)
+    if math.isnan(cell):
+        return None
+    if math.isinf(cell):
+        raise CellError(f"{cell!r} is not a finite number")
+    return _clean_decimal(Decimal(repr(cell)))
+
+
+def _thirty_seconds(text: str, sign: str | None, whole: str, thirty_seconds: str, fraction: str | None) -> Decimal:
+    """``117'27+`` parts → 117 + 27.5/32 (points); raises :class:`CellError` for 32 or more 32nds."""
+    ticks = Decimal(thirty_seconds) + _QUARTERS.get(fraction or "0", Decimal(0))
+    if ticks >= 32:
+        raise CellError(f"{text!r} has {ticks} 32nds (must be under 32)")
+    value = Decimal(whole) + ticks / 32
+    return _clean_decimal(-value if sign == "-" else value)
 
 
 def parse_int(cell: Any) -> int | None:
@@ -269,57 +278,71 @@ def parse_rows(
     (:data:`REQUIRED_HEADERS`) is missing or renamed — a silent ``last: null`` on every row would be
     worse than no quotes — and ``ValueError`` when there is no header row.
     """
-    result = ParseResult()
     if not rows:
         raise ValueError(f"sheet {sheet!r} has no header row")
-    columns = map_headers(list(rows[0]))
+    columns = _required_columns(rows[0], sheet=sheet)
+    result = ParseResult()
+    seen: set[str] = set()
+    for offset, row in enumerate(rows[1:], start=1):
+        quote = _parse_row(row, columns, result, where=(sheet, first_row + offset, first_column))
+        if quote is None:
+            result.skipped_rows += 1
+        elif not quote.is_quote:
+            result.not_quotes.append(quote.symbol)
+        else:
+            if quote.symbol in seen:
+                result.warnings.append(
+                    f"{sheet} row {first_row + offset}: {quote.symbol} appears again; the later row wins"
+                )
+                result.quotes = [q for q in result.quotes if q.symbol != quote.symbol]
+            seen.add(quote.symbol)
+            result.quotes.append(quote)
+    return result
+
+
+def _required_columns(headers: list[Any], *, sheet: str) -> dict[str, int]:
+    """The header row's columns by quote field; raises :class:`HeaderError` naming the required
+    headers that are missing and the ones found."""
+    columns = map_headers(list(headers))
     missing = [header for field_name, header in REQUIRED_HEADERS.items() if field_name not in columns]
     if missing:
-        found = ", ".join(str(h) for h in rows[0] if h not in (None, "")) or "none"
+        found = ", ".join(str(h) for h in headers if h not in (None, "")) or "none"
         raise HeaderError(
             f"sheet {sheet!r} has no {' / '.join(repr(h) for h in missing)} column: looked for the header"
             f"{'s' if len(missing) > 1 else ''} {', '.join(missing)} in its first row and found: {found}. "
             "Rename the column back (or fix THOR_WORKBOOK_RANGE) — Thor will not publish prices it cannot place."
         )
-    seen: set[str] = set()
-    for offset, row in enumerate(rows[1:], start=1):
-        row_number = first_row + offset
+    return columns
 
-        def cell(name: str, row: list[Any] = row) -> Any:
-            index = columns.get(name)
-            if index is None or index >= len(row):
-                return None
-            return row[index]
 
-        raw_symbol = cell("symbol")
-        symbol_text = "" if raw_symbol is None else str(raw_symbol).strip()
-        if symbol_text == "" or symbol_text.upper() in NULL_TEXTS:
-            result.skipped_rows += 1
+def _parse_row(
+    row: list[Any], columns: dict[str, int], result: ParseResult, *, where: tuple[str, int, int]
+) -> Quote | None:
+    """One row as a :class:`Quote` (None for a row without a symbol). A cell that cannot be read is
+    null, with a warning in ``result`` naming the cell (``LiveData!E5``); a price of 0 is null.
+    ``where``: the sheet, the row's number and the block's first column (0-based)."""
+    sheet, row_number, first_column = where
+
+    def cell(name: str) -> Any:
+        index = columns.get(name)
+        return None if index is None or index >= len(row) else row[index]
+
+    raw_symbol = cell("symbol")
+    symbol_text = "" if raw_symbol is None else str(raw_symbol).strip()
+    if symbol_text == "" or symbol_text.upper() in NULL_TEXTS:
+        return None
+    quote = Quote(symbol=normalize_symbol(symbol_text), feed_symbol=symbol_text)
+    for name in TEXT_FIELDS:
+        value = cell(name)
+        setattr(quote, name, (None if value is None else str(value).strip()) or None)
+    for name in PRICE_FIELDS + CHANGE_FIELDS + INT_FIELDS:
+        if name not in columns:
             continue
-        quote = Quote(symbol=normalize_symbol(symbol_text), feed_symbol=symbol_text)
-        for name in TEXT_FIELDS:
-            value = cell(name)
-            text = None if value is None else str(value).strip()
-            setattr(quote, name, text or None)
-        for name in PRICE_FIELDS + CHANGE_FIELDS + INT_FIELDS:
-            if name not in columns:
-                continue
-            raw = cell(name)
-            try:
-                value = parse_int(raw) if name in INT_FIELDS else parse_decimal(raw)
-            except CellError as exc:
-                where = f"{sheet}!{column_letter(first_column + columns[name])}{row_number}"
-                result.warnings.append(f"{where} ({quote.symbol} {name}): {exc}; using null")
-                value = None
-            if name in PRICE_FIELDS and value == 0:
-                value = None
-            setattr(quote, name, value)
-        if quote.is_quote:
-            if quote.symbol in seen:
-                result.warnings.append(f"{sheet} row {row_number}: {quote.symbol} appears again; the later row wins")
-                result.quotes = [q for q in result.quotes if q.symbol != quote.symbol]
-            seen.add(quote.symbol)
-            result.quotes.append(quote)
-        else:
-            result.not_quotes.append(quote.symbol)
-    return result
+        try:
+            number = parse_int(cell(name)) if name in INT_FIELDS else parse_decimal(cell(name))
+        except CellError as exc:
+            at = f"{sheet}!{column_letter(first_column + columns[name])}{row_number}"
+            result.warnings.append(f"{at} ({quote.symbol} {name}): {exc}; using null")
+            number = None
+        setattr(quote, name, None if name in PRICE_FIELDS and number == 0 else number)
+    return quote

@@ -43,6 +43,18 @@ class PollReport:
     publish_ms: float = 0.0
 
 
+@dataclass
+class _Loop:
+    """One :meth:`TosPoller.run`'s state: the feed lock (``ttl`` seconds), whether it is held, the
+    failure being reported (logged once while it lasts), and the backoff."""
+
+    ttl: float
+    backoff: Backoff
+    lock: Any = None
+    holding: bool = False
+    failing: str | None = None
+
+
 class TosPoller:
     """Reads ``reader`` and writes quotes through ``live`` (a :class:`LiveDataRedis`).
 
@@ -172,58 +184,64 @@ class TosPoller:
         logged with what to do next, reported in the feed status, and retried with backoff.
         """
         stop = stop or threading.Event()
-        ttl = lock_ttl or max(10.0, interval * 5)
-        lock: Any = None
-        holding = False
-        backoff = Backoff(first=1.0, maximum=max_backoff)
-        failing: str | None = None
-        attempts = 0
-        while not stop.is_set() and (max_cycles is None or attempts < max_cycles):
-            attempts += 1
-            delay = interval
-            try:
-                if lock is None:
-                    lock = self.live.poller_lock(ttl)
-                if holding:
-                    lock.reacquire()
-                else:
-                    holding = bool(lock.acquire(blocking=False))
-                    if not holding:
-                        if failing != "locked":
-                            logger.warning("another poller holds the feed lock; waiting for it to stop")
-                            failing = "locked"
-                        stop.wait(min(ttl / 2, max(interval, 0.1)))
-                        continue
-                report = self.poll_once()
-                self.report_status(report)
-                if failing:
-                    logger.info("feed recovered: %d quotes published", report.published)
-                    failing = None
-                backoff.succeeded()
-            except LockError:
-                holding = False
-                logger.warning("feed lock lost; taking it again")
-                delay = 0.0
-            except RedisError as exc:
-                # Keep the lock object: if we still own the lock when Redis returns, reacquire() keeps
-                # it; if it expired meanwhile, LockError sends us back to acquiring it.
-                message = (
-                    f"Redis unavailable ({exc}); retrying in {backoff.next_delay:g}s. Is Redis running at REDIS_URL?"
-                )
-                if failing != message:
-                    logger.error("feed: %s", message)
-                failing = message
-                self.report_status(None, error=f"redis: {exc}")
-                delay = backoff.failed()
-            except (WorkbookError, ValueError, OSError) as exc:
-                message = f"workbook unreadable ({exc}); retrying in {backoff.next_delay:g}s"
-                if failing != message:
-                    logger.error("feed: %s", message)
-                failing = message
-                self.report_status(None, error=f"workbook: {exc}")
-                delay = backoff.failed()
+        loop = _Loop(ttl=lock_ttl or max(10.0, interval * 5), backoff=Backoff(first=1.0, maximum=max_backoff))
+        cycles = 0
+        while not stop.is_set() and (max_cycles is None or cycles < max_cycles):
+            cycles += 1
+            delay = self._cycle(loop, interval)
             if delay:
                 stop.wait(delay)
-        if holding and lock is not None:
+        if loop.holding and loop.lock is not None:
             with contextlib.suppress(LockError, RedisError):
-                lock.release()
+                loop.lock.release()
+
+    def _cycle(self, loop: _Loop, interval: float) -> float:
+        """One cycle of :meth:`run`: keep (or take) the feed lock, poll, report; returns the seconds
+        to wait before the next (the interval, the backoff after a failure, or a wait for the lock)."""
+        try:
+            if not self._hold_lock(loop):
+                return min(loop.ttl / 2, max(interval, 0.1))
+            report = self.poll_once()
+            self.report_status(report)
+            if loop.failing:
+                logger.info("feed recovered: %d quotes published", report.published)
+                loop.failing = None
+            loop.backoff.succeeded()
+            return interval
+        except LockError:
+            loop.holding = False
+            logger.warning("feed lock lost; taking it again")
+            return 0.0
+        except RedisError as exc:
+            # Keep the lock object: if we still own the lock when Redis returns, reacquire() keeps
+            # it; if it expired meanwhile, LockError sends us back to acquiring it.
+            message = (
+                f"Redis unavailable ({exc}); retrying in {loop.backoff.next_delay:g}s. Is Redis running at REDIS_URL?"
+            )
+            return self._failed(loop, message, status_error=f"redis: {exc}")
+        except (WorkbookError, ValueError, OSError) as exc:
+            message = f"workbook unreadable ({exc}); retrying in {loop.backoff.next_delay:g}s"
+            return self._failed(loop, message, status_error=f"workbook: {exc}")
+
+    def _hold_lock(self, loop: _Loop) -> bool:
+        """Whether this poller holds the feed lock (renewed, or newly taken); says once that another
+        poller holds it."""
+        if loop.lock is None:
+            loop.lock = self.live.poller_lock(loop.ttl)
+        if loop.holding:
+            loop.lock.reacquire()
+            return True
+        loop.holding = bool(loop.lock.acquire(blocking=False))
+        if not loop.holding and loop.failing != "locked":
+            logger.warning("another poller holds the feed lock; waiting for it to stop")
+            loop.failing = "locked"
+        return loop.holding
+
+    def _failed(self, loop: _Loop, message: str, *, status_error: str) -> float:
+        """Log ``message`` once while it stays the same, report it in the feed status, and return
+        the backoff's next delay."""
+        if loop.failing != message:
+            logger.error("feed: %s", message)
+        loop.failing = message
+        self.report_status(None, error=status_error)
+        return loop.backoff.failed()

@@ -92,48 +92,17 @@ class Command(BaseCommand):
         output.add_argument("--csv", metavar="FILE", help="write the trades to FILE as CSV")
 
     def _variant(self, options: dict[str, Any]) -> Variant:
-        chosen = [u for u in ("usd", "ticks", "points") if options[f"target_{u}"] or options[f"stop_{u}"]]
-        if len(chosen) > 1:
-            raise CommandError("give the target and stop in one unit: --target-usd/--stop-usd, -ticks or -points")
-        mode = profit = stop = None
-        if chosen:
-            unit = chosen[0]
-            profit = _amount(f"target-{unit}", options[f"target_{unit}"])
-            stop = _amount(f"stop-{unit}", options[f"stop_{unit}"])
-            if profit is None or stop is None:
-                raise CommandError(f"--target-{unit} and --stop-{unit} go together")
-            mode = {"usd": targets.USD, "ticks": targets.TICKS, "points": targets.POINTS}[unit]
+        mode, profit, stop = _targets(options)
         if options["window_minutes"] is not None and options["window_minutes"] < 0:
             raise CommandError("--window-minutes must be 0 (no window) or more")
-        thresholds = {}
-        for symbol, text in _pairs("thresholds", options["thresholds"]).items():
-            strong, _, buy = text.partition(":")
-            strong_value, buy_value = _amount("thresholds", strong), _amount("thresholds", buy or None)
-            if strong_value is None or buy_value is None or buy_value > strong_value:
-                raise CommandError(f"--thresholds {symbol}={text}: give STRONG_BUY:BUY in points, STRONG_BUY ≥ BUY")
-            thresholds[symbol] = signals.Thresholds.symmetric(strong_value, buy_value)
-        weights = {}
-        for signal, text in _pairs("weights", options["weights"]).items():
-            if signal not in signals.SIGNALS:
-                raise CommandError(f"--weights: {signal} is not one of {', '.join(signals.SIGNALS)}")
-            try:
-                weights[signal] = int(text)
-            except ValueError as exc:
-                raise CommandError(f"--weights: {text!r} is not a whole number") from exc
-        contract = {}
-        for symbol, text in _pairs("contract-weights", options["contract_weights"]).items():
-            try:
-                contract[symbol] = Decimal(text)
-            except InvalidOperation as exc:
-                raise CommandError(f"--contract-weights: {text!r} is not a number") from exc
         return Variant(
             target_mode=mode,
             profit_target=profit,
             stop_loss=stop,
             window_minutes=options["window_minutes"],
-            thresholds=thresholds,
-            signal_weights=weights,
-            contract_weights=contract,
+            thresholds=_thresholds(options["thresholds"]),
+            signal_weights=_weights(options["weights"]),
+            contract_weights=_contract_weights(options["contract_weights"]),
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -193,3 +162,55 @@ class Command(BaseCommand):
 
 def _fmt(value: Any) -> str:
     return "-" if value is None else f"{value}"
+
+
+def _targets(options: dict[str, Any]) -> tuple[str | None, Decimal | None, Decimal | None]:
+    """``(mode, profit, stop)`` from ``--target-usd/--stop-usd`` (or ``-ticks``, ``-points``): one
+    unit, both given; all None when none is."""
+    chosen = [u for u in ("usd", "ticks", "points") if options[f"target_{u}"] or options[f"stop_{u}"]]
+    if len(chosen) > 1:
+        raise CommandError("give the target and stop in one unit: --target-usd/--stop-usd, -ticks or -points")
+    if not chosen:
+        return None, None, None
+    unit = chosen[0]
+    profit = _amount(f"target-{unit}", options[f"target_{unit}"])
+    stop = _amount(f"stop-{unit}", options[f"stop_{unit}"])
+    if profit is None or stop is None:
+        raise CommandError(f"--target-{unit} and --stop-{unit} go together")
+    return {"usd": targets.USD, "ticks": targets.TICKS, "points": targets.POINTS}[unit], profit, stop
+
+
+def _thresholds(text: str | None) -> dict[str, signals.Thresholds]:
+    """``--thresholds YM=80:15,ES=…`` → symmetric thresholds per symbol (points, STRONG_BUY ≥ BUY)."""
+    thresholds = {}
+    for symbol, pair in _pairs("thresholds", text).items():
+        strong, _, buy = pair.partition(":")
+        strong_value, buy_value = _amount("thresholds", strong), _amount("thresholds", buy or None)
+        if strong_value is None or buy_value is None or buy_value > strong_value:
+            raise CommandError(f"--thresholds {symbol}={pair}: give STRONG_BUY:BUY in points, STRONG_BUY ≥ BUY")
+        thresholds[symbol] = signals.Thresholds.symmetric(strong_value, buy_value)
+    return thresholds
+
+
+def _weights(text: str | None) -> dict[str, int]:
+    """``--weights BUY=2,…`` → whole-number weights per signal."""
+    weights = {}
+    for signal, value in _pairs("weights", text).items():
+        if signal not in signals.SIGNALS:
+            raise CommandError(f"--weights: {signal} is not one of {', '.join(signals.SIGNALS)}")
+        try:
+            weights[signal] = int(value)
+        except ValueError as exc:
+            raise CommandError(f"--weights: {value!r} is not a whole number") from exc
+    return weights
+
+
+def _contract_weights(text: str | None) -> dict[str, Decimal]:
+    """``--contract-weights VX=0,…`` → a weight per symbol."""
+    contract = {}
+    for symbol, value in _pairs("contract-weights", text).items():
+        try:
+            contract[symbol] = Decimal(value)
+        except InvalidOperation as exc:
+            raise CommandError(f"--contract-weights: {value!r} is not a number") from exc
+    return contract
