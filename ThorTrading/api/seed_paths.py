@@ -13,7 +13,7 @@ from rest_framework.views import APIView
 
 from core import converters  # noqa: F401  (registers the <pk:…> converter)
 from core.params import KnownQueryParamsMixin
-from ThorTrading.api import views
+from ThorTrading.api import close, sessions
 from ThorTrading.api.serializers import MarketSessionSerializer, session_rows
 from ThorTrading.models import FUTURES, TOTAL, MarketSession
 from ThorTrading.models.sessions import WNDW_CHOICES
@@ -49,14 +49,14 @@ class CaptureSnapshotView(KnownQueryParamsMixin, APIView):
 
 
 futures_urlpatterns = [
-    path("market-opens/", views.MarketSessionListView.as_view(), name="futures-market-opens-list"),
-    path("market-opens/today/", views.TodayMarketSessionsView.as_view(), name="futures-market-opens-today"),
-    path("market-opens/pending/", views.PendingMarketSessionsView.as_view(), name="futures-market-opens-pending"),
-    path("market-opens/stats/", views.MarketSessionStatsView.as_view(), name="futures-market-opens-stats"),
-    path("market-opens/<pk:pk>/", views.MarketSessionDetailView.as_view(), name="futures-market-opens-detail"),
+    path("market-opens/", sessions.MarketSessionListView.as_view(), name="futures-market-opens-list"),
+    path("market-opens/today/", sessions.TodayMarketSessionsView.as_view(), name="futures-market-opens-today"),
+    path("market-opens/pending/", sessions.PendingMarketSessionsView.as_view(), name="futures-market-opens-pending"),
+    path("market-opens/stats/", sessions.MarketSessionStatsView.as_view(), name="futures-market-opens-stats"),
+    path("market-opens/<pk:pk>/", sessions.MarketSessionDetailView.as_view(), name="futures-market-opens-detail"),
     path("snapshots/", CaptureSnapshotView.as_view(), name="futures-snapshots"),
 ]
 
 future_trading_urlpatterns = [
-    path("market-close/capture", views.MarketCloseCaptureView.as_view(), name="future-trading-market-close-capture"),
+    path("market-close/capture", close.MarketCloseCaptureView.as_view(), name="future-trading-market-close-capture"),
 ]

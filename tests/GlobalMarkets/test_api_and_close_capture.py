@@ -151,7 +151,7 @@ def test_the_request_path_never_imports_pandas(api: APIClient, clock: ManualCloc
         "import os, sys, django; os.environ['DJANGO_SETTINGS_MODULE']='thor_project.settings_test'; django.setup();"
         "import thor_project.urls, thor_project.asgi;"
         "from django.urls import get_resolver; [p.callback for p in get_resolver().url_patterns if hasattr(p, 'callback')];"
-        "import ThorTrading.api.views, GlobalMarkets.api.views, GlobalMarkets.admin, thor_project.api;"
+        "import ThorTrading.api.sessions, GlobalMarkets.api.views, GlobalMarkets.admin, thor_project.api;"
         "print('pandas' in sys.modules, 'exchange_calendars' in sys.modules)"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60)

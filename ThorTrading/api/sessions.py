@@ -1,11 +1,10 @@
-"""ThorTrading's REST views (SPEC §9): quotes with signals and TOTAL, and market-open sessions.
-
-Views parse input, call one service or selector, and shape output.
-"""
+"""The captured sessions (SPEC §8, §9): the lists, one row, today's, pending, the latest per market,
+statistics, signal insight, capture events and the export, all under the one set of filters
+(``ThorTrading.filtersets``). Views validate their input, call one selector or service, and shape
+the output."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django.db.models import QuerySet
@@ -14,7 +13,7 @@ from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view, inline_serializer
 from rest_framework import generics, serializers
-from rest_framework.exceptions import MethodNotAllowed, ValidationError
+from rest_framework.exceptions import ValidationError
 from rest_framework.filters import OrderingFilter
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.request import Request
@@ -22,10 +21,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core import clock
-from core.errors import ErrorSerializer
 from core.params import KnownQueryParamsMixin
-from GlobalMarkets.reference import CONTROL_COUNTRIES, normalize_country
-from LiveData.ticks import parse_instant
+from GlobalMarkets.reference import CONTROL_COUNTRIES
 from ThorTrading import grading
 from ThorTrading.api import schemas
 from ThorTrading.api.serializers import (
@@ -35,19 +32,16 @@ from ThorTrading.api.serializers import (
     iso_datetimes,
     session_rows,
 )
-from ThorTrading.choices import FUTURES, TOTAL, CloseCaptureStatus, Outcome, Signal
+from ThorTrading.choices import FUTURES, TOTAL, Outcome, Signal
 from ThorTrading.filtersets import ALIASES, MarketSessionFilter, filter_sessions, session_conditions
-from ThorTrading.models import FutureTrading24Hour, MarketIntraday, MarketSession, Rolling52WeekStats, VwapMinute
+from ThorTrading.models import MarketSession
 from ThorTrading.selectors.analytics import capture_events, session_stats, signal_insight
 from ThorTrading.selectors.cache import SESSIONS_VERSION_KEY, cached
 from ThorTrading.selectors.sessions import latest_capture_groups
 from ThorTrading.selectors.stat_store import STORE
-from ThorTrading.services.close_capture import ERROR as CLOSE_ERROR
-from ThorTrading.services.close_capture import NO_SESSIONS, capture_market_close
 from ThorTrading.services.config import get_trading_config
 from ThorTrading.services.export import sessions_csv, sessions_xlsx
 from ThorTrading.services.grading import evaluation_window_minutes
-from ThorTrading.services.quotes import get_enriched_quotes_with_composite
 
 #: The session filters of MarketSessionFilter, for views that apply them through filter_sessions.
 #: Lists are comma-separated (OpenAPI: form style, not exploded); an unknown value is a 400.
@@ -95,43 +89,6 @@ SESSION_FILTERS = [
         for alias, name in ALIASES.items()
     ),
 ]
-
-
-class LatestQuotesView(KnownQueryParamsMixin, APIView):
-    """``GET quotes/latest`` → ``{"rows": [11 rows], "total": {...}}`` (SPEC §4). Redis down → 503."""
-
-    known_query_params = ()
-
-    @extend_schema(responses={200: schemas.LatestQuotesOut})
-    def get(self, request: Request) -> Response:
-        rows, total = get_enriched_quotes_with_composite()
-        return Response({"rows": rows, "total": total})
-
-
-class RibbonQuotesView(KnownQueryParamsMixin, APIView):
-    """``GET quotes/ribbon`` → the ribbon instruments' last, change, change % and signal."""
-
-    known_query_params = ()
-
-    @extend_schema(responses={200: schemas.RibbonOut})
-    def get(self, request: Request) -> Response:
-        config = get_trading_config()
-        rows, total = get_enriched_quotes_with_composite(config=config)
-        ribbon = {i.symbol for i in config.instruments if i.show_in_ribbon}
-        symbols = [
-            {
-                "symbol": r["symbol"],
-                "name": r["instrument"]["name"],
-                "last": r["last"],
-                "change": r["change"],
-                "change_percent": r["change_percent"],
-                "signal": r["extended_data"]["signal"],
-                "stale": r["stale"],
-            }
-            for r in rows
-            if r["symbol"] in ribbon
-        ]
-        return Response({"symbols": symbols, "count": len(symbols), "last_updated": total["as_of"]})
 
 
 class SessionPagination(PageNumberPagination):
@@ -231,168 +188,6 @@ def _latest_rows() -> list[dict[str, Any]]:
         )
     )
     return rows
-
-
-class MarketCloseInputSerializer(serializers.Serializer):
-    """``country`` (a control market, any case: USA, usa, Pre_USA…) and ``force`` (staff only)."""
-
-    country = serializers.CharField(max_length=50, help_text="A control market, e.g. USA")
-    force = serializers.BooleanField(default=False, help_text="Close again a capture already closed (staff only)")
-
-
-class MarketCloseOutputSerializer(serializers.Serializer):
-    """What the close capture did."""
-
-    country = serializers.CharField()
-    capture_group = serializers.IntegerField(allow_null=True)
-    status = serializers.ChoiceField(choices=CloseCaptureStatus.choices())
-    message = serializers.CharField()
-    close_rows_updated = serializers.IntegerField()
-    range_rows_updated = serializers.IntegerField()
-
-
-class MarketCloseCaptureView(APIView):
-    """``POST market-close/capture`` with ``country`` and ``force``: fill the close and range
-    metrics of the market's latest capture. 200 ok / already_closed, 404 no_sessions, 400 bad
-    input, 403 ``force`` without staff, 503 error. A state change, so POST only (with CSRF for a
-    cookie session): ``GET`` answers 405 and says so."""
-
-    @extend_schema(
-        request=MarketCloseInputSerializer,
-        responses={
-            200: MarketCloseOutputSerializer,
-            400: ErrorSerializer,
-            403: ErrorSerializer,
-            404: MarketCloseOutputSerializer,
-            503: MarketCloseOutputSerializer,
-        },
-    )
-    def post(self, request: Request) -> Response:
-        serializer = MarketCloseInputSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        raw_country, force = serializer.validated_data["country"], serializer.validated_data["force"]
-        country = normalize_country(raw_country)
-        if country is None:
-            return Response(
-                {"error": f"country: {raw_country!r} is not one of {', '.join(CONTROL_COUNTRIES)}"}, status=400
-            )
-        if force and not request.user.is_staff:
-            return Response({"error": "force: only staff may force a close capture"}, status=403)
-        result = capture_market_close(country=country, force=force)
-        status_code = {NO_SESSIONS: 404, CLOSE_ERROR: 503}.get(result.status, 200)
-        return Response(result.as_dict(), status=status_code)
-
-    def http_method_not_allowed(self, request: Any, *args: Any, **kwargs: Any) -> Response:
-        raise MethodNotAllowed(
-            request.method or "GET",
-            detail=(
-                f"{request.method} does not close a market: POST /api/ThorTrading/market-close/capture with country "
-                "(and force=true, staff only)"
-            ),
-        )
-
-
-def _symbol_param(request: Request) -> str | Response:
-    raw = request.query_params.get("symbol", "").upper()  # ym is YM, as a trader types it
-    symbols = {i.symbol for i in get_trading_config().instruments}
-    if raw not in symbols:
-        return Response(
-            {"error": f"symbol: {raw or 'missing'!r} is not one of {', '.join(sorted(symbols))}"}, status=400
-        )
-    return raw
-
-
-def _instant_param(request: Request, name: str) -> datetime | Response | None:
-    raw = request.query_params.get(name)
-    if raw is None:
-        return None
-    value = parse_instant(raw)
-    if value is None:
-        return Response(
-            {"error": f"{name}: {raw!r} is not an ISO-8601 instant with offset (e.g. 2025-12-01T14:30:00Z)"}, status=400
-        )
-    try:
-        # In UTC: PostgreSQL refuses offsets Python accepts (-20:23 is valid ISO-8601, not a time zone).
-        return value.astimezone(UTC)
-    except OverflowError:
-        return Response({"error": f"{name}: {raw!r} is out of range"}, status=400)
-
-
-class IntradayBarsView(KnownQueryParamsMixin, APIView):
-    """``GET intraday/bars?symbol=YM&start=…&end=…``: 1-minute OHLCV bars (UTC minutes), at most
-    1,440; without ``start`` the last two hours up to ``end`` (default now). Each bar carries the
-    CME day's session VWAP as of that minute (``session_vwap``, null before any volume) — the
-    intraday chart's VWAP line."""
-
-    known_query_params = ("symbol", "start", "end")
-
-    @extend_schema(parameters=[schemas.SYMBOL, schemas.START, schemas.END], responses={200: schemas.BarsOut})
-    def get(self, request: Request) -> Response:
-        symbol = _symbol_param(request)
-        if isinstance(symbol, Response):
-            return symbol
-        end = _instant_param(request, "end")
-        start = _instant_param(request, "start")
-        for value in (start, end):
-            if isinstance(value, Response):
-                return value
-        end_at = end if isinstance(end, datetime) else clock.now()
-        start_at = start if isinstance(start, datetime) else end_at - timedelta(hours=2)
-        if start_at > end_at:
-            return Response({"error": "start: must not be after end"}, status=400)
-        rows = MarketIntraday.objects.filter(symbol=symbol, minute__gte=start_at, minute__lte=end_at).order_by(
-            "minute"
-        )[:1440]
-        bars: list[dict[str, Any]] = [
-            dict(b) for b in rows.values("minute", "open", "high", "low", "close", "volume", "bid", "ask", "spread")
-        ]
-        if bars:
-            vwap = dict(
-                VwapMinute.objects.filter(
-                    symbol=symbol, minute__gte=bars[0]["minute"], minute__lte=bars[-1]["minute"]
-                ).values_list("minute", "session_vwap")
-            )
-            for bar in bars:
-                bar["session_vwap"] = vwap.get(bar["minute"])
-        return Response({"symbol": symbol, "bars": bars})
-
-
-class VwapView(KnownQueryParamsMixin, APIView):
-    """``GET vwap?symbol=YM``: the CME day's session VWAP and the last 30 minutes' VWAP."""
-
-    known_query_params = ("symbol",)
-
-    @extend_schema(parameters=[schemas.SYMBOL], responses={200: schemas.VwapOut})
-    def get(self, request: Request) -> Response:
-        symbol = _symbol_param(request)
-        if isinstance(symbol, Response):
-            return symbol
-        day = FutureTrading24Hour.objects.filter(symbol=symbol).order_by("-trading_day").first()
-        minutes = list(
-            VwapMinute.objects.filter(symbol=symbol)
-            .order_by("-minute")[:30]
-            .values("minute", "vwap", "volume", "session_vwap")
-        )
-        return Response(
-            {
-                "symbol": symbol,
-                "session": {"trading_day": day.trading_day, "vwap": day.vwap, "volume": day.volume} if day else None,
-                "minutes": minutes[::-1],
-            }
-        )
-
-
-class FiftyTwoWeekView(KnownQueryParamsMixin, APIView):
-    """``GET 52w/``: each symbol's 52-week high and low with dates and days of history behind them."""
-
-    known_query_params = ()
-
-    @extend_schema(responses={200: schemas.FiftyTwoWeekOut(many=True)})
-    def get(self, request: Request) -> Response:
-        rows = Rolling52WeekStats.objects.order_by("symbol").values(
-            "symbol", "high_52w", "high_52w_date", "low_52w", "low_52w_date", "history_days", "updated_at"
-        )
-        return Response(list(rows))
 
 
 def _params(request: Request, **defaults: str) -> dict[str, str]:
