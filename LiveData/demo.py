@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 
-from LiveData.ticks import NS, cme_day_end, cme_trading_day, from_ns, to_ns
+from LiveData.ticks import NS, Quote, cme_day_end, cme_trading_day, from_ns, to_ns
 from LiveData.tos.parser import parse_rows
 from LiveData.tos.workbook import FileWorkbookReader
 
@@ -80,7 +80,7 @@ class DemoWalk:
     """One symbol's random walk, state in whole ticks. ``base`` is a quote's values (the sample
     workbook's row); ``seed`` and ``index`` (the symbol's position) make it reproducible."""
 
-    def __init__(self, symbol: str, base: dict[str, Any], *, seed: int, index: int, start: datetime) -> None:
+    def __init__(self, symbol: str, base: Quote, *, seed: int, index: int, start: datetime) -> None:
         self.symbol = symbol
         self.spec = DEMO_SPECS[symbol]
         tick = self.spec.tick_size
@@ -195,7 +195,7 @@ class DemoWalk:
         }
 
 
-def sample_quotes() -> dict[str, dict[str, Any]]:
+def sample_quotes() -> dict[str, Quote]:
     """The sample workbook's quotes by symbol (the demo's starting prices)."""
     reader = FileWorkbookReader(SAMPLE_WORKBOOK)
     return {q.symbol: q.values() for q in parse_rows(reader.read(), sheet=reader.sheet).quotes}

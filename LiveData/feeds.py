@@ -14,7 +14,7 @@ from datetime import datetime
 
 from LiveData.demo import DemoWalk, demo_walks
 from LiveData.redis_client import LiveDataRedis
-from LiveData.tos.parser import ParseResult, Quote
+from LiveData.tos.parser import ParseResult, QuoteRow
 from LiveData.tos.poller import TosPoller
 from LiveData.tos.workbook import excel_is_running
 
@@ -51,7 +51,7 @@ class DemoSource:
     def parse(self) -> ParseResult:
         """One step of every instrument at the clock's now (whole ticks; DX without bid/ask)."""
         now = self.clock()
-        return ParseResult(quotes=[Quote(**walk.quote(now)) for walk in self.walks])
+        return ParseResult(quotes=[QuoteRow(**walk.quote(now)) for walk in self.walks])
 
 
 class DemoPoller(TosPoller):

@@ -21,7 +21,7 @@ from core.streams import StreamConsumer
 from core.workers import Worker
 from LiveData.archive import TickArchive, get_tick_archive
 from LiveData.redis_client import LiveDataRedis, get_live_data_redis
-from LiveData.ticks import cme_trading_day, tick_from_quote
+from LiveData.ticks import Quote, cme_trading_day, tick_from_quote
 
 logger = logging.getLogger(__name__)
 
@@ -54,6 +54,7 @@ class TickRecorder(StreamConsumer):
         self._archive = archive
         self.flush_seconds = flush_seconds
         self.flush_rows = flush_rows
+        #: Ticks read but not yet on disk, with their stream entry ids (archive rows).
         self._buffer: list[tuple[str, dict[str, Any]]] = []
         self._buffered_since = 0.0
         self.written = 0
@@ -101,7 +102,7 @@ class TickRecorder(StreamConsumer):
         self._buffer = []
         return written
 
-    def _take(self, live: LiveDataRedis, entries: list[tuple[str, dict[str, Any] | None]]) -> None:
+    def _take(self, live: LiveDataRedis, entries: list[tuple[str, Quote | None]]) -> None:
         now = clock.now()
         bad, replayed = [], []
         for entry_id, quote in entries:

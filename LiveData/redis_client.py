@@ -19,17 +19,17 @@ import threading
 from collections.abc import Iterable, Mapping
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 import redis
+
+from LiveData.ticks import Quote
 
 LATEST_QUOTES_KEY = "live_data:latest:quotes"
 QUOTE_CHANNEL = "live_data:quotes:{symbol}"
 QUOTE_STREAM_KEY = "live_data:stream:quotes"
 FEED_STATUS_KEY = "live_data:feed:status"
 POLLER_LOCK_KEY = "live_data:poller:lock"
-
-Quote = dict[str, Any]
 
 
 def stream_id_key(entry_id: str) -> tuple[int, int]:
@@ -55,9 +55,9 @@ def dumps_quote(quote: Mapping[str, Any]) -> str:
 def loads_quote(text: str | bytes) -> Quote:
     """Quote JSON → dict with Decimal prices. Raises ``ValueError`` for malformed JSON."""
     value = json.loads(text, parse_float=Decimal)
-    if not isinstance(value, dict):
-        raise ValueError("quote JSON is not an object")
-    return value
+    if not isinstance(value, dict) or not isinstance(value.get("symbol"), str):
+        raise ValueError("quote JSON is not an object with a symbol")
+    return cast(Quote, value)
 
 
 class LiveDataRedis:

@@ -12,13 +12,50 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, NotRequired, Required, TypedDict, cast
 from zoneinfo import ZoneInfo
 
 CHICAGO = ZoneInfo("America/Chicago")
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 NS = 1_000_000_000
 CME_DAY_START = time(17, 0)
+
+
+class Quote(TypedDict, total=False):
+    """One instrument's quote as it crosses Thor (SPEC §3.2): from the feed (the workbook, the demo
+    walk, a replay, Schwab) through Redis — the latest-quotes hash, the pub/sub channel and the
+    stream, as JSON — to the grader, the intraday and tick recorders, the order filler and the push.
+
+    ``symbol``: the canonical root (``ES``); ``feed_symbol``: as the feed wrote it (``/ES``).
+    Prices in points, ``Decimal`` (JSON numbers on the wire, read back as ``Decimal``) or None:
+    ``last``, ``bid``, ``ask``, ``open``, ``close`` (the previous settlement), ``change`` (net change),
+    ``high_24h``, ``low_24h``, ``high_52w``, ``low_52w``. Sizes in contracts (int or None):
+    ``bid_size``, ``ask_size``, ``volume`` (cumulative). Times ISO-8601 UTC: ``ts_event`` (the
+    source's time, None when it gives none) and ``ts_ingest`` (when Thor read it). ``source``:
+    ``tos_excel``, ``demo``, ``replay`` or an import's name. ``type`` and ``description``: the
+    feed's text columns."""
+
+    symbol: Required[str]
+    feed_symbol: str
+    type: str | None
+    description: str | None
+    last: Decimal | None
+    bid: Decimal | None
+    ask: Decimal | None
+    bid_size: int | None
+    ask_size: int | None
+    open: Decimal | None
+    close: Decimal | None
+    change: Decimal | None
+    high_24h: Decimal | None
+    low_24h: Decimal | None
+    high_52w: Decimal | None
+    low_52w: Decimal | None
+    volume: int | None
+    ts_event: NotRequired[str | None]
+    ts_ingest: NotRequired[str | None]
+    source: NotRequired[str]
+
 
 PRICE_FIELDS = ("bid", "ask", "last", "close", "change", "high_24h", "low_24h")
 SIZE_FIELDS = ("bid_size", "ask_size", "volume")
@@ -62,7 +99,7 @@ def parse_instant(value: Any) -> datetime | None:
     return parsed if parsed.tzinfo is not None else None
 
 
-def quote_time(quote: dict[str, Any], *, default: datetime) -> datetime:
+def quote_time(quote: Quote, *, default: datetime) -> datetime:
     """When a quote happened: its source time (``ts_event``), else when Thor ingested it
     (``ts_ingest``), else ``default``."""
     return parse_instant(quote.get("ts_event")) or parse_instant(quote.get("ts_ingest")) or default
@@ -83,7 +120,7 @@ def _int(value: Any) -> int | None:
     return int(number) if number is not None else None
 
 
-def tick_from_quote(quote: dict[str, Any], *, default_ts: datetime, stream_id: str | None = None) -> dict[str, Any]:
+def tick_from_quote(quote: Quote, *, default_ts: datetime, stream_id: str | None = None) -> dict[str, Any]:
     """The archive row of one stream quote (see the module docstring). Prices become floats: feed
     prices are short decimals, so ``Decimal(repr(x))`` gives them back exactly."""
     tick: dict[str, Any] = {"ts": quote_time(quote, default=default_ts), "symbol": str(quote.get("symbol") or "")}
@@ -96,17 +133,17 @@ def tick_from_quote(quote: dict[str, Any], *, default_ts: datetime, stream_id: s
     return tick
 
 
-def quote_from_tick(tick: dict[str, Any], *, source: str | None = None) -> dict[str, Any]:
+def quote_from_tick(tick: dict[str, Any], *, source: str | None = None) -> Quote:
     """A quote dict (the stream's JSON shape, SPEC §3.2) rebuilt from an archive row: prices as exact
     Decimals, ``ts_event`` = the tick's time; ``source`` replaces the tick's own when given."""
-    quote: dict[str, Any] = {"symbol": tick["symbol"], "feed_symbol": tick["symbol"]}
+    values: dict[str, Any] = {"symbol": tick["symbol"], "feed_symbol": tick["symbol"]}
     for name in PRICE_FIELDS:
         value = tick.get(name)
-        quote[name] = None if value is None or value != value else Decimal(repr(float(value)))
+        values[name] = None if value is None or value != value else Decimal(repr(float(value)))
     for name in SIZE_FIELDS:
         value = tick.get(name)
-        quote[name] = None if value is None or value != value else int(value)
+        values[name] = None if value is None or value != value else int(value)
     ts = tick["ts"]
-    quote["ts_event"] = ts.isoformat() if isinstance(ts, datetime) else ts
-    quote["source"] = source or tick.get("source") or ""
-    return quote
+    values["ts_event"] = ts.isoformat() if isinstance(ts, datetime) else ts
+    values["source"] = source or tick.get("source") or ""
+    return cast(Quote, values)

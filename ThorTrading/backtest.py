@@ -25,7 +25,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from LiveData.ticks import NS, PRICE_FIELDS, SIZE_FIELDS, from_ns, quote_from_tick, to_ns
+from LiveData.ticks import NS, PRICE_FIELDS, SIZE_FIELDS, Quote, from_ns, quote_from_tick, to_ns
 from ThorTrading import analytics, grading, strategy
 from ThorTrading.config import TradingConfig
 from ThorTrading.signals import Thresholds
@@ -97,7 +97,7 @@ class Tape:
             end = max(end, to_ns(covered_until))
         return cls(symbols, table.num_rows, end)
 
-    def quote_at(self, symbol: str, at: datetime) -> dict[str, Any] | None:
+    def quote_at(self, symbol: str, at: datetime) -> Quote | None:
         """The latest quote of ``symbol`` at or before ``at`` (the stream's JSON shape, prices as
         Decimals, stamped with the tick's time), or None when the tape has none."""
         series = self.symbols.get(symbol)

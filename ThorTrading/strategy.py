@@ -11,11 +11,12 @@ Prices are Decimal points; percentages percent; instants aware UTC.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from LiveData.ticks import parse_instant
+from LiveData.ticks import Quote, parse_instant
 from ThorTrading import choices, grading, signals
 from ThorTrading.composite import CompositeInput, compute_composite
 from ThorTrading.config import InstrumentConfig, TradingConfig
@@ -35,7 +36,7 @@ def _int(value: Any) -> int | None:
     return int(number) if number is not None else None
 
 
-def is_stale(quote: dict[str, Any] | None, *, now: datetime, stale_seconds: float) -> bool:
+def is_stale(quote: Quote | None, *, now: datetime, stale_seconds: float) -> bool:
     """True when there is no quote or it was not updated in the last ``stale_seconds``."""
     if not quote:
         return True
@@ -82,7 +83,7 @@ def row_metrics(
 
 def enrich_quote(
     instrument: InstrumentConfig,
-    quote: dict[str, Any] | None,
+    quote: Quote | None,
     *,
     signal_weights: dict[str, int],
     now: datetime,
@@ -93,7 +94,7 @@ def enrich_quote(
 
     ``intraday`` is the recorder's summary for the symbol: session ``vwap`` and the 52-week
     ``high_52w``/``low_52w`` kept from daily highs and lows (preferred over the feed's own)."""
-    q = quote or {}
+    q: Mapping[str, Any] = quote or {}
     extra = intraday or {}
     last, bid, ask = to_decimal(q.get("last")), to_decimal(q.get("bid")), to_decimal(q.get("ask"))
     prev = to_decimal(q.get("close"))
@@ -141,7 +142,7 @@ def enrich_quote(
 
 def snapshot(
     config: TradingConfig,
-    quotes: dict[str, dict[str, Any]],
+    quotes: Mapping[str, Quote],
     *,
     now: datetime,
     stale_seconds: float,

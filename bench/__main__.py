@@ -148,12 +148,13 @@ def main() -> None:
     from datetime import UTC, datetime, timedelta
     from decimal import Decimal
 
+    from LiveData.ticks import Quote
     from ThorTrading.services.intraday import IntradayRecorder
 
     symbols = ["YM", "ES", "NQ", "RTY", "CL", "SI", "HG", "GC", "VX", "DX", "ZB"]
     recorder = IntradayRecorder.load(symbols)
     start_at = datetime(2025, 12, 1, 14, 30, tzinfo=UTC)
-    quotes = [
+    quotes: list[Quote] = [
         {
             "symbol": s,
             "last": Decimal(100 + (i * 7 + j) % 13),

@@ -52,7 +52,7 @@ from ActAndPos.services.order_request import plain as _plain
 from core import clock
 from core.push import push, push_on_commit, user_group
 from LiveData.redis_client import LiveDataRedis, get_live_data_redis
-from LiveData.ticks import cme_trading_day
+from LiveData.ticks import Quote, cme_trading_day
 
 logger = logging.getLogger(__name__)
 
@@ -205,7 +205,7 @@ def _first_with_client_id(account: Account, client_order_id: str | None) -> Orde
     return Order.objects.filter(account=account, client_order_id=client_order_id).first()
 
 
-def _latest_quote(symbol: str, live: LiveDataRedis | None) -> tuple[dict[str, Any] | None, str | None]:
+def _latest_quote(symbol: str, live: LiveDataRedis | None) -> tuple[Quote | None, str | None]:
     try:
         return (live or get_live_data_redis()).get_latest_quote(symbol), None
     except RedisError as exc:
@@ -216,7 +216,7 @@ def _check_and_place(
     account: Account,
     order: Order,
     contract: Contract,
-    quote: dict[str, Any] | None,
+    quote: Quote | None,
     quote_problem: str | None,
     margins: dict[str, Margin],
     now: datetime,
@@ -440,9 +440,7 @@ def _apply_touch(
     return True
 
 
-def fill_resting_order(
-    *, order_id: int, quote: dict[str, Any], at: datetime, live: LiveDataRedis | None = None
-) -> bool:
+def fill_resting_order(*, order_id: int, quote: Quote, at: datetime, live: LiveDataRedis | None = None) -> bool:
     """Apply ``quote`` (a tick at ``at``) to the resting order ``order_id``: fill it, or trigger a
     stop-limit. Exactly once: under the account and order locks the order must still be WORKING.
     Returns True when it filled."""
@@ -517,7 +515,7 @@ def live_figures(
     when net_liq < the positions' maintenance margin. CASH: net_liq = cash + Σ market value,
     buying power = cash, no margin."""
     positions = list(Position.objects.filter(account=account))
-    marks: dict[str, dict[str, Any]] = {}
+    marks: dict[str, Quote] = {}
     if positions:
         try:
             marks = (live or get_live_data_redis()).get_latest_quotes([p.symbol for p in positions])

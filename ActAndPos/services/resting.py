@@ -5,13 +5,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import datetime
-from typing import Any
 
 from ActAndPos import fills
 from ActAndPos.models import Order, OrderStatus
 from ActAndPos.services.order_engine import fill_resting_order
 from LiveData.redis_client import LiveDataRedis
-from LiveData.ticks import quote_time
+from LiveData.ticks import Quote, quote_time
 
 
 def _working(symbols: set[str]) -> dict[str, list[Order]]:
@@ -24,7 +23,7 @@ def _working(symbols: set[str]) -> dict[str, list[Order]]:
     return by_symbol
 
 
-def fill_resting_orders(quotes: list[dict[str, Any]], *, now: datetime, live: LiveDataRedis | None = None) -> int:
+def fill_resting_orders(quotes: list[Quote], *, now: datetime, live: LiveDataRedis | None = None) -> int:
     """Apply ``quotes`` (stream order) to the WORKING orders of their symbols; returns the fills.
 
     A tick older than an order's ``working_since`` never fills it (a restarted worker re-reads old

@@ -2,7 +2,7 @@
 
 Input: the cells of the ``LiveData`` range as a list of rows (row 1 = headers), as python-calamine or
 xlwings return them (floats, ints, strings, ``None``). Output: a :class:`ParseResult` with one
-:class:`Quote` per instrument row. Prices are :class:`~decimal.Decimal` in points (bond prices in
+:class:`QuoteRow` per instrument row. Prices are :class:`~decimal.Decimal` in points (bond prices in
 32nds become decimals: ``117'27`` = 117.84375), sizes and volume are ``int``.
 
 A bad cell never stops the row or the poll: its value becomes ``None`` and a warning names the cell.
@@ -15,6 +15,8 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
+
+from LiveData.ticks import Quote
 
 #: Header text (case- and space-insensitive) → quote field. Older workbooks say High/Low for 24-hour.
 HEADER_FIELDS: dict[str, str] = {
@@ -92,7 +94,7 @@ class CellError(ValueError):
 
 
 @dataclass
-class Quote:
+class QuoteRow:
     """One parsed instrument row. Prices in points (Decimal) or None; sizes and volume int or None."""
 
     symbol: str
@@ -118,8 +120,8 @@ class Quote:
         """A row with no bid, ask or last is not a quote (SPEC §3.1)."""
         return not (self.bid is None and self.ask is None and self.last is None)
 
-    def values(self) -> dict[str, Any]:
-        """The quote's market fields (everything except the time stamps and source)."""
+    def values(self) -> Quote:
+        """The row as a :class:`~LiveData.ticks.Quote`: its market fields (no time stamps or source)."""
         return {
             "symbol": self.symbol,
             "feed_symbol": self.feed_symbol,
@@ -149,7 +151,7 @@ class ParseResult:
     were all empty. ``skipped_rows``: rows with no symbol. ``warnings``: one line per bad cell or row.
     """
 
-    quotes: list[Quote] = field(default_factory=list)
+    quotes: list[QuoteRow] = field(default_factory=list)
     not_quotes: list[str] = field(default_factory=list)
     skipped_rows: int = 0
     warnings: list[str] = field(default_factory=list)
@@ -317,8 +319,8 @@ def _required_columns(headers: list[Any], *, sheet: str) -> dict[str, int]:
 
 def _parse_row(
     row: list[Any], columns: dict[str, int], result: ParseResult, *, where: tuple[str, int, int]
-) -> Quote | None:
-    """One row as a :class:`Quote` (None for a row without a symbol). A cell that cannot be read is
+) -> QuoteRow | None:
+    """One row as a :class:`QuoteRow` (None for a row without a symbol). A cell that cannot be read is
     null, with a warning in ``result`` naming the cell (``LiveData!E5``); a price of 0 is null.
     ``where``: the sheet, the row's number and the block's first column (0-based)."""
     sheet, row_number, first_column = where
@@ -331,7 +333,7 @@ def _parse_row(
     symbol_text = "" if raw_symbol is None else str(raw_symbol).strip()
     if symbol_text == "" or symbol_text.upper() in NULL_TEXTS:
         return None
-    quote = Quote(symbol=normalize_symbol(symbol_text), feed_symbol=symbol_text)
+    quote = QuoteRow(symbol=normalize_symbol(symbol_text), feed_symbol=symbol_text)
     for name in TEXT_FIELDS:
         value = cell(name)
         setattr(quote, name, (None if value is None else str(value).strip()) or None)

@@ -23,7 +23,8 @@ from redis.exceptions import LockError, RedisError
 
 from core.retry import Backoff
 from LiveData.redis_client import LiveDataRedis
-from LiveData.tos.parser import ParseResult, Quote, parse_rows
+from LiveData.ticks import Quote
+from LiveData.tos.parser import ParseResult, QuoteRow, parse_rows
 from LiveData.tos.workbook import WorkbookError, WorkbookReader
 
 logger = logging.getLogger(__name__)
@@ -75,7 +76,7 @@ class TosPoller:
         self.clock = clock
         self.source = source
         self.workbook_label = workbook_label
-        self._previous: dict[str, dict[str, Any]] = {}
+        self._previous: dict[str, Quote] = {}
         self._logged_warnings: set[str] = set()
         self._unreported_error: tuple[str, str] | None = None
         self.cycles = 0
@@ -93,9 +94,9 @@ class TosPoller:
         read_ms = (time.perf_counter() - started) * 1000
         at = self.clock()
         stamp = at.isoformat()
-        payloads: list[dict[str, Any]] = []
+        payloads: list[Quote] = []
         changed: set[str] = set()
-        current: dict[str, dict[str, Any]] = {}
+        current: dict[str, Quote] = {}
         for quote in parsed.quotes:
             values = quote.values()
             current[quote.symbol] = values
@@ -124,7 +125,7 @@ class TosPoller:
             publish_ms=publish_ms,
         )
 
-    def _payload(self, quote: Quote, stamp: str) -> dict[str, Any]:
+    def _payload(self, quote: QuoteRow, stamp: str) -> Quote:
         payload = quote.values()
         payload["ts_event"] = None  # the saved workbook carries no source time
         payload["ts_ingest"] = stamp

@@ -23,7 +23,7 @@ from django.db import transaction
 
 from core.push import EVENTS_GROUP, push_on_commit
 from GlobalMarkets.models import Market
-from LiveData.ticks import NS, quote_time, to_ns
+from LiveData.ticks import NS, Quote, quote_time, to_ns
 from ThorTrading import grading
 from ThorTrading.models import TOTAL, MarketSession, traded_symbol
 from ThorTrading.numbers import to_decimal
@@ -52,9 +52,7 @@ _Tick = tuple[datetime, Decimal | None, Decimal | None, Decimal | None]
 _Resolved = tuple[_Pending, grading.Resolution, datetime]
 
 
-def grade_quotes(
-    quotes: Iterable[dict[str, Any]], *, now: datetime, max_ahead: timedelta = timedelta(minutes=1)
-) -> int:
+def grade_quotes(quotes: Iterable[Quote], *, now: datetime, max_ahead: timedelta = timedelta(minutes=1)) -> int:
     """Resolve the PENDING rows that these quotes (in stream order) touch — first touch in the
     row's window by :func:`ThorTrading.grading.first_touch_in_window`, the backtest's own rule — and
     return how many rows were resolved. A quote's time is its ``ts_event``, else ``ts_ingest``, else
@@ -108,7 +106,7 @@ def _pending_by_symbol(symbols: set[str]) -> dict[str, list[_Pending]]:
 
 
 def _ticks_by_symbol(
-    batch: list[dict[str, Any]], *, symbols: set[str], now: datetime, max_ahead: timedelta
+    batch: list[Quote], *, symbols: set[str], now: datetime, max_ahead: timedelta
 ) -> dict[str, list[_Tick]]:
     """The quotes of ``symbols`` as ticks in stream order, leaving out those stamped after ``now + max_ahead``."""
     ticks: dict[str, list[_Tick]] = defaultdict(list)

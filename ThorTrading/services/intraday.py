@@ -14,13 +14,12 @@ import logging
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-from typing import Any
 
 from django.db import transaction
 from redis.exceptions import RedisError
 
 from LiveData.redis_client import LiveDataRedis
-from LiveData.ticks import quote_time
+from LiveData.ticks import Quote, quote_time
 from ThorTrading import intraday
 from ThorTrading.intraday import Bar, Day, IntradayBook, floor_minute
 from ThorTrading.models import (
@@ -91,7 +90,7 @@ class IntradayRecorder:
         return recorder
 
     # --- applying quotes ------------------------------------------------------------------------
-    def apply_quote(self, quote: dict[str, Any], *, now: datetime, recovering: bool = False) -> list[Bar]:
+    def apply_quote(self, quote: Quote, *, now: datetime, recovering: bool = False) -> list[Bar]:
         """Apply one stream quote; returns bars it closed. While ``recovering`` (re-reading entries
         left unacknowledged), a quote for a minute already stored is skipped: it is in the database."""
         symbol = str(quote.get("symbol") or "")
