@@ -9,6 +9,7 @@ from typing import Any, NamedTuple
 
 import django_filters
 from django.db.models import QuerySet
+from django.forms.utils import ErrorDict
 from rest_framework.exceptions import ValidationError
 
 from GlobalMarkets.reference import CONTROL_COUNTRIES, normalize_country
@@ -78,8 +79,9 @@ class MarketSessionFilter(django_filters.FilterSet):
         model = MarketSession
         fields = ["country", "status", "date", "start", "end", "weekday", "future", "signal", "late", "demo"]
 
-    #: Parameters that filter by a value: given empty (``?start=``) they are a mistake, not "no filter".
-    NOT_EMPTY = ("date", "start", "end")
+    #: Parameters that filter by a value: given empty (``?start=``, ``?future=``, ``?signal=,``) they
+    #: are a mistake, not "no filter" (nor "nothing").
+    NOT_EMPTY = ("date", "start", "end", "country", "status", "weekday", "future", "signal")
     #: Yes/no parameters: anything but these words is a mistake, not "no filter".
     BOOLEANS = ("late", "demo")
     YES_NO = frozenset({"true", "false", "True", "False"})
@@ -88,14 +90,25 @@ class MarketSessionFilter(django_filters.FilterSet):
     PARAMS: tuple[str, ...] = ()
 
     def __init__(self, data: Any = None, *args: Any, **kwargs: Any) -> None:
+        #: The aliases this request used, by the filter's own name: errors name what the user sent.
+        self.aliases_used = {ALIASES[key]: key for key in (data or {}) if key in ALIASES}
         super().__init__(canonical_params(data) if data is not None else None, *args, **kwargs)
+
+    @property
+    def errors(self) -> ErrorDict:
+        """The form's errors (django-filter's backend reads them as an ``ErrorDict``), each under
+        the parameter's name as the request gave it."""
+        return ErrorDict(self._as_sent(dict(super().errors)))
+
+    def _as_sent(self, errors: dict[str, Any]) -> dict[str, Any]:
+        return {self.aliases_used.get(name, name): problems for name, problems in errors.items()}
 
     def is_valid(self) -> bool:
         """The form's checks, and: a date parameter that is present is not empty, and a yes/no
         parameter says true or false."""
         valid = bool(super().is_valid())
         for name in self.NOT_EMPTY:
-            if name in self.data and str(self.data.get(name)).strip() == "":
+            if name in self.data and str(self.data.get(name)).replace(",", "").strip() == "":
                 self.form.add_error(name, "is empty: give a value or leave the parameter out")
                 valid = False
         for name in self.BOOLEANS:
@@ -115,7 +128,10 @@ class MarketSessionFilter(django_filters.FilterSet):
             raw = data.get(name)
             values = None if raw in (None, "") else [v.strip() for v in str(raw).split(",") if v.strip()]
             if values is not None and not (name == "future" and str(raw).strip().lower() == "all"):
-                found.append(Condition(column, "in", tuple(value_of(v) for v in values)))
+                try:
+                    found.append(Condition(column, "in", tuple(value_of(v) for v in values)))
+                except ValidationError as exc:
+                    raise ValidationError(self._as_sent(dict(exc.detail))) from None  # type: ignore[arg-type]
         for name, column, lookup in SINGLE_FILTERS:
             if data.get(name) is not None:
                 found.append(Condition(column, lookup, data[name]))
@@ -192,7 +208,9 @@ MarketSessionFilter.PARAMS = (*MarketSessionFilter.Meta.fields, *ALIASES)
 def _valid_filterset(params: dict[str, str], queryset: QuerySet[MarketSession] | None = None) -> MarketSessionFilter:
     filterset = MarketSessionFilter(params, queryset=queryset if queryset is not None else MarketSession.objects.all())
     if not filterset.is_valid():
-        raise ValidationError(filterset.errors)
+        raise ValidationError(
+            {name: [str(problem) for problem in problems] for name, problems in filterset.errors.items()}
+        )
     return filterset
 
 

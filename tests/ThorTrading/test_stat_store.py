@@ -111,7 +111,7 @@ FILTERS = st.fixed_dictionaries(
         "start": DAYS,
         "end": DAYS,
         "weekday": _listed(["Mon", "tue", "2", "6", "Sunday", "fri"]),
-        "future": st.sampled_from(["all", "TOTAL", "ym,es", "ES", "NQ", ","]),
+        "future": st.sampled_from(["all", "TOTAL", "ym,es", "ES", "NQ", "ES,"]),
         "signal": _listed(["buy", "STRONG_SELL", "strong buy", "HOLD", "sell"]),
         "late": st.sampled_from(["true", "false"]),
         "demo": st.sampled_from(["true", "false"]),
