@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from rest_framework.test import APIClient
 
 from core.clock import ManualClock
+from tests.factories import capture_rows
 from ThorTrading.analytics import Outcome, OutcomeTable, max_drawdown, summarize, wilson_interval
 from ThorTrading.models import MarketSession
 
@@ -39,38 +40,36 @@ GOLDEN = [
 
 def build_golden() -> None:
     rows = []
-    for group, (country, day, signal, outcome, pnl, minutes, es_signal) in enumerate(GOLDEN, start=1):
+    for country, day, signal, outcome, pnl, minutes, es_signal in GOLDEN:
         on = datetime.fromisoformat(day)
         hour, minute = OPEN_UTC[country]
         captured = datetime(on.year, on.month, on.day, hour, minute, tzinfo=UTC)
-        common = {
-            "capture_group": group,
-            "session_number": group,
-            "year": on.year,
-            "month": on.month,
-            "date": on.day,
-            "day": on.strftime("%a"),
-            "session_date": on.date(),
-            "captured_at": captured,
-            "country": country,
-        }
         trade = outcome != "NEUTRAL"
-        rows.append(
-            MarketSession(
-                **common,
-                future="TOTAL",
-                bhs=signal,
-                wndw=outcome,
-                signals=f"YM=BUY,ES={es_signal}",
-                entry_price=Decimal(47000) if trade else None,
-                target_high=Decimal(47020) if trade else None,
-                target_low=Decimal(46980) if trade else None,
-                pnl_usd=Decimal(pnl) if pnl is not None else None,
-                target_hit_at=captured + timedelta(minutes=minutes) if minutes else None,
-            )
+        total = {
+            "bhs": signal,
+            "wndw": outcome,
+            "signals": f"YM=BUY,ES={es_signal}",
+            "entry_price": Decimal(47000) if trade else None,
+            "target_high": Decimal(47020) if trade else None,
+            "target_low": Decimal(46980) if trade else None,
+            "pnl_usd": Decimal(pnl) if pnl is not None else None,
+            "target_hit_at": captured + timedelta(minutes=minutes) if minutes else None,
+        }
+        rows += capture_rows(
+            captured_at=captured,
+            country=country,
+            futures={
+                "TOTAL": total,
+                "YM": {"bhs": "BUY", "wndw": "PENDING", "target_high": None, "target_low": None},
+                "ES": {
+                    "bhs": es_signal,
+                    "wndw": "NEUTRAL",
+                    "entry_price": None,
+                    "target_high": None,
+                    "target_low": None,
+                },
+            },
         )
-        rows.append(MarketSession(**common, future="YM", bhs="BUY", wndw="PENDING", entry_price=Decimal(47000)))
-        rows.append(MarketSession(**common, future="ES", bhs=es_signal, wndw="NEUTRAL"))
     MarketSession.objects.bulk_create(rows)
 
 

@@ -17,6 +17,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.test import APIClient
 
 from LiveData.redis_client import LiveDataRedis, set_live_data_redis
+from tests.factories import MarketSessionFactory
 from ThorTrading.filtersets import filter_sessions, session_conditions
 from ThorTrading.models import MarketSession
 from ThorTrading.selectors import cache
@@ -39,21 +40,15 @@ def _rows(rng: random.Random, groups: range) -> list[MarketSession]:
         captured = NOW - timedelta(
             days=rng.randrange(30), hours=rng.choice([0, 8, 14]), microseconds=rng.choice([0, rng.randrange(1_000_000)])
         )
-        local = captured.date()
-        common = {
+        common: dict[str, Any] = {
             "capture_group": group,
-            "session_number": group,
-            "year": local.year,
-            "month": local.month,
-            "date": local.day,
-            "day": local.strftime("%a"),
             "captured_at": captured,
-            "forced": True,
-            "session_date": None if rng.random() < 0.05 else local,
             "country": rng.choice(COUNTRIES),
             "late": rng.random() < 0.2,
             "is_demo": rng.random() < 0.3,
         }
+        if rng.random() < 0.05:
+            common["session_date"] = None
         for future in FUTURES:
             outcome = rng.choice(OUTCOMES)
             resolved = outcome in ("WORKED", "DIDNT_WORK", "EXPIRED")
@@ -65,7 +60,7 @@ def _rows(rng: random.Random, groups: range) -> list[MarketSession]:
                 else Decimal(rng.randint(-30000, 30000)) / 100
             )
             rows.append(
-                MarketSession(
+                MarketSessionFactory.build(
                     **common,
                     future=future,
                     bhs=rng.choice(SIGNALS),
@@ -147,24 +142,7 @@ def test_captures_grades_expiries_and_deletions_are_read_from_the_change_log(
             row.captured_at = tied.captured_at
             row.save()
     # A grade: a pending YM row of today's USA capture touched by its target.
-    pending = MarketSession.objects.create(
-        capture_group=600,
-        session_number=600,
-        year=2025,
-        month=11,
-        date=18,
-        day="Tue",
-        session_date=date(2025, 11, 18),
-        captured_at=NOW - timedelta(minutes=10),
-        country="USA",
-        future="YM",
-        bhs="BUY",
-        wndw="PENDING",
-        entry_price=Decimal(47000),
-        target_high=Decimal(47020),
-        target_low=Decimal(46980),
-        forced=True,
-    )
+    pending = MarketSessionFactory.create(capture_group=600, captured_at=NOW - timedelta(minutes=10), country="USA")
     was_pending = set(MarketSession.objects.filter(wndw="PENDING").values_list("id", flat=True))
     doomed = MarketSession.objects.filter(future="ES").order_by("id").first()
     assert doomed is not None
