@@ -1,4 +1,4 @@
-"""Every captured row's statistics columns, kept in memory and up to date from the change log
+"""The statistics store: every captured row's statistics columns, kept in memory and up to date from the change log
 (issue 11: ``GET market-opens/stats/`` at 105k rows of history).
 
 Recomputing the statistics from the database costs, for ~10k TOTAL rows, ~10 ms of PostgreSQL and
@@ -26,14 +26,12 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import numpy as np
 from django.conf import settings
 from django.db import connection
-from django.db.models import BigIntegerField, ExpressionWrapper, F, Func, IntegerField
 from redis.exceptions import RedisError
 
 from GlobalMarkets.reference import CONTROL_COUNTRIES
@@ -43,179 +41,24 @@ from ThorTrading.filtersets import Condition
 from ThorTrading.models import FUTURES, TOTAL, MarketSession
 from ThorTrading.selectors.analytics import stat_query
 from ThorTrading.selectors.cache import CHANGES_KEY, TTL, VERSION_KEY
+from ThorTrading.selectors.stat_store.columns import (
+    CHUNK,
+    EPOCH,
+    EXTRA,
+    FIELDS,
+    KEYED,
+    MEMO_SIZE,
+    Encoder,
+    Snapshot,
+    make_snapshot,
+)
 
 logger = logging.getLogger(__name__)
-
-#: The columns read per row (the statistics' own, then what the filters and the order need).
-FIELDS = (
-    "id",
-    "capture_group",
-    "captured_us",
-    "country",
-    "future",
-    "bhs",
-    "day",
-    "local_day",
-    "date_ordinal",
-    "wndw",
-    "pnl_cents",
-    "resolution_us",
-    "has_entry",
-    "late",
-    "is_demo",
-)
-#: Columns a :class:`Condition` may name and how the store holds them.
-KEYED = ("country", "future", "bhs", "day", "wndw")
-CHUNK = 20_000
-#: Answers kept per process (one with years of P&L by day is ~0.5 MB).
-MEMO_SIZE = 32
-EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 class UnsupportedCondition(ValueError):
     """A filter the store cannot apply (a new one added to the filter set but not here): the caller
     computes from the database instead."""
-
-
-@dataclass(frozen=True)
-class _Snapshot:
-    """Every row, oldest capture first (``captured_at``, ``capture_group``, ``id``): one numpy
-    array per column. ``captured`` in microseconds since 1970 UTC; ``session_date`` as a date
-    ordinal and ``local_day`` as ``YYYYMMDD`` (−1 when unknown); the keyed columns as
-    :class:`~ThorTrading.analytics.KeyColumn` s; the outcomes as an
-    :class:`~ThorTrading.analytics.OutcomeTable`."""
-
-    ids: np.ndarray
-    groups: np.ndarray
-    captured: np.ndarray
-    keys: dict[str, analytics.KeyColumn]
-    local_day: np.ndarray
-    session_date: np.ndarray
-    late: np.ndarray
-    demo: np.ndarray
-    table: analytics.OutcomeTable
-    #: label → code of each keyed column (this snapshot's codes: a reload may number them anew)
-    index: dict[str, dict[Any, int]]
-
-    @property
-    def columns(self) -> dict[str, np.ndarray]:
-        """The per-row arrays by name, outcomes included (what a change rewrites)."""
-        t = self.table
-        return {
-            "ids": self.ids,
-            "groups": self.groups,
-            "captured": self.captured,
-            "local_day": self.local_day,
-            "session_date": self.session_date,
-            "late": self.late,
-            "demo": self.demo,
-            "codes": t.codes,
-            "cents": t.cents,
-            "entry": t.entry,
-            "seconds": t.seconds,
-            **{f"key_{k}": self.keys[k].codes for k in KEYED},
-        }
-
-
-def _snapshot(columns: dict[str, np.ndarray], labels: dict[str, list[Any]]) -> _Snapshot:
-    return _Snapshot(
-        ids=columns["ids"],
-        groups=columns["groups"],
-        captured=columns["captured"],
-        keys={k: analytics.KeyColumn(columns[f"key_{k}"], tuple(labels[k])) for k in KEYED},
-        local_day=columns["local_day"],
-        session_date=columns["session_date"],
-        late=columns["late"],
-        demo=columns["demo"],
-        table=analytics.OutcomeTable(columns["codes"], columns["cents"], columns["entry"], columns["seconds"]),
-        index={k: {label: code for code, label in enumerate(labels[k])} for k in KEYED},
-    )
-
-
-class _EpochMicroseconds(Func):
-    """A datetime column → microseconds since 1970 UTC as a bigint, computed by the database:
-    converting 100k timestamps in Python costs ~1 s. SQLite keeps a datetime as UTC text
-    ``YYYY-MM-DD HH:MM:SS[.ffffff]`` (Django's format): whole seconds from ``strftime('%s')``, the
-    six digits of the fraction, when there is one, as they are."""
-
-    output_field = BigIntegerField()
-
-    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, list[Any]]:  # type: ignore[override]
-        sql, params = compiler.compile(self.source_expressions[0])
-        return (
-            f"(CAST(strftime('%%s', {sql}) AS INTEGER) * 1000000 + CAST(substr({sql}, 21, 6) AS INTEGER))",
-            [*params, *params],
-        )
-
-    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, list[Any]]:
-        sql, params = compiler.compile(self.source_expressions[0])
-        return f"(EXTRACT(EPOCH FROM {sql}) * 1000000)::bigint", list(params)
-
-
-class _DateOrdinal(Func):
-    """A date → its proleptic Gregorian ordinal (``date.toordinal()``: 1 Jan of year 1 is 1), in the database."""
-
-    output_field = IntegerField()
-
-    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, list[Any]]:  # type: ignore[override]
-        sql, params = compiler.compile(self.source_expressions[0])
-        return f"CAST(julianday({sql}) - 1721424.5 AS INTEGER)", list(params)  # julianday of 0001-01-01 is 1721425.5
-
-    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, list[Any]]:
-        sql, params = compiler.compile(self.source_expressions[0])
-        return f"({sql} - DATE '0001-01-01' + 1)", list(params)
-
-
-EXTRA = {
-    "captured_us": _EpochMicroseconds(F("captured_at")),
-    "date_ordinal": _DateOrdinal(F("session_date")),
-    "resolution_us": ExpressionWrapper(
-        _EpochMicroseconds(F("target_hit_at")) - _EpochMicroseconds(F("captured_at")), output_field=BigIntegerField()
-    ),
-}
-
-
-def _seconds(values: Sequence[Any]) -> np.ndarray:
-    """Durations in microseconds (None while unresolved) → seconds, NaN for None."""
-    return np.array([np.nan if v is None else v for v in values], dtype=np.float64) / 1_000_000
-
-
-class _Encoder:
-    """Turns database rows into the store's columns, numbering each keyed column's labels in order of
-    first appearance. One per full load: a reader of an older snapshot keeps that snapshot's codes."""
-
-    def __init__(self) -> None:
-        self.labels: dict[str, list[Any]] = {k: [] for k in KEYED}
-        self.index: dict[str, dict[Any, int]] = {k: {} for k in KEYED}
-
-    def encode(self, raw: list[Sequence[Any]]) -> dict[str, np.ndarray]:
-        """Columns of :data:`FIELDS` as the database gave them → the store's arrays."""
-        col = dict(zip(FIELDS, raw, strict=True))
-        encoded = {
-            "ids": np.array(col["id"], dtype=np.int64),
-            "groups": np.array(col["capture_group"], dtype=np.int64),
-            "captured": np.array(col["captured_us"], dtype=np.int64),
-            "local_day": np.array([-1 if d is None else d for d in col["local_day"]], dtype=np.int64),
-            "session_date": np.array([-1 if d is None else d for d in col["date_ordinal"]], dtype=np.int64),
-            "late": np.array(col["late"], dtype=bool),
-            "demo": np.array(col["is_demo"], dtype=bool),
-            "codes": np.array(list(map(analytics.outcome_code, col["wndw"])), dtype=np.int8),
-            "cents": np.array([0 if c is None else c for c in col["pnl_cents"]], dtype=np.int64),
-            "entry": np.array(col["has_entry"], dtype=bool),
-            "seconds": _seconds(col["resolution_us"]),
-        }
-        for k in KEYED:
-            codes = list(map(self.index[k].get, col[k]))
-            if None in codes:  # labels not seen before
-                codes = [self._label(k, v) if c is None else c for c, v in zip(codes, col[k], strict=True)]
-            encoded[f"key_{k}"] = np.array(codes, dtype=np.int32)
-        return encoded
-
-    def _label(self, key: str, value: Any) -> int:
-        if value not in self.index[key]:
-            self.index[key][value] = len(self.labels[key])
-            self.labels[key].append(value)
-        return self.index[key][value]
 
 
 class StatStore:
@@ -234,8 +77,8 @@ class StatStore:
 
     def reset(self) -> None:
         """Forget every row: the next request reloads (tests, and after a fork)."""
-        self._snapshot: _Snapshot | None = None
-        self._encoder = _Encoder()
+        self._snapshot: Snapshot | None = None
+        self._encoder = Encoder()
         self._marker = "0-0"  # the last change-log entry applied
         self._version = 0  # the analytics version that entry made
         self._loaded_at = 0.0
@@ -298,7 +141,7 @@ class StatStore:
         return body
 
     @staticmethod
-    def _mask(snapshot: _Snapshot, conditions: list[Condition]) -> np.ndarray:
+    def _mask(snapshot: Snapshot, conditions: list[Condition]) -> np.ndarray:
         """The rows ``conditions`` select, as a boolean array; the lookups of
         :meth:`MarketSessionFilter.filter_queryset`, with SQL's rule that NULL matches nothing."""
         mask = np.ones(len(snapshot.ids), dtype=bool)
@@ -319,7 +162,7 @@ class StatStore:
         return mask
 
     # --- keeping up -----------------------------------------------------------------------------
-    def _current(self) -> _Snapshot | None:
+    def _current(self) -> Snapshot | None:
         """The snapshot with every logged change applied, or None while one is being loaded
         (called under the lock). Raises RedisError."""
         client = get_live_data_redis().client
@@ -345,17 +188,17 @@ class StatStore:
                 self._install(*self._read_everything(client))
         return self._snapshot
 
-    def _read_everything(self, client: Any) -> tuple[str, int, dict[str, np.ndarray], _Encoder]:
+    def _read_everything(self, client: Any) -> tuple[str, int, dict[str, np.ndarray], Encoder]:
         """Every row, and the log's position read before them (so what commits meanwhile is read
         again from the log afterwards): (marker, version, columns, their encoder). Changes nothing."""
         pipe = client.pipeline(transaction=True)
         pipe.get(VERSION_KEY)
         pipe.xrevrange(CHANGES_KEY, max="+", min="-", count=1)
         raw_version, last = pipe.execute()
-        encoder = _Encoder()
+        encoder = Encoder()
         return last[0][0] if last else "0-0", int(raw_version or 0), self._all_rows(encoder), encoder
 
-    def _install(self, marker: str, version: int, columns: dict[str, np.ndarray], encoder: _Encoder) -> None:
+    def _install(self, marker: str, version: int, columns: dict[str, np.ndarray], encoder: Encoder) -> None:
         """Make freshly loaded rows current (under the lock)."""
         self._encoder, self._snapshot = encoder, None
         self._apply(columns, [])
@@ -392,7 +235,7 @@ class StatStore:
                     self._loading = False
             connection.close()
 
-    def _fetch(self, query: tuple[str, Sequence[Any]] | None, encoder: _Encoder) -> list[dict[str, np.ndarray]]:
+    def _fetch(self, query: tuple[str, Sequence[Any]] | None, encoder: Encoder) -> list[dict[str, np.ndarray]]:
         """The rows ``query`` reads (:data:`FIELDS`) as encoded columns, in parts (read in chunks, so
         a full load never holds every row as Python objects)."""
         parts: list[dict[str, np.ndarray]] = []
@@ -404,7 +247,7 @@ class StatStore:
         return parts
 
     @staticmethod
-    def _in_capture_order(parts: list[dict[str, np.ndarray]], encoder: _Encoder) -> dict[str, np.ndarray]:
+    def _in_capture_order(parts: list[dict[str, np.ndarray]], encoder: Encoder) -> dict[str, np.ndarray]:
         """Encoded parts as one set of columns, oldest capture first (``captured_at``,
         ``capture_group``, ``id``: the figures' order)."""
         if not parts:
@@ -413,7 +256,7 @@ class StatStore:
         order = np.lexsort((columns["ids"], columns["groups"], columns["captured"]))
         return {name: column[order] for name, column in columns.items()}
 
-    def _all_rows(self, encoder: _Encoder) -> dict[str, np.ndarray]:
+    def _all_rows(self, encoder: Encoder) -> dict[str, np.ndarray]:
         """Every row. Read in the order of the covering index (an index-only scan: sorting 100k
         rows in the database spills to disk), then put in capture order here."""
         return self._in_capture_order(
@@ -456,7 +299,7 @@ class StatStore:
             parts.extend(self._fetch(query, self._encoder))
         return self._in_capture_order(parts, self._encoder)
 
-    def _apply(self, fetched: dict[str, np.ndarray], changed: list[int]) -> _Snapshot:
+    def _apply(self, fetched: dict[str, np.ndarray], changed: list[int]) -> Snapshot:
         """A new snapshot: the rows ``changed`` names taken out, the ``fetched`` ones (sorted)
         put in their place in capture order. The old snapshot stays intact for readers holding it."""
         if self._snapshot is None:
@@ -479,8 +322,8 @@ class StatStore:
         positions = np.array([self._position(kept, fetched, i) for i in range(len(fetched["ids"]))], dtype=np.int64)
         return self._replace({name: np.insert(kept[name], positions, fetched[name]) for name in kept})
 
-    def _replace(self, columns: dict[str, np.ndarray]) -> _Snapshot:
-        self._snapshot = _snapshot(columns, self._encoder.labels)
+    def _replace(self, columns: dict[str, np.ndarray]) -> Snapshot:
+        self._snapshot = make_snapshot(columns, self._encoder.labels)
         self._generation += 1
         return self._snapshot
 
