@@ -309,19 +309,19 @@ def _fill(
     held = position.quantity if position is not None else 0
     average = position.average_price if position is not None else Decimal(0)
     commission = money(contract.commission * quantity)
+    change = fills.apply_fill(
+        quantity=held,
+        average_price=average,
+        side=order.side,
+        fill_quantity=quantity,
+        price=price,
+        point_value=contract.point_value,
+    )
     if account.kind == AccountKind.FUTURES:
         if check:
             problem = _margin_problem(account, order, margins, working=False)
             if problem is not None:
                 return problem
-        change = fills.apply_fill(
-            quantity=held,
-            average_price=average,
-            side=order.side,
-            fill_quantity=quantity,
-            price=price,
-            point_value=contract.point_value,
-        )
         cash_delta = change.realized - commission
     else:
         value = money(price * quantity * contract.point_value)
@@ -336,14 +336,6 @@ def _fill(
             if quantity > held:
                 return f"Cannot sell {quantity} {symbol}: the position is {held} (no short selling in a cash account)"
             cash_delta = value - commission
-        change = fills.apply_fill(
-            quantity=held,
-            average_price=average,
-            side=order.side,
-            fill_quantity=quantity,
-            price=price,
-            point_value=contract.point_value,
-        )
     account.cash += cash_delta
     account.realized_pnl += change.realized - commission
     order.status, order.fill_price, order.filled_at, order.commission = OrderStatus.FILLED, price, now, commission
