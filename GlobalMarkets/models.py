@@ -8,6 +8,8 @@ from zoneinfo import ZoneInfo
 from django.core.exceptions import ValidationError
 from django.db import models
 
+from GlobalMarkets.choices import MarketStatus, TradingDaySource
+
 
 def validate_timezone(value: str) -> None:
     """Raise ``ValidationError`` unless ``value`` is an IANA timezone name."""
@@ -15,16 +17,6 @@ def validate_timezone(value: str) -> None:
         ZoneInfo(value)
     except Exception as exc:
         raise ValidationError(f"{value!r} is not an IANA timezone (e.g. America/New_York)") from exc
-
-
-class MarketStatus(models.TextChoices):
-    """What a market is doing now (SPEC §10)."""
-
-    CLOSED = "CLOSED", "Closed"
-    PREOPEN = "PREOPEN", "Pre-open (60 min before the open)"
-    OPEN = "OPEN", "Open"
-    PRECLOSE = "PRECLOSE", "Pre-close (15 min before the close)"
-    HOLIDAY = "HOLIDAY", "Holiday"
 
 
 class Market(models.Model):
@@ -59,7 +51,7 @@ class Market(models.Model):
         help_text="Expire trades still PENDING this many minutes after capture; empty = the global "
         "THOR_EVALUATION_WINDOW_MINUTES (default 30), 0 = never",
     )
-    status = models.CharField(max_length=10, choices=MarketStatus.choices, default=MarketStatus.CLOSED)
+    status = models.CharField(max_length=10, choices=MarketStatus.choices(), default=MarketStatus.CLOSED)
     status_changed_at = models.DateTimeField(null=True, blank=True)
     calendar_synced_until = models.DateField(null=True, blank=True, help_text="Last date synced into trading days")
     calendar_covered_until = models.DateField(
@@ -107,14 +99,10 @@ class TradingDay(models.Model):
     (``weekday_fallback``). Rows an admin edits become ``override`` and are never replaced by a sync.
     """
 
-    SOURCE_CALENDAR = "exchange_calendars"
-    SOURCE_FALLBACK = "weekday_fallback"
-    SOURCE_OVERRIDE = "override"
-    SOURCE_CHOICES = [
-        (SOURCE_CALENDAR, "Exchange calendar"),
-        (SOURCE_FALLBACK, "Weekday fallback (no calendar data)"),
-        (SOURCE_OVERRIDE, "Admin override"),
-    ]
+    SOURCE_CALENDAR: str = TradingDaySource.CALENDAR
+    SOURCE_FALLBACK: str = TradingDaySource.FALLBACK
+    SOURCE_OVERRIDE: str = TradingDaySource.OVERRIDE
+    SOURCE_CHOICES = TradingDaySource.choices()
 
     market = models.ForeignKey(Market, on_delete=models.CASCADE, related_name="trading_days")
     date = models.DateField(help_text="Market-local date")

@@ -12,11 +12,13 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-CLOSED = "CLOSED"
-PREOPEN = "PREOPEN"
-OPEN = "OPEN"
-PRECLOSE = "PRECLOSE"
-HOLIDAY = "HOLIDAY"
+from GlobalMarkets.choices import MarketStatus
+
+CLOSED: str = MarketStatus.CLOSED
+PREOPEN: str = MarketStatus.PREOPEN
+OPEN: str = MarketStatus.OPEN
+PRECLOSE: str = MarketStatus.PRECLOSE
+HOLIDAY: str = MarketStatus.HOLIDAY
 TRADING = frozenset({OPEN, PRECLOSE})
 
 PREOPEN_LEAD = timedelta(minutes=60)

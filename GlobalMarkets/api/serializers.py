@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from GlobalMarkets.choices import MarketStatus
+
 
 class MarketOut(serializers.Serializer):
     country = serializers.CharField()
     display_name = serializers.CharField()
     timezone = serializers.CharField()
     calendar = serializers.CharField()
-    status = serializers.ChoiceField(choices=["CLOSED", "PREOPEN", "OPEN", "PRECLOSE", "HOLIDAY"])
+    status = serializers.ChoiceField(choices=MarketStatus.choices())
     local_time = serializers.CharField()
     next_open = serializers.DateTimeField(allow_null=True)
     next_close = serializers.DateTimeField(allow_null=True)

@@ -1251,11 +1251,11 @@ export interface components {
             calendar_covered_until: string | null;
         };
         /**
-         * @description * `CLOSED` - CLOSED
-         *     * `PREOPEN` - PREOPEN
-         *     * `OPEN` - OPEN
-         *     * `PRECLOSE` - PRECLOSE
-         *     * `HOLIDAY` - HOLIDAY
+         * @description * `CLOSED` - Closed
+         *     * `PREOPEN` - Pre-open (60 min before the open)
+         *     * `OPEN` - Open
+         *     * `PRECLOSE` - Pre-close (15 min before the close)
+         *     * `HOLIDAY` - Holiday
          * @enum {string}
          */
         MarketOutStatusEnum: "CLOSED" | "PREOPEN" | "OPEN" | "PRECLOSE" | "HOLIDAY";
