@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 
+from LiveData.choices import QuoteSource
 from LiveData.ticks import NS, Quote, cme_day_end, cme_trading_day, from_ns, to_ns
 from LiveData.tos.parser import parse_rows
 from LiveData.tos.workbook import FileWorkbookReader
@@ -271,6 +272,6 @@ def demo_tape(walks: list[DemoWalk], *, start: datetime, end: datetime, interval
                 k: pa.array(merged[k][order], pa.float64(), from_pandas=True).cast(pa.int64())
                 for k in ("bid_size", "ask_size", "volume")
             },
-            "source": pa.array(np.full(len(order), "demo", dtype=object), pa.string()),
+            "source": pa.array(np.full(len(order), QuoteSource.DEMO.value, dtype=object), pa.string()),
         }
     )

@@ -12,13 +12,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
+from LiveData.choices import FeedMode, QuoteSource
 from LiveData.demo import DemoWalk, demo_walks
 from LiveData.redis_client import LiveDataRedis
 from LiveData.tos.parser import ParseResult, QuoteRow
 from LiveData.tos.poller import TosPoller
 from LiveData.tos.workbook import excel_is_running
 
-MODES = ("auto", "live", "file", "demo", "replay")
+MODES: tuple[str, ...] = FeedMode.values()
 
 
 def resolve_mode(mode: str, *, workbook: str | None, excel_running: Callable[[], bool] = excel_is_running) -> str:
@@ -30,7 +31,7 @@ def resolve_mode(mode: str, *, workbook: str | None, excel_running: Callable[[],
     if mode == "auto":
         if excel_running():
             return "live"
-        return "file" if workbook else "demo"
+        return FeedMode.FILE if workbook else FeedMode.DEMO
     if mode == "file" and not workbook:
         raise ValueError("file mode needs a workbook: set THOR_WORKBOOK=/path/to/RTD_TOS.xlsm or pass --file")
     return mode
@@ -39,7 +40,7 @@ def resolve_mode(mode: str, *, workbook: str | None, excel_running: Callable[[],
 class DemoSource:
     """The demo feed as the poller's reader: each :meth:`parse` advances every walk to ``clock()``."""
 
-    mode = "demo"
+    mode = FeedMode.DEMO
     sheet = "demo"
     cell_range = "random walk from LiveData/sample/rtd_sample.xlsx"
 
@@ -59,7 +60,14 @@ class DemoPoller(TosPoller):
     status and backoff, with ``source: demo`` on every quote."""
 
     def __init__(self, source: DemoSource, live: LiveDataRedis, *, clock: Callable[[], datetime]) -> None:
-        super().__init__(source, live, clock=clock, source="demo", workbook_label=f"demo (seed {source.seed})")  # type: ignore[arg-type]
+        # The demo source parses instead of reading a workbook; DemoPoller overrides parse().
+        super().__init__(
+            source,  # type: ignore[arg-type]
+            live,
+            clock=clock,
+            source=QuoteSource.DEMO,
+            workbook_label=f"demo (seed {source.seed})",
+        )
         self.demo = source
 
     def parse(self) -> ParseResult:

@@ -8,6 +8,7 @@ from django.conf import settings
 from redis.exceptions import RedisError
 
 from core import clock
+from LiveData.choices import FeedMode
 from LiveData.redis_client import get_live_data_redis
 from LiveData.ticks import parse_instant
 
@@ -41,7 +42,7 @@ def feed_health() -> dict[str, Any]:
         "state": feed.get("state") or "never run",
         # demo / replay quotes are not real prices: the dashboard shows DEMO (SPEC §13).
         "mode": feed.get("mode") or None,
-        "demo": feed.get("mode") == "demo",
+        "demo": feed.get("mode") == FeedMode.DEMO,
         "last_success_at": last or None,
         "seconds_since_success": age,
         "quotes_published": int(feed.get("quotes_published") or 0),

@@ -20,6 +20,7 @@ from core import clock
 from core.streams import StreamConsumer
 from core.workers import Worker
 from LiveData.archive import TickArchive, get_tick_archive
+from LiveData.choices import QuoteSource
 from LiveData.redis_client import LiveDataRedis, get_live_data_redis
 from LiveData.ticks import Quote, cme_trading_day, tick_from_quote
 
@@ -28,7 +29,7 @@ logger = logging.getLogger(__name__)
 GROUP = "thor-recorder"
 CONSUMER = "recorder"
 #: Quotes of the replay feed come from the archive itself and are not archived again.
-REPLAY_SOURCE = "replay"
+REPLAY_SOURCE: str = QuoteSource.REPLAY
 COMPACT_EVERY_SECONDS = 60.0
 
 

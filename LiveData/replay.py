@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from LiveData.archive import TickArchive
+from LiveData.choices import QuoteSource
 from LiveData.redis_client import LiveDataRedis
 from LiveData.ticks import quote_from_tick
 
@@ -69,7 +70,7 @@ def replay_ticks(
         stamp = current.isoformat()
         quotes = []
         for tick in pending[:due]:
-            quote = quote_from_tick(tick, source="replay")
+            quote = quote_from_tick(tick, source=QuoteSource.REPLAY)
             quote["ts_ingest"] = stamp
             quotes.append(quote)
         live.publish_quotes(quotes, changed={str(q["symbol"]) for q in quotes})

@@ -22,6 +22,7 @@ from typing import Any
 from redis.exceptions import LockError, RedisError
 
 from core.retry import Backoff
+from LiveData.choices import QuoteSource
 from LiveData.redis_client import LiveDataRedis
 from LiveData.ticks import Quote
 from LiveData.tos.parser import ParseResult, QuoteRow, parse_rows
@@ -68,7 +69,7 @@ class TosPoller:
         live: LiveDataRedis,
         *,
         clock: Callable[[], datetime],
-        source: str = "tos_excel",
+        source: str = QuoteSource.TOS_EXCEL,
         workbook_label: str = "",
     ) -> None:
         self.reader = reader

@@ -15,6 +15,7 @@ from redis.exceptions import RedisError
 from core import clock
 from core.clock import now
 from LiveData.archive import get_tick_archive
+from LiveData.choices import FeedMode
 from LiveData.feeds import MODES, DemoPoller, DemoSource, resolve_mode
 from LiveData.redis_client import get_live_data_redis
 from LiveData.replay import paced_clock, replay_ticks
@@ -58,11 +59,11 @@ class Command(BaseCommand):
         except ValueError as exc:
             raise CommandError(str(exc)) from exc
         live = get_live_data_redis()
-        if mode == "replay":
+        if mode == FeedMode.REPLAY:
             self._replay(live, once=options["once"])
             return
         poller: TosPoller
-        if mode == "demo":
+        if mode == FeedMode.DEMO:
             seed = options["seed"] if options["seed"] is not None else settings.THOR_DEMO_SEED
             poller = DemoPoller(DemoSource(seed=seed, clock=now), live, clock=now)
             self.stdout.write(
@@ -126,7 +127,7 @@ class Command(BaseCommand):
                 live.set_feed_status(
                     {
                         "state": "ok",
-                        "mode": "replay",
+                        "mode": FeedMode.REPLAY,
                         "last_poll_at": now().isoformat(),
                         "last_success_at": now().isoformat(),
                         "quotes_published": report.ticks,
@@ -149,7 +150,9 @@ class Command(BaseCommand):
             # The tape is over, Thor is not: an exiting feed would make the process runner stop the
             # web process too. Stay until stopped, saying so in the feed status.
             self.stdout.write("replay finished; the feed stays idle until stopped (Ctrl+C)")
-            live.set_feed_status({"state": "replay finished", "mode": "replay", "last_poll_at": now().isoformat()})
+            live.set_feed_status(
+                {"state": "replay finished", "mode": FeedMode.REPLAY, "last_poll_at": now().isoformat()}
+            )
             stop.wait()
 
     def _once(self, poller: TosPoller) -> None:
