@@ -47,7 +47,7 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     response = drf_exception_handler(exc, context)
     if response is not None:
         if isinstance(exc, ValidationError):
-            response.data = {"error": error_message(response.data), "details": response.data}
+            response.data = {"error": error_message(response.data), "details": _details(response.data)}
         elif isinstance(response.data, dict) and "detail" in response.data:
             response.data = {"error": str(response.data["detail"])}
         return response
@@ -64,3 +64,11 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         )
     logger.exception("unhandled error in %s", context.get("view"))
     return Response({"error": "Internal error; it has been logged."}, status=status.HTTP_500_INTERNAL_SERVER_ERROR)
+
+
+def _details(errors: Any) -> Any:
+    """Each parameter's problems as a list, whether a check raised one message or several (a bare
+    list of messages, from a check of no one parameter, is kept as it is)."""
+    if not isinstance(errors, dict):
+        return errors
+    return {name: problems if isinstance(problems, list | dict) else [problems] for name, problems in errors.items()}
