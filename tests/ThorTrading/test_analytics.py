@@ -355,3 +355,13 @@ def test_cached_stats_follow_a_new_grade_at_once(
         )
     after = api.get("/api/ThorTrading/market-opens/stats/").json()["overall"]
     assert (after["worked"], after["pending"]) == (before["worked"] + 1, 0)
+
+
+def test_a_market_saved_in_the_admin_shows_its_new_evaluation_window_at_once(api: APIClient) -> None:
+    from GlobalMarkets.models import Market
+
+    assert api.get("/api/ThorTrading/market-opens/stats/").json()["evaluation_window_minutes"]["markets"]["USA"] == 30
+    usa = Market.objects.get(country="USA")
+    usa.evaluation_window_minutes = 45
+    usa.save(update_fields=["evaluation_window_minutes"])
+    assert api.get("/api/ThorTrading/market-opens/stats/").json()["evaluation_window_minutes"]["markets"]["USA"] == 45
