@@ -1,4 +1,5 @@
-"""Thor's project package: settings, clock, workers, launcher."""
+"""Thor's roof: settings, urls, asgi, the worker stack, health and logins, the launcher. It wires the
+apps together and no app imports it (the ground floor they build on is ``core``)."""
 
 import time
 
