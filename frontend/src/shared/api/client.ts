@@ -25,6 +25,16 @@ function errorMessage(response: Response, body: unknown): string {
   return typeof message === "string" ? message : JSON.stringify(message);
 }
 
+/** The body as JSON, or null when it is empty or not JSON (a proxy's HTML error page). */
+async function jsonOrNull(response: Response): Promise<unknown> {
+  const text = await response.text();
+  try {
+    return text ? JSON.parse(text) : null;
+  } catch {
+    return null;
+  }
+}
+
 const thorHeaders: Middleware = {
   onRequest({ request }) {
     request.headers.set("Accept", "application/json");
@@ -32,10 +42,7 @@ const thorHeaders: Middleware = {
     return request;
   },
   async onResponse({ response }) {
-    if (!response.ok) {
-      const text = await response.clone().text();
-      throw new ApiError(response.status, errorMessage(response, text ? JSON.parse(text) : null));
-    }
+    if (!response.ok) throw new ApiError(response.status, errorMessage(response, await jsonOrNull(response.clone())));
     return response;
   },
 };
@@ -69,8 +76,7 @@ export async function api<T>(path: string, init: RequestInit = {}): Promise<T> {
   if (init.body && !headers.has("Content-Type")) headers.set("Content-Type", "application/json");
   if (init.method && init.method !== "GET") headers.set("X-CSRFToken", csrfToken());
   const response = await fetch(path, { ...init, headers, credentials: "same-origin" });
+  if (!response.ok) throw new ApiError(response.status, errorMessage(response, await jsonOrNull(response)));
   const text = await response.text();
-  const body = text ? JSON.parse(text) : null;
-  if (!response.ok) throw new ApiError(response.status, errorMessage(response, body));
-  return body as T;
+  return (text ? JSON.parse(text) : null) as T;
 }
