@@ -26,10 +26,13 @@ def reject_unknown_params(params: Iterable[str], allowed: Iterable[str]) -> None
 
 class KnownQueryParamsMixin:
     """A DRF view mixin: ``known_query_params`` are the query parameters the view takes; any other
-    answers 400 before the handler runs (after authentication, so a stranger still gets 401)."""
+    answers 400 before the handler runs (after authentication, so a stranger still gets 401; a
+    method the view does not take still gets its 405)."""
 
     known_query_params: tuple[str, ...] = ()
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         super().initial(request, *args, **kwargs)  # type: ignore[misc]
+        if getattr(self, (request.method or "").lower(), None) is None:
+            return  # a method the view does not take: its 405 says more than the parameters would
         reject_unknown_params(request.query_params.keys(), self.known_query_params)

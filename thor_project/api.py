@@ -25,6 +25,7 @@ from rest_framework.views import APIView
 
 from core import clock, health
 from core.errors import ErrorSerializer
+from core.params import KnownQueryParamsMixin
 from thor_project import STARTED_AT
 from thor_project.auth import (
     ExpiringTokenAuthentication,
@@ -38,13 +39,15 @@ from thor_project.stack import stack_status
 logger = logging.getLogger(__name__)
 
 
-class HealthView(APIView):
+class HealthView(KnownQueryParamsMixin, APIView):
     """``GET /api/health/``: the process, the database, the workers, and every app's registered
     checks (``core.health``: Redis, the feed, calendars, the grader). No login needed.
 
     200 while the database answers (``status`` "ok", or "degraded" when a check that affects the
     status — Redis, the feed — is not ok); 503 when the database does not answer.
     """
+
+    known_query_params = ()
 
     permission_classes = [AllowAny]
     authentication_classes: list[type] = []
@@ -93,7 +96,7 @@ def _check_login(request: Request) -> Any:
     return user
 
 
-class _LoginView(APIView):
+class _LoginView(KnownQueryParamsMixin, APIView):
     permission_classes = [AllowAny]
     throttle_classes = LOGIN_THROTTLES
 
@@ -111,6 +114,8 @@ class TokenLoginView(_LoginView):
     send it as ``Authorization: Token …``. A token lasts ``THOR_TOKEN_TTL_DAYS`` (30) days; an expired
     one is replaced here. ``DELETE /api/auth/token/`` (with the token) revokes it. Bad credentials →
     400; too many attempts → 429 (per user and per address)."""
+
+    known_query_params = ()
 
     authentication_classes: list[type] = []
 
@@ -138,9 +143,11 @@ class TokenLoginView(_LoginView):
         return Response({"token": token.key, "expires_at": expires})
 
 
-class TokenRevokeView(APIView):
+class TokenRevokeView(KnownQueryParamsMixin, APIView):
     """``DELETE /api/auth/token/revoke/``: revoke the token the request is made with (log out an API
     client); the next login makes a new one."""
+
+    known_query_params = ()
 
     authentication_classes = [ExpiringTokenAuthentication]
 
@@ -179,8 +186,10 @@ class SessionLoginView(_LoginView):
         return Response({"username": user.get_username()})
 
 
-class SessionLogoutView(APIView):
+class SessionLogoutView(KnownQueryParamsMixin, APIView):
     """``POST /api/auth/logout/``: end the dashboard session."""
+
+    known_query_params = ()
 
     permission_classes = [AllowAny]
 
@@ -193,9 +202,11 @@ class SessionLogoutView(APIView):
 
 
 @method_decorator(ensure_csrf_cookie, name="dispatch")
-class MeView(APIView):
+class MeView(KnownQueryParamsMixin, APIView):
     """``GET /api/auth/me/``: ``{"authenticated", "username"}`` (200 either way, so the dashboard's
     first call is never an error); also sets the CSRF cookie the dashboard sends back on POST."""
+
+    known_query_params = ()
 
     permission_classes = [AllowAny]
 

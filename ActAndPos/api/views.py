@@ -12,19 +12,24 @@ from rest_framework.views import APIView
 from ActAndPos.api.serializers import AccountSerializer, PositionSerializer
 from ActAndPos.selectors import accounts_of, positions_with_marks, with_live_figures
 from ActAndPos.services.capture_trades import account_set_auto_trade
+from core.params import KnownQueryParamsMixin
 from GlobalMarkets.reference import CONTROL_COUNTRIES
 
 
-class AccountListView(APIView):
+class AccountListView(KnownQueryParamsMixin, APIView):
     """``GET accounts/``: the caller's paper accounts (kind, cash, net_liq, buying power, margin, USD)."""
+
+    known_query_params = ()
 
     @extend_schema(responses={200: AccountSerializer(many=True)})
     def get(self, request: Request) -> Response:
         return Response(AccountSerializer(with_live_figures(list(accounts_of(request.user))), many=True).data)
 
 
-class AccountDetailView(APIView):
+class AccountDetailView(KnownQueryParamsMixin, APIView):
     """``GET accounts/<id>/``: one of the caller's accounts."""
+
+    known_query_params = ()
 
     @extend_schema(responses={200: AccountSerializer})
     def get(self, request: Request, pk: int) -> Response:
@@ -32,8 +37,10 @@ class AccountDetailView(APIView):
         return Response(AccountSerializer(with_live_figures([account])[0]).data)
 
 
-class PositionListView(APIView):
+class PositionListView(KnownQueryParamsMixin, APIView):
     """``GET accounts/<id>/positions/``: positions with live mark, market value and unrealised P&L."""
+
+    known_query_params = ()
 
     @extend_schema(responses={200: PositionSerializer(many=True)})
     def get(self, request: Request, pk: int) -> Response:
@@ -51,10 +58,12 @@ class AutoTradeInputSerializer(serializers.Serializer):
     quantity = serializers.IntegerField(min_value=1, max_value=100, default=1)
 
 
-class AccountAutoTradeView(APIView):
+class AccountAutoTradeView(KnownQueryParamsMixin, APIView):
     """``PUT accounts/<id>/auto-trade`` with ``markets`` and ``quantity``: trade the composite's
     trade (TOTAL → YM, a bracket with the capture's target and stop) at every capture of those
     markets. Answers the account; 400 names a bad market; 404 for an account not yours."""
+
+    known_query_params = ()
 
     @extend_schema(request=AutoTradeInputSerializer, responses={200: AccountSerializer})
     def put(self, request: Request, pk: int) -> Response:

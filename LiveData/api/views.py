@@ -9,14 +9,17 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.params import KnownQueryParamsMixin
 from LiveData.api import serializers
 from LiveData.redis_client import get_live_data_redis
 
 _SYMBOL_RE = re.compile(r"^[A-Za-z0-9$/._-]{1,20}$")
 
 
-class QuoteSnapshotView(APIView):
+class QuoteSnapshotView(KnownQueryParamsMixin, APIView):
     """The latest raw quotes as the feed wrote them; all symbols, or those in ``symbols``."""
+
+    known_query_params = ("symbols",)
 
     @extend_schema(parameters=[serializers.SYMBOLS], responses={200: serializers.SnapshotOut})
     def get(self, request: Request) -> Response:

@@ -15,6 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core import clock
+from core.params import KnownQueryParamsMixin
 from GlobalMarkets.reference import CONTROL_COUNTRIES
 from ThorTrading import targets
 from ThorTrading.backtest import Variant
@@ -109,9 +110,11 @@ def _output(backtest: Backtest, *, with_result: bool) -> dict[str, Any]:
     return BacktestOutputSerializer(data).data
 
 
-class BacktestListCreateView(APIView):
+class BacktestListCreateView(KnownQueryParamsMixin, APIView):
     """``POST backtests/`` starts a backtest (202, then poll its ``url``); ``GET backtests/`` lists
     your latest 20, each with its overall figures once done. JSON bodies only."""
+
+    known_query_params = ()
 
     parser_classes = [JSONParser]
 
@@ -157,8 +160,10 @@ class BacktestListCreateView(APIView):
         return Response([_output(b, with_result=False) for b in rows])
 
 
-class BacktestDetailView(APIView):
+class BacktestDetailView(KnownQueryParamsMixin, APIView):
     """``GET backtests/<id>/``: status, progress and, once done, the result; 404 for someone else's."""
+
+    known_query_params = ()
 
     @extend_schema(responses={200: BacktestOutputSerializer})
     def get(self, request: Request, pk: int) -> Response:

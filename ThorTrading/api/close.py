@@ -12,6 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.errors import ErrorSerializer
+from core.params import KnownQueryParamsMixin
 from GlobalMarkets.reference import CONTROL_COUNTRIES, normalize_country
 from ThorTrading.choices import CloseCaptureStatus
 from ThorTrading.services.close_capture import ERROR as CLOSE_ERROR
@@ -42,11 +43,13 @@ class MarketCloseOutputSerializer(serializers.Serializer):
     range_rows_updated = serializers.IntegerField()
 
 
-class MarketCloseCaptureView(APIView):
+class MarketCloseCaptureView(KnownQueryParamsMixin, APIView):
     """``POST market-close/capture`` with ``country`` and ``force``: fill the close and range
     metrics of the market's latest capture. 200 ok / already_closed, 404 no_sessions, 400 bad
     input, 403 ``force`` without staff, 503 error. A state change, so POST only (with CSRF for a
     cookie session): ``GET`` answers 405 and says so."""
+
+    known_query_params = ()
 
     @extend_schema(
         request=MarketCloseInputSerializer,

@@ -73,7 +73,7 @@ class IntradayBarsView(KnownQueryParamsMixin, APIView):
     CME day's session VWAP as of that minute (``session_vwap``, null before any volume) — the
     intraday chart's VWAP line."""
 
-    known_query_params = ("symbol", "start", "end")
+    known_query_params = tuple(BarsQuerySerializer().fields)
 
     @extend_schema(parameters=[schemas.SYMBOL, schemas.START, schemas.END], responses={200: schemas.BarsOut})
     def get(self, request: Request) -> Response:
@@ -89,7 +89,7 @@ class IntradayBarsView(KnownQueryParamsMixin, APIView):
 class VwapView(KnownQueryParamsMixin, APIView):
     """``GET vwap?symbol=YM``: the CME day's session VWAP and the last 30 minutes' VWAP."""
 
-    known_query_params = ("symbol",)
+    known_query_params = tuple(SymbolQuerySerializer().fields)
 
     @extend_schema(parameters=[schemas.SYMBOL], responses={200: schemas.VwapOut})
     def get(self, request: Request) -> Response:

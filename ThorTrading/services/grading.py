@@ -49,7 +49,7 @@ class _Pending:
 #: One quote as the grader reads it: its time, then bid, ask and last (points; None where missing).
 _Tick = tuple[datetime, Decimal | None, Decimal | None, Decimal | None]
 #: A resolved row: the row, how it resolved, and when.
-_Resolved = tuple[_Pending, grading.Resolution, datetime]
+_Resolved = tuple[_Pending, grading.Touch, datetime]
 
 
 def grade_quotes(quotes: Iterable[Quote], *, now: datetime, max_ahead: timedelta = timedelta(minutes=1)) -> int:
@@ -144,9 +144,7 @@ def _touches(series: list[_Tick], rows: list[_Pending], windows: dict[str, timed
             end_ns=start_ns + int(window.total_seconds() * NS) if window is not None else None,
         )
         if touch is not None:
-            resolved.append(
-                (row, grading.Resolution(touch.outcome, touch.hit_type, touch.price), series[touch.index][0])
-            )
+            resolved.append((row, touch, series[touch.index][0]))
     return resolved
 
 

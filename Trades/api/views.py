@@ -23,6 +23,7 @@ from ActAndPos.selectors import accounts_of, statement, statement_csv
 from ActAndPos.services.capture_trades import trade_capture
 from ActAndPos.services.order_engine import OrderRejected, cancel_order, place_order
 from ActAndPos.services.order_request import OrderRequest
+from core.params import KnownQueryParamsMixin
 from ThorTrading.models import MarketSession
 from Trades.api.serializers import (
     CaptureTradeInputSerializer,
@@ -32,9 +33,11 @@ from Trades.api.serializers import (
 )
 
 
-class OrderListCreateView(APIView):
+class OrderListCreateView(KnownQueryParamsMixin, APIView):
     """``POST orders``: place an order (201 with the order; 400 with the reason when rejected).
     ``GET orders?account=&status=``: the caller's orders, newest first."""
+
+    known_query_params = tuple(OrderQuerySerializer().fields)
 
     @extend_schema(request=OrderInputSerializer, responses={201: OrderSerializer, 200: OrderSerializer})
     def post(self, request: Request) -> Response:
@@ -67,8 +70,10 @@ class OrderListCreateView(APIView):
         return Response(OrderSerializer(orders[:500], many=True).data)
 
 
-class ActiveOrderListView(APIView):
+class ActiveOrderListView(KnownQueryParamsMixin, APIView):
     """``GET orders/active``: the caller's working orders and pending bracket children."""
+
+    known_query_params = ()
 
     @extend_schema(responses={200: OrderSerializer(many=True)})
     def get(self, request: Request) -> Response:
@@ -76,11 +81,13 @@ class ActiveOrderListView(APIView):
         return Response(OrderSerializer(orders, many=True).data)
 
 
-class CaptureTradeView(APIView):
+class CaptureTradeView(KnownQueryParamsMixin, APIView):
     """``POST orders/from-capture/<market-session id>`` with ``account`` and ``quantity``: place
     the capture's trade (TOTAL trades YM) as a bracket at market with the capture's target and
     stop. 201 with the entry order; 400 when the capture has no trade or the order is rejected;
     404 for an unknown capture or an account that is not yours."""
+
+    known_query_params = ()
 
     @extend_schema(request=CaptureTradeInputSerializer, responses={201: OrderSerializer})
     def post(self, request: Request, pk: int) -> Response:
@@ -102,8 +109,10 @@ class CaptureTradeView(APIView):
         return Response(body, status=201)
 
 
-class CancelOrderView(APIView):
+class CancelOrderView(KnownQueryParamsMixin, APIView):
     """``POST orders/<id>/cancel``: cancel a working order of the caller's (404 for anyone else's)."""
+
+    known_query_params = ()
 
     @extend_schema(request=None, responses={200: OrderSerializer})
     def post(self, request: Request, pk: int) -> Response:
@@ -135,11 +144,13 @@ def _statement(request: Request) -> tuple[Any, dict[str, Any] | None]:
     return account, statement(account, start=query.validated_data.get("start"), end=query.validated_data.get("end"))
 
 
-class StatementView(APIView):
+class StatementView(KnownQueryParamsMixin, APIView):
     """``GET statements?account=&start=&end=`` (dates YYYY-MM-DD, UTC, inclusive) for one of the
     caller's accounts: fills, every cash movement (with commission and closed-trade equity after
     it), cash change, realised P&L and commissions, realised P&L by day, the equity curve and the
     net liq now (USD)."""
+
+    known_query_params = tuple(StatementQuerySerializer().fields)
 
     @extend_schema(
         parameters=[StatementQuerySerializer],
@@ -191,10 +202,12 @@ class StatementView(APIView):
         )
 
 
-class StatementExportView(APIView):
+class StatementExportView(KnownQueryParamsMixin, APIView):
     """``GET statements/export?account=&start=&end=``: the statement's ledger entries as CSV (one
     row per entry: time UTC, kind, symbol, quantity, price, cash, realised P&L, commission,
     equity in USD, order, reason)."""
+
+    known_query_params = tuple(StatementQuerySerializer().fields)
 
     @extend_schema(parameters=[StatementQuerySerializer], responses={(200, "text/csv"): OpenApiTypes.BINARY})
     def get(self, request: Request) -> HttpResponse | Response:

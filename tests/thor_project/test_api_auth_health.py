@@ -93,3 +93,22 @@ def test_api_docs_are_served_without_a_cdn(live: LiveDataRedis) -> None:
         "/api/global-markets/markets/",
     ):
         assert path in paths
+
+
+def test_every_app_refuses_a_query_parameter_it_does_not_take(live: LiveDataRedis, seeded: None) -> None:
+    client = APIClient()
+    client.force_authenticate(User.objects.create_user("trader"))
+    account = client.get("/api/actandpos/accounts/").json()[0]["id"]
+    assert client.get(f"/api/trades/statements?account={account}").status_code == 200  # what it takes
+    for path, typo, takes in [
+        ("/api/health/", "verbose", "takes no query parameters"),
+        ("/api/global-markets/markets/", "country", "takes no query parameters"),
+        ("/api/feed/quotes/snapshot", "symbol", "takes symbols"),
+        ("/api/actandpos/accounts/", "kind", "takes no query parameters"),
+        ("/api/trades/orders", "acount", "takes account, status"),
+        (f"/api/trades/statements?account={account}", "from", "takes account, end, start"),
+    ]:
+        answer = client.get(f"{path}{'&' if '?' in path else '?'}{typo}=1")
+        assert (
+            answer.status_code == 400 and answer.json()["error"] == f"{typo}: unknown parameter; this endpoint {takes}"
+        ), path
