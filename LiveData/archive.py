@@ -33,7 +33,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from LiveData.ticks import TICK_FIELDS, cme_day_end, cme_trading_day, to_ns
+from LiveData.ticks import CONTRACT_FIELDS, NS, TICK_FIELDS, cme_day_end, cme_trading_day, to_ns
 
 logger = logging.getLogger(__name__)
 
@@ -53,6 +53,9 @@ SCHEMA = pa.schema(
         ("volume", pa.int64()),
         ("source", pa.string()),
         ("stream_id", pa.string()),
+        ("contract", pa.string()),
+        ("trade_size", pa.int64()),
+        ("seq", pa.int32()),
     ]
 )
 assert tuple(SCHEMA.names) == TICK_FIELDS
@@ -108,9 +111,7 @@ def dedupe(table: pa.Table) -> pa.Table:
     if table.num_rows == 0:
         return table
     table = table.sort_by([("ts", "ascending")])
-    by_instant = pc.binary_join_element_wise(
-        table.column("symbol"), pc.cast(pc.cast(table.column("ts"), pa.int64()), pa.string()), "@"
-    )
+    by_instant = instant_keys(table)
     keys = pc.if_else(
         pc.is_null(table.column("stream_id")),
         by_instant,
@@ -121,6 +122,21 @@ def dedupe(table: pa.Table) -> pa.Table:
     if len(first) == table.num_rows:
         return table
     return table.take(pa.array(np.sort(first)))
+
+
+def instant_keys(table: pa.Table) -> pa.ChunkedArray:
+    """Each row's identity among rows without a stream id: ``contract or symbol @ ts(ns) @ seq @
+    source`` (``seq`` tells apart a vendor's records of one contract at one instant, and ``source``
+    names the vendor's schema too — a trade in ``databento mbp-1`` is not a repeat of the same trade
+    in ``databento trades``)."""
+    seq = pc.fill_null(pc.cast(table.column("seq"), pa.string()), "")
+    return pc.binary_join_element_wise(
+        pc.coalesce(table.column("contract"), table.column("symbol")),
+        pc.cast(pc.cast(table.column("ts"), pa.int64()), pa.string()),
+        seq,
+        pc.fill_null(table.column("source"), ""),
+        "@",
+    )
 
 
 class TickArchive:
@@ -182,13 +198,16 @@ class TickArchive:
 
     def append_table(self, table: pa.Table, *, day: date) -> int:
         """Write ``table`` (rows of CME trading day ``day``; :data:`SCHEMA` columns, ``source`` and
-        ``stream_id`` may be absent) durably as one new part of that day. Returns its rows."""
+        any may be absent: null) durably as one new part of that day. Returns its rows."""
         if table.num_rows == 0:
             return 0
-        for name in ("source", "stream_id"):
-            if name not in table.column_names:
-                table = table.append_column(name, pa.nulls(table.num_rows, pa.string()))
-        table = table.select(SCHEMA.names).cast(SCHEMA)
+        table = pa.Table.from_arrays(
+            [
+                table.column(f.name).cast(f.type) if f.name in table.column_names else pa.nulls(table.num_rows, f.type)
+                for f in SCHEMA
+            ],
+            schema=SCHEMA,
+        )
         self._ensure_root()
         parts = self.parts_dir(day)
         parts.mkdir(exist_ok=True)
@@ -217,6 +236,30 @@ class TickArchive:
                 fresh.append(row)
             stored += self.append(fresh)
         return stored, repeats
+
+    def import_table(self, table: pa.Table, *, dry_run: bool = False) -> dict[date, tuple[int, int]]:
+        """Archive a vendor's ticks (an Arrow table with :data:`SCHEMA`'s columns; ``stream_id``
+        null), each record once: rows whose identity (:func:`instant_keys`) is already in the archive
+        or earlier in ``table`` are left out. Vectorised, for millions of rows; ``dry_run`` counts
+        without writing. Returns ``(stored, repeats)`` per CME trading day. Raises ``OSError`` when
+        the disk refuses."""
+        counts: dict[date, tuple[int, int]] = {}
+        for name in (*CONTRACT_FIELDS, "source", "stream_id"):
+            if name not in table.column_names:
+                table = table.append_column(name, pa.nulls(table.num_rows, SCHEMA.field(name).type))
+        for day, rows in split_by_cme_day(table):
+            keys = instant_keys(rows)
+            existing = self.read_day(day, columns=["ts", "symbol", "contract", "seq", "source"])
+            fresh = pc.invert(pc.is_in(keys, value_set=instant_keys(existing).combine_chunks()))
+            _, first = np.unique(keys.to_numpy(zero_copy_only=False), return_index=True)
+            once = np.zeros(rows.num_rows, dtype=bool)
+            once[first] = True
+            keep = np.logical_and(fresh.to_numpy(zero_copy_only=False), once)
+            kept = rows.filter(pa.array(keep))
+            if kept.num_rows and not dry_run:
+                self.append_table(kept.sort_by([("ts", "ascending")]), day=day)
+            counts[day] = (kept.num_rows, rows.num_rows - kept.num_rows)
+        return counts
 
     def _merge_small_parts(self, day: date) -> None:
         parts = self.parts_dir(day)
@@ -327,6 +370,24 @@ class TickArchive:
 
 def _day_start(day: date) -> datetime:
     return cme_day_end(day - timedelta(days=1)).astimezone(UTC)
+
+
+def cme_days(ts: pa.ChunkedArray | pa.Array) -> np.ndarray:
+    """The CME trading day (SPEC §15: 17:00–17:00 America/Chicago, named by the date it ends) of each
+    UTC instant of ``ts``, vectorised: ``datetime64[D]`` values."""
+    local = pc.local_timestamp(pc.cast(ts, pa.timestamp("ns", tz="America/Chicago")))
+    wall = pc.cast(local, pa.int64()).to_numpy(zero_copy_only=False)
+    # 17:00 + 7 h = midnight: shifting the wall clock by 7 hours names each instant by the day it ends in.
+    return (wall + 7 * 3600 * NS).astype("datetime64[ns]").astype("datetime64[D]")
+
+
+def split_by_cme_day(table: pa.Table) -> Iterator[tuple[date, pa.Table]]:
+    """``(CME trading day, its rows)`` for every day ``table``'s ``ts`` column touches, oldest first."""
+    if table.num_rows == 0:
+        return
+    days = cme_days(table.column("ts"))
+    for value in np.unique(days):
+        yield value.astype(object), table.filter(pa.array(days == value))
 
 
 def get_tick_archive() -> TickArchive:

@@ -5,7 +5,9 @@ A tick row (:data:`TICK_FIELDS`): ``ts`` (aware UTC datetime), ``symbol`` (canon
 ``ask``, ``last``, ``close`` (previous settlement), ``change`` (net change), ``high_24h``,
 ``low_24h`` (points, float or None), ``bid_size``, ``ask_size``, ``volume`` (cumulative contracts,
 int or None), ``source`` (``tos_excel``, ``demo``, ``replay``, an import's name) and ``stream_id``
-(the quote stream entry it came from; None for imported ticks).
+(the quote stream entry it came from; None for imported ticks); ``contract`` (``ESZ13``, or None
+for a continuous symbol), ``trade_size`` (a vendor trade's size) and ``seq`` (see
+:data:`CONTRACT_FIELDS`).
 """
 
 from __future__ import annotations
@@ -14,6 +16,8 @@ from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any, NotRequired, Required, TypedDict, cast
 from zoneinfo import ZoneInfo
+
+from LiveData.contracts import normalize_contract
 
 CHICAGO = ZoneInfo("America/Chicago")
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -59,7 +63,11 @@ class Quote(TypedDict, total=False):
 
 PRICE_FIELDS = ("bid", "ask", "last", "close", "change", "high_24h", "low_24h")
 SIZE_FIELDS = ("bid_size", "ask_size", "volume")
-TICK_FIELDS = ("ts", "symbol", *PRICE_FIELDS, *SIZE_FIELDS, "source", "stream_id")
+#: Columns of the archive after ``stream_id`` (SPEC §15): the dated contract (``ESZ13``; None for a
+#: continuous feed symbol like TOS's ``/ES``), a vendor trade's own size (contracts) and the ordinal of
+#: a vendor record among those of its contract at the same instant (so repeats are told from records).
+CONTRACT_FIELDS = ("contract", "trade_size", "seq")
+TICK_FIELDS = ("ts", "symbol", *PRICE_FIELDS, *SIZE_FIELDS, "source", "stream_id", *CONTRACT_FIELDS)
 
 
 def cme_trading_day(at: datetime) -> date:
@@ -130,7 +138,16 @@ def tick_from_quote(quote: Quote, *, default_ts: datetime, stream_id: str | None
         tick[name] = _int(quote.get(name))
     tick["source"] = str(quote.get("source") or "")
     tick["stream_id"] = stream_id
+    tick["contract"] = feed_contract(str(quote.get("feed_symbol") or ""), at=tick["ts"])
+    tick["trade_size"] = None
+    tick["seq"] = None
     return tick
+
+
+def feed_contract(feed_symbol: str, *, at: datetime) -> str | None:
+    """The dated contract a feed symbol names (TOS's ``/ESZ25`` → ``ESZ25``), None for a continuous
+    one (``/ES``, ``$DXY``): the live feed keeps what TOS sends (SPEC §15)."""
+    return normalize_contract(feed_symbol, near=at.date()) if feed_symbol else None
 
 
 def quote_from_tick(tick: dict[str, Any], *, source: str | None = None) -> Quote:

@@ -19,13 +19,14 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from LiveData.ticks import NS, PRICE_FIELDS, SIZE_FIELDS, Quote, from_ns, quote_from_tick, to_ns
+from LiveData.contracts import parse_contract, previous_weekday
+from LiveData.ticks import NS, PRICE_FIELDS, SIZE_FIELDS, Quote, cme_trading_day, from_ns, quote_from_tick, to_ns
 from ThorTrading import analytics, grading, strategy
 from ThorTrading.config import TradingConfig
 from ThorTrading.signals import Thresholds
@@ -82,7 +83,8 @@ class Tape:
         after it leaves its trade PENDING rather than EXPIRED."""
         # One pass over the symbol column (dictionary codes), then numpy per symbol: far cheaper than
         # an Arrow filter per symbol over millions of rows.
-        symbols_column = pc.dictionary_encode(table.column("symbol")).combine_chunks()
+        keyed = series_keys(table)
+        symbols_column = pc.dictionary_encode(keyed).combine_chunks()
         codes = symbols_column.indices.to_numpy(zero_copy_only=False)
         names = symbols_column.dictionary.to_pylist()
         ts_all = table.column("ts").cast(pa.int64()).to_numpy()
@@ -97,9 +99,17 @@ class Tape:
             end = max(end, to_ns(covered_until))
         return cls(symbols, table.num_rows, end)
 
+    def has_data(self, key: str, start_ns: int, end_ns: int) -> bool:
+        """Whether series ``key`` has a tick in [``start_ns``, ``end_ns``)."""
+        series = self.symbols.get(key)
+        if series is None:
+            return False
+        return bool(np.searchsorted(series.ts, end_ns, side="left") > np.searchsorted(series.ts, start_ns, side="left"))
+
     def quote_at(self, symbol: str, at: datetime) -> Quote | None:
-        """The latest quote of ``symbol`` at or before ``at`` (the stream's JSON shape, prices as
-        Decimals, stamped with the tick's time), or None when the tape has none."""
+        """The latest quote of series ``symbol`` (a root, or a contract) at or before ``at`` (the
+        stream's JSON shape, prices as Decimals, stamped with the tick's time), or None when the tape
+        has none."""
         series = self.symbols.get(symbol)
         if series is None:
             return None
@@ -111,6 +121,169 @@ class Tape:
         quote = quote_from_tick(tick)
         quote["ts_ingest"] = quote["ts_event"]
         return quote
+
+
+def series_keys(table: pa.Table) -> pa.ChunkedArray:
+    """Each row's series: its contract (``ESZ13``), or its root when it has none (a continuous feed)."""
+    if "contract" not in table.column_names:
+        return table.column("symbol")
+    return pc.coalesce(table.column("contract"), table.column("symbol"))
+
+
+_BAR_PRICES = tuple(f"{side}{part}" for side in ("", "bid_", "ask_") for part in ("open", "high", "low", "close"))
+
+
+@dataclass
+class BarSeries:
+    """One contract's bars in time order: ``start`` (int64 UTC ns) and float64 arrays (NaN where
+    missing) of trade, bid and ask open/high/low/close, plus ``bid_size``/``ask_size``/``volume``."""
+
+    start: np.ndarray
+    arrays: dict[str, np.ndarray]
+
+    def side(self, prefix: str) -> grading.BarSide:
+        """The bid (``bid_``), ask (``ask_``) or trade (``""``) bars as a :class:`~ThorTrading.grading.BarSide`."""
+        return grading.BarSide(
+            open=self.arrays[f"{prefix}open"], high=self.arrays[f"{prefix}high"], low=self.arrays[f"{prefix}low"]
+        )
+
+
+@dataclass
+class BarTape:
+    """Bars of one length (``length_ns``) by series (contract, or root); ``end_ns``: where the last
+    bar ends (what the tape covers)."""
+
+    length_ns: int
+    series: dict[str, BarSeries]
+    rows: int
+    end_ns: int
+
+    @classmethod
+    def from_table(cls, table: pa.Table, *, length_seconds: int) -> BarTape:
+        """A tape from bar rows (``LiveData.history.store.BAR_SCHEMA``) in time order."""
+        encoded = pc.dictionary_encode(series_keys(table)).combine_chunks()
+        codes = encoded.indices.to_numpy(zero_copy_only=False)
+        start = table.column("ts").cast(pa.int64()).to_numpy()
+        columns = {
+            name: table.column(name).cast(pa.float64()).fill_null(np.nan).to_numpy()
+            for name in (*_BAR_PRICES, "bid_size", "ask_size", "volume")
+        }
+        series = {}
+        for code, key in enumerate(encoded.dictionary.to_pylist()):
+            index = np.flatnonzero(codes == code)
+            if len(index):
+                series[key] = BarSeries(start[index], {k: v[index] for k, v in columns.items()})
+        length = length_seconds * NS
+        end = max((int(s.start[-1]) + length for s in series.values()), default=0)
+        return cls(length, series, table.num_rows, end)
+
+    def has_data(self, key: str, start_ns: int, end_ns: int) -> bool:
+        """Whether series ``key`` has a bar starting in [``start_ns``, ``end_ns``)."""
+        bars = self.series.get(key)
+        if bars is None:
+            return False
+        return bool(
+            np.searchsorted(bars.start, end_ns, side="left") > np.searchsorted(bars.start, start_ns, side="left")
+        )
+
+    def quote_at(self, key: str, at: datetime, *, symbol: str) -> Quote | None:
+        """The snapshot at ``at`` (SPEC §15): for each of bid, ask and last, the close of the latest
+        bar of series ``key`` that ended at or before ``at`` and has that field; sizes from the bar
+        that gave the price. Stamped with the latest of those bars' ends. None when no bar ended yet."""
+        bars = self.series.get(key)
+        if bars is None:
+            return None
+        ended = int(np.searchsorted(bars.start, to_ns(at) - self.length_ns, side="right"))
+        if ended == 0:
+            return None
+        values: dict[str, Any] = {"symbol": symbol, "feed_symbol": key}
+        latest = None
+        for field_name, column, size in (
+            ("bid", "bid_close", "bid_size"),
+            ("ask", "ask_close", "ask_size"),
+            ("last", "close", None),
+        ):
+            prices = bars.arrays[column][:ended]
+            present = np.flatnonzero(~np.isnan(prices))
+            if len(present) == 0:
+                values[field_name] = None
+                continue
+            index = int(present[-1])
+            values[field_name] = Decimal(repr(float(prices[index])))
+            if size is not None:
+                amount = bars.arrays[size][index]
+                values[size] = None if np.isnan(amount) else int(amount)
+            latest = max(latest or 0, int(bars.start[index]) + self.length_ns)
+        if latest is None:
+            return None
+        stamp = from_ns(latest).isoformat()
+        values.update(ts_event=stamp, ts_ingest=stamp)
+        return cast(Quote, values)
+
+
+@dataclass
+class PreviousClose:
+    """The previous close a symbol's signal is measured from: ``price`` (points) and ``source`` —
+    ``settlement`` (the vendor's, for the previous CME trading day), ``last trade`` (the contract's
+    last trade of that day) or ``feed`` (the quote's own ``close``, as TOS sends it)."""
+
+    price: Decimal
+    source: str
+
+
+@dataclass
+class MarketData:
+    """What a backtest reads (SPEC §15): ``ticks`` (a :class:`Tape`, possibly empty), ``bars`` by
+    length (``1s``, ``1m``: :class:`BarTape`), ``fronts(root, CME day)`` → the front contract and the
+    basis of that choice (or None), and ``closes[(contract, CME day)]`` → that day's settlement or
+    last trade (:class:`PreviousClose`). ``roll``: the roll rule's name, for the params."""
+
+    ticks: Tape
+    bars: dict[str, BarTape] = field(default_factory=dict)
+    fronts: Callable[[str, date], tuple[str, str] | None] = lambda root, day: None
+    closes: dict[tuple[str, date], PreviousClose] = field(default_factory=dict)
+    roll: str = "volume"
+
+    def series_for(self, root: str, day: date, open_ns: int) -> tuple[str, str | None]:
+        """``(series key, basis)``: the front contract of ``root`` on CME day ``day`` when the roll
+        rule names one, else the root's own series (a continuous feed), else the contract with the
+        most ticks or bars in the day before ``open_ns``."""
+        front = self.fronts(root, day)
+        if front is not None:
+            return front
+        if root in self.ticks.symbols or any(root in tape.series for tape in self.bars.values()):
+            return root, None
+        day_ago = open_ns - 86_400 * NS
+        counts: dict[str, int] = {}
+        for key, series in self.ticks.symbols.items():
+            if _root_of(key) == root:
+                counts[key] = int(np.count_nonzero((series.ts >= day_ago) & (series.ts <= open_ns)))
+        for tape in self.bars.values():
+            for key, bars in tape.series.items():
+                if _root_of(key) == root:
+                    counts[key] = counts.get(key, 0) + int(
+                        np.count_nonzero((bars.start >= day_ago) & (bars.start <= open_ns))
+                    )
+        best = max(counts, key=lambda k: (counts[k], k), default=None)
+        return (best, "most data") if best is not None and counts[best] else (root, None)
+
+    def resolution_for(self, key: str, open_ns: int, end_ns: int | None) -> str | None:
+        """The resolution a trade on series ``key`` is read at: the finest (``tick``, ``1s``, ``1m``)
+        with data in the day before the open (for the snapshot) and inside the window (for the first
+        touch); else the finest with data before the open; None when there is none."""
+        day_ago = open_ns - 86_400 * NS
+        until = end_ns if end_ns is not None else open_ns + 86_400 * NS
+        tapes: list[tuple[str, Tape | BarTape]] = [("tick", self.ticks)]
+        tapes += [(name, self.bars[name]) for name in ("1s", "1m") if name in self.bars]
+        before = [name for name, tape in tapes if tape.has_data(key, day_ago, open_ns + 1)]
+        both = [name for name, tape in tapes if name in before and tape.has_data(key, open_ns, until)]
+        chosen = both or before
+        return chosen[0] if chosen else None
+
+
+def _root_of(key: str) -> str:
+    parsed = parse_contract(key, near=date(2000, 1, 1))
+    return parsed.root if parsed is not None else key
 
 
 @dataclass(frozen=True)
@@ -151,72 +324,185 @@ class Variant:
         return [dataclasses.replace(o, window=window) for o in opens]
 
 
+@dataclass
+class SymbolData:
+    """How one symbol was read at one open: the series (``contract``, or the root for a continuous
+    feed), the ``resolution`` (``tick``, ``1s``, ``1m``; None without data), the previous close's
+    ``close_source``, the front month's ``front_basis`` and, when the symbol has no signal, the
+    ``reason`` (``no data``, ``no previous close``, ``no last trade before the open``)."""
+
+    key: str
+    resolution: str | None
+    close_source: str | None = None
+    front_basis: str | None = None
+    reason: str | None = None
+
+
+def _snapshot_quote(
+    market: MarketData, symbol: str, market_open: MarketOpen, end_ns: int | None
+) -> tuple[Quote | None, SymbolData]:
+    """``symbol``'s quote at the open (SPEC §15): on its front contract, at the finest resolution
+    with data, with the previous close and net change measured on that same contract."""
+    open_ns = to_ns(market_open.open_at)
+    day = cme_trading_day(market_open.open_at)
+    key, basis = market.series_for(symbol, day, open_ns)
+    resolution = market.resolution_for(key, open_ns, end_ns)
+    info = SymbolData(key=key, resolution=resolution, front_basis=basis)
+    if resolution is None:
+        info.reason = "no data"
+        return None, info
+    if resolution == "tick":
+        quote = market.ticks.quote_at(key, market_open.open_at)
+    else:
+        quote = market.bars[resolution].quote_at(key, market_open.open_at, symbol=symbol)
+    if quote is None:
+        info.reason = "no data"
+        return None, info
+    quote["symbol"] = symbol
+    settled = market.closes.get((key, previous_weekday(day)))
+    if settled is not None:
+        quote["close"] = settled.price
+        last = quote.get("last")
+        quote["change"] = last - settled.price if last is not None else None
+        info.close_source = settled.source
+    elif quote.get("close") is not None and key == symbol:
+        info.close_source = "feed"  # a continuous feed (TOS) sends its own close and net change
+    else:
+        quote["close"] = quote["change"] = None
+    if quote.get("close") is None:
+        info.reason = "no previous close"
+    elif quote.get("change") is None:
+        info.reason = "no last trade before the open"
+    return quote, info
+
+
 def _resolve(
     trade: dict[str, Any],
-    series: SymbolTape | None,
+    market: MarketData,
+    info: SymbolData,
     market_open: MarketOpen,
-    tape: Tape,
     config: TradingConfig,
     symbol: str,
 ) -> None:
-    """Grade one PENDING trade on its symbol's ticks from the open to the end of the window."""
+    """Grade one PENDING trade on its own contract from the open to the end of the window: tick by
+    tick (SPEC §7) or bar by bar (SPEC §15) at the resolution its snapshot came from."""
     start_ns = to_ns(market_open.open_at)
     end_ns = start_ns + int(market_open.window.total_seconds() * NS) if market_open.window else None
-    touch = None
-    if series is not None:
-        touch = grading.first_touch_in_window(
-            signal=trade["bhs"],
-            target_high=float(trade["target_high"]),
-            target_low=float(trade["target_low"]),
-            ts=series.ts,
-            bid=series.arrays["bid"],
-            ask=series.arrays["ask"],
-            last=series.arrays["last"],
-            start_ns=start_ns,
-            end_ns=end_ns,
-            ordered=True,
-        )
-    if touch is not None and series is not None:
-        instrument = config.by_symbol[symbol]
+    instrument = config.by_symbol[symbol]
+    touched_at, price, outcome, hit_type, covered = None, None, None, None, 0
+    if info.resolution == "tick":
+        series = market.ticks.symbols.get(info.key)
+        covered = market.ticks.end_ns
+        touch = None
+        if series is not None:
+            touch = grading.first_touch_in_window(
+                signal=trade["bhs"],
+                target_high=float(trade["target_high"]),
+                target_low=float(trade["target_low"]),
+                ts=series.ts,
+                bid=series.arrays["bid"],
+                ask=series.arrays["ask"],
+                last=series.arrays["last"],
+                start_ns=start_ns,
+                end_ns=end_ns,
+                ordered=True,
+            )
+        if touch is not None and series is not None:
+            touched_at, price, outcome, hit_type = (
+                int(series.ts[touch.index]),
+                touch.price,
+                touch.outcome,
+                touch.hit_type,
+            )
+    elif info.resolution is not None:
+        tape = market.bars[info.resolution]
+        bars = tape.series.get(info.key)
+        covered = tape.end_ns
+        bar_touch = None
+        if bars is not None:
+            bar_touch = grading.first_touch_on_bars(
+                signal=trade["bhs"],
+                target_high=trade["target_high"],
+                target_low=trade["target_low"],
+                start=bars.start,
+                length_ns=tape.length_ns,
+                bid=bars.side("bid_"),
+                ask=bars.side("ask_"),
+                trades=bars.side(""),
+                start_ns=start_ns,
+                end_ns=end_ns,
+            )
+        if bar_touch is not None and bars is not None:
+            touched_at, price = int(bars.start[bar_touch.index]), bar_touch.price
+            outcome, hit_type, trade["ambiguous"] = bar_touch.outcome, bar_touch.hit_type, bar_touch.ambiguous
+    if touched_at is not None and price is not None:
         trade.update(
-            wndw=touch.outcome,
-            target_hit_at=from_ns(int(series.ts[touch.index])),
-            target_hit_price=touch.price,
-            target_hit_type=touch.hit_type,
+            wndw=outcome,
+            target_hit_at=from_ns(touched_at),
+            target_hit_price=price,
+            target_hit_type=hit_type,
             pnl_usd=grading.pnl_usd(
                 signal=trade["bhs"],
                 entry=trade["entry_price"],
-                exit=touch.price,
+                exit=price,
                 tick_size=instrument.tick_size,
                 tick_value=instrument.tick_value,
             ),
         )
-    elif end_ns is not None and end_ns <= tape.end_ns:
+    elif end_ns is not None and end_ns <= covered:
         trade.update(wndw=grading.EXPIRED, pnl_usd=Decimal(0))
 
 
+def _incomplete(rows: list[dict[str, Any]], config: TradingConfig, infos: dict[str, SymbolData]) -> str | None:
+    """Why TOTAL cannot be traded (SPEC §15: only when every weighted instrument has a signal), or None."""
+    weighted = [inst.symbol for inst in config.instruments if inst.contract_weight]
+    signals = {r["symbol"]: r["extended_data"]["signal"] for r in rows}
+    missing = [s for s in weighted if signals.get(s) is None]
+    if not missing:
+        return None
+    no_data = [s for s in missing if infos[s].reason == "no data"]
+    what = "have no data" if len(no_data) == len(missing) else "have no signal (no data or no previous close)"
+    return f"composite incomplete: {len(missing)} of {len(weighted)} instruments {what}"
+
+
 def run(
-    tape: Tape,
+    data: Tape | MarketData,
     opens: Iterable[MarketOpen],
     config: TradingConfig,
     *,
     stale_seconds: float = 15.0,
     progress: Callable[[int, int], None] | None = None,
 ) -> list[dict[str, Any]]:
-    """The trades the strategy would have made at ``opens`` (in the given order) on ``tape``.
+    """The trades the strategy would have made at ``opens`` (in the given order) on ``data`` (a
+    tick :class:`Tape`, or :class:`MarketData` with bars, front months and closes).
 
     Returns one dict per captured row (12 per open: the 11 futures and TOTAL): ``country``, ``date``
     (market-local YYYY-MM-DD), ``weekday``, ``captured_at`` (the open, UTC), ``future``, ``bhs``,
     ``entry_price``, ``target_high``, ``target_low`` (points), ``wndw``, ``target_hit_at``,
-    ``target_hit_price``, ``target_hit_type`` and ``pnl_usd`` (USD per contract, cents).
+    ``target_hit_price``, ``target_hit_type``, ``pnl_usd`` (USD per contract, cents), and how the row
+    was read (SPEC §15): ``contract``, ``resolution``, ``ambiguous``, ``reason`` (why a row has no
+    trade: ``no data``, ``no previous close``, ``composite incomplete: …``), ``close_source``,
+    ``front_basis``, ``bid``, ``ask``, ``last`` and ``previous_close`` at the snapshot.
     ``progress(done, total)`` is called after each open."""
+    market = data if isinstance(data, MarketData) else MarketData(ticks=data)
     opens = list(opens)
     trades: list[dict[str, Any]] = []
     symbols = [inst.symbol for inst in config.instruments]
     for done, market_open in enumerate(opens, start=1):
-        quotes = {s: q for s in symbols if (q := tape.quote_at(s, market_open.open_at)) is not None}
+        start_ns = to_ns(market_open.open_at)
+        end_ns = start_ns + int(market_open.window.total_seconds() * NS) if market_open.window else None
+        quotes: dict[str, Quote] = {}
+        infos: dict[str, SymbolData] = {}
+        for symbol in symbols:
+            quote, infos[symbol] = _snapshot_quote(market, symbol, market_open, end_ns)
+            if quote is not None:
+                quotes[symbol] = quote
         rows, total = strategy.snapshot(config, quotes, now=market_open.open_at, stale_seconds=stale_seconds)
+        incomplete = _incomplete(rows, config, infos)
         for fields in strategy.capture_rows(rows, total, config):
+            symbol = strategy.traded_symbol(fields["future"])
+            info = infos.get(symbol) or SymbolData(key=symbol, resolution=None, reason="no data")
+            snapped: dict[str, Any] = dict(quotes.get(symbol) or {})
             trade: dict[str, Any] = {
                 "country": market_open.country,
                 "date": market_open.local_date.isoformat(),
@@ -232,10 +518,24 @@ def run(
                 "target_hit_price": None,
                 "target_hit_type": None,
                 "pnl_usd": None,
+                "contract": info.key if info.resolution is not None else None,
+                "resolution": info.resolution,
+                "ambiguous": False,
+                "reason": info.reason,
+                "close_source": info.close_source,
+                "front_basis": info.front_basis,
+                "bid": snapped.get("bid"),
+                "ask": snapped.get("ask"),
+                "last": snapped.get("last"),
+                "previous_close": snapped.get("close"),
             }
+            if fields["future"] == strategy.TOTAL and incomplete is not None:
+                trade.update(
+                    bhs="", entry_price=None, target_high=None, target_low=None, wndw=grading.NEUTRAL, reason=incomplete
+                )
             if trade["wndw"] == grading.PENDING:
-                symbol = strategy.traded_symbol(trade["future"])
-                _resolve(trade, tape.symbols.get(symbol), market_open, tape, config, symbol)
+                trade["reason"] = None
+                _resolve(trade, market, info, market_open, config, symbol)
             trades.append(trade)
         if progress is not None:
             progress(done, len(opens))

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import os
 import time
+from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, date, datetime, timedelta
@@ -27,8 +28,11 @@ from GlobalMarkets.reference import CONTROL_COUNTRIES
 from GlobalMarkets.services.calendars import materialise_days
 from GlobalMarkets.services.status import market_days
 from LiveData.archive import TickArchive, get_tick_archive
+from LiveData.history.rolls import Rolls
+from LiveData.history.store import INTERVALS, RESOLUTIONS, HistoryArchive
+from LiveData.ticks import cme_trading_day
 from ThorTrading import backtest
-from ThorTrading.backtest import MarketOpen, Tape, Variant
+from ThorTrading.backtest import BarTape, MarketData, MarketOpen, PreviousClose, Tape, Variant
 from ThorTrading.models import Backtest, BacktestStatus
 from ThorTrading.services.config import get_trading_config
 from ThorTrading.services.grading import market_windows
@@ -83,6 +87,7 @@ def run_backtest(
     future: str = "TOTAL",
     archive: TickArchive | None = None,
     progress: Callable[[int, int], None] | None = None,
+    roll: str = "volume",
 ) -> dict[str, Any]:
     """Run the market-open strategy over the archived ticks of ``start``…``end`` (market-local dates
     of the opens, inclusive). Returns ``{"params": {...}, "trades": [...], "stats": {...}}`` (trades
@@ -113,26 +118,97 @@ def run_backtest(
     }
     if not opens:
         return {
-            "params": {**params, "ticks": 0},
+            "params": {**params, "ticks": 0, "bars": 0, "resolution": [], "roll": roll, "opens_with_data": 0},
             "trades": [],
             "stats": backtest.stats([], future=future, market_order=CONTROL_COUNTRIES, now=_end_of(end)),
         }
     longest = max((o.window for o in opens if o.window is not None), default=timedelta(days=1))
-    # The snapshot needs each symbol's latest tick before the first open: read a day before it.
-    table = archive.read(opens[0].open_at - timedelta(days=1), opens[-1].open_at + longest + timedelta(seconds=1))
-    if table.num_rows == 0:
+    # The snapshot needs each symbol's latest data before the first open: read a day before it.
+    start_at, end_at = opens[0].open_at - timedelta(days=1), opens[-1].open_at + longest + timedelta(seconds=1)
+    market = market_data(archive, start_at, end_at, roll=roll)
+    if market.ticks.rows == 0 and not any(t.rows for t in market.bars.values()):
         raise BacktestError(
-            f"the tick archive ({archive.root}) has no ticks from {start} to {end}: record some with make run, "
-            "import a CSV with manage.py import_ticks, or make a synthetic tape with manage.py make_demo_ticks"
+            f"the archive ({archive.root}) has no ticks from {start} to {end}: record some with make run, "
+            "import vendor history (ticks or bars) with manage.py import_history, a CSV with manage.py import_ticks, "
+            "or make a synthetic tape with manage.py make_demo_ticks"
         )
-    tape = Tape.from_table(table, covered_until=archive.last_tick_time())
     config = variant.apply(get_trading_config())
-    trades = backtest.run(tape, opens, config, progress=progress)
-    params["ticks"] = tape.rows
+    trades = backtest.run(market, opens, config, progress=progress)
+    params.update(data_params(trades, market, archive))
     return {
         "params": params,
         "trades": trades,
         "stats": backtest.stats(trades, future=future, market_order=CONTROL_COUNTRIES, now=_end_of(end)),
+    }
+
+
+def market_data(archive: TickArchive, start: datetime, end: datetime, *, roll: str = "volume") -> MarketData:
+    """What the backtest reads from ``start`` to ``end``: the archive's ticks, its bars of every
+    length, the front months by ``roll`` and the previous closes (settlements, else last trades) from
+    the history beside it (SPEC §15)."""
+    history = HistoryArchive(archive.root)
+    ticks = Tape.from_table(archive.read(start, end), covered_until=archive.last_tick_time())
+    bars = {}
+    for name, seconds in INTERVALS.items():
+        table = history.read_bars(name, start, end)
+        if table.num_rows:
+            bars[name] = BarTape.from_table(table, length_seconds=seconds)
+    rolls = Rolls(history.daily(), expiries=history.expiries(), open_interest=history.statistics(), rule=roll)
+
+    def fronts(root: str, day: date) -> tuple[str, str] | None:
+        front = rolls.front(root, day)
+        return (front.contract, front.basis) if front is not None else None
+
+    return MarketData(ticks=ticks, bars=bars, fronts=fronts, closes=previous_closes(history), roll=roll)
+
+
+def previous_closes(history: HistoryArchive) -> dict[tuple[str, date], PreviousClose]:
+    """``(contract, CME day)`` → the day's close: the vendor's settlement when imported, else the
+    contract's last trade that day (the latest any resolution or source saw)."""
+    closes: dict[tuple[str, date], PreviousClose] = {}
+    latest: dict[tuple[str, date], Any] = {}
+    for row in history.daily().select(["day", "contract", "last_trade", "last_trade_ts"]).to_pylist():
+        key = (row["contract"], row["day"])
+        if row["contract"] is None or row["last_trade"] is None:
+            continue
+        if key not in latest or row["last_trade_ts"] > latest[key]:
+            latest[key] = row["last_trade_ts"]
+            closes[key] = PreviousClose(Decimal(repr(float(row["last_trade"]))), "last trade")
+    for row in history.statistics().to_pylist():
+        if row["stat"] == "settlement" and row["contract"] and row["value"] is not None:
+            closes[(row["contract"], row["day"])] = PreviousClose(Decimal(repr(float(row["value"]))), "settlement")
+    return closes
+
+
+def data_params(trades: list[dict[str, Any]], market: MarketData, archive: TickArchive) -> dict[str, Any]:
+    """What data the backtest ran on (SPEC §15): ``resolution`` (the resolutions used, finest
+    first), ``roll``, ``close_source`` (counts by source), ``contracts``, ``sources``, ``ticks`` and
+    ``bars`` read, ``opens_with_data`` / ``opens_without_data``, ``ambiguous`` trades and the CME
+    ``days`` with data."""
+    used = {t["resolution"] for t in trades if t["resolution"]}
+    by_open: dict[Any, bool] = {}
+    for t in trades:
+        by_open[(t["country"], t["captured_at"])] = by_open.get((t["country"], t["captured_at"]), False) or bool(
+            t["resolution"]
+        )
+    history = HistoryArchive(archive.root)
+    daily = history.daily().to_pylist()
+    contracts = sorted({t["contract"] for t in trades if t["contract"]})
+    return {
+        "resolution": [r for r in RESOLUTIONS if r in used],
+        "roll": market.roll,
+        "close_source": dict(
+            Counter(t["close_source"] for t in trades if t["close_source"] and t["future"] != "TOTAL")
+        ),
+        "contracts": contracts,
+        "sources": sorted({r["source"] for r in daily if r["contract"] in contracts and r["source"]})
+        or sorted({r["source"] for r in daily if r["source"]}),
+        "ticks": market.ticks.rows,
+        "bars": sum(t.rows for t in market.bars.values()),
+        "opens_with_data": sum(1 for v in by_open.values() if v),
+        "opens_without_data": sum(1 for v in by_open.values() if not v),
+        "ambiguous": sum(1 for t in trades if t["ambiguous"]),
+        "days": sorted({str(cme_trading_day(t["captured_at"])) for t in trades if t["resolution"]}),
     }
 
 

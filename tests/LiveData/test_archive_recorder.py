@@ -74,6 +74,9 @@ def test_every_stream_entry_is_archived_with_the_documented_columns(
         "volume",
         "source",
         "stream_id",
+        "contract",
+        "trade_size",
+        "seq",
     ]
     first = table.slice(0, 1).to_pylist()[0]
     assert first["ts"] == datetime(2025, 11, 26, 14, 30, 1, tzinfo=UTC)

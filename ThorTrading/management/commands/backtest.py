@@ -29,6 +29,16 @@ TRADE_FIELDS = [
     "target_hit_at",
     "target_hit_price",
     "pnl_usd",
+    "contract",
+    "resolution",
+    "ambiguous",
+    "reason",
+    "close_source",
+    "front_basis",
+    "bid",
+    "ask",
+    "last",
+    "previous_close",
 ]
 
 
@@ -144,8 +154,16 @@ class Command(BaseCommand):
         params, stats = result["params"], result["stats"]
         self.stdout.write(
             f"backtest {params['from']} … {params['to']}: {params['opens']} opens, {params['ticks']} ticks, "
-            f"markets {', '.join(params['markets'])}; stats over {params['future']}"
+            f"{params.get('bars', 0)} bars, markets {', '.join(params['markets'])}; stats over {params['future']}"
         )
+        if params.get("resolution"):
+            self.stdout.write(
+                f"data: {', '.join(params['resolution'])} from {', '.join(params['sources'])}; contracts "
+                f"{', '.join(params['contracts'])}; roll rule {params['roll']}; previous close from "
+                + ", ".join(f"{k} ({v})" for k, v in params["close_source"].items())
+                + f"; {params['opens_with_data']} opens with data, {params['opens_without_data']} without; "
+                f"{params['ambiguous']} ambiguous trades"
+            )
         header = f"{'':<16}{'trades':>7}{'worked':>7}{'didnt':>7}{'expired':>8}{'hit %':>8}{'EV $':>9}{'PF':>7}{'P&L $':>10}{'DD $':>9}"
         self.stdout.write(header)
         for label, row in [

@@ -1,0 +1,208 @@
+"""``import_history`` and ``contracts`` on the real vendor samples in ``../shared/data/real/`` (SPEC §15),
+and the backtest on them checked against the raw files, read here independently of Thor's readers."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import zipfile
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import databento_dbn
+import pytest
+import zstandard
+from django.core.management import CommandError, call_command
+
+from LiveData.history.store import HistoryArchive
+
+pytestmark = pytest.mark.django_db
+
+REAL = Path(__file__).resolve().parents[3] / "shared" / "data" / "real"
+LEAN = REAL / "lean"
+DATABENTO = REAL / "databento"
+
+
+def run(command: str, *args: Any) -> str:
+    out = io.StringIO()
+    call_command(command, *args, stdout=out, stderr=io.StringIO())
+    return out.getvalue()
+
+
+@pytest.fixture
+def archive(settings: Any, tmp_path: Path) -> HistoryArchive:
+    settings.THOR_TICK_DIR = tmp_path / "ticks"
+    return HistoryArchive(settings.THOR_TICK_DIR)
+
+
+def test_every_sample_imports_once_and_es_rolls_from_z13_to_h14(archive: HistoryArchive) -> None:
+    lean = run("import_history", str(LEAN), "--format", "lean")
+    assert "42 files, 234,232 rows read, 234,232 stored" in lean and "0 bad rows" in lean
+    # A minute's last bid above its last ask is market data: kept and counted, never a bad row.
+    assert "529 crossed or locked quotes kept" in lean
+    assert "1m         ESZ13     2013-10-08" in lean  # the summary per contract and CME day
+    dbn = run("import_history", str(DATABENTO), "--format", "dbn")
+    assert "4 files, 2,468 rows read, 2,468 stored" in dbn and "2 contract definitions" in dbn
+    again = run("import_history", str(LEAN), "--format", "lean") + run(
+        "import_history", str(DATABENTO), "--format", "dbn"
+    )
+    assert "234,232 rows read, 0 stored" in again and "2,468 rows read, 0 stored" in again
+
+    listing = run("contracts", "--root", "ES")
+    fronts = dict(line.split()[:2] for line in listing.splitlines() if line.startswith("  2013-"))
+    lean_days = ["2013-10-07", "2013-10-08", "2013-10-09", "2013-10-10", "2013-10-11", "2013-10-14", "2013-11-18"]
+    assert all(fronts[day] == "ESZ13" for day in lean_days), fronts
+    assert fronts["2013-12-20"] == "ESH14"
+    assert "roll: ESZ13 → ESH14 on 2013-12-20" in listing
+    assert "ESU24    2024-09-20" in listing  # the expiry from Databento's definition
+
+
+def lean_zip(tmp_path: Path, name: str, member: str, text: str) -> Path:
+    folder = tmp_path / "lean" / "future" / "cme" / "minute" / "es"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / name
+    with zipfile.ZipFile(path, "w") as handle:
+        handle.writestr(member, text)
+    return path
+
+
+def test_bad_rows_are_named_with_file_and_line_and_the_good_ones_kept(archive: HistoryArchive, tmp_path: Path) -> None:
+    path = lean_zip(
+        tmp_path,
+        "20131007_trade.zip",
+        "20131007_es_minute_trade_201312.csv",
+        "0,1676.5,1676.5,1676.5,1676.5,9\n60000,1676.5,abc,1676.5,1676.75,19\n120000,1676.75,1676.75,1676.25,1676.25,60\n",
+    )
+    err = io.StringIO()
+    out = io.StringIO()
+    with pytest.raises(CommandError) as failure:
+        call_command("import_history", str(path), "--format", "lean", stdout=out, stderr=err)
+    assert failure.value.returncode == 1
+    assert f"{path}:20131007_es_minute_trade_201312.csv:2: high 'abc' is not a number" in err.getvalue()
+    assert "2 stored" in out.getvalue()
+    assert archive.read_bars("1m", datetime(2013, 10, 7, tzinfo=UTC), datetime(2013, 10, 8, tzinfo=UTC)).num_rows == 2
+
+
+def test_a_bar_csv_keeps_crossed_quotes_and_names_bad_rows(archive: HistoryArchive, tmp_path: Path) -> None:
+    path = tmp_path / "bars.csv"
+    path.write_text(
+        "ts,contract,open,high,low,close,volume,bid_close,ask_close\n"
+        "2024-07-02T00:00:00+00:00,ESU4,5530,5531,5529.5,5530.25,100,5530.5,5530.25\n"
+        "2024-07-02T00:01:00Z,ESU4,5530.25,5530,5531,5530.5,50,,\n"
+        "2024-07-02T00:02:00Z,ESU4,5530.5,5531,5530.25,5530.75,20,5530.5,5530.75\n"
+    )
+    out, err = io.StringIO(), io.StringIO()
+    with pytest.raises(CommandError):
+        call_command("import_history", str(path), "--format", "bars-csv", "--interval", "1m", stdout=out, stderr=err)
+    assert f"{path}:3: high 5530.0 is below low 5531.0" in err.getvalue()
+    assert "1 crossed or locked quotes kept" in out.getvalue() and "2 stored" in out.getvalue()
+    bars = archive.read_bars("1m", datetime(2024, 7, 1, tzinfo=UTC), datetime(2024, 7, 3, tzinfo=UTC))
+    assert bars.column("contract").to_pylist() == ["ESU24", "ESU24"]
+    assert bars.column("bid_close").to_pylist() == [5530.5, 5530.5]
+
+
+def backtest(*args: str) -> dict[str, Any]:
+    return json.loads(run("backtest", "--json", *args))
+
+
+def raw_lean_bars(day: str, contract_month: str) -> dict[datetime, dict[str, float | None]]:
+    """ES quote and trade bars of one LEAN day and contract, read straight from the zips."""
+    bars: dict[datetime, dict[str, float | None]] = {}
+    midnight = datetime.strptime(day, "%Y%m%d").replace(tzinfo=UTC)
+    for kind, names in (
+        ("quote", ("bid_open", "bid_high", "bid_low", "bid_close", "bid_size", "ask_open", "ask_high", "ask_low", "ask_close", "ask_size")),
+        ("trade", ("open", "high", "low", "close", "volume")),
+    ):  # fmt: skip
+        with zipfile.ZipFile(LEAN / "future" / "cme" / "minute" / "es" / f"{day}_{kind}.zip") as handle:
+            text = handle.read(f"{day}_es_minute_{kind}_{contract_month}.csv").decode()
+        for fields in csv.reader(io.StringIO(text)):
+            at = midnight + timedelta(milliseconds=int(fields[0]))
+            bars.setdefault(at, {}).update({n: float(v) if v else None for n, v in zip(names, fields[1:], strict=True)})
+    return bars
+
+
+def first_touch_by_hand(trade: dict[str, Any], bars: dict[datetime, dict[str, float | None]]) -> tuple[str, Any, Any]:
+    """SPEC §15's bar rule, written plainly: (wndw, exit time, exit price)."""
+    opened = datetime.fromisoformat(trade["captured_at"])
+    target_high, target_low = trade["target_high"], trade["target_low"]
+    long = trade["bhs"] in ("BUY", "STRONG_BUY")
+    side = "bid_" if long else "ask_"
+    for at in sorted(bars):
+        if at < opened or at + timedelta(minutes=1) > opened + timedelta(minutes=30):
+            continue
+        bar = bars[at]
+        if bar.get(f"{side}high") is None:
+            continue
+        high, low, first = bar[f"{side}high"], bar[f"{side}low"], bar[f"{side}open"]
+        up, down = high >= target_high, low <= target_low
+        if long and down:
+            return "DIDNT_WORK", at, min(first, target_low)
+        if not long and up:
+            return "DIDNT_WORK", at, max(first, target_high)
+        if long and up:
+            return "WORKED", at, max(first, target_high)
+        if not long and down:
+            return "WORKED", at, min(first, target_low)
+    return "EXPIRED", None, None
+
+
+def test_the_lean_es_days_backtest_as_the_raw_bars_say(archive: HistoryArchive, seeded: None) -> None:
+    run("import_history", str(LEAN / "future" / "cme"), "--format", "lean")
+    result = backtest("--from", "2013-10-07", "--to", "2013-10-11", "--future", "ES")
+    params = result["params"]
+    assert params["resolution"] == ["1m"] and params["roll"] == "volume" and params["contracts"] == ["ESZ13"]
+    assert params["sources"] == ["algoseek"]
+    trades = [t for t in result["trades"] if t["future"] == "ES" and t["entry_price"] is not None]
+    assert len(trades) >= 10
+    for trade in trades:
+        assert (trade["contract"], trade["resolution"], trade["close_source"]) == ("ESZ13", "1m", "last trade")
+        day = datetime.fromisoformat(trade["captured_at"]).strftime("%Y%m%d")
+        wndw, at, price = first_touch_by_hand(trade, raw_lean_bars(day, "201312"))
+        assert trade["wndw"] == wndw, trade
+        if at is not None:
+            assert datetime.fromisoformat(trade["target_hit_at"]) == at
+            assert trade["target_hit_price"] == price
+            sign = 1 if trade["bhs"].endswith("BUY") else -1
+            pnl = (
+                (Decimal(repr(price)) - Decimal(repr(trade["entry_price"]))) / Decimal("0.25") * Decimal("12.50") * sign
+            )
+            assert Decimal(repr(trade["pnl_usd"])) == pnl.quantize(Decimal("0.01"))
+    # The issue's two trades: the bid lows reach the Pre-USA stop at 12:48; the USA stop is booked at −$100.
+    by_open = {(t["country"], t["date"]): t for t in trades}
+    pre_usa, usa = by_open[("Pre_USA", "2013-10-08")], by_open[("USA", "2013-10-08")]
+    assert (pre_usa["wndw"], pre_usa["target_hit_at"], pre_usa["pnl_usd"]) == (
+        "DIDNT_WORK",
+        "2013-10-08T12:48:00+00:00",
+        -100.0,
+    )
+    assert (usa["wndw"], usa["pnl_usd"]) == ("DIDNT_WORK", -100.0)
+
+
+def test_databento_mbp1_backtests_at_tick_resolution_on_the_last_book_before_tokyo(
+    archive: HistoryArchive, seeded: None
+) -> None:
+    run("import_history", str(DATABENTO), "--format", "dbn")
+    result = backtest("--from", "2024-07-02", "--to", "2024-07-02", "--markets", "Japan", "--future", "all")
+    es = next(t for t in result["trades"] if t["future"] == "ES")
+    # The last MBP-1 record before 00:00:00 UTC, decoded record by record with the vendor's decoder.
+    raw = (
+        zstandard.ZstdDecompressor()
+        .stream_reader(
+            (DATABENTO / "futures_mbp-1_2024-07-01T23-58_2024-07-02T00-02.dbn.zst").read_bytes(),
+            read_across_frames=True,
+        )
+        .read()
+    )
+    decoder = databento_dbn.DBNDecoder()
+    decoder.write(raw)
+    tokyo = int(datetime(2024, 7, 2, tzinfo=UTC).timestamp()) * 1_000_000_000
+    books = [r for r in decoder.decode() if isinstance(r, databento_dbn.MBP1Msg) and r.ts_recv <= tokyo]
+    last = books[-1].levels[0]
+    assert (es["contract"], es["resolution"]) == ("ESU24", "tick")
+    assert es["bid"] == last.bid_px / 1e9 and es["ask"] == last.ask_px / 1e9
+    # No trade or settlement of 1 July in the sample: no previous close, no signal, never a made-up one.
+    assert (es["wndw"], es["reason"]) == ("NEUTRAL", "no previous close")
+    assert result["params"]["resolution"] == ["tick", "1m"] and date(2024, 7, 2).isoformat() in result["params"]["days"]
