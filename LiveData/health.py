@@ -48,3 +48,32 @@ def feed_health() -> dict[str, Any]:
         "quotes_published": int(feed.get("quotes_published") or 0),
         "last_error": feed.get("last_error") or None,
     }
+
+
+def archive_health() -> dict[str, Any]:
+    """What history the archive holds (SPEC §15), from its daily index: ``ok``, and per source its
+    ``first_day``/``last_day`` (CME trading days), ``days``, ``contracts`` and ``resolutions``. Live
+    recordings show under their feed's source once imported history sits beside them."""
+    from LiveData.history.store import get_history_archive
+
+    try:
+        rows = get_history_archive().daily().to_pylist()
+    except OSError as exc:
+        return {"ok": False, "error": f"the archive cannot be read: {exc}"}
+    by_source: dict[str, list[dict[str, Any]]] = {}
+    for row in rows:
+        by_source.setdefault(row["source"] or "unknown", []).append(row)
+    return {
+        "ok": True,
+        "sources": [
+            {
+                "source": source,
+                "first_day": min(r["day"] for r in entries).isoformat(),
+                "last_day": max(r["day"] for r in entries).isoformat(),
+                "days": len({r["day"] for r in entries}),
+                "contracts": sorted({r["contract"] for r in entries if r["contract"]}),
+                "resolutions": sorted({r["resolution"] for r in entries}),
+            }
+            for source, entries in sorted(by_source.items())
+        ],
+    }

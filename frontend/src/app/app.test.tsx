@@ -160,3 +160,15 @@ describe("what if", () => {
     expect(table).toContain("75.00%");
   });
 });
+
+describe("What if's data line", () => {
+  it("names the resolution, sources, contracts and days a backtest ran on", async () => {
+    const { DataSource } = await import("../features/history/components/WhatIf");
+    render(<DataSource params={{ resolution: ["1m"], sources: ["algoseek"], contracts: ["ESZ13"], days: ["2013-10-07", "2013-10-11"], close_source: { "last trade": 5 }, roll: "volume", opens_with_data: 5, opens_without_data: 1, ambiguous: 2 }} />);
+    const text = screen.getByLabelText("Data source").textContent ?? "";
+    expect(text).toContain("1-minute bars from algoseek");
+    expect(text).toContain("contracts ESZ13; 2 CME days (2013-10-07 … 2013-10-11)");
+    expect(text).toContain("previous close from last trade ×5");
+    expect(text).toContain("5 opens with data, 1 without; 2 ambiguous");
+  });
+});

@@ -14,13 +14,18 @@ function isoDay(offsetDays: number): string {
 
 export interface Variant {
   start: string; end: string; markets: string[]; profit: string; stop: string; window: string;
+  /** Whose trades the figures are over: TOTAL (the composite, trading YM), one future, or "all". */
+  future?: string;
 }
+
+const FUTURES = ["TOTAL", "all", "YM", "ES", "NQ", "RTY", "CL", "SI", "HG", "GC", "VX", "DX", "ZB"];
 
 export function variantBody(v: Variant): Record<string, unknown> {
   const body: Record<string, unknown> = { start: v.start, end: v.end };
   if (v.markets.length) body.markets = v.markets;
   if (v.profit && v.stop) Object.assign(body, { target_mode: "USD", profit_target: v.profit, stop_loss: v.stop });
   if (v.window !== "") body.window_minutes = Number(v.window);
+  if (v.future && v.future !== "TOTAL") body.future = v.future;
   return body;
 }
 
@@ -61,6 +66,40 @@ export function liveQuery(v: { start: string; end: string; markets: string[] }):
   return params.toString();
 }
 
+/** What a backtest ran on (SPEC §15): the params the API adds about its data. */
+interface DataParams {
+  resolution?: string[];
+  sources?: string[];
+  contracts?: string[];
+  days?: string[];
+  roll?: string;
+  close_source?: Record<string, number>;
+  opens_with_data?: number;
+  opens_without_data?: number;
+  ambiguous?: number;
+  ticks?: number;
+  bars?: number;
+}
+
+const RESOLUTION_LABEL: Record<string, string> = { tick: "ticks", "1s": "1-second bars", "1m": "1-minute bars" };
+
+/** One line saying which data a What if ran on, so that a figure is never read without its source. */
+export function DataSource({ params }: { params: DataParams }) {
+  const resolutions = params.resolution ?? [];
+  if (resolutions.length === 0) return <p className="note data-source">Data: none for these dates.</p>;
+  const days = params.days ?? [];
+  const span = days.length ? `${days.length} CME day${days.length === 1 ? "" : "s"} (${days[0]} … ${days[days.length - 1]})` : "";
+  const closes = Object.entries(params.close_source ?? {}).map(([k, n]) => `${k} ×${n}`).join(", ");
+  return (
+    <p className="note data-source" aria-label="Data source">
+      Data: {resolutions.map((r) => RESOLUTION_LABEL[r] ?? r).join(" and ")} from {(params.sources ?? []).join(", ") || "the archive"}
+      {params.contracts?.length ? `; contracts ${params.contracts.join(", ")}` : ""}; {span}
+      {closes ? `; previous close from ${closes}` : ""}; roll rule {params.roll ?? "volume"};{" "}
+      {params.opens_with_data ?? 0} opens with data, {params.opens_without_data ?? 0} without; {params.ambiguous ?? 0} ambiguous
+    </p>
+  );
+}
+
 export function WhatIfPanel() {
   const [variant, setVariant] = useState<Variant>({ start: isoDay(-7), end: isoDay(0), markets: [], profit: "150", stop: "100", window: "30" });
   const [id, setId] = useState<number | null>(null);
@@ -82,6 +121,9 @@ export function WhatIfPanel() {
         <label>Target $ <input type="number" min="1" value={variant.profit} onChange={set("profit")} name="profit" /></label>
         <label>Stop $ <input type="number" min="1" value={variant.stop} onChange={set("stop")} name="stop" /></label>
         <label>Window min <input type="number" min="0" value={variant.window} onChange={set("window")} name="window" /></label>
+        <label>Trades of <select name="future" value={variant.future ?? "TOTAL"} onChange={set("future")}>
+          {FUTURES.map((f) => <option key={f} value={f}>{f === "all" ? "every future" : f}</option>)}
+        </select></label>
         <fieldset><legend>Markets (none = all capturing)</legend>
           {CAPTURING.map((m) => (
             <label key={m}><input type="checkbox" checked={variant.markets.includes(m)} onChange={() => toggle(m)} /> {m}</label>
@@ -98,9 +140,11 @@ export function WhatIfPanel() {
         <>
           <p className="headline" role="status">
             What if: {data.result.stats.overall.trades} trades over {String(data.result.params.opens)} opens
-            ({String(data.result.params.ticks)} ticks), hit rate {fmt(data.result.stats.overall.hit_rate)}%, EV
+            ({String(data.result.params.ticks)} ticks{data.result.params.bars ? `, ${String(data.result.params.bars)} bars` : ""}), hit rate {fmt(data.result.stats.overall.hit_rate)}%, EV
             ${fmt(data.result.stats.overall.expected_value)}, total ${fmt(data.result.stats.overall.total_pnl)}
+            {" "}— trades of {String(data.result.params.future ?? "TOTAL")}
           </p>
+          <DataSource params={data.result.params as DataParams} />
           <Comparison live={live.data} test={data.result.stats} />
           <p className="note">Live captures: the same dates{ran && ran.markets.length === 1 ? ` and market (${ran.markets[0]})` : ""}.</p>
         </>
