@@ -250,11 +250,16 @@ class TickArchive:
         for day, rows in split_by_cme_day(table):
             keys = instant_keys(rows)
             existing = self.read_day(day, columns=["ts", "symbol", "contract", "seq", "source"])
-            fresh = pc.invert(pc.is_in(keys, value_set=instant_keys(existing).combine_chunks()))
-            _, first = np.unique(keys.to_numpy(zero_copy_only=False), return_index=True)
-            once = np.zeros(rows.num_rows, dtype=bool)
-            once[first] = True
-            keep = np.logical_and(fresh.to_numpy(zero_copy_only=False), once)
+            keep = pc.invert(pc.is_in(keys, value_set=instant_keys(existing).combine_chunks())).to_numpy(
+                zero_copy_only=False
+            )
+            # Repeats inside the batch itself (a file imported twice in one command): first occurrence kept.
+            index = pa.table({"key": keys, "i": pa.array(np.arange(rows.num_rows))})
+            first = index.group_by("key").aggregate([("i", "min")]).column("i_min").to_numpy()
+            if len(first) < rows.num_rows:
+                once = np.zeros(rows.num_rows, dtype=bool)
+                once[first] = True
+                keep &= once
             kept = rows.filter(pa.array(keep))
             if kept.num_rows and not dry_run:
                 self.append_table(kept.sort_by([("ts", "ascending")]), day=day)

@@ -164,15 +164,21 @@ class BarTape:
         encoded = pc.dictionary_encode(series_keys(table)).combine_chunks()
         codes = encoded.indices.to_numpy(zero_copy_only=False)
         start = table.column("ts").cast(pa.int64()).to_numpy()
+        # Arrow gives NaN for a null float64: no fill pass over millions of bars.
         columns = {
-            name: table.column(name).cast(pa.float64()).fill_null(np.nan).to_numpy()
+            name: table.column(name).cast(pa.float64()).to_numpy()
             for name in (*_BAR_PRICES, "bid_size", "ask_size", "volume")
         }
+        # One stable sort by series, one gather per column; each series is then a contiguous view.
+        order = np.argsort(codes, kind="stable")
+        sorted_codes = codes[order]
+        start = start[order]
+        columns = {k: v[order] for k, v in columns.items()}
         series = {}
         for code, key in enumerate(encoded.dictionary.to_pylist()):
-            index = np.flatnonzero(codes == code)
-            if len(index):
-                series[key] = BarSeries(start[index], {k: v[index] for k, v in columns.items()})
+            lo, hi = np.searchsorted(sorted_codes, [code, code + 1])
+            if hi > lo:
+                series[key] = BarSeries(start[lo:hi], {k: v[lo:hi] for k, v in columns.items()})
         length = length_seconds * NS
         end = max((int(s.start[-1]) + length for s in series.values()), default=0)
         return cls(length, series, table.num_rows, end)
@@ -203,13 +209,11 @@ class BarTape:
             ("ask", "ask_close", "ask_size"),
             ("last", "close", None),
         ):
-            prices = bars.arrays[column][:ended]
-            present = np.flatnonzero(~np.isnan(prices))
-            if len(present) == 0:
+            index = _last_present(bars.arrays[column], ended)
+            if index is None:
                 values[field_name] = None
                 continue
-            index = int(present[-1])
-            values[field_name] = Decimal(repr(float(prices[index])))
+            values[field_name] = Decimal(repr(float(bars.arrays[column][index])))
             if size is not None:
                 amount = bars.arrays[size][index]
                 values[size] = None if np.isnan(amount) else int(amount)
@@ -219,6 +223,18 @@ class BarTape:
         stamp = from_ns(latest).isoformat()
         values.update(ts_event=stamp, ts_ingest=stamp)
         return cast(Quote, values)
+
+
+def _last_present(prices: np.ndarray, end: int, *, step: int = 1440) -> int | None:
+    """The index of the last non-NaN price before ``end``, searching back a day of minutes at a time
+    (a year of bars is never scanned whole for one snapshot)."""
+    while end > 0:
+        start = max(0, end - step)
+        present = np.flatnonzero(~np.isnan(prices[start:end]))
+        if len(present):
+            return start + int(present[-1])
+        end, step = start, step * 4
+    return None
 
 
 @dataclass

@@ -161,13 +161,15 @@ class BarSide:
     low: np.ndarray
 
 
-def _on_side(watched: BarSide, trades: BarSide) -> BarSide:
-    """``watched`` where the bar has that side, else the trade bar (DX has no bid or ask)."""
-    missing = np.isnan(watched.high) | np.isnan(watched.low)
+def _on_side(watched: BarSide, trades: BarSide, window: slice) -> BarSide:
+    """The bars of ``window`` on ``watched``'s side where the bar has it, else on the trade bar (DX
+    has no bid or ask)."""
+    high, low, first = watched.high[window], watched.low[window], watched.open[window]
+    missing = np.isnan(high) | np.isnan(low)
     return BarSide(
-        open=np.where(missing | np.isnan(watched.open), trades.open, watched.open),
-        high=np.where(missing, trades.high, watched.high),
-        low=np.where(missing, trades.low, watched.low),
+        open=np.where(missing | np.isnan(first), trades.open[window], first),
+        high=np.where(missing, trades.high[window], high),
+        low=np.where(missing, trades.low[window], low),
     )
 
 
@@ -203,8 +205,8 @@ def first_touch_on_bars(
     if hi <= lo:
         return None
     window = slice(lo, hi)
-    book = _on_side(bid if side > 0 else ask, trades)
-    high, low, opens = book.high[window], book.low[window], book.open[window]
+    book = _on_side(bid if side > 0 else ask, trades, window)
+    high, low, opens = book.high, book.low, book.open
     upper, lower = float(target_high), float(target_low)
     with np.errstate(invalid="ignore"):
         reaches_high, reaches_low = high >= upper, low <= lower

@@ -193,6 +193,11 @@ def main() -> None:
 
     ticks.run(live)
 
+    from bench import history
+
+    print()
+    history.run()
+
     # Analytics over five years of demo history.
     from datetime import date as date_cls
 

@@ -38,17 +38,18 @@ class Batch:
     bad: list[tuple[int, str]] = field(default_factory=list)
 
 
-def run_ordinals(keys: np.ndarray) -> np.ndarray:
-    """For values in time order, each one's ordinal among the equal values before it in its run
+def run_ordinals(*keys: np.ndarray) -> np.ndarray:
+    """For rows sorted by ``keys``, each row's ordinal among the rows before it with equal keys
     (``[5, 5, 7, 7, 7]`` → ``[0, 1, 0, 1, 2]``): the ``seq`` that tells apart a vendor's records of
     one contract at one instant."""
-    n = len(keys)
+    n = len(keys[0]) if keys else 0
     if n == 0:
         return np.zeros(0, dtype=np.int32)
-    index = np.arange(n)
-    starts = np.empty(n, dtype=bool)
+    starts = np.zeros(n, dtype=bool)
     starts[0] = True
-    starts[1:] = keys[1:] != keys[:-1]
+    for key in keys:
+        starts[1:] |= key[1:] != key[:-1]
+    index = np.arange(n)
     run_start = np.maximum.accumulate(np.where(starts, index, 0))
     return (index - run_start).astype(np.int32)
 

@@ -39,7 +39,6 @@ from LiveData.contracts import parse_contract
 from LiveData.history.batches import Batch, HistoryFormatError, count_crossed, run_ordinals
 
 _ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"
-_SCALE = 1e-9
 _TS = pa.timestamp("ns", tz="UTC")
 _RECORDS: dict[str, Any] = {
     "mbp-1": dbn.MBP1Msg,
@@ -94,8 +93,8 @@ def read_dbn(path: Path, *, source: str, known: Mapping[int, str] | None = None)
         yield _definitions(data, origin=origin, source=source)
         return
     records = _records(body, _RECORDS[schema], version=metadata.version, origin=origin)
-    symbols = _symbols(records, metadata, known or {})
-    yield _batch(schema, records, symbols, origin=origin, source=source)
+    codes, names = _names(records, metadata, known or {})
+    yield _batch(schema, records, codes, names, origin=origin, source=source)
 
 
 def _records(body: bytes, record: Any, *, version: int, origin: str) -> np.ndarray:
@@ -114,11 +113,19 @@ def _records(body: bytes, record: Any, *, version: int, origin: str) -> np.ndarr
     return records
 
 
-def _symbols(records: np.ndarray, metadata: Any, known: Mapping[int, str]) -> np.ndarray:
-    """Each record's raw symbol (object array; None when unknown), by the mappings valid on its date."""
-    ids = records["instrument_id"].astype(np.int64)
-    days = (records["ts_event"].astype(np.int64) // 86_400_000_000_000).astype("datetime64[D]")
-    out = np.full(len(records), None, dtype=object)
+def _names(records: np.ndarray, metadata: Any, known: Mapping[int, str]) -> tuple[np.ndarray, list[str]]:
+    """Each record's symbol as a code into the returned list of raw symbols (-1 when unknown), by the
+    file's mappings valid on the record's date, else by the definitions imported before."""
+    ids = records["instrument_id"]
+    days = (records["ts_event"] // np.uint64(86_400_000_000_000)).astype("datetime64[D]")
+    names: list[str] = []
+    codes = np.full(len(records), -1, dtype=np.int32)
+
+    def code_of(raw: str) -> int:
+        if raw not in names:
+            names.append(raw)
+        return names.index(raw)
+
     for raw_symbol, intervals in (metadata.mappings or {}).items():
         for interval in intervals:
             try:
@@ -127,51 +134,72 @@ def _symbols(records: np.ndarray, metadata: Any, known: Mapping[int, str]) -> np
                 continue
             start = np.datetime64(interval["start_date"], "D")
             end = np.datetime64(interval["end_date"], "D")
-            out[(ids == instrument) & (days >= start) & (days < end)] = raw_symbol
+            codes[(ids == instrument) & (days >= start) & (days < end)] = code_of(str(raw_symbol))
     for instrument, raw_symbol in known.items():
-        out[(ids == instrument) & (out == None)] = raw_symbol  # noqa: E711 (elementwise on an object array)
-    return out
+        unnamed = codes == -1
+        if not unnamed.any():
+            break
+        codes[unnamed & (ids == instrument)] = code_of(raw_symbol)
+    return codes, names
 
 
 def _prices(values: np.ndarray) -> np.ndarray:
-    prices = values.astype(np.float64) * _SCALE
+    """Fixed-point 1e-9 → float64 points, NaN for ``UNDEF_PRICE``. Dividing by 1e9 (not multiplying by
+    1e-9) gives the double nearest the decimal price: 5459.25 stays 5459.25, 1313.8 reads as 1313.8."""
+    prices = values.astype(np.float64) / 1e9
     prices[values == dbn.UNDEF_PRICE] = np.nan
-    # 1e-9 fixed point: round to 9 places so 5459.25 stays 5459.25, not 5459.250000000001.
-    return np.round(prices, 9)
+    return prices
 
 
-def _contracts(symbols: np.ndarray, ts: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """``(root, contract, outright)`` per record: Thor's names for each raw symbol seen."""
-    roots = np.full(len(symbols), None, dtype=object)
-    contracts = np.full(len(symbols), None, dtype=object)
-    for raw in set(symbols.tolist()) - {None}:
-        mask = symbols == raw
-        near = datetime.fromtimestamp(int(ts[mask][0]) / 1e9, tz=UTC).date()
-        parsed = parse_contract(str(raw), near=near)
-        if parsed is not None:
-            roots[mask], contracts[mask] = parsed.root, parsed.code
-    return roots, contracts, contracts != None  # noqa: E711
+def _contracts(codes: np.ndarray, names: list[str], ts: np.ndarray) -> tuple[list[str | None], list[str | None]]:
+    """``(roots, contracts)``: Thor's names for each raw symbol of ``names`` (None for a spread or a
+    symbol that is not a dated contract), the year completed from the first record naming it."""
+    roots: list[str | None] = []
+    contracts: list[str | None] = []
+    for code, raw in enumerate(names):
+        seen = np.flatnonzero(codes == code)
+        if len(seen) == 0:  # a mapping no record uses
+            roots.append(None)
+            contracts.append(None)
+            continue
+        parsed = parse_contract(raw, near=datetime.fromtimestamp(int(ts[seen[0]]) / 1e9, tz=UTC).date())
+        roots.append(parsed.root if parsed is not None else None)
+        contracts.append(parsed.code if parsed is not None else None)
+    return roots, contracts
 
 
-def _batch(schema: str, records: np.ndarray, symbols: np.ndarray, *, origin: str, source: str) -> Batch:
+def _decoded(codes: np.ndarray, values: list[str | None]) -> pa.Array:
+    """A string column from per-record codes into ``values`` (decoded in Arrow, not in Python)."""
+    return pa.DictionaryArray.from_arrays(pa.array(codes, pa.int32()), pa.array(values, pa.string())).cast(pa.string())
+
+
+def _constant(value: str, n: int) -> pa.Array:
+    """A string column of ``n`` times ``value``."""
+    return _decoded(np.zeros(n, dtype=np.int32), [value])
+
+
+def _batch(schema: str, records: np.ndarray, codes: np.ndarray, names: list[str], *, origin: str, source: str) -> Batch:
     ts_field = "ts_event" if schema.startswith("ohlcv") else "ts_recv"
     ts = records[ts_field].astype(np.int64)
-    roots, contracts, outright = _contracts(symbols, ts)
+    roots, contracts = _contracts(codes, names, ts)
+    outright_codes = np.array([c is not None for c in contracts] + [False], dtype=bool)
+    outright = outright_codes[codes]  # code -1 reads the trailing False
     skipped = {}
-    unnamed = int(np.count_nonzero(symbols == None))  # noqa: E711
+    unnamed = int(np.count_nonzero(codes == -1))
     if unnamed:
         skipped["instrument id without a symbol (import the definition file first)"] = unnamed
     others = int(np.count_nonzero(~outright)) - unnamed
     if others:
         skipped["not a dated outright contract (a spread?)"] = others
-    records, ts, roots, contracts = records[outright], ts[outright], roots[outright], contracts[outright]
+    if not outright.all():
+        records, ts, codes = records[outright], ts[outright], codes[outright]
+    n = len(records)
     common: dict[str, Any] = {
         "ts": pa.array(ts, _TS),
-        "symbol": pa.array(roots.tolist(), pa.string()),
-        "contract": pa.array(contracts.tolist(), pa.string()),
-        "source": pa.array([source] * len(ts), pa.string()),
+        "symbol": _decoded(codes, roots),
+        "contract": _decoded(codes, contracts),
+        "source": _constant(source, n),
     }
-    n = len(records)
     if schema.startswith("ohlcv"):
         bars = {
             **common,
@@ -192,12 +220,12 @@ def _batch(schema: str, records: np.ndarray, symbols: np.ndarray, *, origin: str
     price[~traded] = np.nan
     ticks["last"] = pa.array(price, from_pandas=True)
     ticks["trade_size"] = pa.array(np.where(traded, records["size"].astype(np.int64), 0), mask=~traded)
-    order = np.lexsort((ts, contracts.astype(str)))
+    order = np.lexsort((ts, codes))
     seq = np.empty(n, dtype=np.int32)
-    seq[order] = run_ordinals(np.char.add(contracts[order].astype(str), ts[order].astype(str)))
+    seq[order] = run_ordinals(codes[order], ts[order])
     ticks["seq"] = pa.array(seq)
     # The schema joins the source: one trade seen in mbp-1 and in trades is two records, not a repeat.
-    ticks["source"] = pa.array([f"{source} {schema}"] * n, pa.string())
+    ticks["source"] = _constant(f"{source} {schema}", n)
     table = pa.table(ticks)
     crossed = count_crossed(table.column("bid"), table.column("ask")) if "bid" in ticks else 0
     return Batch("ticks", table, origin, n + sum(skipped.values()), crossed=crossed, skipped=skipped)
@@ -242,7 +270,7 @@ def _definitions(data: bytes, *, origin: str, source: str) -> Batch:
         rows["symbol"].append(parsed.root)
         rows["contract"].append(parsed.code)
         rows["expiry"].append(expiry)
-        rows["tick_size"].append(round(record.min_price_increment * _SCALE, 9))
+        rows["tick_size"].append(record.min_price_increment / 1e9)
         rows["instrument_id"].append(record.instrument_id)
     table = pa.table(
         {

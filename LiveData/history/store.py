@@ -251,13 +251,20 @@ class HistoryArchive:
         if symbols is not None:
             bounds.append(("symbol", "in", sorted(set(symbols))))
         first, last = _cme_day(start), _cme_day(end)
+        days = [day for day in self.bar_days(interval) if first <= day <= last]
+        # Only the first and last day can hold bars outside [start, end): the others are read whole.
+        inner = bounds[2:]
         tables = [
-            pq.read_table(self.bar_file(interval, day), schema=BAR_SCHEMA, filters=bounds)
-            for day in self.bar_days(interval)
-            if first <= day <= last
+            pq.read_table(
+                self.bar_file(interval, day),
+                schema=BAR_SCHEMA,
+                filters=(bounds if day in (first, last) else inner) or None,
+            )
+            for day in days
         ]
         tables = [t for t in tables if t.num_rows]
-        return pa.concat_tables(tables).sort_by([("ts", "ascending")]) if tables else BAR_SCHEMA.empty_table()
+        # Each day file is in time order and the days are read in order: the whole is in time order.
+        return pa.concat_tables(tables) if tables else BAR_SCHEMA.empty_table()
 
     def statistics(self, *, days: Iterable[date] | None = None) -> pa.Table:
         """Statistics rows, of ``days`` only when given (all days otherwise)."""
