@@ -109,7 +109,8 @@ class Tape:
     def quote_at(self, symbol: str, at: datetime) -> Quote | None:
         """The latest quote of series ``symbol`` (a root, or a contract) at or before ``at`` (the
         stream's JSON shape, prices as Decimals, stamped with the tick's time), or None when the tape
-        has none."""
+        has none. A side the latest tick lacks is taken from the latest tick of the day before ``at``
+        that has it (a vendor's book update carries no last, its trade no book)."""
         series = self.symbols.get(symbol)
         if series is None:
             return None
@@ -117,6 +118,17 @@ class Tape:
         if index < 0:
             return None
         tick = series.tick(index)
+        # A vendor's book update has no last, and its trade no book: each of bid, ask and last is the
+        # latest tick that has it (SPEC §15), as for bars. A feed's tick has all three (DX: no bid/ask).
+        day_ago = int(np.searchsorted(series.ts, to_ns(at) - 86_400 * NS, side="left"))
+        for name, size in (("bid", "bid_size"), ("ask", "ask_size"), ("last", None)):
+            if tick[name] is None:
+                earlier = _last_present(series.arrays[name], index + 1, floor=day_ago)
+                if earlier is not None:
+                    other = series.tick(earlier)
+                    tick[name] = other[name]
+                    if size is not None:
+                        tick[size] = other[size]
         tick["symbol"] = symbol
         quote = quote_from_tick(tick)
         quote["ts_ingest"] = quote["ts_event"]
@@ -194,14 +206,16 @@ class BarTape:
 
     def quote_at(self, key: str, at: datetime, *, symbol: str) -> Quote | None:
         """The snapshot at ``at`` (SPEC §15): for each of bid, ask and last, the close of the latest
-        bar of series ``key`` that ended at or before ``at`` and has that field; sizes from the bar
-        that gave the price. Stamped with the latest of those bars' ends. None when no bar ended yet."""
+        bar of series ``key`` that ended at or before ``at`` and has that field, within the day before
+        ``at``; sizes from the bar that gave the price. Stamped with the latest of those bars' ends.
+        None when no bar ended yet."""
         bars = self.series.get(key)
         if bars is None:
             return None
         ended = int(np.searchsorted(bars.start, to_ns(at) - self.length_ns, side="right"))
         if ended == 0:
             return None
+        day_ago = int(np.searchsorted(bars.start, to_ns(at) - 86_400 * NS, side="left"))
         values: dict[str, Any] = {"symbol": symbol, "feed_symbol": key}
         latest = None
         for field_name, column, size in (
@@ -209,7 +223,7 @@ class BarTape:
             ("ask", "ask_close", "ask_size"),
             ("last", "close", None),
         ):
-            index = _last_present(bars.arrays[column], ended)
+            index = _last_present(bars.arrays[column], ended, floor=day_ago)
             if index is None:
                 values[field_name] = None
                 continue
@@ -225,11 +239,11 @@ class BarTape:
         return cast(Quote, values)
 
 
-def _last_present(prices: np.ndarray, end: int, *, step: int = 1440) -> int | None:
-    """The index of the last non-NaN price before ``end``, searching back a day of minutes at a time
-    (a year of bars is never scanned whole for one snapshot)."""
-    while end > 0:
-        start = max(0, end - step)
+def _last_present(prices: np.ndarray, end: int, *, floor: int = 0, step: int = 1440) -> int | None:
+    """The index of the last non-NaN price in ``prices[floor:end]``, searching back ``step`` rows at
+    a time (a year of bars is never scanned whole for one snapshot), or None."""
+    while end > floor:
+        start = max(floor, end - step)
         present = np.flatnonzero(~np.isnan(prices[start:end]))
         if len(present):
             return start + int(present[-1])

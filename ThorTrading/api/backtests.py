@@ -17,6 +17,7 @@ from rest_framework.views import APIView
 from core import clock
 from core.params import KnownQueryParamsMixin
 from GlobalMarkets.reference import CONTROL_COUNTRIES
+from LiveData.history.rolls import ROLL_RULES
 from ThorTrading import targets
 from ThorTrading.backtest import Variant
 from ThorTrading.models import FUTURES, TOTAL, Backtest
@@ -65,6 +66,11 @@ class BacktestInputSerializer(serializers.Serializer):
         help_text="The rows the stats cover (TOTAL as GET market-opens/stats/)",
     )
     signal_weights = SignalWeightsSerializer(required=False, help_text="Composite weight per signal (SPEC §4)")
+    roll = serializers.ChoiceField(
+        choices=list(ROLL_RULES),
+        default="volume",
+        help_text="Front-month rule on imported history (SPEC §15): volume on the previous CME day, or open interest",
+    )
 
     def validate(self, data: dict[str, Any]) -> dict[str, Any]:
         if data["end"] < data["start"]:
@@ -146,6 +152,7 @@ class BacktestListCreateView(KnownQueryParamsMixin, APIView):
                 countries=data.get("markets") or None,
                 variant=variant,
                 future=data["future"],
+                roll=data["roll"],
             )
         except BacktestError as exc:
             return Response({"error": str(exc)}, status=400)

@@ -134,7 +134,7 @@ def run_backtest(
         )
     config = variant.apply(get_trading_config())
     trades = backtest.run(market, opens, config, progress=progress)
-    params.update(data_params(trades, market, archive))
+    params.update(data_params(trades, market, archive, future=future))
     return {
         "params": params,
         "trades": trades,
@@ -180,11 +180,16 @@ def previous_closes(history: HistoryArchive) -> dict[tuple[str, date], PreviousC
     return closes
 
 
-def data_params(trades: list[dict[str, Any]], market: MarketData, archive: TickArchive) -> dict[str, Any]:
+def data_params(
+    trades: list[dict[str, Any]], market: MarketData, archive: TickArchive, *, future: str = "TOTAL"
+) -> dict[str, Any]:
     """What data the backtest ran on (SPEC §15): ``resolution`` (the resolutions used, finest
     first), ``roll``, ``close_source`` (counts by source), ``contracts``, ``sources``, ``ticks`` and
     ``bars`` read, ``opens_with_data`` / ``opens_without_data``, ``ambiguous`` trades and the CME
-    ``days`` with data."""
+    ``days`` with data — of ``future``'s rows when it is one future (every row's for TOTAL, whose
+    composite reads them all, and for "all")."""
+    if future not in ("TOTAL", "all"):
+        trades = [t for t in trades if t["future"] == future]
     used = {t["resolution"] for t in trades if t["resolution"]}
     by_open: dict[Any, bool] = {}
     for t in trades:
@@ -254,6 +259,7 @@ def backtest_submit(
     variant: Variant,
     future: str,
     run_async: bool = True,
+    roll: str = "volume",
 ) -> Backtest:
     """Record a backtest for ``owner`` and run it in the process's backtest worker thread (one at a
     time, in order); ``run_async=False`` runs it before returning. Returns the row (QUEUED, or the
@@ -268,6 +274,7 @@ def backtest_submit(
         "profit_target": variant.profit_target,
         "stop_loss": variant.stop_loss,
         "window_minutes": variant.window_minutes,
+        "roll": roll,
     }
     backtest = Backtest.objects.create(owner=owner, created_at=clock.now(), params=to_jsonable(params))
     job = partial(
@@ -278,6 +285,7 @@ def backtest_submit(
         countries=countries,
         variant=variant,
         future=future,
+        roll=roll,
     )
     if run_async:
         transaction.on_commit(lambda: _executor.submit(job))
@@ -288,7 +296,14 @@ def backtest_submit(
 
 
 def backtest_execute(
-    *, backtest_id: int, start: date, end: date, countries: list[str] | None, variant: Variant, future: str
+    *,
+    backtest_id: int,
+    start: date,
+    end: date,
+    countries: list[str] | None,
+    variant: Variant,
+    future: str,
+    roll: str = "volume",
 ) -> None:
     """Run a recorded backtest and store its result (or why it failed); progress every half second."""
     Backtest.objects.filter(pk=backtest_id).update(
@@ -303,7 +318,7 @@ def backtest_execute(
 
     try:
         result = run_backtest(
-            start=start, end=end, countries=countries, variant=variant, future=future, progress=progress
+            start=start, end=end, countries=countries, variant=variant, future=future, progress=progress, roll=roll
         )
         Backtest.objects.filter(pk=backtest_id).update(
             status=BacktestStatus.DONE,

@@ -206,3 +206,139 @@ def test_databento_mbp1_backtests_at_tick_resolution_on_the_last_book_before_tok
     # No trade or settlement of 1 July in the sample: no previous close, no signal, never a made-up one.
     assert (es["wndw"], es["reason"]) == ("NEUTRAL", "no previous close")
     assert result["params"]["resolution"] == ["tick", "1m"] and date(2024, 7, 2).isoformat() in result["params"]["days"]
+
+
+def statistics_file(path: Path, *, settlement: float, day: date) -> Path:
+    """A Databento statistics file (DBN v3, zstd) with one ESU4 settlement for ``day``, its instrument
+    named only by the definitions imported before it (no symbology mappings)."""
+    start = int(datetime(day.year, day.month, day.day, tzinfo=UTC).timestamp()) * 1_000_000_000
+    metadata = databento_dbn.Metadata(
+        dataset="GLBX.MDP3", schema=databento_dbn.Schema.STATISTICS, start=start, end=start + 86_400_000_000_000,
+        stype_in=databento_dbn.SType.RAW_SYMBOL, stype_out=databento_dbn.SType.INSTRUMENT_ID, symbols=["ESU4"],
+        partial=[], not_found=[], mappings=[],
+    )  # fmt: skip
+    settle = databento_dbn.StatMsg(
+        publisher_id=1, instrument_id=118, ts_event=start + 76_000_000_000_000, ts_recv=start + 76_000_000_000_000,
+        ts_ref=start, price=round(settlement * 1e9), quantity=databento_dbn.UNDEF_STAT_QUANTITY, sequence=1,
+        ts_in_delta=0, stat_type=databento_dbn.StatType.SETTLEMENT_PRICE, channel_id=0,
+        update_action=databento_dbn.StatUpdateAction.NEW, stat_flags=0,
+    )  # fmt: skip
+    path.write_bytes(zstandard.ZstdCompressor().compress(metadata.encode() + bytes(settle)))
+    return path
+
+
+def test_a_vendor_settlement_is_the_previous_close(archive: HistoryArchive, seeded: None, tmp_path: Path) -> None:
+    run("import_history", str(DATABENTO), "--format", "dbn")
+    stats = statistics_file(tmp_path / "glbx-statistics.dbn.zst", settlement=5525.25, day=date(2024, 7, 1))
+    summary = run("import_history", str(stats), "--format", "dbn")
+    assert "statistics ESU24     2024-07-01" in summary and "2024-07-01 statistics: 1 stored" in summary
+    result = backtest("--from", "2024-07-02", "--to", "2024-07-02", "--markets", "Japan", "--future", "ES")
+    es = next(t for t in result["trades"] if t["future"] == "ES")
+    assert (es["close_source"], es["previous_close"]) == ("settlement", 5525.25)
+    # The last trade before Tokyo's open, from the vendor's decoder record by record: the snapshot's last.
+    raw = (
+        zstandard.ZstdDecompressor()
+        .stream_reader(
+            (DATABENTO / "futures_trades_2024-07-01T23-58_2024-07-02T00-02.dbn.zst").read_bytes(),
+            read_across_frames=True,
+        )
+        .read()
+    )
+    decoder = databento_dbn.DBNDecoder()
+    decoder.write(raw)
+    tokyo = int(datetime(2024, 7, 2, tzinfo=UTC).timestamp()) * 1_000_000_000
+    trades = [r for r in decoder.decode() if isinstance(r, databento_dbn.TradeMsg) and r.ts_recv <= tokyo]
+    assert es["last"] == trades[-1].price / 1e9
+    assert es["bhs"] != "" and es["reason"] is None and es["resolution"] == "tick"
+    # Its window runs past the data (ticks end at 00:02): the trade stays PENDING, never EXPIRED.
+    assert es["wndw"] == "PENDING"
+    assert result["params"]["close_source"] == {"settlement": 1}
+
+
+def test_a_dry_run_reads_and_counts_but_writes_nothing(archive: HistoryArchive) -> None:
+    summary = run("import_history", str(LEAN / "future" / "comex"), "--format", "lean", "--dry-run")
+    assert "would be stored (dry run)" in summary and "0 bad rows" in summary
+    assert not archive.root.exists() or not any(archive.root.rglob("*.parquet"))
+
+
+def test_lean_second_bars_and_tick_quotes_import(archive: HistoryArchive, tmp_path: Path) -> None:
+    second = lean_zip(
+        tmp_path,
+        "20131007_quote.zip",
+        "20131007_es_second_quote_201312.csv",
+        "0,1676.5,1676.5,1676.5,1676.5,86,1676.75,1676.75,1676.75,1676.75,97\n"
+        "1000,1676.75,1676.75,1676.75,1676.75,5,1676.75,1676.75,1676.75,1676.75,9\n",
+    )
+    tick_folder = tmp_path / "ticks" / "future" / "cme" / "tick" / "es"
+    tick_folder.mkdir(parents=True)
+    with zipfile.ZipFile(tick_folder / "20131007_quote.zip", "w") as handle:
+        handle.writestr(
+            "20131007_es_tick_quote_201312.csv",
+            "5,1676.5,10,1676.75,12,usa,,0\n5,1676.5,11,1676.75,12,usa,,0\n9,1676.75,3,1676.75,4,usa,,0\n"
+            "12,1676.5,1,1677.0,1,usa,,1\n",
+        )
+    summary = run("import_history", str(second), str(tick_folder), "--format", "lean")
+    assert "2 crossed or locked quotes kept" in summary  # the locked second bar and the locked tick
+    assert "1 rows — suspicious (vendor flag)" in summary
+    bars = archive.read_bars("1s", datetime(2013, 10, 7, tzinfo=UTC), datetime(2013, 10, 8, tzinfo=UTC))
+    assert (
+        bars.column("bid_close").to_pylist() == [1676.5, 1676.75] and bars.column("contract").to_pylist()[0] == "ESZ13"
+    )
+    ticks = archive.ticks.read(datetime(2013, 10, 7, tzinfo=UTC), datetime(2013, 10, 8, tzinfo=UTC))
+    # Two quotes at the same millisecond are two records (seq 0 and 1), not a repeat.
+    assert ticks.column("bid_size").to_pylist() == [10, 11, 3] and ticks.column("seq").to_pylist() == [0, 1, 0]
+    again = run("import_history", str(second), str(tick_folder), "--format", "lean")
+    assert "0 stored" in again
+
+
+def test_health_lists_the_archive_sources_and_their_spans(archive: HistoryArchive, client: Any) -> None:
+    run("import_history", str(DATABENTO), "--format", "dbn")
+    body = client.get("/api/health/").json()
+    sources = {s["source"]: s for s in body["archive"]["sources"]}
+    assert sources["databento"]["first_day"] == "2024-07-02" and sources["databento"]["contracts"] == ["ESU24", "NQU24"]
+    assert sources["databento mbp-1"]["resolutions"] == ["tick"]
+
+
+def test_the_roll_rules_pick_by_volume_or_by_open_interest_and_skip_expired_months() -> None:
+    import pyarrow as pa
+
+    from LiveData.history.rolls import Rolls, roll_dates
+
+    thursday, friday, monday = date(2013, 12, 19), date(2013, 12, 20), date(2013, 12, 23)
+    daily = pa.Table.from_pylist(
+        [
+            {"day": thursday, "symbol": "ES", "contract": "ESZ13", "volume": 1000},
+            {"day": thursday, "symbol": "ES", "contract": "ESH14", "volume": 900},
+            {"day": friday, "symbol": "ES", "contract": "ESZ13", "volume": 2000},
+            {"day": friday, "symbol": "ES", "contract": "ESH14", "volume": 100},
+            {"day": monday, "symbol": "ES", "contract": "ESH14", "volume": 50},
+        ]
+    )
+    oi = pa.Table.from_pylist(
+        [
+            {"day": date(2013, 12, 18), "symbol": "ES", "contract": "ESZ13", "stat": "open_interest", "value": 2.0e6},
+            {"day": date(2013, 12, 18), "symbol": "ES", "contract": "ESH14", "stat": "open_interest", "value": 2.1e6},
+        ]
+    )
+    expiries = {"ESZ13": friday}
+    by_volume = Rolls(daily, expiries=expiries)
+    assert [(f.day, f.contract, f.basis) for f in by_volume.series("ES")] == [
+        (thursday, "ESZ13", "same day"),  # Wednesday is not in the archive
+        (friday, "ESZ13", "previous day"),  # most volume on Thursday
+        (monday, "ESH14", "previous day"),  # ESZ13 traded most on Friday but expired that day
+    ]
+    assert roll_dates(by_volume.series("ES")) == [(monday, "ESZ13", "ESH14")]
+    by_oi = Rolls(daily, expiries=expiries, open_interest=oi, rule="open-interest")
+    assert by_oi.front("ES", friday) is not None and by_oi.front("ES", friday).contract == "ESH14"  # type: ignore[union-attr]
+    with pytest.raises(ValueError, match="roll rule 'calendar' is not one of volume, open-interest"):
+        Rolls(daily, rule="calendar")
+
+
+def test_the_backtest_takes_the_open_interest_rule(archive: HistoryArchive, seeded: None) -> None:
+    run("import_history", str(LEAN / "future" / "cme"), "--format", "lean")
+    result = backtest(
+        "--from", "2013-10-08", "--to", "2013-10-08", "--markets", "USA", "--future", "ES", "--roll", "open-interest"
+    )
+    es = next(t for t in result["trades"] if t["future"] == "ES")
+    assert result["params"]["roll"] == "open-interest" and es["front_basis"] == "open interest"
+    assert es["contract"] == "ESZ13"  # the front month by open interest too in October 2013

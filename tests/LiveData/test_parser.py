@@ -246,3 +246,16 @@ def test_an_absurdly_large_cell_is_a_cell_error_not_a_crash() -> None:
     )
     assert result.quotes[0].last is None and result.quotes[0].bid == Decimal("6800.25")
     assert any("too large" in w for w in result.warnings)
+
+
+def test_the_live_feed_keeps_the_contract_tos_sends() -> None:
+    """SPEC §15: ``/ESZ25`` is a contract and is kept; ``/ES`` is TOS's continuous front month."""
+    from datetime import UTC, datetime
+
+    from LiveData.ticks import tick_from_quote
+
+    at = datetime(2025, 12, 1, tzinfo=UTC)
+    dated = tick_from_quote({"symbol": "ES", "feed_symbol": "/ESZ25", "last": 6800}, default_ts=at)
+    continuous = tick_from_quote({"symbol": "ES", "feed_symbol": "/ES", "last": 6800}, default_ts=at)
+    index = tick_from_quote({"symbol": "DX", "feed_symbol": "$DXY", "last": 99}, default_ts=at)
+    assert (dated["contract"], continuous["contract"], index["contract"]) == ("ESZ25", None, None)

@@ -12,6 +12,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
+from LiveData.history.rolls import ROLL_RULES
 from ThorTrading import signals, targets
 from ThorTrading.backtest import Variant
 from ThorTrading.services.backtest import BacktestError, run_backtest, to_jsonable
@@ -75,10 +76,12 @@ def _pairs(name: str, text: str | None) -> dict[str, str]:
 
 class Command(BaseCommand):
     help = (
-        "Backtest the market-open strategy over the tick archive: at each capturing market's open from --from to "
-        "--to (market-local dates), the snapshot is each symbol's latest tick at or before the open, and each trade's "
-        "first touch of target or stop is searched among its ticks until the evaluation window ends. Runs the same "
-        "functions as the live capture and grader. Prints a summary, or --json / --csv FILE."
+        "Backtest the market-open strategy over the archive — recorded ticks and imported history (ticks and 1s/1m "
+        "bars, every contract month): at each capturing market's open from --from to --to (market-local dates), each "
+        "symbol is read on its front contract at the finest resolution with data; the snapshot is its latest tick (or "
+        "the closes of the latest bars that ended) at or before the open, and each trade's first touch of target or "
+        "stop is searched tick by tick or bar by bar on that contract until the evaluation window ends (SPEC §15). "
+        "Runs the same functions as the live capture and grader. Prints a summary, or --json / --csv FILE."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -96,6 +99,13 @@ class Command(BaseCommand):
         parser.add_argument("--contract-weights", help="per symbol, e.g. YM=2,VX=0")
         parser.add_argument(
             "--future", default="TOTAL", help="the rows the stats cover: TOTAL (default), a future, or all"
+        )
+        parser.add_argument(
+            "--roll",
+            choices=ROLL_RULES,
+            default="volume",
+            help="front month on imported history: the most volume on the previous CME trading day (default), "
+            "or the largest open interest reported before the day",
         )
         output = parser.add_mutually_exclusive_group()
         output.add_argument("--json", action="store_true", help="print {params, trades, stats} as JSON to stdout")
@@ -132,6 +142,7 @@ class Command(BaseCommand):
                 variant=variant,
                 future=options["future"],
                 progress=progress,
+                roll=options["roll"],
             )
         except BacktestError as exc:
             raise CommandError(str(exc)) from exc

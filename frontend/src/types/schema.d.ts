@@ -965,6 +965,14 @@ export interface components {
             future: components["schemas"]["BacktestInputFutureEnum"];
             /** @description Composite weight per signal (SPEC §4) */
             signal_weights?: components["schemas"]["SignalWeightsRequest"];
+            /**
+             * @description Front-month rule on imported history (SPEC §15): volume on the previous CME day, or open interest
+             *
+             *     * `volume` - volume
+             *     * `open-interest` - open-interest
+             * @default volume
+             */
+            roll: components["schemas"]["RollEnum"];
         };
         /**
          * @description A backtest's state; ``result`` (``{params, stats, trades}``, prices in points, P&L in USD)
@@ -1701,6 +1709,12 @@ export interface components {
             /** Format: date-time */
             last_updated: string | null;
         };
+        /**
+         * @description * `volume` - volume
+         *     * `open-interest` - open-interest
+         * @enum {string}
+         */
+        RollEnum: "volume" | "open-interest";
         SessionOut: {
             username: string;
         };
