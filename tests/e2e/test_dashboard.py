@@ -8,6 +8,7 @@ Screenshots land in ``e2e-screenshots/``. Skipped when chromium or the built das
 
 from __future__ import annotations
 
+import io
 import shutil
 import time
 from decimal import Decimal
@@ -263,6 +264,47 @@ def test_demo_quotes_are_marked_and_what_if_runs_a_variant_over_the_tick_archive
     comparison = panel.get_by_role("table", name="What if versus live").inner_text()
     assert "$-505.00" in comparison and "0.00%" in comparison
     report.append(shot(page, "history-what-if"))
+    assert errors == [], errors
+    with capsys.disabled():
+        print("\nscreenshots:", "; ".join(report))
+
+
+@pytest.fixture
+def lean_history(settings: Any, tmp_path: Path) -> None:
+    """The real AlgoSeek ES minute bars imported before the server process starts (it sees them too)."""
+    settings.THOR_WORKBOOK, settings.THOR_FEED_MODE, settings.THOR_TICK_DIR = "", "auto", tmp_path / "ticks"
+    lean = Path(__file__).resolve().parents[3] / "shared" / "data" / "real" / "lean" / "future" / "cme"
+    call_command("import_history", str(lean), "--format", "lean", stdout=io.StringIO(), stderr=io.StringIO())
+
+
+def test_what_if_runs_on_imported_history_and_says_what_data_it_was(
+    lean_history: None,
+    thor_server: Any,
+    live: LiveDataRedis,
+    seeded: None,
+    browser_page: tuple[Any, list[str]],
+    capsys: Any,
+) -> None:
+    """SPEC §15 in the browser: History's What if over the LEAN ES days of October 2013 reads them as
+    1-minute bars of ESZ13 from AlgoSeek, and says so beside its figures."""
+    page, errors = browser_page
+    User.objects.create_user("trader", password="correct horse")
+    login(page, thor_server.url)
+    page.goto(f"{thor_server.url}/#/history")
+    panel = page.get_by_role("region", name="What if")
+    panel.locator("input[type=date]").nth(0).fill("2013-10-07")
+    panel.locator("input[type=date]").nth(1).fill("2013-10-11")
+    panel.locator("input[name=profit]").fill("100")
+    panel.locator("select[name=future]").select_option("ES")
+    panel.get_by_role("button", name="Run backtest").click()
+    source = panel.get_by_label("Data source")
+    source.wait_for(timeout=60_000)
+    text = source.inner_text()
+    assert "1-minute bars from algoseek" in text and "contracts ESZ13" in text, text
+    assert "5 CME days (2013-10-07 … 2013-10-11)" in text and "previous close from last trade" in text, text
+    headline = panel.get_by_role("status").first.inner_text()
+    assert "trades of ES" in headline and "bars)" in headline, headline
+    report = [shot(page, "history-what-if-real-history")]
     assert errors == [], errors
     with capsys.disabled():
         print("\nscreenshots:", "; ".join(report))
