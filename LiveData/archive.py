@@ -33,7 +33,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from LiveData.ticks import CONTRACT_FIELDS, NS, TICK_FIELDS, cme_day_end, cme_trading_day, to_ns
+from LiveData.cme_days import split_by_cme_day
+from LiveData.ticks import CONTRACT_FIELDS, TICK_FIELDS, cme_day_end, cme_trading_day, to_ns
 
 logger = logging.getLogger(__name__)
 
@@ -375,24 +376,6 @@ class TickArchive:
 
 def _day_start(day: date) -> datetime:
     return cme_day_end(day - timedelta(days=1)).astimezone(UTC)
-
-
-def cme_days(ts: pa.ChunkedArray | pa.Array) -> np.ndarray:
-    """The CME trading day (SPEC §15: 17:00–17:00 America/Chicago, named by the date it ends) of each
-    UTC instant of ``ts``, vectorised: ``datetime64[D]`` values."""
-    local = pc.local_timestamp(pc.cast(ts, pa.timestamp("ns", tz="America/Chicago")))
-    wall = pc.cast(local, pa.int64()).to_numpy(zero_copy_only=False)
-    # 17:00 + 7 h = midnight: shifting the wall clock by 7 hours names each instant by the day it ends in.
-    return (wall + 7 * 3600 * NS).astype("datetime64[ns]").astype("datetime64[D]")
-
-
-def split_by_cme_day(table: pa.Table) -> Iterator[tuple[date, pa.Table]]:
-    """``(CME trading day, its rows)`` for every day ``table``'s ``ts`` column touches, oldest first."""
-    if table.num_rows == 0:
-        return
-    days = cme_days(table.column("ts"))
-    for value in np.unique(days):
-        yield value.astype(object), table.filter(pa.array(days == value))
 
 
 def get_tick_archive() -> TickArchive:

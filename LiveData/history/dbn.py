@@ -34,7 +34,7 @@ import numpy as np
 import pyarrow as pa
 import zstandard
 
-from LiveData.archive import cme_days
+from LiveData.cme_days import cme_days
 from LiveData.contracts import parse_contract
 from LiveData.history.batches import Batch, HistoryFormatError, count_crossed, run_ordinals
 

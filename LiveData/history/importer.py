@@ -19,7 +19,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from LiveData.archive import cme_days
+from LiveData.cme_days import cme_days
 from LiveData.history.bars_csv import bar_csv_files, read_bars_csv
 from LiveData.history.batches import Batch, HistoryFormatError
 from LiveData.history.dbn import dbn_files, read_dbn

@@ -32,7 +32,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
-from LiveData.archive import cme_days
+from LiveData.cme_days import cme_days
 from LiveData.contracts import lean_contract
 from LiveData.history.batches import MAX_PRICE, Batch, HistoryFormatError, count_crossed, run_ordinals
 from LiveData.ticks import NS

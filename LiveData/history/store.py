@@ -29,7 +29,8 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from LiveData.archive import SCHEMA as TICK_SCHEMA
-from LiveData.archive import TickArchive, _write_atomically, split_by_cme_day
+from LiveData.archive import TickArchive, _write_atomically
+from LiveData.cme_days import split_by_cme_day
 
 #: Bar lengths the archive keeps, finest first, in seconds.
 INTERVALS = {"1s": 1, "1m": 60}
