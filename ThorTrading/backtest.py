@@ -99,6 +99,15 @@ class Tape:
             end = max(end, to_ns(covered_until))
         return cls(symbols, table.num_rows, end)
 
+    def sources(self, key: str) -> list[str]:
+        """The sources (``tos_excel``, ``databento mbp-1``…) of series ``key``'s ticks."""
+        series = self.symbols.get(key)
+        if series is None:
+            return []
+        return sorted(
+            str(v) for v in pc.unique(series.table.column("source").take(pa.array(series.rows))).to_pylist() if v
+        )
+
     def has_data(self, key: str, start_ns: int, end_ns: int) -> bool:
         """Whether series ``key`` has a tick in [``start_ns``, ``end_ns``)."""
         series = self.symbols.get(key)
@@ -169,6 +178,8 @@ class BarTape:
     series: dict[str, BarSeries]
     rows: int
     end_ns: int
+    #: The sources of each series' bars (``algoseek``, ``databento``…).
+    sources: dict[str, list[str]] = field(default_factory=dict)
 
     @classmethod
     def from_table(cls, table: pa.Table, *, length_seconds: int) -> BarTape:
@@ -193,7 +204,12 @@ class BarTape:
                 series[key] = BarSeries(start[lo:hi], {k: v[lo:hi] for k, v in columns.items()})
         length = length_seconds * NS
         end = max((int(s.start[-1]) + length for s in series.values()), default=0)
-        return cls(length, series, table.num_rows, end)
+        pairs = pa.table({"key": series_keys(table), "source": table.column("source")}).group_by(["key", "source"])
+        sources: dict[str, list[str]] = {}
+        for row in pairs.aggregate([]).to_pylist():
+            if row["source"]:
+                sources.setdefault(row["key"], []).append(row["source"])
+        return cls(length, series, table.num_rows, end, {k: sorted(v) for k, v in sources.items()})
 
     def has_data(self, key: str, start_ns: int, end_ns: int) -> bool:
         """Whether series ``key`` has a bar starting in [``start_ns``, ``end_ns``)."""
@@ -395,8 +411,8 @@ def _snapshot_quote(
         last = quote.get("last")
         quote["change"] = last - settled.price if last is not None else None
         info.close_source = settled.source
-    elif quote.get("close") is not None and key == symbol:
-        info.close_source = "feed"  # a continuous feed (TOS) sends its own close and net change
+    elif quote.get("close") is not None:
+        info.close_source = "feed"  # a feed (TOS) sends its own close and net change; vendors' ticks do not
     else:
         quote["close"] = quote["change"] = None
     if quote.get("close") is None:
@@ -512,7 +528,8 @@ def run(
     ``target_hit_price``, ``target_hit_type``, ``pnl_usd`` (USD per contract, cents), and how the row
     was read (SPEC §15): ``contract``, ``resolution``, ``ambiguous``, ``reason`` (why a row has no
     trade: ``no data``, ``no previous close``, ``composite incomplete: …``), ``close_source``,
-    ``front_basis``, ``bid``, ``ask``, ``last`` and ``previous_close`` at the snapshot.
+    ``front_basis``, ``bid``, ``ask``, ``last`` and ``previous_close`` at the snapshot. ``contract``
+    is None for a continuous feed symbol (TOS's ``/ES``).
     ``progress(done, total)`` is called after each open."""
     market = data if isinstance(data, MarketData) else MarketData(ticks=data)
     opens = list(opens)
@@ -548,7 +565,8 @@ def run(
                 "target_hit_price": None,
                 "target_hit_type": None,
                 "pnl_usd": None,
-                "contract": info.key if info.resolution is not None else None,
+                "contract": info.key if info.resolution is not None and info.key != symbol else None,
+                "series": info.key if info.resolution is not None else None,
                 "resolution": info.resolution,
                 "ambiguous": False,
                 "reason": info.reason,
@@ -598,8 +616,11 @@ def stats(
                 has_entry=t["entry_price"] is not None,
             )
         )
-    return analytics.session_stats(
+    result = analytics.session_stats(
         rows,
         market_order=market_order,
         future_order=[strategy.TOTAL, *sorted({t["future"] for t in trades} - {strategy.TOTAL})],
     )
+    # SPEC §15: a bar that reached both levels was booked as the stop; say how many of these rows were.
+    result["ambiguous"] = sum(1 for t in trades if t.get("ambiguous") and (future == "all" or t["future"] == future))
+    return result

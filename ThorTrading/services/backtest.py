@@ -134,7 +134,7 @@ def run_backtest(
         )
     config = variant.apply(get_trading_config())
     trades = backtest.run(market, opens, config, progress=progress)
-    params.update(data_params(trades, market, archive, future=future))
+    params.update(data_params(trades, market, future=future))
     return {
         "params": params,
         "trades": trades,
@@ -180,9 +180,7 @@ def previous_closes(history: HistoryArchive) -> dict[tuple[str, date], PreviousC
     return closes
 
 
-def data_params(
-    trades: list[dict[str, Any]], market: MarketData, archive: TickArchive, *, future: str = "TOTAL"
-) -> dict[str, Any]:
+def data_params(trades: list[dict[str, Any]], market: MarketData, *, future: str = "TOTAL") -> dict[str, Any]:
     """What data the backtest ran on (SPEC §15): ``resolution`` (the resolutions used, finest
     first), ``roll``, ``close_source`` (counts by source), ``contracts``, ``sources``, ``ticks`` and
     ``bars`` read, ``opens_with_data`` / ``opens_without_data``, ``ambiguous`` trades and the CME
@@ -193,21 +191,20 @@ def data_params(
     used = {t["resolution"] for t in trades if t["resolution"]}
     by_open: dict[Any, bool] = {}
     for t in trades:
-        by_open[(t["country"], t["captured_at"])] = by_open.get((t["country"], t["captured_at"]), False) or bool(
-            t["resolution"]
-        )
-    history = HistoryArchive(archive.root)
-    daily = history.daily().to_pylist()
-    contracts = sorted({t["contract"] for t in trades if t["contract"]})
+        key = (t["country"], t["captured_at"])
+        by_open[key] = by_open.get(key, False) or bool(t["resolution"])
+    sources: set[str] = set()
+    for series, resolution in {(t["series"], t["resolution"]) for t in trades if t["resolution"]}:
+        tape = market.ticks if resolution == "tick" else market.bars[resolution]
+        sources.update(tape.sources(series) if isinstance(tape, Tape) else tape.sources.get(series, []))
     return {
         "resolution": [r for r in RESOLUTIONS if r in used],
         "roll": market.roll,
         "close_source": dict(
             Counter(t["close_source"] for t in trades if t["close_source"] and t["future"] != "TOTAL")
         ),
-        "contracts": contracts,
-        "sources": sorted({r["source"] for r in daily if r["contract"] in contracts and r["source"]})
-        or sorted({r["source"] for r in daily if r["source"]}),
+        "contracts": sorted({t["contract"] for t in trades if t["contract"]}),
+        "sources": sorted(sources),
         "ticks": market.ticks.rows,
         "bars": sum(t.rows for t in market.bars.values()),
         "opens_with_data": sum(1 for v in by_open.values() if v),

@@ -234,3 +234,15 @@ def test_the_strategy_core_runs_without_django_or_redis() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60)
     assert out.stdout.strip() == "[]", out.stdout + out.stderr
+
+
+def test_a_recorded_feed_reads_as_its_continuous_series_with_its_own_close(tape: TickArchive) -> None:
+    """SPEC §15: TOS's symbols are continuous (no contract); their ticks carry the feed's close."""
+    result = backtest_json("--future", "all")
+    es = next(t for t in result["trades"] if t["future"] == "ES")
+    assert (es["contract"], es["series"], es["resolution"], es["close_source"]) == (None, "ES", "tick", "feed")
+    assert (es["previous_close"], es["reason"], es["ambiguous"]) == (6802.0, None, False)
+    params = result["params"]
+    assert params["resolution"] == ["tick"] and params["sources"] == ["test"] and params["contracts"] == []
+    assert (params["opens_with_data"], params["opens_without_data"], params["ambiguous"]) == (1, 0, 0)
+    assert result["stats"]["ambiguous"] == 0

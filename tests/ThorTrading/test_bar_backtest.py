@@ -193,7 +193,10 @@ def test_bars_give_exactly_the_outcomes_worked_out_by_hand(seeded: None) -> None
     fronts = {(root, monday): contract for root, contract in (("ES", "ESZ25"), ("NQ", "NQZ25"), ("CL", "CLF26"), ("DX", "DXZ25"), ("YM", "YMZ25"), ("GC", "GCZ25"))}  # fmt: skip
     data = market(golden_bars(), fronts)
     usa = MarketOpen("USA", OPEN, monday, "Mon", timedelta(minutes=30))
-    trades = by_future(backtest.run(data, [usa], get_trading_config()))
+    rows = backtest.run(data, [usa], get_trading_config())
+    trades = by_future(rows)
+    stats = backtest.stats(rows, future="all", market_order=["USA"], now=OPEN + timedelta(days=1))
+    assert stats["ambiguous"] == 1 and stats["overall"]["trades"] == 4  # ES, NQ, CL, DX
 
     def outcome(future: str) -> tuple[Any, ...]:
         t = trades[future]

@@ -31,6 +31,7 @@ TRADE_FIELDS = [
     "target_hit_price",
     "pnl_usd",
     "contract",
+    "series",
     "resolution",
     "ambiguous",
     "reason",
