@@ -128,32 +128,27 @@ def _resolution(batch: Batch) -> str:
 
 
 def _count(batch: Batch, report: ImportReport) -> None:
+    """Fold one batch's rows, crossed quotes, skips and bad rows into ``report`` (grouped in Arrow)."""
     report.skipped.update(batch.skipped)
     report.bad += [(batch.origin, line, reason) for line, reason in batch.bad]
     table = batch.table
     if batch.kind == "contracts" or table.num_rows == 0:
         return
-    days = (
-        table.column("day").to_numpy(zero_copy_only=False)
-        if batch.kind == "statistics"
-        else cme_days(table.column("ts"))
-    )
-    names = pc.coalesce(table.column("contract"), table.column("symbol")).to_numpy(zero_copy_only=False)
-    resolution = _resolution(batch)
-    for (name, day), n in Counter(
-        zip(names.tolist(), days.astype("datetime64[D]").astype(object).tolist(), strict=True)
-    ).items():
-        report.rows[(resolution, name, day)] += n
+    days = table.column("day") if batch.kind == "statistics" else pa.array(cme_days(table.column("ts")))
+    names = pc.coalesce(table.column("contract"), table.column("symbol"))
+    crossed = np.zeros(table.num_rows, dtype=np.int64)
     if batch.crossed:
         bid, ask = ("bid_close", "ask_close") if batch.kind == "bars" else ("bid", "ask")
         b = table.column(bid).to_numpy(zero_copy_only=False).astype(np.float64)
         a = table.column(ask).to_numpy(zero_copy_only=False).astype(np.float64)
         with np.errstate(invalid="ignore"):
-            crossed = b >= a
-        for (name, day), n in Counter(
-            zip(names[crossed].tolist(), days[crossed].astype("datetime64[D]").astype(object).tolist(), strict=True)
-        ).items():
-            report.crossed[(resolution, name, day)] += n
+            crossed = (b >= a).astype(np.int64)
+    counts = pa.table({"name": names, "day": days, "crossed": crossed}).group_by(["name", "day"])
+    resolution = _resolution(batch)
+    for row in counts.aggregate([("crossed", "count"), ("crossed", "sum")]).to_pylist():
+        report.rows[(resolution, row["name"], row["day"])] += row["crossed_count"]
+        if row["crossed_sum"]:
+            report.crossed[(resolution, row["name"], row["day"])] += row["crossed_sum"]
 
 
 def _write(batches: list[Batch], archive: HistoryArchive, report: ImportReport, *, dry_run: bool) -> set[date]:
