@@ -152,6 +152,8 @@ def series_keys(table: pa.Table) -> pa.ChunkedArray:
 
 
 _BAR_PRICES = tuple(f"{side}{part}" for side in ("", "bid_", "ask_") for part in ("open", "high", "low", "close"))
+#: The columns a bar tape keeps per series: prices for the search and the snapshot, sizes for the snapshot.
+_BAR_COLUMNS = (*_BAR_PRICES, "bid_size", "ask_size")
 
 
 @dataclass
@@ -184,32 +186,47 @@ class BarTape:
     @classmethod
     def from_table(cls, table: pa.Table, *, length_seconds: int) -> BarTape:
         """A tape from bar rows (``LiveData.history.store.BAR_SCHEMA``) in time order."""
-        encoded = pc.dictionary_encode(series_keys(table)).combine_chunks()
-        codes = encoded.indices.to_numpy(zero_copy_only=False)
-        start = table.column("ts").cast(pa.int64()).to_numpy()
-        # Arrow gives NaN for a null float64: no fill pass over millions of bars.
-        columns = {
-            name: table.column(name).cast(pa.float64()).to_numpy()
-            for name in (*_BAR_PRICES, "bid_size", "ask_size", "volume")
+        return cls.from_days([table], length_seconds=length_seconds)
+
+    @classmethod
+    def from_days(cls, days: Iterable[pa.Table], *, length_seconds: int) -> BarTape:
+        """A tape from bar tables in time order, each covering its own span (one CME day each, as the
+        archive stores them). Each day is sorted by series, and every series' arrays are the
+        concatenation of its contiguous runs: one copy of each column, no gather over the year."""
+        parts: dict[str, dict[str, list[np.ndarray]]] = {}
+        sources: dict[str, set[str]] = {}
+        rows = 0
+        for table in days:
+            if table.num_rows == 0:
+                continue
+            rows += table.num_rows
+            keys = series_keys(table)
+            table = table.append_column("_key", keys).sort_by([("_key", "ascending"), ("ts", "ascending")])
+            encoded = pc.dictionary_encode(table.column("_key")).combine_chunks()
+            codes = encoded.indices.to_numpy(zero_copy_only=False)
+            names = encoded.dictionary.to_pylist()
+            bounds = np.flatnonzero(np.diff(codes)) + 1
+            starts, ends = np.concatenate(([0], bounds)), np.concatenate((bounds, [len(codes)]))
+            # Arrow gives NaN for a null float64: no fill pass.
+            columns = {"start": table.column("ts").cast(pa.int64()).to_numpy()}
+            columns.update({n: table.column(n).cast(pa.float64()).to_numpy() for n in _BAR_COLUMNS})
+            for lo, hi in zip(starts.tolist(), ends.tolist(), strict=True):
+                key = names[codes[lo]]
+                target = parts.setdefault(key, {n: [] for n in columns})
+                for name, values in columns.items():
+                    target[name].append(values[lo:hi])
+            for pair in table.group_by(["_key", "source"]).aggregate([]).to_pylist():
+                if pair["source"]:
+                    sources.setdefault(pair["_key"], set()).add(pair["source"])
+        series = {
+            key: BarSeries(
+                np.concatenate(chunks["start"]), {n: np.concatenate(chunks[n]) for n in chunks if n != "start"}
+            )
+            for key, chunks in parts.items()
         }
-        # One stable sort by series, one gather per column; each series is then a contiguous view.
-        order = np.argsort(codes, kind="stable")
-        sorted_codes = codes[order]
-        start = start[order]
-        columns = {k: v[order] for k, v in columns.items()}
-        series = {}
-        for code, key in enumerate(encoded.dictionary.to_pylist()):
-            lo, hi = np.searchsorted(sorted_codes, [code, code + 1])
-            if hi > lo:
-                series[key] = BarSeries(start[lo:hi], {k: v[lo:hi] for k, v in columns.items()})
         length = length_seconds * NS
         end = max((int(s.start[-1]) + length for s in series.values()), default=0)
-        pairs = pa.table({"key": series_keys(table), "source": table.column("source")}).group_by(["key", "source"])
-        sources: dict[str, list[str]] = {}
-        for row in pairs.aggregate([]).to_pylist():
-            if row["source"]:
-                sources.setdefault(row["key"], []).append(row["source"])
-        return cls(length, series, table.num_rows, end, {k: sorted(v) for k, v in sources.items()})
+        return cls(length, series, rows, end, {k: sorted(v) for k, v in sources.items()})
 
     def has_data(self, key: str, start_ns: int, end_ns: int) -> bool:
         """Whether series ``key`` has a bar starting in [``start_ns``, ``end_ns``)."""

@@ -21,7 +21,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pyarrow as pa
@@ -240,31 +239,35 @@ class HistoryArchive:
         return self._merge_file(self.contracts_file, table, CONTRACT_SCHEMA, dry_run=dry_run)
 
     # --- reading --------------------------------------------------------------------------------
+    def read_bar_days(
+        self, interval: str, start: datetime, end: datetime, *, symbols: Iterable[str] | None = None
+    ) -> list[pa.Table]:
+        """Bars of length ``interval`` starting in [``start``, ``end``), one table per CME trading
+        day in day order (each in time order), optionally of ``symbols`` (roots) only."""
+        first, last = _cme_day(start), _cme_day(end)
+        lo, hi = pa.scalar(start, _TS), pa.scalar(end, _TS)
+        wanted = pa.array(sorted(set(symbols)), pa.string()) if symbols is not None else None
+        tables = []
+        for day in self.bar_days(interval):
+            if not first <= day <= last:
+                continue
+            # ParquetFile reads a whole file without the dataset machinery (2-3x faster for many days).
+            table = conform(pq.ParquetFile(self.bar_file(interval, day)).read(), BAR_SCHEMA)
+            if day in (first, last):  # only these can hold bars outside [start, end)
+                ts = table.column("ts")
+                table = table.filter(pc.and_(pc.greater_equal(ts, lo), pc.less(ts, hi)))
+            if wanted is not None:
+                table = table.filter(pc.is_in(table.column("symbol"), value_set=wanted))
+            if table.num_rows:
+                tables.append(table)
+        return tables
+
     def read_bars(
         self, interval: str, start: datetime, end: datetime, *, symbols: Iterable[str] | None = None
     ) -> pa.Table:
-        """Bars of length ``interval`` starting in [``start``, ``end``), in time order, optionally
-        of ``symbols`` (roots) only."""
-        bounds: list[tuple[str, str, Any]] = [
-            ("ts", ">=", pa.scalar(start, _TS)),
-            ("ts", "<", pa.scalar(end, _TS)),
-        ]
-        if symbols is not None:
-            bounds.append(("symbol", "in", sorted(set(symbols))))
-        first, last = _cme_day(start), _cme_day(end)
-        days = [day for day in self.bar_days(interval) if first <= day <= last]
-        # Only the first and last day can hold bars outside [start, end): the others are read whole.
-        inner = bounds[2:]
-        tables = [
-            pq.read_table(
-                self.bar_file(interval, day),
-                schema=BAR_SCHEMA,
-                filters=(bounds if day in (first, last) else inner) or None,
-            )
-            for day in days
-        ]
-        tables = [t for t in tables if t.num_rows]
-        # Each day file is in time order and the days are read in order: the whole is in time order.
+        """Bars of length ``interval`` starting in [``start``, ``end``), in time order (the days'
+        tables of :meth:`read_bar_days` end to end), optionally of ``symbols`` (roots) only."""
+        tables = self.read_bar_days(interval, start, end, symbols=symbols)
         return pa.concat_tables(tables) if tables else BAR_SCHEMA.empty_table()
 
     def statistics(self, *, days: Iterable[date] | None = None) -> pa.Table:

@@ -150,9 +150,9 @@ def market_data(archive: TickArchive, start: datetime, end: datetime, *, roll: s
     ticks = Tape.from_table(archive.read(start, end), covered_until=archive.last_tick_time())
     bars = {}
     for name, seconds in INTERVALS.items():
-        table = history.read_bars(name, start, end)
-        if table.num_rows:
-            bars[name] = BarTape.from_table(table, length_seconds=seconds)
+        days = history.read_bar_days(name, start, end)
+        if days:
+            bars[name] = BarTape.from_days(days, length_seconds=seconds)
     rolls = Rolls(history.daily(), expiries=history.expiries(), open_interest=history.statistics(), rule=roll)
 
     def fronts(root: str, day: date) -> tuple[str, str] | None:
