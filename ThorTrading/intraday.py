@@ -112,6 +112,10 @@ class IntradayBook:
     prev_closes: dict[str, Decimal] = field(default_factory=dict)
     finished_days: list[Day] = field(default_factory=list)
     late: list[LateTick] = field(default_factory=list)
+    #: The dated contract each symbol's feed last named (``ESZ25``), when it names one.
+    contracts: dict[str, str] = field(default_factory=dict)
+    #: The minute of each symbol's last roll, whose bar belongs to the old contract.
+    roll_minutes: dict[str, datetime] = field(default_factory=dict)
 
     def apply(
         self,
@@ -123,8 +127,17 @@ class IntradayBook:
         ask: Decimal | None = None,
         volume: int | None = None,
         prev_close: Decimal | None = None,
+        contract: str | None = None,
     ) -> list[Bar]:
-        """Apply one tick; returns the bar it closed when it starts a new minute (else [])."""
+        """Apply one tick; returns the bars it closed (the open bar, when it starts a new minute or
+        the feed rolled to another contract; else []).
+
+        ``contract``: the dated contract the feed names (``ESZ25``; None for a continuous symbol such
+        as TOS's ``/ES``). When it changes, the symbol rolled (SPEC §15: never a mix of months): the
+        open bar closes, the volume baseline restarts (the new contract's cumulative volume is not
+        the old one's), and the CME day's open, high, low, volume and VWAP restart from the new
+        contract's first bar."""
+        rolled = self._roll(symbol, contract, volume)
         delta = volume_delta(self.baselines.get(symbol), volume)
         if volume is not None:
             self.baselines[symbol] = volume
@@ -133,9 +146,11 @@ class IntradayBook:
         minute = floor_minute(at)
         closed_until = self.last_closed.get(symbol)
         if closed_until is not None and minute <= closed_until:
-            self._late(symbol, minute, closed_until, last, delta)
-            return []
-        closed: list[Bar] = []
+            roll_minute = self.roll_minutes.get(symbol)
+            if roll_minute is None or minute > roll_minute:
+                self._late(symbol, minute, closed_until, last, delta)
+            return rolled
+        closed: list[Bar] = rolled
         bar = self.bars.get(symbol)
         if bar is not None and minute > bar.minute:
             closed.append(self._close(symbol))
@@ -154,6 +169,22 @@ class IntradayBook:
         bar.ask = ask if ask is not None else bar.ask
         bar.cumulative_volume = volume if volume is not None else bar.cumulative_volume
         bar.ticks += 1
+        return closed
+
+    def _roll(self, symbol: str, contract: str | None, volume: int | None) -> list[Bar]:
+        """Start ``symbol``'s series afresh when its feed moved to another dated contract."""
+        previous = self.contracts.get(symbol)
+        if contract is None:
+            return []
+        self.contracts[symbol] = contract
+        if previous is None or previous == contract:
+            return []
+        closed = [self._close(symbol)] if symbol in self.bars else []
+        if closed:
+            # That minute is stored as the old contract's: the new one's ticks in it join no bar.
+            self.roll_minutes[symbol] = closed[0].minute
+        self.baselines.pop(symbol, None)  # the new contract's first reading is its baseline
+        self.days.pop(symbol, None)  # the CME day restarts with the new contract's first bar
         return closed
 
     def _late(self, symbol: str, minute: datetime, closed_until: datetime, last: Decimal | None, delta: int) -> None:

@@ -19,7 +19,7 @@ from django.db import transaction
 from redis.exceptions import RedisError
 
 from LiveData.redis_client import LiveDataRedis
-from LiveData.ticks import Quote, quote_time
+from LiveData.ticks import Quote, feed_contract, quote_time
 from ThorTrading import intraday
 from ThorTrading.intraday import Bar, Day, IntradayBook, floor_minute
 from ThorTrading.models import (
@@ -109,6 +109,7 @@ class IntradayRecorder:
             ask=to_decimal(quote.get("ask")),
             volume=int(volume) if isinstance(volume, int | Decimal) else None,
             prev_close=to_decimal(quote.get("close")),
+            contract=feed_contract(str(quote.get("feed_symbol") or ""), at=at),
         )
 
     def is_stored(self, symbol: str, at: datetime) -> bool:

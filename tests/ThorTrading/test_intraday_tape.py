@@ -376,3 +376,43 @@ def test_stream_entries_stamped_far_from_the_clock_are_left_out(
         pass
     assert worker.skipped == 1
     assert list(MarketIntraday.objects.values_list("minute", "close")) == [(START, Decimal(47500))]
+
+
+def test_a_feed_rolling_to_another_contract_never_mixes_months_in_a_bar_or_a_day() -> None:
+    """SPEC §15: the workbook moved from /ESZ25 to /ESH26 at 14:00:50. The 14:00 bar is ESZ25's alone
+    (6800 → 6801, 10 contracts); ESH26's cumulative 200 is its baseline, not 200 contracts traded; the rest
+    of that minute joins no bar; the CME day restarts at ESH26's first bar (6851, 25 contracts)."""
+    from ThorTrading.intraday import IntradayBook
+
+    book = IntradayBook()
+    t0 = datetime(2025, 12, 12, 14, 0, tzinfo=UTC)
+
+    def tick(seconds: int, last: str, volume: int, contract: str | None) -> list[Any]:
+        at = t0 + timedelta(seconds=seconds)
+        return book.apply(symbol="ES", at=at, last=Decimal(last), volume=volume, contract=contract)
+
+    assert tick(10, "6800", 1000, "ESZ25") == [] and tick(40, "6801", 1010, "ESZ25") == []
+    rolled = tick(50, "6850", 200, "ESH26")
+    assert [(b.minute, b.open, b.close, b.volume) for b in rolled] == [(t0, Decimal(6800), Decimal(6801), 10)]
+    assert tick(55, "6852", 205, "ESH26") == []  # the rest of the roll's minute joins no bar
+    assert tick(70, "6851", 230, "ESH26") == []
+    (bar,) = book.close_due(t0 + timedelta(minutes=2))
+    assert (bar.minute, bar.open, bar.high, bar.low, bar.volume) == (
+        t0 + timedelta(minutes=1),
+        Decimal(6851),
+        Decimal(6851),
+        Decimal(6851),
+        25,
+    )
+    day = book.days["ES"]
+    assert (day.open, day.high, day.low, day.volume, day.vwap) == (
+        Decimal(6851),
+        Decimal(6851),
+        Decimal(6851),
+        25,
+        Decimal(6851),
+    )
+    assert book.late == []
+    # A continuous symbol (TOS's /ES) names no contract and never rolls.
+    assert book.apply(symbol="NQ", at=t0, last=Decimal(25000), volume=1, contract=None) == []
+    assert "NQ" not in book.contracts
