@@ -5,7 +5,7 @@ milliseconds), ``symbol`` (normalised like the workbook parser: ``/ES`` → ES, 
 ``bid``, ``ask``, ``last``, ``volume`` (cumulative), ``close`` (previous settlement); optional
 ``change`` (else last − close), ``bid_size``, ``ask_size``, ``high_24h``, ``low_24h``. Prices may be
 in 32nds like the workbook (``117'27+``). Every bad row is reported with its line number and reason;
-the good ones are kept.
+the good ones are kept. A bid at or above the ask (locked or crossed) is market data, kept (SPEC §15).
 """
 
 from __future__ import annotations
@@ -119,11 +119,14 @@ def _tick_from_row(row: dict[str, str]) -> dict[str, Any]:
         tick[name] = _size(row, name)
     if tick["bid"] is None and tick["ask"] is None and tick["last"] is None:
         raise ValueError("no bid, ask or last")
-    if tick["bid"] is not None and tick["ask"] is not None and tick["bid"] > tick["ask"]:
-        raise ValueError(f"bid {tick['bid']} is above ask {tick['ask']}")
     if tick["change"] is None and tick["last"] is not None and tick["close"] is not None:
         tick["change"] = float(Decimal(repr(tick["last"])) - Decimal(repr(tick["close"])))
     return tick
+
+
+def is_crossed(tick: dict[str, Any]) -> bool:
+    """Whether a tick's bid is at or above its ask (a locked or crossed quote: kept, and counted)."""
+    return tick["bid"] is not None and tick["ask"] is not None and tick["bid"] >= tick["ask"]
 
 
 def write_ticks(handle: Any, ticks: Iterable[dict[str, Any]]) -> int:

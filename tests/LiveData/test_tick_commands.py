@@ -41,16 +41,13 @@ def write(tmp_path: Path, text: str) -> Path:
 
 
 def test_import_keeps_the_good_rows_names_each_bad_line_and_exits_1(archive: TickArchive, tmp_path: Path) -> None:
-    err = StringIO()
+    err, out = StringIO(), StringIO()
     with pytest.raises(CommandError) as raised:
-        call_command(
-            "import_ticks", str(write(tmp_path, GOOD_AND_BAD)), "--source", "vendor", stdout=StringIO(), stderr=err
-        )
+        call_command("import_ticks", str(write(tmp_path, GOOD_AND_BAD)), "--source", "vendor", stdout=out, stderr=err)
     assert raised.value.returncode == 1
     lines = err.getvalue().splitlines()
     assert lines == [
         f"{tmp_path / 'ticks.csv'}:6: ts '2025-12-01T14:30:04' has no UTC offset (write 2025-12-01T14:30:00Z or +00:00)",
-        f"{tmp_path / 'ticks.csv'}:7: bid 6800.75 is above ask 6800.5",
         f"{tmp_path / 'ticks.csv'}:8: symbol is empty",
         f"{tmp_path / 'ticks.csv'}:9: bid 'abc' is not a price",
         f"{tmp_path / 'ticks.csv'}:10: no bid, ask or last",
@@ -63,7 +60,10 @@ def test_import_keeps_the_good_rows_names_each_bad_line_and_exits_1(archive: Tic
         ("ES", 6800.75, "vendor"),
         ("DX", 99.535, "vendor"),
         ("ZB", 117.84375, "vendor"),
+        ("ES", 6800.75, "vendor"),  # bid 6800.75 above ask 6800.50: a crossed quote is market data (SPEC §15)
     ]
+    assert (rows[4]["bid"], rows[4]["ask"]) == (6800.75, 6800.5)
+    assert "6 bad rows, 1 crossed or locked quotes kept" in out.getvalue()
     es = rows[0]
     assert es["ts"] == datetime(2025, 12, 1, 14, 30, tzinfo=UTC) and es["change"] == 10.5 and es["bid_size"] == 5
     assert rows[2]["ts"] == datetime(2025, 12, 1, 14, 30, 2, tzinfo=UTC)  # epoch milliseconds

@@ -10,7 +10,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
 from LiveData.archive import get_tick_archive
-from LiveData.tick_csv import OPTIONAL, REQUIRED, TickCsvError, read_ticks
+from LiveData.tick_csv import OPTIONAL, REQUIRED, TickCsvError, is_crossed, read_ticks
 
 CHUNK = 200_000
 
@@ -22,7 +22,8 @@ class Command(BaseCommand):
         + " (ts: ISO-8601 with offset, or epoch ms), optional "
         + ", ".join(OPTIONAL)
         + ". ZB may be in 32nds. Good rows are archived, each (symbol, ts) once even when imported again; "
-        "every bad row is reported with its line number and reason, and the command then exits 1."
+        "every bad row is reported with its line number and reason, and the command then exits 1. A bid at or above "
+        "the ask is market data: kept and counted."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -36,7 +37,7 @@ class Command(BaseCommand):
         with path.open(newline="", encoding="utf-8-sig") as handle:
             lines = max(0, sum(1 for _ in handle) - 1)
         archive = get_tick_archive()
-        stored = repeats = 0
+        stored = repeats = crossed = 0
         errors: list[tuple[int, str]] = []
         chunk: list[dict[str, Any]] = []
         bar = tqdm(total=lines, unit="row", desc="import_ticks", file=sys.stderr, disable=None)
@@ -47,6 +48,7 @@ class Command(BaseCommand):
                     if tick is None:
                         errors.append((line, reason))
                         continue
+                    crossed += is_crossed(tick)
                     chunk.append(tick)
                     if len(chunk) >= CHUNK:
                         done = archive.import_ticks(chunk)
@@ -63,7 +65,8 @@ class Command(BaseCommand):
         for line, reason in errors:
             self.stderr.write(f"{path}:{line}: {reason}")
         self.stdout.write(
-            f"import_ticks: {stored} ticks archived in {archive.root}, {repeats} already there, {len(errors)} bad rows"
+            f"import_ticks: {stored} ticks archived in {archive.root}, {repeats} already there, {len(errors)} bad rows, "
+            f"{crossed} crossed or locked quotes kept"
         )
         if errors:
             raise CommandError(
