@@ -65,6 +65,9 @@ test: $(VENV)/.installed-dev frontend-test
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports --no-cache
 	$(BIN)/mypy
+	@# Traders run Thor on Windows (TOS and Excel live there) and macOS: type-check as those platforms too.
+	$(BIN)/mypy --platform win32 --cache-dir .mypy_cache/win32
+	$(BIN)/mypy --platform darwin --cache-dir .mypy_cache/darwin
 	$(BIN)/pytest
 
 # The Python suite without the browser, contract and slow tests (seconds, for the edit-test loop);

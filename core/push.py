@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
 import threading
 from concurrent.futures import Future
 from typing import Any
@@ -24,6 +23,7 @@ import orjson
 from channels.layers import get_channel_layer
 from django.db import transaction
 
+from core.platforms import after_fork_in_child
 from core.renderers import orjson_default
 
 logger = logging.getLogger(__name__)
@@ -43,7 +43,7 @@ def _forget_loop_after_fork() -> None:
     _loop, _lock = None, threading.Lock()
 
 
-os.register_at_fork(after_in_child=_forget_loop_after_fork)
+after_fork_in_child(_forget_loop_after_fork)
 
 
 def user_group(user_id: int) -> str:

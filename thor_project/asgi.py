@@ -14,6 +14,8 @@ from asgiref.sync import SyncToAsync, ThreadSensitiveContext, sync_to_async
 from django.core.handlers.asgi import ASGIHandler
 from django.http import HttpRequest, HttpResponseBase
 
+from core.platforms import after_fork_in_child
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "thor_project.settings")
 
 
@@ -30,7 +32,7 @@ def _fresh_executors_after_fork() -> None:
         handler._executors = None
 
 
-os.register_at_fork(after_in_child=_fresh_executors_after_fork)
+after_fork_in_child(_fresh_executors_after_fork)
 
 
 class OneHopASGIHandler(ASGIHandler):

@@ -9,7 +9,6 @@ pure functions as the live capture and grader.
 from __future__ import annotations
 
 import logging
-import os
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -23,6 +22,7 @@ from django.conf import settings
 from django.db import connections, transaction
 
 from core import clock
+from core.platforms import after_fork_in_child
 from GlobalMarkets.models import Market
 from GlobalMarkets.reference import CONTROL_COUNTRIES
 from GlobalMarkets.services.calendars import materialise_days
@@ -242,7 +242,7 @@ def _new_executor_after_fork() -> None:
     _executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="thor-backtest")
 
 
-os.register_at_fork(after_in_child=_new_executor_after_fork)
+after_fork_in_child(_new_executor_after_fork)
 #: A queued or running backtest whose row has not moved for this long was interrupted (a restart).
 STALE_AFTER = {BacktestStatus.QUEUED: timedelta(minutes=30), BacktestStatus.RUNNING: timedelta(minutes=5)}
 

@@ -21,7 +21,6 @@ computes from the database.
 from __future__ import annotations
 
 import logging
-import os
 import threading
 import time
 from collections import OrderedDict
@@ -34,6 +33,7 @@ from django.conf import settings
 from django.db import connection
 from redis.exceptions import RedisError
 
+from core.platforms import after_fork_in_child
 from GlobalMarkets.reference import CONTROL_COUNTRIES
 from LiveData.redis_client import get_live_data_redis
 from ThorTrading import analytics
@@ -349,4 +349,4 @@ def _after_fork_in_child() -> None:
     STORE.reset()
 
 
-os.register_at_fork(after_in_child=_after_fork_in_child)
+after_fork_in_child(_after_fork_in_child)
