@@ -1,4 +1,6 @@
-"""``make run``'s last step: make sure Redis answers, then start the Procfile with honcho.
+"""``python thor.py run``'s (and ``make run``'s) last step: make sure Redis answers, then start the
+web process and the feed as plain subprocesses (the same on Windows, macOS and Linux; honcho and the
+Procfile remain for Docker).
 
 When nothing answers at ``REDIS_URL`` and ``THOR_EMBEDDED_REDIS`` is not 0, an embedded
 Redis-compatible server (fakeredis over TCP) is started on a free local port for this run, and the
@@ -8,11 +10,13 @@ processes start, so that a simulated clock (``THOR_CLOCK_START``) agrees across 
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -20,6 +24,7 @@ from pathlib import Path
 import redis
 
 ROOT = Path(__file__).resolve().parent.parent
+WINDOWS = sys.platform == "win32"
 
 
 def redis_answers(url: str, timeout: float = 1.0) -> bool:
@@ -66,36 +71,112 @@ def login_line(env: dict[str, str]) -> str:
     return f"  Login:  {user} / {where}"
 
 
+#: The processes Thor runs (the Procfile says the same, for honcho and Docker users).
+def processes(env: dict[str, str]) -> dict[str, list[str]]:
+    """Name → command of each process: the web process (daphne) and the quote feed."""
+    return {
+        "web": [
+            sys.executable, "-m", "daphne", "-b", env["THOR_HOST"], "-p", env["THOR_PORT"],
+            "thor_project.asgi:application",
+        ],
+        "feed": [sys.executable, "manage.py", "poll_tos_excel"],
+    }  # fmt: skip
+
+
+class Processes:
+    """The web process and the feed as plain subprocesses, on Windows, macOS and Linux alike: each
+    child's output prefixed with its name (as honcho does), and :meth:`stop` ends them all — politely
+    first (SIGTERM on POSIX; CTRL_BREAK to the child's own process group on Windows, where
+    ``send_signal(SIGINT)`` does not exist), then by force after ``grace`` seconds."""
+
+    def __init__(self, commands: dict[str, list[str]], *, env: dict[str, str], grace: float = 10.0) -> None:
+        self.grace = grace
+        self.children: dict[str, subprocess.Popen[bytes]] = {}
+        flags = getattr(subprocess, "CREATE_NEW_PROCESS_GROUP", 0)  # Windows only
+        for name, command in commands.items():
+            child = subprocess.Popen(
+                command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, creationflags=flags
+            )
+            self.children[name] = child
+            threading.Thread(target=self._echo, args=(name, child), daemon=True, name=f"thor-{name}-out").start()
+
+    @staticmethod
+    def _echo(name: str, child: subprocess.Popen[bytes]) -> None:
+        assert child.stdout is not None
+        for raw in iter(child.stdout.readline, b""):
+            line = raw.decode("utf-8", errors="replace").rstrip()
+            print(f"{time.strftime('%H:%M:%S')} {name + '.1':<7}| {line}", flush=True)
+
+    def first_exit(self, stop: threading.Event) -> tuple[str, int] | None:
+        """Wait until a child exits (its name and code) or ``stop`` is set (None)."""
+        while not stop.is_set():
+            for name, child in self.children.items():
+                code = child.poll()
+                if code is not None:
+                    return name, code
+            stop.wait(0.2)
+        return None
+
+    def stop(self) -> None:
+        """End every child still running: politely, then by force after the grace period."""
+        for child in self.children.values():
+            if child.poll() is None:
+                with contextlib.suppress(OSError):
+                    if WINDOWS:
+                        child.send_signal(getattr(signal, "CTRL_BREAK_EVENT"))  # noqa: B009 (Windows only)
+                    else:
+                        child.terminate()
+        deadline = time.monotonic() + self.grace
+        for child in self.children.values():
+            try:
+                child.wait(max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                child.kill()
+                child.wait(5)
+
+
 def main() -> int:
-    """Start Thor: Redis (or an embedded one), the clock and feed settings, then honcho with the
-    Procfile (web and feed); returns honcho's exit code, or 1 with what to do when a setting is wrong."""
+    """Start Thor: Redis (or an embedded one), the clock and feed settings, then the web process and
+    the feed. Returns 0 after Ctrl+C (or SIGTERM), the exit code of a process that stopped on its
+    own (the other is then stopped too), or 1 with what to do when a setting is wrong."""
     env = os.environ.copy()
-    # The Procfile's "python" and "daphne" must be this virtualenv's.
-    env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
     ready, embedded = _redis_for_run(env)
     if not ready:
         return 1
-    feed_mode = (env.get("THOR_FEED_MODE") or "auto").strip().lower()
-    if not _clock_for_run(env, feed_mode):
-        return 1
-    _print_banner(env, feed_mode)
-    honcho = [sys.executable, "-m", "honcho", "-d", str(ROOT), "-f", str(ROOT / "Procfile"), "start"]
-    process = subprocess.Popen(honcho, cwd=ROOT, env=env)
-
-    def forward(signum: int, frame: object) -> None:
-        # honcho stops the web process and the feed on SIGTERM; then the embedded Redis goes too.
-        process.send_signal(signum)
-
-    signal.signal(signal.SIGTERM, forward)
     try:
-        return process.wait()
-    except KeyboardInterrupt:
-        process.send_signal(signal.SIGINT)
-        return process.wait()
+        feed_mode = (env.get("THOR_FEED_MODE") or "auto").strip().lower()
+        if not _clock_for_run(env, feed_mode):
+            return 1
+        _print_banner(env, feed_mode)
+        return _supervise(Processes(processes(env), env=env))
     finally:
         if embedded is not None:
             embedded.terminate()
-            embedded.wait(5)
+            try:
+                embedded.wait(5)
+            except subprocess.TimeoutExpired:
+                embedded.kill()
+
+
+def _supervise(children: Processes) -> int:
+    """Wait for Ctrl+C, SIGTERM or a child's exit; then stop every child."""
+    stop = threading.Event()
+    with contextlib.suppress(ValueError):  # signals can only be set from the main thread
+        signal.signal(signal.SIGTERM, lambda signum, frame: stop.set())
+        if WINDOWS:
+            signal.signal(getattr(signal, "SIGBREAK"), lambda signum, frame: stop.set())  # noqa: B009 (Windows only)
+    code = 0
+    try:
+        ended = children.first_exit(stop)
+        if ended is not None:
+            name, code = ended
+            print(f"thor: the {name} process stopped (exit {code}); stopping the others", file=sys.stderr)
+    except KeyboardInterrupt:
+        code = 0
+    finally:
+        print("thor: stopping the web process and the feed", flush=True)
+        children.stop()
+    return code
 
 
 def _redis_for_run(env: dict[str, str]) -> tuple[bool, subprocess.Popen[bytes] | None]:
