@@ -25,7 +25,8 @@ def redis_health() -> dict[str, Any]:
 def feed_health() -> dict[str, Any]:
     """The quote feed as the poller last reported it: ``ok`` (state ok and a success within
     ``THOR_QUOTE_STALE_SECONDS`` of clock time), ``state``, ``mode`` (tos_excel, demo, replay),
-    ``demo``, ``last_success_at``, ``seconds_since_success``, ``quotes_published``, ``last_error``.
+    ``demo``, ``last_success_at``, ``seconds_since_success``, ``quotes_published``, ``last_error``,
+    ``last_warning`` (e.g. a cycle skipped because Excel was busy; state ``busy``).
     Redis down → ``{"ok": False, "state": "unknown (Redis down)"}``."""
     try:
         feed = get_live_data_redis().feed_status()
@@ -35,8 +36,9 @@ def feed_health() -> dict[str, Any]:
     stamp = parse_instant(last) if last else None
     age = round((clock.now() - stamp).total_seconds(), 1) if stamp else None
     return {
+        # Busy (Excel recalculating, a dialog open) is fine while the last good quotes are fresh.
         "ok": bool(feed)
-        and feed.get("state") == "ok"
+        and feed.get("state") in ("ok", "busy")
         and age is not None
         and age <= settings.THOR_QUOTE_STALE_SECONDS * clock.speed(),
         "state": feed.get("state") or "never run",
@@ -47,6 +49,7 @@ def feed_health() -> dict[str, Any]:
         "seconds_since_success": age,
         "quotes_published": int(feed.get("quotes_published") or 0),
         "last_error": feed.get("last_error") or None,
+        "last_warning": feed.get("last_warning") or None,
     }
 
 

@@ -26,7 +26,7 @@ from LiveData.choices import QuoteSource
 from LiveData.redis_client import LiveDataRedis
 from LiveData.ticks import Quote
 from LiveData.tos.parser import ParseResult, QuoteRow, parse_rows
-from LiveData.tos.workbook import WorkbookError, WorkbookReader
+from LiveData.tos.workbook import WorkbookBusy, WorkbookError, WorkbookReader
 
 logger = logging.getLogger(__name__)
 
@@ -133,8 +133,10 @@ class TosPoller:
         payload["source"] = self.source
         return payload
 
-    def report_status(self, report: PollReport | None, error: str | None = None) -> None:
-        """Write the cycle's outcome to ``live_data:feed:status`` (best effort; never raises).
+    def report_status(self, report: PollReport | None, error: str | None = None, *, busy: str | None = None) -> None:
+        """Write the cycle's outcome to ``live_data:feed:status`` (best effort; never raises):
+        a good cycle's figures, an ``error`` (state "error"), or a cycle skipped because Excel was
+        ``busy`` (state "busy", the cause in ``last_warning``).
 
         An error that could not be written (Redis was down) is written with the first good cycle
         after it, with the time it was seen, so the outage stays visible."""
@@ -159,6 +161,8 @@ class TosPoller:
                 read_ms=f"{report.read_ms:.3f}",
                 publish_ms=f"{report.publish_ms:.3f}",
             )
+        if busy is not None:
+            values.update(state="busy", last_warning=busy, busy_at=now)
         if error is not None:
             values.update(state="error", last_error=error, last_error_at=now)
         elif self._unreported_error is not None:
@@ -221,6 +225,14 @@ class TosPoller:
                 f"Redis unavailable ({exc}); retrying in {loop.backoff.next_delay:g}s. Is Redis running at REDIS_URL?"
             )
             return self._failed(loop, message, status_error=f"redis: {exc}")
+        except WorkbookBusy as exc:
+            # Not a failure: Excel answers again when it finishes. The last good quotes stand (they
+            # age into stale if it stays busy), and the next cycle runs on time.
+            if loop.failing != "busy":
+                logger.warning("feed: %s", exc)
+            loop.failing = "busy"
+            self.report_status(None, busy=str(exc))
+            return interval
         except (WorkbookError, ValueError, OSError) as exc:
             message = f"workbook unreadable ({exc}); retrying in {loop.backoff.next_delay:g}s"
             return self._failed(loop, message, status_error=f"workbook: {exc}")

@@ -12,8 +12,11 @@ Two readers behind one interface, :class:`WorkbookReader` (``read() -> list[list
 
 from __future__ import annotations
 
+import importlib
 import logging
 import re
+import sys
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
@@ -143,32 +146,143 @@ class FileWorkbookReader:
         return [list(row[r.first_column : r.last_column + 1]) for row in rows[r.first_row - 1 : r.last_row]]
 
 
+class WorkbookBusy(WorkbookError):
+    """Excel is running but cannot answer now (recalculating, a dialog open, a cell being edited):
+    the cycle is skipped and the last good quotes stand. Not a failure of the feed."""
+
+
+#: COM results that mean "Excel is busy, ask again" (winerror.h): RPC_E_CALL_REJECTED ("Call was
+#: rejected by callee"), RPC_E_SERVERCALL_RETRYLATER, and VBA_E_IGNORE (Excel in edit mode or a
+#: modal dialog). xlwings raises them as ``pywintypes.com_error`` with the HRESULT first.
+BUSY_HRESULTS = {-2147418111, -2147417846, -2146777998}
+#: RPC_E_DISCONNECTED and RPC_S_SERVER_UNAVAILABLE: the Excel we held is gone (closed or crashed).
+GONE_HRESULTS = {-2147417848, -2147023174}
+_BUSY_WORDS = ("call was rejected by callee", "retrylater", "application is busy", "timed out")
+
+
+def com_hresult(exc: BaseException) -> int | None:
+    """The HRESULT of a COM error (``pywintypes.com_error.args[0]``), or None for anything else."""
+    code = exc.args[0] if exc.args else None
+    return code if isinstance(code, int) else None
+
+
+def is_busy(exc: BaseException) -> bool:
+    """Whether ``exc`` means Excel is busy rather than gone (see :data:`BUSY_HRESULTS`; on macOS,
+    AppleScript's "timed out")."""
+    return com_hresult(exc) in BUSY_HRESULTS or any(w in str(exc).lower() for w in _BUSY_WORDS)
+
+
 class LiveWorkbookReader:
-    """Reads the range from a running Excel through xlwings (live RTD values; Windows/macOS only)."""
+    """Reads the range of the open RTD workbook from a running Excel through xlwings (live RTD values;
+    Windows and macOS), walking xlwings' object model — ``apps`` → ``books`` → ``sheets`` →
+    ``range(...).options(ndim=2).value`` — to find the workbook by its file name among the books
+    Excel has open; it never opens the file itself (that would start Excel, or a second copy).
+
+    Each failure says what to do, and the next cycle tries again (no restart needed):
+
+    - Excel busy (:func:`is_busy`) → :class:`WorkbookBusy`: the poller skips the cycle with a
+      warning naming the cause and keeps the last good quotes;
+    - Excel not running, closed mid-session, or the workbook not open → :class:`WorkbookError`
+      "open RTD_TOS.xlsm in Excel" (health shows it, degraded);
+    - the sheet renamed → :class:`WorkbookError` naming the sheets the workbook has.
+
+    COM must be initialised on the thread that uses it: each thread's first read calls
+    ``pythoncom.CoInitialize()`` on Windows. ``xlwings``: the module to use (tests pass a stand-in);
+    default: ``import xlwings``."""
 
     mode = "live"
 
-    def __init__(self, path: str | Path, *, sheet: str = "LiveData", cell_range: str = "A1:N13") -> None:
+    def __init__(
+        self, path: str | Path, *, sheet: str = "LiveData", cell_range: str = "A1:N13", xlwings: Any = None
+    ) -> None:
         self.path = Path(path)
         self.sheet = sheet
         self.cell_range = CellRange.parse(cell_range)
+        self._xlwings = xlwings
         self._book: Any = None
+        self._com = threading.local()
+
+    def _module(self) -> Any:
+        if self._xlwings is None:
+            try:
+                import xlwings
+            except ImportError as exc:
+                raise WorkbookError(
+                    "live mode needs xlwings and Excel: pip install -e '.[live]' (Windows or macOS), "
+                    "or set THOR_FEED_MODE=file to read the saved workbook"
+                ) from exc
+            self._xlwings = xlwings
+        return self._xlwings
+
+    def _initialise_com(self) -> None:
+        """``CoInitialize`` once on this thread (Windows: COM is per thread; a worker thread that
+        skips it gets "CoInitialize has not been called")."""
+        if getattr(self._com, "ready", False):
+            return
+        if sys.platform == "win32":
+            try:
+                pythoncom = importlib.import_module("pythoncom")  # pywin32, which xlwings installs
+            except ImportError:  # without it xlwings fails with its own message
+                pass
+            else:
+                pythoncom.CoInitialize()
+        self._com.ready = True
+
+    def _find_book(self, xw: Any) -> Any:
+        """The open book named like ``self.path`` in any running Excel; raises :class:`WorkbookError`
+        saying what to open."""
+        name = self.path.name
+        apps = list(xw.apps)
+        if not apps:
+            raise WorkbookError(f"Excel is not running: open {name} in Excel (with the TOS RTD links)")
+        seen = []
+        for app in apps:
+            for book in app.books:
+                seen.append(str(book.name))
+                if str(book.name).lower() == name.lower():
+                    return book
+        shown = ", ".join(seen) or "none"
+        raise WorkbookError(f"{name} is not open in Excel (open workbooks: {shown}): open {name} in Excel")
 
     def read(self) -> list[list[Any]]:
+        xw = self._module()
+        self._initialise_com()
         try:
-            import xlwings as xw
-        except ImportError as exc:
-            raise WorkbookError("live mode needs xlwings and Excel: pip install 'thor[live]'") from exc
+            return self._read(xw, retry=True)
+        except _Gone:
+            # The Excel (or book) we held is gone: look again at once — a restarted Excel is found
+            # this cycle; otherwise the error says what is missing ("Excel is not running…").
+            self._book = None
+            return self._read(xw, retry=False)
+
+    def _read(self, xw: Any, *, retry: bool) -> list[list[Any]]:
         try:
             if self._book is None:
-                self._book = xw.Book(str(self.path))
-            values = self._book.sheets[self.sheet].range(str(self.cell_range)).value
-        except Exception as exc:
-            self._book = None
-            raise WorkbookError(f"Excel did not answer for {self.path}!{self.sheet}: {exc}") from exc
-        if values and not isinstance(values[0], list):
-            values = [values]
+                self._book = self._find_book(xw)
+            book = self._book
+            names = [str(s.name) for s in book.sheets]
+            if self.sheet not in names:
+                self._book = None
+                raise WorkbookError(
+                    f"{self.path.name} has no sheet {self.sheet!r} (sheets: {', '.join(names)}): rename it back "
+                    "or set THOR_WORKBOOK_SHEET"
+                )
+            values = book.sheets[self.sheet].range(str(self.cell_range)).options(ndim=2).value
+        except WorkbookError:
+            raise
+        except Exception as exc:  # xlwings surfaces COM (Windows) and AppleScript (macOS) errors as-is
+            if is_busy(exc):
+                raise WorkbookBusy(f"Excel is busy ({exc}); cycle skipped, the last quotes stand") from exc
+            self._book = None  # Excel closed, crashed or the book was closed: find it again
+            if retry:
+                raise _Gone from exc
+            what = "Excel closed" if com_hresult(exc) in GONE_HRESULTS else "Excel did not answer"
+            raise WorkbookError(f"{what} ({exc}): open {self.path.name} in Excel") from exc
         return [list(row) for row in values or []]
+
+
+class _Gone(Exception):
+    """The Excel object the reader held stopped answering (internal: the read is tried once more)."""
 
 
 def excel_is_running() -> bool:
