@@ -7,6 +7,7 @@ it is set (CI), else on an in-process fakeredis server. The database is PostgreS
 
 from __future__ import annotations
 
+import contextlib
 import os
 import time
 from collections.abc import Callable, Iterator
@@ -17,6 +18,11 @@ from typing import Any
 import fakeredis
 import pytest
 import redis
+
+with contextlib.suppress(ImportError):
+    # authlib (schwab-py's OAuth) sets its own deprecation warnings to "always" when first imported;
+    # imported now, before pytest applies pyproject's filterwarnings, so that those filters win.
+    import authlib.deprecate  # noqa: F401
 
 from core import clock as thor_clock
 from core.clock import ManualClock

@@ -216,6 +216,12 @@ THOR_WORKBOOK = os.environ.get("THOR_WORKBOOK", "").strip()
 THOR_WORKBOOK_SHEET = os.environ.get("THOR_WORKBOOK_SHEET", "LiveData")
 THOR_WORKBOOK_RANGE = os.environ.get("THOR_WORKBOOK_RANGE", "A1:N13")
 THOR_FEED_MODE = os.environ.get("THOR_FEED_MODE", "auto").strip().lower() or "auto"
+#: THOR_FEED_MODE=schwab: the Schwab Trader API app's key, secret and registered callback URL
+#: (developer.schwab.com), and where `manage.py schwab_login` keeps the token (private, under var/).
+THOR_SCHWAB_API_KEY = os.environ.get("THOR_SCHWAB_API_KEY", "")
+THOR_SCHWAB_APP_SECRET = os.environ.get("THOR_SCHWAB_APP_SECRET", "")
+THOR_SCHWAB_CALLBACK_URL = os.environ.get("THOR_SCHWAB_CALLBACK_URL", "https://127.0.0.1:8182")
+THOR_SCHWAB_TOKEN = Path(os.environ.get("THOR_SCHWAB_TOKEN") or VAR_DIR / "schwab_token.json")
 THOR_DEMO_SEED = int(os.environ.get("THOR_DEMO_SEED", "1") or 1)
 #: Replay feed: archived ticks from this instant (ISO-8601 with offset) to THOR_REPLAY_TO (or the end).
 THOR_REPLAY_FROM = os.environ.get("THOR_REPLAY_FROM", "").strip()

@@ -19,6 +19,7 @@ from LiveData.choices import FeedMode
 from LiveData.feeds import MODES, DemoPoller, DemoSource, resolve_mode
 from LiveData.redis_client import get_live_data_redis
 from LiveData.replay import paced_clock, replay_ticks
+from LiveData.schwab.service import run_schwab_feed
 from LiveData.ticks import parse_instant
 from LiveData.tos.poller import TosPoller
 from LiveData.tos.workbook import WorkbookError, open_reader
@@ -44,7 +45,8 @@ class Command(BaseCommand):
             choices=MODES,
             default=None,
             help="auto (default: live when Excel runs, else file when THOR_WORKBOOK is set, else demo) | "
-            "live (xlwings) | file (calamine) | demo (random walk) | replay (the tick archive)",
+            "live (xlwings) | file (calamine) | demo (random walk) | replay (the tick archive) | "
+            "schwab (Schwab's LEVELONE_FUTURES stream)",
         )
         parser.add_argument("--once", action="store_true", help="poll once, then exit")
         parser.add_argument("--seed", type=int, default=None, help="demo: random seed (default THOR_DEMO_SEED or 1)")
@@ -61,6 +63,9 @@ class Command(BaseCommand):
         live = get_live_data_redis()
         if mode == FeedMode.REPLAY:
             self._replay(live, once=options["once"])
+            return
+        if mode == FeedMode.SCHWAB:
+            run_schwab_feed(live, stdout=self.stdout)
             return
         poller: TosPoller
         if mode == FeedMode.DEMO:
