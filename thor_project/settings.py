@@ -14,13 +14,15 @@ from pathlib import Path
 import dj_database_url
 
 from core.files import write_private
+from core.platforms import make_files_private
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("THOR_VAR_DIR", BASE_DIR / "var"))
 # var/ holds the secret key, the admin password, the SQLite database (API tokens) and the tick
 # archive: everything Thor creates is its own user's only — files 0600, folders 0700 — from the
-# moment it exists (a umask, not a chmod afterwards, so there is no window).
-os.umask(0o077)
+# moment it exists (a umask, not a chmod afterwards, so there is no window; on Windows, the user
+# profile's ACL: see core.platforms.make_files_private).
+make_files_private()
 VAR_DIR.mkdir(parents=True, exist_ok=True, mode=0o700)
 VAR_DIR.chmod(0o700)
 
