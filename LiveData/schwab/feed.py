@@ -20,6 +20,7 @@ import contextlib
 import json
 import logging
 import time
+import warnings
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -90,6 +91,7 @@ def schwab_stream_factory(config: SchwabSettings) -> Callable[[], Awaitable[Stre
     """A factory of real streams: schwab-py's asyncio client from the token file, its StreamClient."""
 
     async def make() -> StreamLike:
+        _quiet_authlib()
         try:
             from schwab.auth import client_from_token_file
             from schwab.streaming import StreamClient
@@ -196,6 +198,15 @@ class SchwabFeed:
             self.live.set_feed_status(values)
         except RedisError:
             logger.debug("feed status not written: Redis unavailable", exc_info=True)
+
+
+def _quiet_authlib() -> None:
+    """Keep schwab-py's OAuth library from announcing its own deprecations on the trader's console
+    (authlib sets them to "always" when imported, so the filter goes in after that import)."""
+    with contextlib.suppress(ImportError):
+        import authlib.deprecate  # noqa: F401
+
+        warnings.filterwarnings("ignore", message="The httpx module is deprecated")
 
 
 def _fields() -> Any:
