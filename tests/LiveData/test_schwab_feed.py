@@ -212,3 +212,8 @@ def test_the_symbols_are_the_admins(seeded: None) -> None:
     StreamSymbol.objects.filter(symbol="VX").update(enabled=False)
     symbols = stream_symbols()
     assert symbols["/ESZ25"] == "ES" and "/VX" not in symbols and len(symbols) == 10
+
+
+def test_the_stream_symbols_are_edited_in_the_admin(seeded: None, admin_client: Any) -> None:
+    page = admin_client.get("/admin/LiveData/streamsymbol/")
+    assert page.status_code == 200 and b"/ES" in page.content and b"/ZB" in page.content
