@@ -11,6 +11,7 @@ import types
 from typing import Any
 
 import pytest
+from django.test import Client
 
 from core.clock import ManualClock
 from LiveData.health import feed_health
@@ -154,6 +155,7 @@ def test_excel_busy_skips_the_cycle_and_keeps_the_last_good_quotes(
     assert feed_health()["state"] == "ok"
 
 
+@pytest.mark.django_db
 def test_excel_closed_or_the_workbook_missing_degrades_health_until_it_comes_back(
     excel: Excel, live: LiveDataRedis, clock: ManualClock
 ) -> None:
@@ -166,6 +168,8 @@ def test_excel_closed_or_the_workbook_missing_degrades_health_until_it_comes_bac
     cycle(poller)
     health = feed_health()
     assert not health["ok"] and f"Excel is not running: open {BOOK} in Excel" in health["last_error"]
+    body = Client().get("/api/health/").json()  # what a trader (or a monitor) reads
+    assert body["status"] == "degraded" and f"open {BOOK} in Excel" in body["feed"]["last_error"]
     excel.apps = [App([Book(excel, "Book1.xlsx")])]  # Excel back, without the RTD workbook
     clock.advance(seconds=1)
     cycle(poller)
@@ -176,6 +180,7 @@ def test_excel_closed_or_the_workbook_missing_degrades_health_until_it_comes_bac
     clock.advance(seconds=1)
     cycle(poller)
     assert feed_health()["ok"] and feed_health()["state"] == "ok"
+    assert Client().get("/api/health/").json()["feed"]["ok"]
 
 
 def test_excel_closed_mid_session_is_found_again(excel: Excel, live: LiveDataRedis, clock: ManualClock) -> None:
