@@ -71,7 +71,7 @@ def login_line(env: dict[str, str]) -> str:
     return f"  Login:  {user} / {where}"
 
 
-#: The processes Thor runs (the Procfile says the same, for honcho and Docker users).
+# The processes Thor runs (the Procfile says the same, for honcho and Docker users).
 def processes(env: dict[str, str]) -> dict[str, list[str]]:
     """Name → command of each process: the web process (daphne) and the quote feed."""
     return {
