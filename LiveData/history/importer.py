@@ -98,19 +98,22 @@ def import_history(
     report = ImportReport()
     known = _known_instruments(archive)
     touched: set[date] = set()
-    for path in input_files(paths, fmt):
-        batches = list(_batches(path, fmt, source=source, interval=interval, known=known))
-        for batch in batches:
-            _count(batch, report)
-        touched |= _write(batches, archive, report, dry_run=dry_run)
-        for batch in batches:
-            if batch.kind == "contracts":
-                ids = batch.table.column("instrument_id").to_pylist()
-                known.update(zip(ids, batch.table.column("contract").to_pylist(), strict=True))
-        report.files += 1
-        if progress is not None:
-            progress(path)
-    archive.reindex(touched, dry_run=dry_run)
+    try:
+        for path in input_files(paths, fmt):
+            batches = list(_batches(path, fmt, source=source, interval=interval, known=known))
+            for batch in batches:
+                _count(batch, report)
+            touched |= _write(batches, archive, report, dry_run=dry_run)
+            for batch in batches:
+                if batch.kind == "contracts":
+                    ids = batch.table.column("instrument_id").to_pylist()
+                    known.update(zip(ids, batch.table.column("contract").to_pylist(), strict=True))
+            report.files += 1
+            if progress is not None:
+                progress(path)
+    finally:
+        # Also when a later file fails: the days already written are indexed (rolls, closes, health).
+        archive.reindex(touched, dry_run=dry_run)
     return report
 
 

@@ -342,3 +342,17 @@ def test_the_backtest_takes_the_open_interest_rule(archive: HistoryArchive, seed
     es = next(t for t in result["trades"] if t["future"] == "ES")
     assert result["params"]["roll"] == "open-interest" and es["front_basis"] == "open interest"
     assert es["contract"] == "ESZ13"  # the front month by open interest too in October 2013
+
+
+def test_a_file_that_is_not_lean_stops_the_import_and_the_files_before_it_are_indexed(
+    archive: HistoryArchive, tmp_path: Path
+) -> None:
+    good = lean_zip(
+        tmp_path, "20131007_trade.zip", "20131007_es_minute_trade_201312.csv", "0,1676.5,1676.5,1676.5,1676.5,9\n"
+    )
+    (good.parent / "20131008_trade.zip").write_bytes(b"not a zip at all")
+    with pytest.raises(
+        CommandError, match=r"20131008_trade\.zip is not a LEAN zip .* \(files before it were imported\)"
+    ):
+        call_command("import_history", str(good.parent), "--format", "lean", stdout=io.StringIO(), stderr=io.StringIO())
+    assert archive.daily().column("contract").to_pylist() == ["ESZ13"]
