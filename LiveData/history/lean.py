@@ -98,7 +98,7 @@ def read_lean_csv(data: bytes, *, name: str, origin: str, source: str) -> Batch:
     table, bad = _parse(data, names)
     midnight = int(datetime(day.year, day.month, day.day, tzinfo=UTC).timestamp()) * NS
     table, more_bad = _validate(table, names)
-    bad += more_bad
+    bad = sorted(bad + more_bad)
     ts = pa.array(midnight + table.column("_ms").to_numpy() * 1_000_000, pa.timestamp("ns", tz="UTC"))
     n = table.num_rows
     common = {
@@ -145,12 +145,14 @@ def _parse(data: bytes, names: tuple[str, ...]) -> tuple[pa.Table, list[tuple[in
         table = pacsv.read_csv(io.BytesIO(data), read_options=read, convert_options=options)
     except (pa.ArrowInvalid, pa.ArrowTypeError):
         return _parse_slowly(data, names)
-    return table.rename_columns(["_ms" if n == "ms" else n for n in table.column_names]), []
+    table = table.rename_columns(["_ms" if n == "ms" else n for n in table.column_names])
+    return table.append_column("_line", pa.array(np.arange(1, table.num_rows + 1))), []
 
 
 def _parse_slowly(data: bytes, names: tuple[str, ...]) -> tuple[pa.Table, list[tuple[int, str]]]:
     types = _types(names)
     rows: dict[str, list[object]] = {n: [] for n in names}
+    lines: list[int] = []
     bad: list[tuple[int, str]] = []
     text = data.decode("utf-8", errors="replace")
     for line, fields in enumerate(csv.reader(io.StringIO(text)), start=1):
@@ -166,8 +168,9 @@ def _parse_slowly(data: bytes, names: tuple[str, ...]) -> tuple[pa.Table, list[t
             continue
         for n, v in zip(names, values, strict=True):
             rows[n].append(v)
+        lines.append(line)
     table = pa.table({("_ms" if n == "ms" else n): pa.array(rows[n], types[n]) for n in names})
-    return table, bad
+    return table.append_column("_line", pa.array(lines, pa.int64())), bad
 
 
 def _cell(raw: str, name: str, kind: pa.DataType) -> object:
@@ -201,7 +204,8 @@ def _validate(table: pa.Table, names: tuple[str, ...]) -> tuple[pa.Table, list[t
             with np.errstate(invalid="ignore"):
                 reasons[(high < low) & (reasons == "")] = f"{side}high is below {side}low"
     bad_rows = np.flatnonzero(reasons != "")
-    bad = [(int(i) + 1, str(reasons[i])) for i in bad_rows]
+    lines = table.column("_line").to_numpy()
+    bad = [(int(lines[i]), str(reasons[i])) for i in bad_rows]
     table = table.filter(pa.array(reasons == "")) if len(bad_rows) else table
     for side in ("bid", "ask"):
         if f"{side}_size" in names and f"{side}_close" in names:

@@ -356,3 +356,23 @@ def test_a_file_that_is_not_lean_stops_the_import_and_the_files_before_it_are_in
     ):
         call_command("import_history", str(good.parent), "--format", "lean", stdout=io.StringIO(), stderr=io.StringIO())
     assert archive.daily().column("contract").to_pylist() == ["ESZ13"]
+
+
+def test_bad_lean_rows_are_named_by_their_own_line_after_an_unreadable_one(
+    archive: HistoryArchive, tmp_path: Path
+) -> None:
+    path = lean_zip(
+        tmp_path,
+        "20131007_trade.zip",
+        "20131007_es_minute_trade_201312.csv",
+        "0,1676.5,1676.5,1676.5,1676.5,9\nbroken\n120000,1676.75,1676.5,1676.75,1676.25,60\n180000,1676,1676,1676,1676,5\n",
+    )
+    err = io.StringIO()
+    with pytest.raises(CommandError):
+        call_command("import_history", str(path), "--format", "lean", stdout=io.StringIO(), stderr=err)
+    member = f"{path}:20131007_es_minute_trade_201312.csv"
+    assert err.getvalue().splitlines() == [
+        f"{member}:2: 1 columns where 6 were expected",
+        f"{member}:3: high is below low",
+    ]
+    assert archive.read_bars("1m", datetime(2013, 10, 7, tzinfo=UTC), datetime(2013, 10, 8, tzinfo=UTC)).num_rows == 2
