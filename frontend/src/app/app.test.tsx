@@ -172,3 +172,18 @@ describe("What if's data line", () => {
     expect(text).toContain("5 opens with data, 1 without; 2 ambiguous");
   });
 });
+
+describe("a session card", () => {
+  it("labels a SELL's lower level its target and the upper its stop", async () => {
+    const { SessionCard } = await import("../features/sessions/components/SessionCard");
+    render(<SessionCard event={{
+      capture_group: 1, session_id: 7, future: "ES", country: "USA", session_number: 1, session_date: "2025-12-01",
+      day: "Mon", captured_at: "2025-12-01T14:30:00Z", late: false, is_demo: false,
+      composite: { signal: "HOLD", signal_weight_sum: 0, weighted_average: 0, instrument_count: 11, stale_symbols: "" },
+      trade: { future: "ES", signal: "SELL", entry_price: 6800, target_high: 6802, target_low: 6798, outcome: "PENDING",
+               hit_type: null, hit_price: null, hit_at: null, pnl_usd: null },
+    }} />);
+    const text = screen.getByRole("article", { name: "USA capture" }).textContent ?? "";
+    expect(text).toMatch(/target 6,?798\.00 · stop 6,?802\.00/);
+  });
+});

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatPrice, parse32nds } from "./price";
+import { formatPrice, parse32nds, tradeLevels } from "./price";
 
 const ZB = { display_precision: 5, price_format: "32nds" };
 
@@ -23,5 +23,15 @@ describe("formatPrice", () => {
     expect(formatPrice(6835.25, { display_precision: 2 })).toBe("6,835.25");
     expect(formatPrice(null, ZB)).toBe("—");
     expect(parse32nds("117.5")).toBeNaN();
+  });
+});
+
+describe("tradeLevels", () => {
+  it("gives a short's target below its entry and its stop above, as the trader places them", () => {
+    // A SELL at 6800.00 with $100 targets on ES: target_high 6802.00 is the stop, target_low 6798.00 the target.
+    expect(tradeLevels("SELL", 6802, 6798)).toEqual({ target: 6798, stop: 6802 });
+    expect(tradeLevels("STRONG_SELL", 6802, 6798)).toEqual({ target: 6798, stop: 6802 });
+    expect(tradeLevels("BUY", 6802, 6798)).toEqual({ target: 6802, stop: 6798 });
+    expect(tradeLevels("STRONG_BUY", 6802, 6798)).toEqual({ target: 6802, stop: 6798 });
   });
 });

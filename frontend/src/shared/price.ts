@@ -26,3 +26,11 @@ export function parse32nds(text: string): number {
   const points = Number(handle.replace(/,/g, "")) + (Number(thirtySeconds) + (half ? 0.5 : 0)) / 32;
   return sign ? -points : points;
 }
+
+/** A trade's target and stop as the trader places them (issue 25): a long's target is the upper
+ *  level (``target_high``) and its stop the lower; a short's target is the lower level and its stop
+ *  the upper. ``signal``: BUY/STRONG_BUY (long), SELL/STRONG_SELL (short). */
+export function tradeLevels(signal: string | null | undefined, high: Num, low: Num): { target: Num; stop: Num } {
+  const short = signal === "SELL" || signal === "STRONG_SELL";
+  return short ? { target: low, stop: high } : { target: high, stop: low };
+}

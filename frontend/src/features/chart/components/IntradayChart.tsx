@@ -4,7 +4,7 @@
 import { CandlestickSeries, createChart, HistogramSeries, LineSeries, LineStyle, type AutoscaleInfo, type IChartApi, type ISeriesApi, type UTCTimestamp } from "lightweight-charts";
 import { useEffect, useRef } from "react";
 import type { QuoteRow, SessionRow } from "../../../shared/api/types";
-import { formatPrice } from "../../../shared/price";
+import { formatPrice, tradeLevels } from "../../../shared/price";
 import { useGlobalTimer } from "../../../shared/timer";
 import { useBars, useSymbolCaptures, type Bar } from "../api/bars";
 
@@ -25,13 +25,11 @@ export function chartSeries(bars: Bar[]) {
 /** One capture's lines: entry, and target/stop in the trade's direction (a short's target is below). */
 export function captureLines(row: SessionRow): { price: number; title: string; color: string; style: LineStyle }[] {
   if (row.entry_price === null) return [];
-  const short = row.bhs.includes("SELL");
   const when = row.captured_at.slice(11, 16);
   const outcome = row.wndw === "DIDNT_WORK" ? "DIDN'T WORK" : row.wndw;
   const colour = OUTCOME_COLOUR[row.wndw] ?? "#1565c0";
   const lines = [{ price: row.entry_price, title: `${row.country} ${when} ${row.bhs} entry · ${outcome}`, color: colour, style: LineStyle.Solid }];
-  const target = short ? row.target_low : row.target_high;
-  const stop = short ? row.target_high : row.target_low;
+  const { target, stop } = tradeLevels(row.bhs, row.target_high, row.target_low);
   if (target !== null) lines.push({ price: target, title: `${row.country} target`, color: "#1b873f", style: LineStyle.Dashed });
   if (stop !== null) lines.push({ price: stop, title: `${row.country} stop`, color: "#c62828", style: LineStyle.Dashed });
   return lines;

@@ -3,6 +3,7 @@
 import { useState, type ReactNode } from "react";
 import type { CaptureEvent, SessionRow } from "../../../shared/api/types";
 import { fmt } from "../../../shared/format";
+import { tradeLevels } from "../../../shared/price";
 import { usePriceFormat } from "../../../shared/price-format";
 import { OutcomeBadge, SignalBadge } from "../../../shared/ui/badges";
 
@@ -23,6 +24,8 @@ export function SessionCard({ event, actions }: { event: CaptureEvent; actions?:
   const px = usePriceFormat();
   const t = event.trade;
   const future = t.future ?? "YM";
+  const signal = event.future && event.future !== "TOTAL" ? t.signal ?? null : event.composite.signal;
+  const levels = tradeLevels(t.signal ?? signal, t.target_high, t.target_low);
   return (
     <article className={`card session outcome-${t.outcome.toLowerCase()}`} data-country={event.country} data-future={event.future ?? "TOTAL"}
              data-capture-group={event.capture_group}
@@ -35,10 +38,10 @@ export function SessionCard({ event, actions }: { event: CaptureEvent; actions?:
         <OutcomeBadge outcome={t.outcome} />
       </header>
       <div className="trade">
-        <SignalBadge signal={event.future && event.future !== "TOTAL" ? t.signal ?? null : event.composite.signal} />
+        <SignalBadge signal={signal} />
         <span className="mono">
           {future} {px(t.entry_price, future)} → {exitText(event, px)}
-          <small> · target {px(t.target_high, future)} · stop {px(t.target_low, future)}</small>
+          <small> · target {px(levels.target, future)} · stop {px(levels.stop, future)}</small>
         </span>
         <span className={`mono pnl ${(t.pnl_usd ?? 0) >= 0 ? "up" : "down"}`}>{t.pnl_usd === null ? "" : `$${fmt(t.pnl_usd)}`}</span>
       </div>
@@ -55,13 +58,13 @@ function SessionRows({ rows }: { rows: SessionRow[] }) {
     <table className="rows">
       <thead><tr><th>Future</th><th>Signal</th><th>Entry</th><th>Target</th><th>Stop</th><th>Outcome</th><th>P&amp;L</th></tr></thead>
       <tbody>
-        {rows.map((r) => (
+        {rows.map((r) => { const levels = tradeLevels(r.bhs, r.target_high, r.target_low); return (
           <tr key={r.id}>
             <td>{r.future}</td><td>{r.bhs || "—"}</td><td className="mono">{px(r.entry_price, r.future)}</td>
-            <td className="mono">{px(r.target_high, r.future)}</td><td className="mono">{px(r.target_low, r.future)}</td>
+            <td className="mono">{px(levels.target, r.future)}</td><td className="mono">{px(levels.stop, r.future)}</td>
             <td><OutcomeBadge outcome={r.wndw} /></td><td className="mono">{fmt(r.pnl_usd)}</td>
           </tr>
-        ))}
+        ); })}
       </tbody>
     </table>
   );
