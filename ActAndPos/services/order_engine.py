@@ -28,6 +28,7 @@ from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
 from redis.exceptions import RedisError
@@ -52,7 +53,7 @@ from ActAndPos.services.order_request import plain as _plain
 from core import clock
 from core.push import push, push_on_commit, user_group
 from LiveData.redis_client import LiveDataRedis, get_live_data_redis
-from LiveData.ticks import Quote, cme_trading_day
+from LiveData.ticks import Quote, cme_trading_day, parse_instant
 
 logger = logging.getLogger(__name__)
 
@@ -212,6 +213,25 @@ def _latest_quote(symbol: str, live: LiveDataRedis | None) -> tuple[Quote | None
         return None, f"quotes are unavailable ({exc})"
 
 
+def stale_quote(symbol: str, quote: Quote | None, now: datetime) -> str | None:
+    """Why ``quote`` is too old to fill a market order at (issue 25: a dead feed must not fill at
+    yesterday's prices), or None: older than ``THOR_QUOTE_STALE_SECONDS`` (of Thor's clock) since Thor
+    read it (``ts_ingest``), or without that time."""
+    limit = settings.THOR_QUOTE_STALE_SECONDS * clock.speed()
+    read_at = parse_instant(quote.get("ts_ingest") if quote else None)
+    if read_at is None:
+        return f"The latest {symbol} quote has no time: a market order needs a live price; check the feed (/api/health/)"
+    age = (now - read_at).total_seconds()
+    if age <= limit:
+        return None
+    minutes, seconds = divmod(int(age), 60)
+    shown = f"{minutes}m {seconds}s" if minutes else f"{age:.1f}s"
+    return (
+        f"The latest {symbol} quote is {shown} old (stale after {limit:g}s): a market order needs a live price; "
+        "check the feed (/api/health/)"
+    )
+
+
 def _check_and_place(
     account: Account,
     order: Order,
@@ -229,6 +249,9 @@ def _check_and_place(
             return f"No live price for {order.symbol}: {quote_problem}; market orders need a quote"
         if price is None:
             return f"No live price for {order.symbol} in Redis (no last, bid, ask or close); market orders need a quote"
+        stale = stale_quote(order.symbol, quote, now)
+        if stale is not None:
+            return stale
         return _fill(account, order, price, contract, margins, now, check=True)
     problem = _can_rest(account, order, contract, margins)
     if problem is not None:

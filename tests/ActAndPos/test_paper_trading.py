@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import os
 import threading
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -17,16 +17,18 @@ from rest_framework.test import APIClient
 
 from ActAndPos.models import Account, LedgerEntry, Order, Position
 from ActAndPos.services.resting import fill_resting_orders
+from core import clock
 from LiveData.redis_client import LiveDataRedis
 
 pytestmark = pytest.mark.real_services
 
 
-def quote(live: LiveDataRedis, symbol: str, **prices: Any) -> None:
+def quote(live: LiveDataRedis, symbol: str, *, age_seconds: float = 0.0, **prices: Any) -> None:
+    """Publish a quote read ``age_seconds`` ago by Thor's clock (a live one by default)."""
     live.publish_quote(
         {
             "symbol": symbol,
-            "ts_ingest": "2025-12-01T14:30:00+00:00",
+            "ts_ingest": (clock.now() - timedelta(seconds=age_seconds)).isoformat(),
             **{k: Decimal(str(v)) if v is not None else None for k, v in prices.items()},
         }
     )
@@ -190,6 +192,24 @@ def test_a_buy_beyond_cash_is_rejected(trader: tuple[APIClient, Account], live: 
     assert response.json()["error"] == (
         "Insufficient cash: buying 1 YM at 47551 costs $237,755.00 (× 5 per point); cash is $100,000.00"
     )
+
+
+def test_a_market_order_on_a_stale_quote_is_rejected_with_its_age(
+    trader: tuple[APIClient, Account], live: LiveDataRedis
+) -> None:
+    """Issue 25: a dead feed must not fill at yesterday's prices; the order is kept, REJECTED, saying why."""
+    client, account = trader
+    quote(live, "CL", last="59.08", bid="59.07", ask="59.09", age_seconds=20 * 60)
+    response = order(client, account, symbol="CL", side="BUY", quantity=1, order_type="MKT")
+    assert response.status_code == 400
+    reason = "The latest CL quote is 20m 0s old (stale after 15s): a market order needs a live price; check the feed (/api/health/)"
+    assert response.json()["error"] == reason
+    rejected = Order.objects.get(account=account)
+    assert (rejected.status, rejected.reject_reason) == ("REJECTED", reason)
+    account.refresh_from_db()
+    assert account.cash == Decimal("100000.00") and not Position.objects.filter(account=account).exists()
+    quote(live, "CL", last="59.08", bid="59.07", ask="59.09", age_seconds=10)  # fresh enough: fills
+    assert order(client, account, symbol="CL", side="BUY", quantity=1, order_type="MKT").json()["status"] == "FILLED"
 
 
 def test_selling_more_than_the_position_is_rejected(trader: tuple[APIClient, Account], live: LiveDataRedis) -> None:
