@@ -220,7 +220,9 @@ def stale_quote(symbol: str, quote: Quote | None, now: datetime) -> str | None:
     limit = settings.THOR_QUOTE_STALE_SECONDS * clock.speed()
     read_at = parse_instant(quote.get("ts_ingest") if quote else None)
     if read_at is None:
-        return f"The latest {symbol} quote has no time: a market order needs a live price; check the feed (/api/health/)"
+        return (
+            f"The latest {symbol} quote has no time: a market order needs a live price; check the feed (/api/health/)"
+        )
     age = (now - read_at).total_seconds()
     if age <= limit:
         return None

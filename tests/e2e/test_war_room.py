@@ -195,7 +195,12 @@ def test_war_room_capture_cards_drawer_chart_and_32nds(
         future="ES", entry_price__isnull=False, session_date__gte=today - timedelta(days=1)
     ).count()
     page.wait_for_function("() => document.querySelector('[data-testid=chart]').dataset.bars === '90'")
-    assert chart.get_attribute("data-lines") == str(3 * es_trades) and es_trades >= 1
+    # The capture lines come from a query of their own, which may answer after the bars: wait for them
+    # (a wrong count still fails, after the timeout) rather than read the attribute once.
+    assert es_trades >= 1
+    page.wait_for_function(
+        f"() => document.querySelector('[data-testid=chart]').dataset.lines === '{3 * es_trades}'", timeout=15_000
+    )
     vwap = json.loads(
         json.dumps(float(VwapMinute.objects.filter(symbol="ES").order_by("-minute").first().session_vwap))
     )  # type: ignore[union-attr]
