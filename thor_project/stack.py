@@ -4,10 +4,12 @@ assembles it from the workers each app offers; no app imports it.
 Always (in the process holding the Redis leader lock): the GlobalMarkets monitor, the catch-up
 capture scan, and the workers that must never miss a tick (SPEC §1) — the grader (futures trade
 about 23 hours a day, so a trade captured by hand on a Sunday or still pending at the New York close
-is graded by the next touching tick), the tick recorder, the resting-order filler (paper limit
-and stop orders rest around the clock too) and the quote pusher (WebSocket snapshots). While
-markets trade (started by the first ``market_opened``, stopped after the last control market closes): the session workers of
-:data:`SESSION_WORKER_FACTORIES` (intraday bars, VWAP, 52-week extremes).
+is graded by the next touching tick), the intraday recorder (bars, VWAP, CME-day figures and 52-week
+extremes through Globex hours: the CME reopens at 17:00 Chicago, Sunday's included, while no control
+market trades — issue 25), the tick recorder, the resting-order filler (paper limit and stop orders
+rest around the clock too) and the quote pusher (WebSocket snapshots). While markets trade (started
+by the first ``market_opened``, stopped after the last control market closes): the session workers of
+:data:`SESSION_WORKER_FACTORIES` (none today; the gate stays for workers that only matter then).
 """
 
 from __future__ import annotations
@@ -38,11 +40,12 @@ logger = logging.getLogger(__name__)
 ALWAYS_WORKER_FACTORIES: list[Callable[[], Worker]] = [
     capture_catch_up_worker,
     grader_worker,
+    intraday_worker,
     recorder_worker,
     resting_order_worker,
     quote_push_worker,
 ]
-SESSION_WORKER_FACTORIES: list[Callable[[], Worker]] = [intraday_worker]
+SESSION_WORKER_FACTORIES: list[Callable[[], Worker]] = []
 
 _supervisor: Supervisor | None = None
 _lock = threading.Lock()

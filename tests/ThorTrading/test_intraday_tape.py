@@ -416,3 +416,34 @@ def test_a_feed_rolling_to_another_contract_never_mixes_months_in_a_bar_or_a_day
     # A continuous symbol (TOS's /ES) names no contract and never rolls.
     assert book.apply(symbol="NQ", at=t0, last=Decimal(25000), volume=1, contract=None) == []
     assert "NQ" not in book.contracts
+
+
+def test_the_cme_sunday_reopen_is_recorded_as_it_happens(seeded: None, live: LiveDataRedis, clock: ManualClock) -> None:
+    """Issue 25: the CME reopens on Sunday at 17:00 Chicago (22:00 UTC in June) while no control
+    market trades; the intraday recorder runs whenever Thor runs, so the reopen's first 1-minute bar
+    is written within a minute of its ticks, not rebuilt at Tokyo's open from the capped stream."""
+    from tests.conftest import wait_for
+    from thor_project import stack
+
+    reopen = datetime(2025, 6, 1, 22, 0, tzinfo=UTC)  # Sunday, CDT
+    clock.set(reopen)
+    stack.reset_stack()
+    supervisor = stack.start_stack()
+    try:
+        wait_for(lambda: supervisor.status()["workers"]["thor-intraday"]["running"], timeout=5.0)
+        assert not stack.session_active()  # no control market trades on a Sunday evening
+        for seconds, last, volume in ((5, "6000.25", 100), (30, "6001.00", 140), (50, "5999.75", 150)):
+            publish(live, Tick(reopen + timedelta(seconds=seconds), "ES", Decimal(last), None, None, volume))
+        clock.set(reopen + timedelta(seconds=62))  # the minute is over (and the worker's grace)
+        publish(live, Tick(reopen + timedelta(seconds=61), "ES", Decimal("5999.50"), None, None, 151))
+        bar = wait_for(lambda: MarketIntraday.objects.filter(symbol="ES", minute=reopen).first(), timeout=10.0)
+        assert bar is not None
+        assert (bar.open, bar.high, bar.low, bar.close) == (
+            Decimal("6000.25"),
+            Decimal("6001.00"),
+            Decimal("5999.75"),
+            Decimal("5999.75"),
+        )
+        assert bar.volume == 50  # 150 − 100: the reopen's first tick only sets the volume baseline
+    finally:
+        stack.reset_stack()
