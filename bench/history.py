@@ -29,6 +29,7 @@ def _line(label: str, count: int, unit: str, seconds: float, extra: str = "") ->
 
 def _tiled_dbn(source: Path, target: Path, copies: int) -> int:
     """``source``'s records ``copies`` times, each copy 4 minutes later, as one zstd DBN file."""
+    import databento_dbn
     import numpy as np
     import zstandard
 
@@ -36,8 +37,6 @@ def _tiled_dbn(source: Path, target: Path, copies: int) -> int:
 
     data = decompress(source)
     header = 8 + int.from_bytes(data[4:8], "little")
-    import databento_dbn
-
     dtype = np.dtype(list(databento_dbn.MBP1Msg._dtypes))
     records = np.frombuffer(data[header:], dtype=dtype)
     tiles = []

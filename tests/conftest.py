@@ -31,6 +31,8 @@ from ThorTrading.services.config import invalidate_trading_config
 
 ROOT = Path(__file__).resolve().parent.parent
 TOS_DATA = ROOT.parent / "shared" / "data" / "tos"
+#: Real CME data (AlgoSeek/LEAN, Databento) for the history importers (``../shared/data/real/README.md``).
+REAL_DATA = ROOT.parent / "shared" / "data" / "real"
 WORKBOOKS = sorted(p.name for p in TOS_DATA.glob("rtd_*.xlsm"))
 REAL_REDIS_URL = os.environ.get("THOR_TEST_REDIS_URL")
 

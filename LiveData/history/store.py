@@ -27,9 +27,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from LiveData.archive import SCHEMA as TICK_SCHEMA
 from LiveData.archive import TickArchive, _write_atomically
 from LiveData.cme_days import split_by_cme_day
+from LiveData.history.rolls import Rolls
 
 #: Bar lengths the archive keeps, finest first, in seconds.
 INTERVALS = {"1s": 1, "1m": 60}
@@ -177,10 +177,12 @@ class HistoryArchive:
 
     @property
     def contracts_file(self) -> Path:
+        """The contract definitions (:data:`CONTRACT_SCHEMA`)."""
         return self.root / "contracts.parquet"
 
     @property
     def daily_file(self) -> Path:
+        """The daily index (:data:`DAILY_SCHEMA`)."""
         return self.root / "daily.parquet"
 
     def _ensure(self, folder: Path) -> None:
@@ -305,6 +307,12 @@ class HistoryArchive:
             return DAILY_SCHEMA.empty_table()
         return pq.read_table(self.daily_file, schema=DAILY_SCHEMA)
 
+    def rolls(self, rule: str = "volume") -> Rolls:
+        """The front months of every root by ``rule`` (``volume`` or ``open-interest``), from the
+        daily index, the definitions' expiries and the open interest imported. Raises
+        ``ValueError`` for an unknown rule."""
+        return Rolls(self.daily(), expiries=self.expiries(), open_interest=self.statistics(), rule=rule)
+
     # --- the daily index ------------------------------------------------------------------------
     def reindex(self, days: Iterable[date], *, dry_run: bool = False) -> None:
         """Rebuild the daily index's rows of ``days`` from the ticks and bars stored for them."""
@@ -345,6 +353,8 @@ def _summarise(day: date, resolution: str, table: pa.Table, *, price: str, size:
     table = table.append_column("_contract", pc.fill_null(table.column("contract"), ""))
     traded = pc.is_valid(table.column(price))
     table = table.append_column("_trade_ts", pc.if_else(traded, table.column("ts"), pa.scalar(None, _TS)))
+    # In time order, "last" (nulls skipped) is each group's last trade price: one ordered pass.
+    table = table.sort_by([("ts", "ascending")])
     grouped = table.group_by(["symbol", "_contract", "source"], use_threads=False).aggregate(
         [
             ("ts", "count"),
@@ -352,28 +362,9 @@ def _summarise(day: date, resolution: str, table: pa.Table, *, price: str, size:
             ("ts", "min"),
             ("ts", "max"),
             ("_trade_ts", "max"),
+            (price, "last"),
         ]
     )
-    last_trade: list[float | None] = []
-    for symbol, contract, source, at in zip(
-        grouped.column("symbol").to_pylist(),
-        grouped.column("_contract").to_pylist(),
-        grouped.column("source").to_pylist(),
-        grouped.column("_trade_ts_max").to_pylist(),
-        strict=True,
-    ):
-        if at is None:
-            last_trade.append(None)
-            continue
-        mask = pc.and_(
-            pc.and_(pc.equal(table.column("symbol"), symbol), pc.equal(table.column("_contract"), contract)),
-            pc.and_(
-                pc.equal(table.column("source"), source) if source is not None else pc.is_null(table.column("source")),
-                pc.equal(table.column("_trade_ts"), pa.scalar(at, _TS)),
-            ),
-        )
-        values = table.filter(mask).column(price).drop_null()
-        last_trade.append(values[len(values) - 1].as_py() if len(values) else None)
     n = grouped.num_rows
     contract = pc.if_else(
         pc.equal(grouped.column("_contract"), ""), pa.scalar(None, pa.string()), grouped.column("_contract")
@@ -389,7 +380,7 @@ def _summarise(day: date, resolution: str, table: pa.Table, *, price: str, size:
             grouped.column(f"{size}_sum").cast(pa.int64()),
             grouped.column("ts_min"),
             grouped.column("ts_max"),
-            pa.array(last_trade, pa.float64()),
+            grouped.column(f"{price}_last").cast(pa.float64()),
             grouped.column("_trade_ts_max"),
         ],
         schema=DAILY_SCHEMA,
@@ -401,6 +392,3 @@ def get_history_archive() -> HistoryArchive:
     from django.conf import settings
 
     return HistoryArchive(settings.THOR_TICK_DIR)
-
-
-__all__ = ["BAR_SCHEMA", "CONTRACT_SCHEMA", "DAILY_SCHEMA", "INTERVALS", "RESOLUTIONS", "STAT_SCHEMA", "TICK_SCHEMA"]

@@ -28,7 +28,6 @@ from GlobalMarkets.reference import CONTROL_COUNTRIES
 from GlobalMarkets.services.calendars import materialise_days
 from GlobalMarkets.services.status import market_days
 from LiveData.archive import TickArchive, get_tick_archive
-from LiveData.history.rolls import Rolls
 from LiveData.history.store import INTERVALS, RESOLUTIONS, HistoryArchive
 from LiveData.ticks import cme_trading_day
 from ThorTrading import backtest
@@ -153,7 +152,7 @@ def market_data(archive: TickArchive, start: datetime, end: datetime, *, roll: s
         days = history.read_bar_days(name, start, end)
         if days:
             bars[name] = BarTape.from_days(days, length_seconds=seconds)
-    rolls = Rolls(history.daily(), expiries=history.expiries(), open_interest=history.statistics(), rule=roll)
+    rolls = history.rolls(roll)
 
     def fronts(root: str, day: date) -> tuple[str, str] | None:
         front = rolls.front(root, day)

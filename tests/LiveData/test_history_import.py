@@ -18,10 +18,11 @@ import zstandard
 from django.core.management import CommandError, call_command
 
 from LiveData.history.store import HistoryArchive
+from tests.conftest import REAL_DATA
 
 pytestmark = pytest.mark.django_db
 
-REAL = Path(__file__).resolve().parents[3] / "shared" / "data" / "real"
+REAL = REAL_DATA
 LEAN = REAL / "lean"
 DATABENTO = REAL / "databento"
 

@@ -104,6 +104,7 @@ def test_another_user_cannot_read_it(api: APIClient, django_user_model: Any) -> 
             "signal_weights",
             "less than or equal to 10",
         ),
+        ({"start": "2025-12-01", "end": "2025-12-01", "roll": "calendar"}, "roll", "not a valid choice"),
     ],
 )
 def test_bad_input_is_a_400_naming_the_field(api: APIClient, payload: dict[str, Any], field: str, message: str) -> None:

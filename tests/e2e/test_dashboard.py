@@ -25,7 +25,7 @@ from core import clock
 from core.workers import Worker
 from GlobalMarkets.models import Market
 from LiveData.redis_client import LiveDataRedis
-from tests.conftest import TOS_DATA
+from tests.conftest import REAL_DATA, TOS_DATA
 from ThorTrading.models import MarketSession
 from ThorTrading.services.capture import capture_market_open
 from ThorTrading.workers.grader import Grader
@@ -273,7 +273,7 @@ def test_demo_quotes_are_marked_and_what_if_runs_a_variant_over_the_tick_archive
 def lean_history(settings: Any, tmp_path: Path) -> None:
     """The real AlgoSeek ES minute bars imported before the server process starts (it sees them too)."""
     settings.THOR_WORKBOOK, settings.THOR_FEED_MODE, settings.THOR_TICK_DIR = "", "auto", tmp_path / "ticks"
-    lean = Path(__file__).resolve().parents[3] / "shared" / "data" / "real" / "lean" / "future" / "cme"
+    lean = REAL_DATA / "lean" / "future" / "cme"
     call_command("import_history", str(lean), "--format", "lean", stdout=io.StringIO(), stderr=io.StringIO())
 
 

@@ -35,9 +35,7 @@ class Command(BaseCommand):
                 f"the archive ({archive.root}) has no contracts{where}: import some with manage.py import_history"
             )
         self._contracts(rows, archive.expiries())
-        rolls = Rolls(
-            archive.daily(), expiries=archive.expiries(), open_interest=archive.statistics(), rule=options["roll"]
-        )
+        rolls = archive.rolls(options["roll"])
         for symbol in sorted({r["symbol"] for r in rows}):
             self.stdout.write(f"\n{symbol} front month ({options['roll']} rule):")
             self._series(symbol, rolls.series(symbol), rolls)
