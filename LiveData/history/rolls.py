@@ -3,8 +3,9 @@
 Default rule, Databento's "volume" rule: the front month of CME trading day D is the contract with the
 most volume on the previous CME trading day (Monday → Friday) in the archive; when the archive lacks
 that day, the one with the most volume on D itself, and :attr:`FrontMonth.basis` says so. Option
-``open-interest``: the contract with the largest open interest last reported before D (falling back
-to the volume rule when none was). A contract whose known expiry is before D is never the front.
+``open-interest``: among the contracts traded on D or the day before, the one with the largest open
+interest last reported in the 10 days before D (falling back to the volume rule when none was). A
+contract whose known expiry is before D is never the front.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from __future__ import annotations
 import itertools
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 import pyarrow as pa
 
@@ -85,18 +86,26 @@ class Rolls:
         """The front month of ``root`` on CME trading day ``day``, or None when the archive has no
         contract of it on the day or the day before."""
         if self.rule == "open-interest":
-            latest: dict[str, float] = {}
-            for reported, contract, value in self.open_interest.get(root, []):
-                if reported < day:
-                    latest[contract] = value
-            live = {c: v for c, v in latest.items() if self._alive(c, day)}
-            if live:
-                return FrontMonth(day, max(live, key=lambda c: (live[c], c)), "open interest")
+            chosen = self._by_open_interest(root, day)
+            if chosen is not None:
+                return FrontMonth(day, chosen, "open interest")
         previous = self.most_traded(root, previous_weekday(day), day)
         if previous is not None:
             return FrontMonth(day, previous, "previous day")
         same = self.most_traded(root, day, day)
         return FrontMonth(day, same, "same day") if same is not None else None
+
+    def _by_open_interest(self, root: str, day: date) -> str | None:
+        """Among the contracts of ``root`` traded on ``day`` or the CME day before it (not expired),
+        the one with the largest open interest reported in the 10 days before ``day``; None when
+        none was (the volume rule then decides). Old reports never pick a contract that no longer
+        trades: open interest imported for 2013 says nothing of 2024's months."""
+        trading = set(self.volume.get((root, day), {})) | set(self.volume.get((root, previous_weekday(day)), {}))
+        latest: dict[str, float] = {}
+        for reported, contract, value in self.open_interest.get(root, []):
+            if day - timedelta(days=10) <= reported < day and contract in trading and self._alive(contract, day):
+                latest[contract] = value
+        return max(latest, key=lambda c: (latest[c], c)) if latest else None
 
     def series(self, root: str) -> list[FrontMonth]:
         """The front month of every CME trading day the archive holds ``root`` on, oldest first."""

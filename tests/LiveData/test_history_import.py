@@ -303,7 +303,7 @@ def test_health_lists_the_archive_sources_and_their_spans(archive: HistoryArchiv
 def test_the_roll_rules_pick_by_volume_or_by_open_interest_and_skip_expired_months() -> None:
     import pyarrow as pa
 
-    from LiveData.history.rolls import Rolls, roll_dates
+    from LiveData.history.rolls import FrontMonth, Rolls, roll_dates
 
     thursday, friday, monday = date(2013, 12, 19), date(2013, 12, 20), date(2013, 12, 23)
     daily = pa.Table.from_pylist(
@@ -331,8 +331,26 @@ def test_the_roll_rules_pick_by_volume_or_by_open_interest_and_skip_expired_mont
     assert roll_dates(by_volume.series("ES")) == [(monday, "ESZ13", "ESH14")]
     by_oi = Rolls(daily, expiries=expiries, open_interest=oi, rule="open-interest")
     assert by_oi.front("ES", friday) is not None and by_oi.front("ES", friday).contract == "ESH14"  # type: ignore[union-attr]
+    # Open interest reported years before says nothing of later months: the volume rule decides.
+    later = pa.concat_tables(
+        [daily, pa.Table.from_pylist([{"day": date(2024, 7, 2), "symbol": "ES", "contract": "ESU24", "volume": 10}])]
+    )
+    by_oi = Rolls(later, expiries=expiries, open_interest=oi, rule="open-interest")
+    assert by_oi.front("ES", date(2024, 7, 2)) == FrontMonth(date(2024, 7, 2), "ESU24", "same day")
     with pytest.raises(ValueError, match="roll rule 'calendar' is not one of volume, open-interest"):
         Rolls(daily, rule="calendar")
+
+
+def test_the_open_interest_rule_on_2024_data_ignores_2013_open_interest(archive: HistoryArchive, seeded: None) -> None:
+    """Seen as a user: LEAN (2013, with open interest) and Databento (2024) in one archive; a 2024
+    backtest by open interest read ES on a 2013 month and found no data."""
+    run("import_history", str(LEAN / "future" / "cme"), "--format", "lean")
+    run("import_history", str(DATABENTO), "--format", "dbn")
+    result = backtest(
+        "--from", "2024-07-02", "--to", "2024-07-02", "--markets", "Japan", "--future", "ES", "--roll", "open-interest"
+    )
+    es = next(t for t in result["trades"] if t["future"] == "ES")
+    assert (es["contract"], es["resolution"], es["front_basis"]) == ("ESU24", "tick", "same day")
 
 
 def test_the_backtest_takes_the_open_interest_rule(archive: HistoryArchive, seeded: None) -> None:
