@@ -563,7 +563,7 @@ def run(
                 quotes[symbol] = quote
         rows, total = strategy.snapshot(config, quotes, now=market_open.open_at, stale_seconds=stale_seconds)
         incomplete = _incomplete(rows, config, infos)
-        for fields in strategy.capture_rows(rows, total, config):
+        for fields in strategy.capture_rows(rows, total, config, trade_stale=True):
             symbol = strategy.traded_symbol(fields["future"])
             info = infos.get(symbol) or SymbolData(key=symbol, resolution=None, reason="no data")
             snapped: dict[str, Any] = dict(quotes.get(symbol) or {})

@@ -55,8 +55,9 @@ def canonical_params(params: Mapping[str, Any]) -> dict[str, Any]:
 class MarketSessionFilter(django_filters.FilterSet):
     """``country`` (a control market, any case or alias), ``status`` (wndw), ``date`` / ``start`` /
     ``end`` (market-local YYYY-MM-DD, ``end`` inclusive), ``weekday`` (Mon…Sun or 0–6), ``future``
-    (a future, TOTAL, or ``all`` for every future), ``signal`` (bhs), ``late``, ``demo``; lists are
-    comma-separated. ``region``, ``outcome``, ``day_of_week``, ``start_date`` and ``end_date`` are the
+    (a future, TOTAL, or ``all`` for every future), ``signal`` (bhs), ``late``, ``demo``, ``stale``
+    (:data:`STALE_CHOICES`: ``false`` leaves out rows captured on a stale quote, ``true`` keeps them,
+    ``only`` selects just them; the statistics default to ``false``); lists are comma-separated. ``region``, ``outcome``, ``day_of_week``, ``start_date`` and ``end_date`` are the
     design documents' names for them (:data:`ALIASES`). A malformed or unknown value answers 400
     naming the parameter and the allowed values.
 
@@ -74,10 +75,11 @@ class MarketSessionFilter(django_filters.FilterSet):
     signal = django_filters.CharFilter(field_name="bhs")
     late = django_filters.BooleanFilter(field_name="late")
     demo = django_filters.BooleanFilter(field_name="is_demo")
+    stale = django_filters.CharFilter(field_name="stale")
 
     class Meta:
         model = MarketSession
-        fields = ["country", "status", "date", "start", "end", "weekday", "future", "signal", "late", "demo"]
+        fields = ["country", "status", "date", "start", "end", "weekday", "future", "signal", "late", "demo", "stale"]
 
     #: Parameters that filter by a value: given empty (``?start=``, ``?future=``, ``?signal=,``) they
     #: are a mistake, not "no filter" (nor "nothing").
@@ -116,6 +118,9 @@ class MarketSessionFilter(django_filters.FilterSet):
                 # Not echoed: a raw value may hold "%", which Django's messages format.
                 self.form.add_error(name, "must be true or false")
                 valid = False
+        if "stale" in self.data and str(self.data.get("stale")).strip().lower() not in STALE_CHOICES:
+            self.form.add_error("stale", f"must be one of {', '.join(STALE_CHOICES)}")
+            valid = False
         return valid
 
     def conditions(self) -> list[Condition]:
@@ -135,6 +140,9 @@ class MarketSessionFilter(django_filters.FilterSet):
         for name, column, lookup in SINGLE_FILTERS:
             if data.get(name) is not None:
                 found.append(Condition(column, lookup, data[name]))
+        stale = str(data.get("stale") or "true").strip().lower()
+        if stale != "true":
+            found.append(Condition("stale", "exact", stale == "only"))
         return found
 
     def filter_queryset(self, queryset: QuerySet[MarketSession]) -> QuerySet[MarketSession]:
@@ -193,6 +201,8 @@ LIST_FILTERS: dict[str, tuple[str, Callable[[str], str]]] = {
     "future": ("future", _future),
     "signal": ("bhs", _signal),
 }
+#: ``stale``: leave out rows captured on a stale quote (``false``), keep them (``true``), or only them.
+STALE_CHOICES = ("false", "true", "only")
 #: The single-valued filters, already parsed by the form: (parameter, column, lookup).
 SINGLE_FILTERS = (
     ("date", "session_date", "exact"),

@@ -251,19 +251,45 @@ def _price_fields(row: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def capture_rows(rows: list[dict[str, Any]], total: dict[str, Any], config: TradingConfig) -> list[dict[str, Any]]:
+#: Why a row whose traded quote was stale at capture has no trade.
+STALE_QUOTE = "stale quote"
+
+
+def _refuse_stale(fields: dict[str, Any], traded: dict[str, Any]) -> dict[str, Any]:
+    """``fields`` without a trade when ``traded`` (the row whose price it would fill at) was stale:
+    a fill at a price the feed stopped updating is not one a trader could have had (issue 25)."""
+    if not traded["stale"] or fields["wndw"] != grading.PENDING:
+        return fields
+    return {
+        **fields,
+        "entry_price": None,
+        "target_high": None,
+        "target_low": None,
+        "wndw": grading.NEUTRAL,
+        "reason": STALE_QUOTE,
+    }
+
+
+def capture_rows(
+    rows: list[dict[str, Any]], total: dict[str, Any], config: TradingConfig, *, trade_stale: bool = False
+) -> list[dict[str, Any]]:
     """The 12 rows of a market-open capture from a :func:`snapshot` (SPEC §6): for each future its
     prices at capture, ``future``, ``bhs``, ``weight``, ``entry_price``, ``target_high``,
     ``target_low`` and ``wndw`` (PENDING with a trade, else NEUTRAL); then TOTAL with the composite,
     trading YM (YM's prices, YM's side of the book in the composite's direction, YM's targets).
-    ``MarketSession`` field names; the capture adds when, where and the backtest statistics."""
+    ``MarketSession`` field names; the capture adds when, where and the backtest statistics.
+
+    A row whose traded quote is stale (TOTAL's: YM's) is not traded — NEUTRAL, no entry or levels,
+    ``reason`` :data:`STALE_QUOTE` — unless ``trade_stale`` (the backtest: on a recorded tape a quote's
+    age is the time since the instrument last traded, not a feed gone dark)."""
     captured: list[dict[str, Any]] = []
     for row in rows:
         signal = row["extended_data"]["signal"]
+        trade = _trade_fields(signal, row, config, row["symbol"])
         captured.append(
             {
                 **_price_fields(row),
-                **_trade_fields(signal, row, config, row["symbol"]),
+                **(trade if trade_stale else _refuse_stale(trade, row)),
                 "future": row["symbol"],
                 "bhs": signal or "",
                 "weight": row["extended_data"]["signal_weight"],
@@ -284,6 +310,7 @@ def capture_rows(rows: list[dict[str, Any]], total: dict[str, Any], config: Trad
     ym = next((r for r in rows if r["symbol"] == "YM"), None)
     if ym is not None:
         total_row.update(_price_fields(ym))
-        total_row.update(_trade_fields(composite, ym, config, "YM"))
+        trade = _trade_fields(composite, ym, config, "YM")
+        total_row.update(trade if trade_stale else _refuse_stale(trade, ym))
     captured.append(total_row)
     return captured

@@ -74,6 +74,13 @@ class EventTradeOut(serializers.Serializer):
     hit_price = serializers.FloatField(allow_null=True)
     hit_at = serializers.DateTimeField(allow_null=True)
     pnl_usd = serializers.FloatField(allow_null=True)
+    resolved_at = serializers.DateTimeField(
+        allow_null=True, help_text="when the trade left PENDING: its first touch, or the window's end (EXPIRED)"
+    )
+    reason = serializers.CharField(
+        allow_null=True, help_text="why there is no trade (e.g. 'stale quote') or why it EXPIRED"
+    )
+    stale = serializers.BooleanField(help_text="the traded quote was stale at capture")
 
 
 class CaptureEventOut(serializers.Serializer):

@@ -33,7 +33,7 @@ from ThorTrading.api.serializers import (
     session_rows,
 )
 from ThorTrading.choices import FUTURES, TOTAL, Outcome, Signal
-from ThorTrading.filtersets import ALIASES, MarketSessionFilter, filter_sessions, session_conditions
+from ThorTrading.filtersets import ALIASES, STALE_CHOICES, MarketSessionFilter, filter_sessions, session_conditions
 from ThorTrading.models import MarketSession
 from ThorTrading.selectors.analytics import capture_events, session_stats, signal_insight
 from ThorTrading.selectors.cache import SESSIONS_VERSION_KEY, cached
@@ -80,6 +80,16 @@ SESSION_FILTERS = [
     ),
     OpenApiParameter("late", bool),
     OpenApiParameter("demo", bool, description="false leaves demo captures out"),
+    OpenApiParameter(
+        "stale",
+        str,
+        enum=list(STALE_CHOICES),
+        description=(
+            "rows captured on a stale quote: false leaves them out, true keeps them, only selects them. "
+            "stats/ and insight/ default to false (a stale trade's fill price is not one a trader could get); "
+            "the lists and the export default to true"
+        ),
+    ),
     *(
         OpenApiParameter(
             alias,
@@ -208,7 +218,7 @@ class MarketSessionStatsView(KnownQueryParamsMixin, APIView):
 
     @extend_schema(parameters=SESSION_FILTERS, responses={200: schemas.StatsOut})
     def get(self, request: Request) -> Response:
-        params = _params(request, future=TOTAL)
+        params = _params(request, future=TOTAL, stale="false")
         now = clock.now()
         conditions = session_conditions(params)
         stored = STORE.session_stats(conditions, now=now)
@@ -258,7 +268,7 @@ class MarketSessionInsightView(KnownQueryParamsMixin, APIView):
         target = request.query_params.get("target", TOTAL)
         if target not in (TOTAL, "YM"):
             return Response({"error": f"target: {target!r} is not TOTAL or YM"}, status=400)
-        params = _params(request)
+        params = _params(request, stale="false")
         futures = [
             f.strip().upper() for f in params.pop("future", "").split(",") if f.strip() and f.strip().lower() != "all"
         ]

@@ -89,6 +89,14 @@ class MarketSession(models.Model):
     target_hit_price = models.DecimalField(max_digits=18, decimal_places=6, null=True, blank=True)
     target_hit_type = models.CharField(max_length=10, choices=HIT_TYPE_CHOICES, null=True, blank=True)
     pnl_usd = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True, help_text="USD per contract")
+    resolved_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the trade left PENDING: its first touch, or the window's end (EXPIRED)"
+    )
+    reason = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="Why the row has no trade (NEUTRAL: e.g. 'stale quote') or how it ended (EXPIRED)",
+    )
 
     # Session metrics (SPEC §8): definitions in the class docstring.
     market_open = models.DecimalField(max_digits=18, decimal_places=6, null=True, blank=True)
@@ -197,6 +205,7 @@ class MarketSession(models.Model):
                     "session_date",
                     "late",
                     "is_demo",
+                    "stale",
                 ],
             ),
         ]

@@ -221,6 +221,9 @@ def capture_events(rows: Iterable[MarketSession], *, with_rows: bool) -> list[di
                 "hit_price": t.target_hit_price,
                 "hit_at": t.target_hit_at,
                 "pnl_usd": t.pnl_usd,
+                "resolved_at": t.resolved_at,
+                "reason": t.reason or None,
+                "stale": t.stale,
             },
         }
         if with_rows:

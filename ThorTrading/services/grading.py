@@ -20,6 +20,7 @@ import numpy as np
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
+from django.db.models import F
 
 from core.push import EVENTS_GROUP, push_on_commit
 from GlobalMarkets.models import Market
@@ -173,6 +174,7 @@ def _record(resolved: list[_Resolved]) -> int:
                 target_hit_price=resolution.price,
                 target_hit_type=resolution.hit_type,
                 pnl_usd=pnl,
+                resolved_at=at,
             )
         bump_analytics_version(ids=[row.id for row, _, _ in resolved])
         for row, resolution, at in resolved:
@@ -224,7 +226,9 @@ def evaluation_window_minutes() -> dict[str, Any]:
 
 def expire_overdue(*, now: datetime) -> int:
     """Mark EXPIRED (pnl 0) every PENDING row older than its market's evaluation window; returns
-    how many. Rows of a market without a window (override 0, or a global window of 0) never expire."""
+    how many. Rows of a market without a window (override 0, or a global window of 0) never expire.
+    ``resolved_at`` is the window's end (capture + window, UTC) and ``reason`` says which window ran
+    out, so an EXPIRED row tells when and why without the settings at hand (issue 25)."""
     expired = 0
     groups: set[int] = set()
     ids: list[int] = []
@@ -235,7 +239,13 @@ def expire_overdue(*, now: datetime) -> int:
         for row_id, group in overdue.values_list("id", "capture_group"):
             ids.append(row_id)
             groups.add(group)
-        expired += overdue.update(wndw=grading.EXPIRED, pnl_usd=Decimal(0))
+        minutes = int(window.total_seconds() // 60)
+        expired += overdue.update(
+            wndw=grading.EXPIRED,
+            pnl_usd=Decimal(0),
+            resolved_at=F("captured_at") + window,
+            reason=f"{country}'s {minutes}-minute evaluation window ended before the target or the stop was touched",
+        )
     if expired:
         bump_analytics_version(ids=ids)
         push_on_commit(EVENTS_GROUP, {"type": "expiry", "rows": expired, "capture_groups": sorted(groups), "at": now})

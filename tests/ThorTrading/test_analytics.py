@@ -332,6 +332,32 @@ def test_xlsx_export_has_typed_cells_a_bold_header_and_frozen_panes(api: APIClie
     assert api.get("/api/ThorTrading/market-opens/export?format=pdf").status_code == 400
 
 
+def test_stats_leave_out_trades_on_stale_quotes_unless_asked(
+    api: APIClient, django_capture_on_commit_callbacks: Any
+) -> None:
+    from ThorTrading.selectors.cache import bump_analytics_version
+
+    # One winning trade of the golden set was captured on a stale quote (before Thor refused those).
+    row = MarketSession.objects.filter(future="TOTAL", wndw="WORKED").order_by("captured_at").first()
+    assert row is not None
+    with django_capture_on_commit_callbacks(execute=True):
+        MarketSession.objects.filter(pk=row.pk).update(stale=True)
+        bump_analytics_version(ids=[row.pk])
+    url = "/api/ThorTrading/market-opens/stats/"
+    default, kept, only = (api.get(url + query).json()["overall"] for query in ("", "?stale=true", "?stale=only"))
+    assert (default["rows"], default["worked"]) == (13, 6)  # the golden 14 and 7, less the stale one
+    assert (kept["rows"], kept["worked"]) == (14, 7)
+    assert (only["rows"], only["worked"], only["total_pnl"]) == (1, 1, float(row.pnl_usd or 0))
+    # The database's answer (filters the store cannot serve) agrees with the store's.
+    from ThorTrading.filtersets import filter_sessions
+
+    assert filter_sessions({"future": "TOTAL", "stale": "false"}).count() == 13
+    refused = api.get(url + "?stale=maybe")
+    assert refused.status_code == 400 and refused.json()["details"] == {"stale": ["must be one of false, true, only"]}
+    insight = api.get("/api/ThorTrading/market-opens/insight/?stale=only").json()
+    assert insight["base_n"] == 1
+
+
 def test_cached_stats_follow_a_new_grade_at_once(
     api: APIClient, live: Any, django_capture_on_commit_callbacks: Any
 ) -> None:

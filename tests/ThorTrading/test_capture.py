@@ -156,6 +156,37 @@ def test_stale_quotes_are_marked(quotes: None, clock: ManualClock, settings: Any
     assert rows()["TOTAL"].stale_symbols.startswith("YM,ES,NQ")
 
 
+def test_a_capture_with_a_stale_ym_does_not_trade_ym_nor_total(
+    quotes: None, live: LiveDataRedis, clock: ManualClock, settings: Any
+) -> None:
+    # Every quote but YM's is refreshed after the clock moves past the staleness threshold: the YM
+    # price the YM row and TOTAL would fill at is one the feed stopped updating.
+    for symbol, change in {"ES": 10, "NQ": 20}.items():  # make the composite BUY (see above)
+        quote = live.get_latest_quote(symbol)
+        assert quote is not None
+        live.publish_quote({**quote, "change": Decimal(change)})
+    clock.advance(seconds=settings.THOR_QUOTE_STALE_SECONDS + 5)
+    fresh = [q for s, q in live.get_latest_quotes().items() if s != "YM"]
+    live.publish_quotes([{**q, "ts_ingest": clock.now()} for q in fresh], changed=set())
+    result = capture_market_open(market=Market.objects.get(country="USA"))
+    assert result.status == CAPTURED and result.message.endswith("stale quotes: YM")
+    by_future = rows()
+    ym, total, es = by_future["YM"], by_future["TOTAL"], by_future["ES"]
+    assert (ym.stale, ym.bhs, ym.wndw, ym.reason, ym.entry_price, ym.target_high) == (
+        True,
+        "STRONG_BUY",
+        "NEUTRAL",
+        "stale quote",
+        None,
+        None,
+    )
+    # TOTAL's composite is still computed (and shown); its trade, on YM, is not made.
+    assert (total.bhs, total.wndw, total.reason, total.entry_price) == ("BUY", "NEUTRAL", "stale quote", None)
+    # A future with a fresh quote trades as usual.
+    assert (es.stale, es.wndw, es.reason) == (False, "PENDING", "")
+    assert es.entry_price is not None
+
+
 def test_a_capture_that_keeps_failing_is_recorded_as_missed(
     seeded: None, dead_redis: LiveDataRedis, clock: ManualClock
 ) -> None:

@@ -65,6 +65,7 @@ def test_long_is_worked_when_bid_touches_target_even_if_it_falls_back_at_once(
     ym = row("YM")
     assert (ym.target_hit_price, ym.target_hit_type, ym.pnl_usd) == (Decimal(46683), "TARGET", Decimal("100.00"))
     assert ym.target_hit_at is not None and ym.target_hit_at.isoformat() == touched
+    assert ym.resolved_at == ym.target_hit_at  # a touch resolves the trade when it happens
 
 
 def test_short_is_didnt_work_when_ask_touches_stop(
@@ -165,6 +166,11 @@ def test_rows_past_the_evaluation_window_expire(captured: None, clock: ManualClo
     assert pending > 0
     assert expire_overdue(now=clock.now()) == pending
     assert set(MarketSession.objects.filter(wndw="EXPIRED").values_list("pnl_usd", flat=True)) == {Decimal(0)}
+    # An EXPIRED row says when (the window's end, not when the expiry ran) and why.
+    expired = MarketSession.objects.filter(wndw="EXPIRED").first()
+    assert expired is not None
+    assert expired.resolved_at == expired.captured_at + timedelta(minutes=60)
+    assert expired.reason == "USA's 60-minute evaluation window ended before the target or the stop was touched"
 
 
 def test_quotes_stamped_ahead_of_the_clock_never_grade(captured: None, live: LiveDataRedis, clock: ManualClock) -> None:

@@ -32,6 +32,7 @@ FIELDS = (
     "has_entry",
     "late",
     "is_demo",
+    "stale",
 )
 #: Columns a :class:`Condition` may name and how the store holds them.
 KEYED = ("country", "future", "bhs", "day", "wndw")
@@ -57,6 +58,7 @@ class Snapshot:
     session_date: np.ndarray
     late: np.ndarray
     demo: np.ndarray
+    stale: np.ndarray
     table: analytics.OutcomeTable
     #: label → code of each keyed column (this snapshot's codes: a reload may number them anew)
     index: dict[str, dict[Any, int]]
@@ -73,6 +75,7 @@ class Snapshot:
             "session_date": self.session_date,
             "late": self.late,
             "demo": self.demo,
+            "stale": self.stale,
             "codes": t.codes,
             "cents": t.cents,
             "entry": t.entry,
@@ -91,6 +94,7 @@ def make_snapshot(columns: dict[str, np.ndarray], labels: dict[str, list[Any]]) 
         session_date=columns["session_date"],
         late=columns["late"],
         demo=columns["demo"],
+        stale=columns["stale"],
         table=analytics.OutcomeTable(columns["codes"], columns["cents"], columns["entry"], columns["seconds"]),
         index={k: {label: code for code, label in enumerate(labels[k])} for k in KEYED},
     )
@@ -163,6 +167,7 @@ class Encoder:
             "session_date": np.array([-1 if d is None else d for d in col["date_ordinal"]], dtype=np.int64),
             "late": np.array(col["late"], dtype=bool),
             "demo": np.array(col["is_demo"], dtype=bool),
+            "stale": np.array(col["stale"], dtype=bool),
             "codes": np.array(list(map(analytics.outcome_code, col["wndw"])), dtype=np.int8),
             "cents": np.array([0 if c is None else c for c in col["pnl_cents"]], dtype=np.int64),
             "entry": np.array(col["has_entry"], dtype=bool),

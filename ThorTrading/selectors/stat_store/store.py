@@ -155,8 +155,9 @@ class StatStore:
                 ordinal, column = c.value.toordinal(), snapshot.session_date
                 compare = {"exact": np.equal, "gte": np.greater_equal, "lte": np.less_equal}[c.lookup]
                 mask &= (column >= 0) & compare(column, ordinal)
-            elif c.field in ("late", "is_demo") and c.lookup == "exact":
-                mask &= (snapshot.late if c.field == "late" else snapshot.demo) == bool(c.value)
+            elif c.field in ("late", "is_demo", "stale") and c.lookup == "exact":
+                flags = {"late": snapshot.late, "is_demo": snapshot.demo, "stale": snapshot.stale}[c.field]
+                mask &= flags == bool(c.value)
             else:
                 raise UnsupportedCondition(f"the statistics store cannot apply {c.field}__{c.lookup}")
         return mask
