@@ -21,12 +21,15 @@ class MarketStatus(ChoiceSet):
 
 
 class TradingDaySource(ChoiceSet):
-    """Where a trading day came from: the exchange's calendar, the weekday fallback past its data,
-    or an admin's override (kept by every later sync)."""
+    """Where a trading day came from: the exchange's calendar, the weekday fallback past its data
+    (a guess), an admin's override (a holiday or early close staff entered, kept by every later
+    sync), or a weekday past the calendar's data but within the span staff have entered the
+    market's holidays for (``Market.holidays_entered_until``: known, not guessed)."""
 
     CALENDAR = "exchange_calendars"
     FALLBACK = "weekday_fallback"
     OVERRIDE = "override"
+    STAFF = "staff_calendar"
 
     @staticmethod
     def _labels() -> dict[str, str]:
@@ -34,4 +37,5 @@ class TradingDaySource(ChoiceSet):
             "exchange_calendars": "Exchange calendar",
             "weekday_fallback": "Weekday fallback (no calendar data)",
             "override": "Admin override",
+            "staff_calendar": "Weekday within the span staff entered holidays for",
         }

@@ -59,6 +59,14 @@ class Market(models.Model):
         blank=True,
         help_text="Last date the exchange calendar has data for; weekdays after it are a fallback",
     )
+    holidays_entered_until = models.DateField(
+        null=True,
+        blank=True,
+        help_text=(
+            "Staff have entered this market's holidays and early closes (Trading days, or manage.py "
+            "import_holidays) up to this date: weekdays up to it are sessions, not guesses"
+        ),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -102,6 +110,7 @@ class TradingDay(models.Model):
     SOURCE_CALENDAR: str = TradingDaySource.CALENDAR
     SOURCE_FALLBACK: str = TradingDaySource.FALLBACK
     SOURCE_OVERRIDE: str = TradingDaySource.OVERRIDE
+    SOURCE_STAFF: str = TradingDaySource.STAFF
     SOURCE_CHOICES = TradingDaySource.choices()
 
     market = models.ForeignKey(Market, on_delete=models.CASCADE, related_name="trading_days")

@@ -170,6 +170,7 @@ def _build_days(market: Market, *, start: date, end: date) -> tuple[SyncReport, 
                     report.holidays += 1
             else:
                 fallback = fallback_day(on, market.tz, market.open_time, market.close_time)
+                staff = market.holidays_entered_until is not None and on <= market.holidays_entered_until
                 if fallback is not None:
                     rows.append(
                         TradingDay(
@@ -178,15 +179,21 @@ def _build_days(market: Market, *, start: date, end: date) -> tuple[SyncReport, 
                             is_trading_day=True,
                             open_at=fallback.open_at,
                             close_at=fallback.close_at,
-                            source=TradingDay.SOURCE_FALLBACK,
-                            note="no calendar data: weekday at configured hours",
+                            source=TradingDay.SOURCE_STAFF if staff else TradingDay.SOURCE_FALLBACK,
+                            note=(
+                                "weekday at configured hours; staff entered the holidays to "
+                                f"{market.holidays_entered_until}"
+                                if staff
+                                else "no calendar data: weekday at configured hours"
+                            ),
                         )
                     )
-                    report.fallback += 1
+                    report.fallback += 0 if staff else 1
         on += timedelta(days=1)
     report.days = len(rows)
     if report.fallback:
-        first = covered_until + timedelta(days=1) if covered_until else start
+        first = known_until(covered_until, market.holidays_entered_until)
+        first = first + timedelta(days=1) if first else start
         report.warning = (
             f"{market.calendar_code} has no data after {covered_until or 'its start'}; "
             f"{first}…{end} use weekdays at {market.open_time:%H:%M}–{market.close_time:%H:%M} local"
@@ -231,18 +238,40 @@ def calendars_are_stale(today: date) -> bool:
     return synced_now < markets.count()
 
 
+def known_until(calendar_until: date | None, staff_until: date | None) -> date | None:
+    """The last date a market's sessions are known rather than guessed: the later of its exchange
+    calendar's data and the span staff entered its holidays for (None when neither)."""
+    known = [d for d in (calendar_until, staff_until) if d is not None]
+    return max(known) if known else None
+
+
 def coverage_warnings(today: date, *, days_ahead: int = DEFAULT_DAYS_AHEAD) -> list[str]:
-    """Markets whose exchange calendar ends before ``today + days_ahead`` (for admin and health)."""
+    """Markets whose sessions are guessed (weekdays at configured hours) before ``today +
+    days_ahead``: neither the exchange calendar nor holidays entered by staff reach that far (for
+    the admin and health). Each names the market, its calendar code and the date the guessing starts."""
     horizon = today + timedelta(days=days_ahead)
     warnings = []
     for market in Market.objects.filter(is_active=True).only(
-        "country", "calendar_code", "calendar_covered_until", "calendar_synced_until", "open_time", "close_time"
+        "country",
+        "calendar_code",
+        "calendar_covered_until",
+        "holidays_entered_until",
+        "calendar_synced_until",
+        "open_time",
+        "close_time",
     ):
+        known = known_until(market.calendar_covered_until, market.holidays_entered_until)
         if market.calendar_synced_until is None:
             warnings.append(f"{market.country}: calendar never synced (run manage.py sync_market_calendars)")
-        elif market.calendar_covered_until is None or market.calendar_covered_until < horizon:
+        elif known is None or known < horizon:
+            staff = (
+                f", holidays entered by staff to {market.holidays_entered_until}"
+                if market.holidays_entered_until
+                else ""
+            )
             warnings.append(
-                f"{market.country}: {market.calendar_code} has data only to {market.calendar_covered_until}; "
-                f"later weekdays fall back to {market.open_time:%H:%M}–{market.close_time:%H:%M} local"
+                f"{market.country}: {market.calendar_code} has data only to {market.calendar_covered_until}{staff}; "
+                f"weekdays after {known} are guessed at {market.open_time:%H:%M}–{market.close_time:%H:%M} local "
+                "(add the holidays: admin › Trading days, or manage.py import_holidays)"
             )
     return warnings

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from django.core.management import call_command
+from django.core.management.base import CommandError
 
 from core.clock import ManualClock
 from GlobalMarkets.models import Market, TradingDay
@@ -122,6 +123,63 @@ def test_coverage_warning_for_xshg_and_xbom_without_breaking(
     from rest_framework.test import APIClient
 
     assert len(APIClient().get("/api/health/").json()["calendars"]["warnings"]) == 2
+
+
+def test_a_shanghai_holiday_entered_for_2027_stops_the_capture_and_the_backtest_and_ends_the_guessing(
+    seeded: None,
+    live: LiveDataRedis,
+    clock: ManualClock,
+    fresh_stack: None,
+    tmp_path: Any,
+    capsys: pytest.CaptureFixture[str],
+    settings: Any,
+) -> None:
+    from ThorTrading.services.backtest import backtest_opens
+
+    settings.THOR_CAPTURE_RETRY_SECONDS = 0
+    clock.set(utc(2026, 11, 21, 12))
+    call_command("sync_market_calendars", "--days", "400")  # XSHG's data ends 2026-12-31: 2027 is guessed
+    assert [w.split(":")[0] for w in coverage_warnings(date(2026, 11, 21))] == ["China", "India"]
+    china = Market.objects.get(country="China")
+    guessed = TradingDay.objects.get(market=china, date=date(2027, 2, 8))
+    assert (guessed.source, guessed.is_trading_day) == (TradingDay.SOURCE_FALLBACK, True)
+    holidays = tmp_path / "sse-2027.csv"
+    holidays.write_text(
+        "Date,Market,Closed,Open,Close,Source,Note\n"
+        "2027-02-08,XSHG,true,,,SSE notice,Spring Festival\n"
+        "2027-02-10,Shanghai,false,,11:30,SSE notice,half day (made up)\n"
+        "2027-02-31,China,true,,,SSE notice,\n"
+        "2027-02-12,Atlantis,true,,,SSE notice,\n"
+    )
+    with pytest.raises(CommandError, match="2 bad row"):
+        call_command("import_holidays", str(holidays), "--covers-through", "2027-12-31")
+    err = capsys.readouterr().err
+    assert "line 4: date '2027-02-31' is not YYYY-MM-DD" in err
+    assert "line 5: market 'Atlantis' is not a market's country, name or calendar code" in err
+    closed = TradingDay.objects.get(market=china, date=date(2027, 2, 8))
+    assert (closed.source, closed.is_trading_day, closed.note) == ("override", False, "SSE notice: Spring Festival")
+    half = TradingDay.objects.get(market=china, date=date(2027, 2, 10))
+    assert (half.early_close, half.open_at, half.close_at) == (True, utc(2027, 2, 10, 1, 30), utc(2027, 2, 10, 3, 30))
+    # Health and the admin stop naming China for the span the list covers; India is still guessed.
+    assert [w.split(":")[0] for w in coverage_warnings(date(2026, 11, 21))] == ["India"]
+    known = TradingDay.objects.get(market=china, date=date(2027, 3, 1))
+    assert known.source == TradingDay.SOURCE_STAFF and known.open_at == utc(2027, 3, 1, 1, 30)
+    # A later sync keeps both the entered days and the span.
+    call_command("sync_market_calendars", "--days", "400")
+    assert not TradingDay.objects.get(market=china, date=date(2027, 2, 8)).is_trading_day
+    assert TradingDay.objects.get(market=china, date=date(2027, 3, 1)).source == TradingDay.SOURCE_STAFF
+    # The backtest's opens skip the holiday…
+    opens = backtest_opens(start=date(2027, 2, 8), end=date(2027, 2, 9), markets=[china])
+    assert [o.local_date for o in opens] == [date(2027, 2, 9)]
+    # …and so does the monitor: Tokyo captures on Monday 8 February 2027, Shanghai does not.
+    clock.set(utc(2027, 2, 7, 23, 50))
+    TosPoller(FileWorkbookReader(TOS_DATA / "rtd_2025-11-26.xlsm"), live, clock=clock.now).poll_once()
+    monitor = MarketMonitor(now=clock.now)
+    monitor.step()
+    walk(monitor, clock, utc(2027, 2, 8, 2, 0), timedelta(minutes=5))
+    assert MarketSession.objects.filter(country="Japan").count() == 12
+    assert not MarketSession.objects.filter(country="China").exists()
+    assert Market.objects.get(country="China").status == "HOLIDAY"
 
 
 def test_monday_1_december_2025_captures_and_closes_every_capturing_market_once(
@@ -249,10 +307,12 @@ def test_restart_mid_session_neither_repeats_the_capture_nor_loses_grading(
     from ThorTrading.workers.grader import Grader
 
     clock.set(utc(2025, 12, 1, 14, 0))
-    TosPoller(FileWorkbookReader(TOS_DATA / "rtd_2025-12-02.xlsm"), live, clock=clock.now).poll_once()
+    # The feed keeps polling (a capture refuses to trade on a quote the feed stopped updating).
+    poller = TosPoller(FileWorkbookReader(TOS_DATA / "rtd_2025-12-02.xlsm"), live, clock=clock.now)
+    poller.poll_once()
     first = MarketMonitor(now=clock.now)
     first.step()
-    walk(first, clock, utc(2025, 12, 1, 14, 40), timedelta(minutes=5))
+    walk(first, clock, utc(2025, 12, 1, 14, 40), timedelta(minutes=5), poller)
     assert MarketSession.objects.filter(country="USA").count() == 12
     Grader(live, block_ms=10).step()  # the grader of the first process has read everything so far
     # The process stops. While it is down, a tick touches a USA target.
