@@ -31,6 +31,7 @@ COPY LiveData LiveData
 COPY ThorTrading ThorTrading
 COPY ActAndPos ActAndPos
 COPY Trades Trades
+COPY Notifications Notifications
 COPY manage.py Procfile ./
 COPY --from=dashboard /frontend/dist frontend/dist
 COPY docker/web.sh /usr/local/bin/thor-web

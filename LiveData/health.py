@@ -80,3 +80,31 @@ def archive_health() -> dict[str, Any]:
             for source, entries in sorted(by_source.items())
         ],
     }
+
+
+def recorder_health() -> dict[str, Any]:
+    """The tick recorder's writes (issue 25): ``ok`` False while its last write to the archive failed
+    (disk full, folder gone) — nothing is acknowledged then, so the ticks wait on the capped stream —
+    with ``error``, ``since``, ``path``, ``free_bytes`` of that disk, and the stream ``backlog``:
+    ``unwritten`` entries and ``headroom`` (entries that may still arrive before the stream's trim
+    reaches the oldest unwritten one; at 0 ticks are being lost). Before any write: ``state`` "idle"."""
+    from LiveData.recorder import GROUP
+
+    try:
+        live = get_live_data_redis()
+        status = live.recorder_status()
+        backlog = live.backlog(GROUP)
+    except RedisError:
+        return {"ok": True, "state": "unknown (Redis down)"}
+    failing = status.get("state") == "failing"
+    free = status.get("free_bytes") or ""
+    return {
+        "ok": not failing,
+        "state": status.get("state") or "idle",
+        "error": status.get("error") or None,
+        "since": status.get("since") or None,
+        "recovered_at": status.get("recovered_at") or None,
+        "path": status.get("path") or None,
+        "free_bytes": int(free) if free.isdigit() else None,
+        "backlog": backlog,
+    }

@@ -12,9 +12,12 @@ CME days are compacted into one file (and old ones removed after the retention) 
 from __future__ import annotations
 
 import logging
+import shutil
 import time
-from datetime import date
+from datetime import date, datetime
 from typing import Any
+
+from redis.exceptions import RedisError
 
 from core import clock
 from core.streams import StreamConsumer
@@ -62,6 +65,9 @@ class TickRecorder(StreamConsumer):
         self.duplicates = 0
         self.malformed = 0
         self.replayed = 0
+        #: True from a failed write to the next successful one.
+        self.failing = False
+        self.failing_since: datetime | None = None
 
     @property
     def live(self) -> LiveDataRedis:
@@ -97,11 +103,49 @@ class TickRecorder(StreamConsumer):
         if not self._buffer:
             return 0
         live = live or self.live
-        written = self.archive.append(tick for _, tick in self._buffer)
+        try:
+            written = self.archive.append(tick for _, tick in self._buffer)
+        except OSError as exc:
+            # Disk full, a read-only or vanished folder: nothing is acknowledged (the entries stay
+            # pending on the stream), and health and notifications say so until a write succeeds.
+            self._report_failure(live, exc)
+            raise
         live.ack(GROUP, [entry_id for entry_id, _ in self._buffer])
         self.written += written
         self._buffer = []
+        if self.failing:
+            self.failing = False
+            self._report(live, {"state": "ok", "recovered_at": clock.now().isoformat(), "error": ""})
         return written
+
+    def _report_failure(self, live: LiveDataRedis, exc: OSError) -> None:
+        """Record a failed write (state ``failing``, the error, the folder's free bytes, the backlog)."""
+        if not self.failing:
+            self.failing_since = clock.now()
+        self.failing = True
+        root = self.archive.root
+        try:
+            free = shutil.disk_usage(root if root.exists() else root.parent).free
+        except OSError:
+            free = None
+        logger.error("tick recorder: cannot write to %s: %s (nothing acknowledged; retrying)", root, exc)
+        self._report(
+            live,
+            {
+                "state": "failing",
+                "error": f"{type(exc).__name__}: {exc}",
+                "since": self.failing_since.isoformat() if self.failing_since else "",
+                "path": str(root),
+                "free_bytes": free,
+            },
+        )
+
+    @staticmethod
+    def _report(live: LiveDataRedis, values: dict[str, Any]) -> None:
+        try:
+            live.set_recorder_status(values)
+        except RedisError:
+            logger.warning("tick recorder: could not record its state (Redis away)")
 
     def _take(self, live: LiveDataRedis, entries: list[tuple[str, Quote | None]]) -> None:
         now = clock.now()

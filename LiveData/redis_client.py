@@ -28,6 +28,7 @@ from LiveData.ticks import Quote
 LATEST_QUOTES_KEY = "live_data:latest:quotes"
 QUOTE_CHANNEL = "live_data:quotes:{symbol}"
 QUOTE_STREAM_KEY = "live_data:stream:quotes"
+RECORDER_STATUS_KEY = "live_data:recorder"
 FEED_STATUS_KEY = "live_data:feed:status"
 POLLER_LOCK_KEY = "live_data:poller:lock"
 
@@ -246,6 +247,35 @@ class LiveDataRedis:
     def ack(self, group: str, entry_ids: list[str]) -> int:
         """Acknowledge processed entries; returns how many were pending."""
         return int(self.client.xack(QUOTE_STREAM_KEY, group, *entry_ids)) if entry_ids else 0
+
+    def backlog(self, group: str) -> dict[str, int] | None:
+        """How far ``group`` is behind the capped stream: ``unwritten`` (entries delivered but not
+        acknowledged, plus those not delivered yet), ``length`` (entries the stream holds), ``maxlen``
+        (its cap) and ``headroom`` (entries that may still arrive before the trim reaches the oldest
+        unwritten one: ``maxlen − unwritten``, never below 0). None without the stream or group."""
+        try:
+            groups = self.client.xinfo_groups(QUOTE_STREAM_KEY)
+            length = int(self.client.xlen(QUOTE_STREAM_KEY))
+        except redis.ResponseError:
+            return None
+        found = next((g for g in groups if g["name"] == group), None)
+        if found is None:
+            return None
+        unwritten = int(found.get("pending") or 0) + int(found.get("lag") or 0)
+        return {
+            "unwritten": unwritten,
+            "length": length,
+            "maxlen": self.stream_maxlen,
+            "headroom": max(0, self.stream_maxlen - unwritten),
+        }
+
+    def set_recorder_status(self, values: Mapping[str, Any]) -> None:
+        """Merge ``values`` into the tick recorder's status hash (None becomes an empty string)."""
+        self.client.hset(RECORDER_STATUS_KEY, mapping={k: "" if v is None else str(v) for k, v in values.items()})
+
+    def recorder_status(self) -> dict[str, str]:
+        """The tick recorder's status hash (empty before its first write)."""
+        return dict(self.client.hgetall(RECORDER_STATUS_KEY))
 
     # --- feed status ----------------------------------------------------------------------------
     def set_feed_status(self, values: Mapping[str, Any]) -> None:

@@ -10,6 +10,7 @@ class ThorTradingConfig(AppConfig):
     def ready(self) -> None:
         from core import health
         from ThorTrading import globalmarkets_hooks, receivers  # noqa: F401  (signal receivers)
-        from ThorTrading.health import grader_health
+        from ThorTrading.health import captures_health, grader_health
 
         health.register("grader", grader_health)
+        health.register("captures", captures_health)

@@ -48,6 +48,8 @@ class Worker:
         self._lock = threading.Lock()
         self.errors = 0
         self.last_error: str | None = None
+        #: Steps failed in a row (0 after a step that succeeded): the worker is failing now.
+        self.consecutive_errors = 0
         self.steps = 0
 
     @property
@@ -84,9 +86,11 @@ class Worker:
             try:
                 delay = self._step(stop)
                 self.steps += 1
+                self.consecutive_errors = 0
                 backoff.succeeded()
             except Exception as exc:  # a worker never dies on one bad step
                 self.errors += 1
+                self.consecutive_errors += 1
                 self.last_error = f"{type(exc).__name__}: {exc}"
                 delay = backoff.failed()
                 logger.exception("worker %s failed; retrying in %.0fs", self.name, delay)
@@ -119,8 +123,15 @@ class Worker:
             logger.debug("closing worker connections failed", exc_info=True)
 
     def status(self) -> dict[str, Any]:
-        """``{running, steps, errors, last_error}`` for /api/health/."""
-        return {"running": self.running, "steps": self.steps, "errors": self.errors, "last_error": self.last_error}
+        """``{running, steps, errors, last_error, failing}`` for /api/health/; ``failing`` is True while
+        its latest step failed (the grader on a dead database, the recorder on a full disk)."""
+        return {
+            "running": self.running,
+            "steps": self.steps,
+            "errors": self.errors,
+            "last_error": self.last_error,
+            "failing": self.consecutive_errors > 0,
+        }
 
 
 @dataclass

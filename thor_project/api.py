@@ -44,7 +44,8 @@ class HealthView(KnownQueryParamsMixin, APIView):
     checks (``core.health``: Redis, the feed, calendars, the grader). No login needed.
 
     200 while the database answers (``status`` "ok", or "degraded" when a check that affects the
-    status — Redis, the feed — is not ok); 503 when the database does not answer.
+    status — Redis, the feed, the recorder's writes — is not ok, or a worker's latest step failed:
+    ``failing_workers`` names each with its error); 503 when the database does not answer.
     """
 
     known_query_params = ()
@@ -69,6 +70,11 @@ class HealthView(KnownQueryParamsMixin, APIView):
         sections, healthy = health.run_checks()
         body.update(sections)
         body["workers"] = stack_status()
+        workers: dict[str, dict[str, Any]] = body["workers"].get("workers") or {}
+        body["failing_workers"] = [
+            {"name": name, "error": state.get("last_error")} for name, state in workers.items() if state.get("failing")
+        ]
+        healthy = healthy and not body["failing_workers"]
         body["status"] = "ok" if db_ok and healthy else ("degraded" if db_ok else "down")
         return Response(body, status=status.HTTP_200_OK if db_ok else status.HTTP_503_SERVICE_UNAVAILABLE)
 
@@ -203,7 +209,7 @@ class SessionLogoutView(KnownQueryParamsMixin, APIView):
 
 @method_decorator(ensure_csrf_cookie, name="dispatch")
 class MeView(KnownQueryParamsMixin, APIView):
-    """``GET /api/auth/me/``: ``{"authenticated", "username"}`` (200 either way, so the dashboard's
+    """``GET /api/auth/me/``: ``{"authenticated", "username", "is_staff"}`` (200 either way, so the dashboard's
     first call is never an error); also sets the CSRF cookie the dashboard sends back on POST."""
 
     known_query_params = ()
@@ -217,5 +223,7 @@ class MeView(KnownQueryParamsMixin, APIView):
             {
                 "authenticated": bool(user.is_authenticated),
                 "username": user.get_username() if user.is_authenticated else None,
+                # The dashboard offers staff-only actions (Capture now) only to staff.
+                "is_staff": bool(user.is_authenticated and user.is_staff),
             }
         )

@@ -24,4 +24,12 @@ def _market_status(sender: Any, market: Any, old: str, new: str, at: datetime, *
 @receiver(market_captured, dispatch_uid="thor-push-capture")
 def _capture(sender: Any, capture_group: int, country: str, **kwargs: Any) -> None:
     # market_captured is sent after the capture's transaction committed.
-    push(EVENTS_GROUP, {"type": "capture", "capture_group": capture_group, "country": country})
+    # The composite's signal rides along, so a browser can tell the trader without another request.
+    from ThorTrading.models import MarketSession
+
+    signal = (
+        MarketSession.objects.filter(capture_group=capture_group, future="TOTAL").values_list("bhs", flat=True).first()
+    )
+    push(
+        EVENTS_GROUP, {"type": "capture", "capture_group": capture_group, "country": country, "signal": signal or None}
+    )

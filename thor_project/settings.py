@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "ThorTrading.apps.ThorTradingConfig",
     "ActAndPos.apps.ActAndPosConfig",
     "Trades",
+    "Notifications",
 ]
 
 MIDDLEWARE = [
@@ -246,6 +247,12 @@ THOR_TICK_DIR = Path(os.environ.get("THOR_TICK_DIR") or VAR_DIR / "ticks")
 THOR_TICK_RETENTION_DAYS = (
     int(os.environ["THOR_TICK_RETENTION_DAYS"]) if os.environ.get("THOR_TICK_RETENTION_DAYS", "").strip() else None
 )
+#: Notifications (issue 25): the site's Apprise URLs (comma/space separated; every broadcast goes there
+#: as well as to each user's own), the longest pause between retries of a failing destination, and
+#: how long after the event a message is still retried.
+THOR_NOTIFY_URLS = os.environ.get("THOR_NOTIFY_URLS", "")
+THOR_NOTIFY_MAX_PAUSE_SECONDS = env_float("THOR_NOTIFY_MAX_PAUSE_SECONDS", 600.0)
+THOR_NOTIFY_GIVE_UP_HOURS = env_float("THOR_NOTIFY_GIVE_UP_HOURS", 24.0)
 THOR_ADMIN_USER = os.environ.get("THOR_ADMIN_USER", "admin")
 THOR_ADMIN_PASSWORD = os.environ.get("THOR_ADMIN_PASSWORD", "")
 

@@ -7,7 +7,8 @@ about 23 hours a day, so a trade captured by hand on a Sunday or still pending a
 is graded by the next touching tick), the intraday recorder (bars, VWAP, CME-day figures and 52-week
 extremes through Globex hours: the CME reopens at 17:00 Chicago, Sunday's included, while no control
 market trades — issue 25), the tick recorder, the resting-order filler (paper limit and stop orders
-rest around the clock too) and the quote pusher (WebSocket snapshots). While markets trade (started
+rest around the clock too), the quote pusher (WebSocket snapshots) and the notification sender
+(the outbox through Apprise, and the feed's and the recorder's state changes — issue 25). While markets trade (started
 by the first ``market_opened``, stopped after the last control market closes): the session workers of
 :data:`SESSION_WORKER_FACTORIES` (none today; the gate stays for workers that only matter then).
 """
@@ -30,6 +31,7 @@ from GlobalMarkets.signals import market_closed, market_opened, markets_bootstra
 from GlobalMarkets.workers.monitor import MarketMonitor
 from LiveData.recorder import recorder_worker
 from LiveData.redis_client import get_live_data_redis
+from Notifications.workers import notification_worker
 from ThorTrading.workers.catch_up import capture_catch_up_worker
 from ThorTrading.workers.grader import grader_worker
 from ThorTrading.workers.intraday import intraday_worker
@@ -44,6 +46,7 @@ ALWAYS_WORKER_FACTORIES: list[Callable[[], Worker]] = [
     recorder_worker,
     resting_order_worker,
     quote_push_worker,
+    notification_worker,
 ]
 SESSION_WORKER_FACTORIES: list[Callable[[], Worker]] = []
 

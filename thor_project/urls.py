@@ -27,6 +27,7 @@ urlpatterns = [
     path("api/global-markets/", include("GlobalMarkets.api.urls")),
     path("api/actandpos/", include("ActAndPos.api.urls")),
     path("api/trades/", include("Trades.api.urls")),
+    path("api/notifications/", include("Notifications.api.urls")),
 ]
 
 handler404 = "thor_project.views.not_found"

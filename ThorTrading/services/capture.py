@@ -22,6 +22,7 @@ from django.db.models import Count, Max
 from redis.exceptions import RedisError
 
 from core import clock
+from core.events import send_on_commit, send_robust
 from core.retry import retrying
 from GlobalMarkets import schedule
 from GlobalMarkets.models import Market
@@ -29,7 +30,7 @@ from GlobalMarkets.services.status import market_days
 from LiveData.redis_client import LiveDataRedis
 from ThorTrading import grading, signals, strategy
 from ThorTrading.choices import CaptureStatus
-from ThorTrading.events import market_captured
+from ThorTrading.events import capture_missed, market_captured
 from ThorTrading.models import MarketSession, MissedCapture
 from ThorTrading.numbers import pct
 from ThorTrading.selectors.cache import bump_analytics_version
@@ -207,7 +208,7 @@ def _write_capture(
             session.country_future_wndw_total = session.country_future
         MarketSession.objects.bulk_create(sessions)
         bump_analytics_version(ids=[s.pk for s in sessions])
-        transaction.on_commit(lambda: _announce_capture(capture_group, market.country))
+        send_on_commit(market_captured, MarketSession, capture_group=capture_group, country=market.country)
     stale = total["stale_symbols"]
     message = (
         f"{market.country}: captured {len(sessions)} rows for {local.date().isoformat()} "
@@ -216,21 +217,6 @@ def _write_capture(
     if stale:
         message += f"; stale quotes: {', '.join(stale)}"
     return CaptureResult(CAPTURED, market.country, message, capture_group, len(sessions), local.date().isoformat())
-
-
-def _announce_capture(capture_group: int, country: str) -> None:
-    """Send :data:`ThorTrading.events.market_captured`; a failing receiver is logged, never the capture's problem."""
-    for receiver, result in market_captured.send_robust(
-        sender=MarketSession, capture_group=capture_group, country=country
-    ):
-        if isinstance(result, Exception):
-            logger.error(
-                "market_captured receiver %s failed for capture_group %s: %s",
-                receiver,
-                capture_group,
-                result,
-                exc_info=result,
-            )
 
 
 def _already(market: Market, local: datetime, group: int) -> CaptureResult:
@@ -291,25 +277,44 @@ def capture_market_open(
     except _AttemptFailed as exc:
         error = str(exc)
     try:
-        MissedCapture.objects.create(
+        missed = MissedCapture.objects.create(
             country=market.country,
             expected_open=market.open_at(local.date()),
             attempted_at=now,
             attempts=tries,
             error=error,
         )
+        send_robust(capture_missed, MarketSession, missed=missed)
     except DatabaseError:
         logger.exception("could not record the missed capture of %s", market.country)
     logger.error("capture %s failed after %d tries: %s", market.country, tries, error)
     return CaptureResult(FAILED, market.country, f"{market.country}: capture failed after {tries} tries: {error}")
 
 
+def _record_missed_open(market: Market, open_at: datetime, now: datetime, window: timedelta) -> None:
+    """Record (once) that ``market``'s open at ``open_at`` passed uncaptured beyond the catch-up window
+    (Thor was down), and tell the listeners (notifications)."""
+    if MissedCapture.objects.filter(country=market.country, expected_open=open_at).exists():
+        return
+    minutes = int(window.total_seconds() // 60)
+    missed = MissedCapture.objects.create(
+        country=market.country,
+        expected_open=open_at,
+        attempted_at=now,
+        attempts=0,
+        error=f"Thor was not running at the open nor within the {minutes}-minute catch-up window",
+    )
+    logger.error("%s opened at %s and was not captured: %s", market.country, open_at.isoformat(), missed.error)
+    send_robust(capture_missed, MarketSession, missed=missed)
+
+
 def catch_up_captures(*, now: datetime) -> list[CaptureResult]:
     """Capture, late, every market that opened within ``THOR_CAPTURE_CATCHUP_MINUTES`` before
-    ``now``, is trading, has capture on and has no capture for its local date yet (SPEC §6).
+    ``now``, is trading, has capture on and has no capture for its local date yet (SPEC §6); a
+    market trading past that window with no capture of its open gets a ``MissedCapture`` (once).
 
     Run at start-up and every half minute, so an open missed while Thor was down or while a capture
-    kept failing is still recorded (marked ``late``)."""
+    kept failing is still recorded (marked ``late``), or, when it is too late, reported as missed."""
     window = timedelta(minutes=settings.THOR_CAPTURE_CATCHUP_MINUTES)
     markets = list(
         Market.objects.filter(
@@ -321,11 +326,12 @@ def catch_up_captures(*, now: datetime) -> list[CaptureResult]:
         local_date = market.local_date(now)
         days = market_days([market], local_date, local_date)[market.pk]
         day = days[0] if days else None
-        if day is None or not day.is_trading_day or day.open_at is None:
-            continue
-        if not (day.open_at <= now <= day.open_at + window):
+        if day is None or not day.is_trading_day or day.open_at is None or now < day.open_at:
             continue
         if _existing_group(market, market.local_time(now)) is not None:
+            continue
+        if now > day.open_at + window:
+            _record_missed_open(market, day.open_at, now, window)
             continue
         logger.warning("%s opened at %s without a capture; capturing late", market.country, day.open_at.isoformat())
         results.append(

@@ -22,10 +22,12 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.models import F
 
+from core.events import send_on_commit
 from core.push import EVENTS_GROUP, push_on_commit
 from GlobalMarkets.models import Market
 from LiveData.ticks import NS, Quote, quote_time, to_ns
 from ThorTrading import grading
+from ThorTrading.events import trade_resolved
 from ThorTrading.models import TOTAL, MarketSession, traded_symbol
 from ThorTrading.numbers import to_decimal
 from ThorTrading.selectors.cache import bump_analytics_version
@@ -156,6 +158,7 @@ def _record(resolved: list[_Resolved]) -> int:
         return 0
     config = get_trading_config()
     count = 0
+    pnls: list[Decimal | None] = []
     with transaction.atomic():
         for row, resolution, at in resolved:
             instrument = config.by_symbol.get(traded_symbol(row.future))
@@ -168,6 +171,7 @@ def _record(resolved: list[_Resolved]) -> int:
                     tick_size=instrument.tick_size,
                     tick_value=instrument.tick_value,
                 )
+            pnls.append(pnl)
             count += MarketSession.objects.filter(pk=row.id, wndw=grading.PENDING).update(
                 wndw=resolution.outcome,
                 target_hit_at=at,
@@ -177,7 +181,8 @@ def _record(resolved: list[_Resolved]) -> int:
                 resolved_at=at,
             )
         bump_analytics_version(ids=[row.id for row, _, _ in resolved])
-        for row, resolution, at in resolved:
+        send_on_commit(trade_resolved, MarketSession, ids=[row.id for row, _, _ in resolved])
+        for (row, resolution, at), pnl in zip(resolved, pnls, strict=True):
             push_on_commit(
                 EVENTS_GROUP,
                 {
@@ -189,6 +194,7 @@ def _record(resolved: list[_Resolved]) -> int:
                     "outcome": resolution.outcome,
                     "hit_type": resolution.hit_type,
                     "hit_price": resolution.price,
+                    "pnl_usd": pnl,
                     "at": at,
                 },
             )
@@ -248,5 +254,6 @@ def expire_overdue(*, now: datetime) -> int:
         )
     if expired:
         bump_analytics_version(ids=ids)
+        send_on_commit(trade_resolved, MarketSession, ids=ids)
         push_on_commit(EVENTS_GROUP, {"type": "expiry", "rows": expired, "capture_groups": sorted(groups), "at": now})
     return expired

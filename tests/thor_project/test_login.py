@@ -67,7 +67,7 @@ def test_the_dashboard_login_needs_the_csrf_token(trader: User) -> None:
         "/api/auth/login/", {"username": "trader", "password": "correct horse"}, format="json", HTTP_X_CSRFTOKEN=token
     )
     assert ok.status_code == 200 and ok.json() == {"username": "trader"}
-    assert browser.get("/api/auth/me/").json() == {"authenticated": True, "username": "trader"}
+    assert browser.get("/api/auth/me/").json() == {"authenticated": True, "username": "trader", "is_staff": False}
 
 
 def test_tokens_expire_after_thirty_days_and_login_gives_a_new_one(trader: User, settings: Any) -> None:

@@ -27,7 +27,7 @@ import django
 django.setup()
 import importlib, pkgutil
 modules = []
-for package in ("core", "thor_project", "GlobalMarkets", "LiveData", "ThorTrading", "ActAndPos", "Trades"):
+for package in ("core", "thor_project", "GlobalMarkets", "LiveData", "ThorTrading", "ActAndPos", "Trades", "Notifications"):
     root = importlib.import_module(package)
     modules.append(package)
     for info in pkgutil.walk_packages(root.__path__, prefix=package + "."):
