@@ -81,9 +81,11 @@ def summarize(outcomes: Iterable[Outcome], *, ordered: bool = False) -> dict[str
     """The figures of one grouping.
 
     Returns ``{rows, trades, worked, didnt_work, expired, pending, neutral, hit_rate, hit_rate_low,
-    hit_rate_high, expected_value, profit_factor, total_pnl, max_drawdown, avg_resolution_seconds}``:
+    hit_rate_high, expected_value, expected_value_low, expected_value_high, profit_factor, total_pnl,
+    max_drawdown, avg_resolution_seconds}``:
     hit rate = worked / (worked + didn't work) with its 95 % Wilson interval (percent);
-    expected value = Σ P&L / (worked + didn't work + expired) per trade (USD); profit factor =
+    expected value = Σ P&L / (worked + didn't work + expired) per trade (USD), with its 95 %
+    confidence interval (:func:`_expected_value_interval`); profit factor =
     Σ winning P&L / |Σ losing P&L| (None without losses); drawdown over trades in ``captured_at``
     order (pass ``ordered=True`` when they already are); average time from capture to resolution of
     worked/didn't-work trades (seconds). P&L is counted in whole cents (grading rounds it so).
@@ -170,6 +172,7 @@ class OutcomeTable:
         total = np.bincount(in_group, weights=pnl, minlength=n).tolist()
         wins = np.bincount(in_group, weights=np.where(pnl > 0, pnl, 0), minlength=n).tolist()
         losses = np.bincount(in_group, weights=np.where(pnl < 0, pnl, 0), minlength=n).tolist()
+        squares = np.bincount(in_group, weights=pnl.astype(np.float64) ** 2, minlength=n).tolist()
         drawdown = _grouped_drawdown_cents(pnl, in_group, n).tolist()
         timed = groups[self.decided_trade]
         seconds = np.bincount(timed, weights=self.seconds[self.decided_trade], minlength=n).tolist()
@@ -182,6 +185,7 @@ class OutcomeTable:
                 round(total[g]),
                 round(wins[g]),
                 round(losses[g]),
+                squares[g],
                 drawdown[g],
                 seconds[g] / timed_n[g] if timed_n[g] else None,
             )
@@ -196,11 +200,12 @@ def _figures(
     total: int,
     wins: int,
     losses: int,
+    squares: float,
     drawdown: int,
     avg_seconds: float | None,
 ) -> dict[str, Any]:
     """One grouping's figures (:func:`summarize`'s shape) from its counts per outcome code and its
-    sums in cents."""
+    sums in cents (``squares``: Σ P&L², cents²)."""
     worked, didnt, expired = counts[0], counts[1], counts[2]
     decided = worked + didnt
     resolved = decided + expired
@@ -218,10 +223,28 @@ def _figures(
         "hit_rate_low": round(100 * interval[0], 2) if interval else None,
         "hit_rate_high": round(100 * interval[1], 2) if interval else None,
         "expected_value": (usd / resolved).quantize(CENT) if resolved else None,
+        **_expected_value_interval(total, squares, resolved),
         "profit_factor": ((Decimal(wins) / 100) / (-Decimal(losses) / 100)).quantize(CENT) if losses else None,
         "total_pnl": usd.quantize(CENT),
         "max_drawdown": (Decimal(drawdown) / 100).quantize(CENT),
         "avg_resolution_seconds": round(avg_seconds, 1) if avg_seconds is not None else None,
+    }
+
+
+def _expected_value_interval(total: int, squares: float, n: int) -> dict[str, Decimal | None]:
+    """The 95 % confidence interval of the expected value (USD per trade): mean ± 1.96 × s / √n, with
+    s the sample standard deviation of the n resolved trades' P&L (the normal approximation of the
+    mean; Student's t would be wider below ~30 trades, which is why ``n`` is shown beside it). None
+    for both below two trades. A best market picked by the interval's low end, not the mean, cannot
+    be a lucky handful of trades."""
+    if n < 2:
+        return {"expected_value_low": None, "expected_value_high": None}
+    mean = total / n
+    variance = max(0.0, (squares - n * mean * mean) / (n - 1))
+    half = 1.96 * math.sqrt(variance / n)
+    return {
+        "expected_value_low": (Decimal(mean - half) / 100).quantize(CENT),
+        "expected_value_high": (Decimal(mean + half) / 100).quantize(CENT),
     }
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from ActAndPos.models import Account, LedgerEntry, Order, Position
+from ActAndPos.models import Account, ContractMargin, LedgerEntry, Order, Position
 
 
 class AccountSerializer(serializers.ModelSerializer):
@@ -100,3 +100,13 @@ class LedgerEntrySerializer(serializers.ModelSerializer):
             "reason",
             "created_at",
         ]
+
+
+class ContractMarginSerializer(serializers.ModelSerializer):
+    """A contract's exchange margins and commission (USD per contract; commission per side), with the
+    schedule's date and source, for the order ticket's margin preview."""
+
+    class Meta:
+        model = ContractMargin
+        fields = ["symbol", "initial_margin", "maintenance_margin", "commission", "as_of", "source"]
+        read_only_fields = fields

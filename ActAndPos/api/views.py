@@ -9,7 +9,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from ActAndPos.api.serializers import AccountSerializer, PositionSerializer
+from ActAndPos.api.serializers import AccountSerializer, ContractMarginSerializer, PositionSerializer
+from ActAndPos.models import ContractMargin
 from ActAndPos.selectors import accounts_of, positions_with_marks, with_live_figures
 from ActAndPos.services.capture_trades import account_set_auto_trade
 from core.params import KnownQueryParamsMixin
@@ -74,3 +75,14 @@ class AccountAutoTradeView(KnownQueryParamsMixin, APIView):
             account=account, markets=list(data.validated_data["markets"]), quantity=data.validated_data["quantity"]
         )
         return Response(AccountSerializer(with_live_figures([account])[0]).data)
+
+
+class ContractMarginListView(KnownQueryParamsMixin, APIView):
+    """``GET margins/``: every contract's initial and maintenance margin and commission (USD), the
+    figures a FUTURES account's orders are checked against (the ticket's preview uses them)."""
+
+    known_query_params = ()
+
+    @extend_schema(responses={200: ContractMarginSerializer(many=True)})
+    def get(self, request: Request) -> Response:
+        return Response(ContractMarginSerializer(ContractMargin.objects.all(), many=True).data)

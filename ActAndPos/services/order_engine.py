@@ -35,6 +35,7 @@ from redis.exceptions import RedisError
 
 from ActAndPos import fills
 from ActAndPos.choices import OrderSide, OrderType, TimeInForce
+from ActAndPos.events import margin_called, order_changed
 from ActAndPos.fills import BUY, Margin, market_price, money
 from ActAndPos.models import (
     Account,
@@ -51,6 +52,7 @@ from ActAndPos.services.lock_objects import account_and_order_for_update, accoun
 from ActAndPos.services.order_request import OrderRejected, OrderRequest
 from ActAndPos.services.order_request import plain as _plain
 from core import clock
+from core.events import send_on_commit, send_robust
 from core.push import push, push_on_commit, user_group
 from LiveData.redis_client import LiveDataRedis, get_live_data_redis
 from LiveData.ticks import Quote, cme_trading_day, parse_instant
@@ -499,6 +501,52 @@ def cancel_order(*, order: Order, now: datetime | None = None, live: LiveDataRed
     return locked
 
 
+def cancel_all(
+    *, account: Account, symbol: str | None = None, now: datetime | None = None, live: LiveDataRedis | None = None
+) -> list[Order]:
+    """Cancel every open order of ``account`` (WORKING, and bracket children still PENDING), of
+    ``symbol`` only when given; returns the orders cancelled. An order that filled or was cancelled
+    meanwhile is left as it is (its own transaction decides)."""
+    now = now or clock.now()
+    open_orders = Order.objects.filter(account=account, status__in=OPEN_STATUSES)
+    if symbol is not None:
+        open_orders = open_orders.filter(symbol=symbol.strip().upper().lstrip("/"))
+    cancelled: list[Order] = []
+    # Entries first: cancelling one cancels its pending children with it.
+    for order in list(open_orders.order_by("parent_id", "pk")):
+        if order.status == OrderStatus.PENDING and order.parent_id is not None:
+            continue
+        try:
+            cancelled.append(cancel_order(order=order, now=now, live=live))
+        except OrderRejected:
+            continue
+    return cancelled
+
+
+def flatten(
+    *, account: Account, symbol: str, now: datetime | None = None, live: LiveDataRedis | None = None
+) -> tuple[OrderResult, list[Order]]:
+    """Close ``account``'s position in ``symbol`` at market after cancelling its open orders (its
+    bracket's take profit and stop first, so neither can fill after the position is gone). Returns
+    (the closing market order, the orders cancelled). Raises :class:`OrderRejected` when there is no
+    position; a closing order the engine refuses (a stale quote) comes back REJECTED with its reason,
+    and the cancelled orders stay cancelled."""
+    now = now or clock.now()
+    root = symbol.strip().upper().lstrip("/")
+    position = Position.objects.filter(account=account, symbol=root).first()
+    if position is None:
+        raise OrderRejected(f"symbol: no open position in {root} to flatten")
+    cancelled = cancel_all(account=account, symbol=root, now=now, live=live)
+    side = OrderSide.SELL if position.quantity > 0 else OrderSide.BUY
+    result = place_order(
+        account=account,
+        request=OrderRequest(symbol=root, side=side, quantity=abs(position.quantity)),
+        live=live,
+        now=now,
+    )
+    return result, cancelled
+
+
 def expire_day_orders(*, now: datetime, live: LiveDataRedis | None = None) -> int:
     """Expire the WORKING DAY orders whose CME day ended by ``now`` (their pending bracket children
     are cancelled); returns how many expired."""
@@ -577,6 +625,7 @@ def revalue(account: Account, live: LiveDataRedis | None = None, *, margins: dic
     for name, value in live_figures(account, live, margins=margins).items():
         setattr(account, name, value)
     if account.margin_call and not was_margin_call:
+        send_on_commit(margin_called, Account, account=account)
         push_on_commit(
             user_group(account.owner_id),
             {
@@ -608,6 +657,7 @@ def announce(order: Order) -> None:
     owner_id = Account.objects.filter(pk=order.account_id).values_list("owner_id", flat=True).first()
     if owner_id is None:
         return
+    send_robust(order_changed, Account, order=order, owner_id=owner_id)
     push(
         user_group(owner_id),
         {

@@ -154,7 +154,7 @@ class FiftyTwoWeekOut(serializers.Serializer):
 
 class SummaryOut(serializers.Serializer):
     """One grouping's figures (SPEC §8): counts, hit rate with its 95 % Wilson interval (percent),
-    expected value, profit factor, total P&L and drawdown (USD), average resolution (seconds)."""
+    expected value with its 95 % confidence interval, profit factor, total P&L and drawdown (USD), average resolution (seconds)."""
 
     key = serializers.CharField(required=False)
     rows = serializers.IntegerField()
@@ -168,6 +168,8 @@ class SummaryOut(serializers.Serializer):
     hit_rate_low = Price()
     hit_rate_high = Price()
     expected_value = Price()
+    expected_value_low = Price(help_text="95 % confidence interval of the expected value (USD per trade), low end")
+    expected_value_high = Price(help_text="…and high end (null below two resolved trades)")
     profit_factor = Price()
     total_pnl = serializers.FloatField()
     max_drawdown = serializers.FloatField()

@@ -127,18 +127,50 @@ class SessionPagination(PageNumberPagination):
         return int(raw)
 
 
+class StableOrdering(OrderingFilter):
+    """DRF's ``ordering`` with a tie-break (newest capture, then the row): rows equal on the chosen
+    column keep one order, so page 2 never repeats nor skips a row of page 1."""
+
+    def get_ordering(self, request: Request, queryset: Any, view: Any) -> list[str] | None:
+        ordering = super().get_ordering(request, queryset, view)
+        if ordering is None:
+            return None
+        return [
+            *ordering,
+            *(
+                key
+                for key in ("-captured_at", "-capture_group", "id")
+                if key.lstrip("-") not in {o.lstrip("-") for o in ordering}
+            ),
+        ]
+
+
 @extend_schema_view(get=extend_schema(parameters=SESSION_FILTERS))
 class MarketSessionListView(KnownQueryParamsMixin, generics.ListAPIView):
     """``GET market-opens/``: capture rows, newest first; filters ``country``, ``status``,
     ``date``, ``start``, ``end``, ``weekday``, ``future``, ``signal``, ``late``, ``demo``;
-    ``ordering`` by captured_at, session_date, country, future, pnl_usd, capture_group; paginated."""
+    ``ordering`` by any of :attr:`ordering_fields` (ties newest capture first, so pages never
+    overlap); paginated."""
 
     known_query_params = (*MarketSessionFilter.PARAMS, "page", "page_size", "ordering")
 
     serializer_class = MarketSessionSerializer
     filterset_class = MarketSessionFilter
-    filter_backends = [DjangoFilterBackend, OrderingFilter]
-    ordering_fields = ["captured_at", "session_date", "country", "future", "pnl_usd", "capture_group", "wndw"]
+    filter_backends = [DjangoFilterBackend, StableOrdering]
+    ordering_fields = [
+        "captured_at",
+        "session_date",
+        "country",
+        "day",
+        "future",
+        "bhs",
+        "entry_price",
+        "wndw",
+        "pnl_usd",
+        "target_hit_at",
+        "resolved_at",
+        "capture_group",
+    ]
     pagination_class = SessionPagination
     queryset = MarketSession.objects.order_by("-captured_at", "-capture_group", "future")
 
@@ -156,6 +188,22 @@ class MarketSessionDetailView(KnownQueryParamsMixin, generics.RetrieveAPIView):
 
     serializer_class = MarketSessionSerializer
     queryset = MarketSession.objects.all()
+
+
+class CaptureRowsView(KnownQueryParamsMixin, APIView):
+    """``GET market-opens/captures/<capture_group>/``: the capture's 12 rows in instrument order,
+    TOTAL last (History's expanded row); unknown capture → 404."""
+
+    known_query_params = ()
+
+    @extend_schema(responses={200: MarketSessionSerializer(many=True), 404: dict})
+    def get(self, request: Request, capture_group: int) -> Response:
+        order = {s: i for i, s in enumerate(i.symbol for i in get_trading_config().instruments)}
+        rows = session_rows(MarketSession.objects.filter(capture_group=capture_group))
+        if not rows:
+            return Response({"error": f"capture_group: no capture {capture_group}"}, status=404)
+        rows.sort(key=lambda r: order.get(r["future"], len(order)))
+        return Response(rows)
 
 
 class PendingMarketSessionsView(MarketSessionListView):

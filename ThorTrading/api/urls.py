@@ -1,7 +1,7 @@
 from django.urls import path
 
 from core import converters  # noqa: F401  (registers the <pk:…> converter)
-from ThorTrading.api import backtests, close, intraday, quotes, sessions
+from ThorTrading.api import backtests, capture_now, close, intraday, quotes, sessions
 
 urlpatterns = [
     path("quotes/latest", quotes.LatestQuotesView.as_view(), name="quotes-latest"),
@@ -11,6 +11,12 @@ urlpatterns = [
     path("market-opens/pending/", sessions.PendingMarketSessionsView.as_view(), name="market-opens-pending"),
     path("market-opens/stats/", sessions.MarketSessionStatsView.as_view(), name="market-opens-stats"),
     path("market-opens/insight/", sessions.MarketSessionInsightView.as_view(), name="market-opens-insight"),
+    path(
+        "market-opens/captures/<pk:capture_group>/",
+        sessions.CaptureRowsView.as_view(),
+        name="market-opens-capture-rows",
+    ),
+    path("market-opens/capture", capture_now.CaptureNowView.as_view(), name="market-opens-capture"),
     path("market-opens/events/", sessions.MarketSessionEventsView.as_view(), name="market-opens-events"),
     path("market-opens/export", sessions.MarketSessionExportView.as_view(), name="market-opens-export"),
     path("market-opens/latest/", sessions.LatestPerMarketSessionsView.as_view(), name="market-opens-latest"),

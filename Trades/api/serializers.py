@@ -71,3 +71,17 @@ class StatementQuerySerializer(serializers.Serializer):
     account = serializers.IntegerField(min_value=1, max_value=MAX_ID)
     start = serializers.DateField(required=False)
     end = serializers.DateField(required=False)
+
+
+class CancelAllInputSerializer(serializers.Serializer):
+    """Cancel all: ``account`` (one of yours) and optionally ``symbol`` (only its orders)."""
+
+    account = serializers.IntegerField(min_value=1, max_value=MAX_ID)
+    symbol = serializers.ChoiceField(choices=FUTURES, required=False)
+
+
+class FlattenInputSerializer(serializers.Serializer):
+    """Flatten: ``account`` (one of yours) and the ``symbol`` whose position to close at market."""
+
+    account = serializers.IntegerField(min_value=1, max_value=MAX_ID)
+    symbol = serializers.ChoiceField(choices=FUTURES)

@@ -21,12 +21,14 @@ from ActAndPos.api.serializers import LedgerEntrySerializer, OrderSerializer
 from ActAndPos.models import Order
 from ActAndPos.selectors import accounts_of, statement, statement_csv
 from ActAndPos.services.capture_trades import trade_capture
-from ActAndPos.services.order_engine import OrderRejected, cancel_order, place_order
+from ActAndPos.services.order_engine import OrderRejected, cancel_all, cancel_order, flatten, place_order
 from ActAndPos.services.order_request import OrderRequest
 from core.params import KnownQueryParamsMixin
 from ThorTrading.models import MarketSession
 from Trades.api.serializers import (
+    CancelAllInputSerializer,
     CaptureTradeInputSerializer,
+    FlattenInputSerializer,
     OrderInputSerializer,
     OrderQuerySerializer,
     StatementQuerySerializer,
@@ -121,6 +123,56 @@ class CancelOrderView(KnownQueryParamsMixin, APIView):
             return Response(OrderSerializer(cancel_order(order=order)).data)
         except OrderRejected as exc:
             return Response({"error": str(exc)}, status=400)
+
+
+class CancelAllView(KnownQueryParamsMixin, APIView):
+    """``POST orders/cancel-all`` with ``account`` (and optionally ``symbol``): cancel every working
+    order of that account, bracket legs included. 200 with the cancelled orders (none is fine)."""
+
+    known_query_params = ()
+
+    @extend_schema(
+        request=CancelAllInputSerializer,
+        responses={200: inline_serializer("CancelAllOut", {"canceled": OrderSerializer(many=True)})},
+    )
+    def post(self, request: Request) -> Response:
+        given = CancelAllInputSerializer(data=request.data)
+        given.is_valid(raise_exception=True)
+        account = accounts_of(request.user).filter(pk=given.validated_data["account"]).first()
+        if account is None:
+            return Response({"error": f"account: no account {given.validated_data['account']} of yours"}, status=404)
+        cancelled = cancel_all(account=account, symbol=given.validated_data.get("symbol"))
+        return Response({"canceled": OrderSerializer(cancelled, many=True).data})
+
+
+class FlattenView(KnownQueryParamsMixin, APIView):
+    """``POST positions/flatten`` with ``account`` and ``symbol``: cancel the symbol's working orders
+    (its bracket) and close the position at market. 201 with the closing order and the cancelled
+    ones; 400 when there is no position or the closing order is rejected (e.g. a stale quote: the
+    orders stay cancelled, the position open)."""
+
+    known_query_params = ()
+
+    @extend_schema(
+        request=FlattenInputSerializer,
+        responses={
+            201: inline_serializer("FlattenOut", {"order": OrderSerializer(), "canceled": OrderSerializer(many=True)})
+        },
+    )
+    def post(self, request: Request) -> Response:
+        given = FlattenInputSerializer(data=request.data)
+        given.is_valid(raise_exception=True)
+        account = accounts_of(request.user).filter(pk=given.validated_data["account"]).first()
+        if account is None:
+            return Response({"error": f"account: no account {given.validated_data['account']} of yours"}, status=404)
+        try:
+            result, cancelled = flatten(account=account, symbol=given.validated_data["symbol"])
+        except OrderRejected as exc:
+            return Response({"error": str(exc)}, status=400)
+        body = {"order": OrderSerializer(result.order).data, "canceled": OrderSerializer(cancelled, many=True).data}
+        if result.rejected:
+            return Response({"error": result.order.reject_reason, **body}, status=400)
+        return Response(body, status=201)
 
 
 class StatementEntrySerializer(LedgerEntrySerializer):

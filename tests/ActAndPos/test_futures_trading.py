@@ -153,6 +153,45 @@ def test_a_ym_bracket_fills_entry_then_target_on_the_stream_and_cancels_the_stop
     reconcile(account)
 
 
+def test_flatten_cancels_the_bracket_and_closes_at_market_and_cancel_all_empties_the_book(
+    trader: tuple[APIClient, Account], live: LiveDataRedis, clock: ManualClock
+) -> None:
+    client, account = trader
+    tick(live, clock, "YM", last="47560", bid="47559", ask="47561")
+    entry = order(
+        client,
+        account,
+        symbol="YM",
+        side="BUY",
+        quantity=2,
+        order_type="MKT",
+        take_profit_price="47600",
+        stop_loss_price="47520",
+    ).json()
+    assert entry["status"] == "FILLED" and entry["fill_price"] == 47560.0
+    legs = {o.bracket_role: o.status for o in Order.objects.filter(parent_id=entry["id"])}
+    assert legs == {"TAKE_PROFIT": "WORKING", "STOP_LOSS": "WORKING"}
+    resting = order(client, account, symbol="ES", side="BUY", quantity=1, order_type="LMT", limit_price="6000")
+    assert resting.json()["status"] == "WORKING"
+    nothing = client.post("/api/trades/positions/flatten", {"account": account.pk, "symbol": "ES"}, format="json")
+    assert (nothing.status_code, nothing.json()["error"]) == (400, "symbol: no open position in ES to flatten")
+    tick(live, clock, "YM", last="47570", bid="47569", ask="47571")
+    flat = client.post("/api/trades/positions/flatten", {"account": account.pk, "symbol": "YM"}, format="json")
+    assert flat.status_code == 201, flat.json()
+    body = flat.json()
+    assert (body["order"]["side"], body["order"]["quantity"], body["order"]["status"]) == ("SELL", 2, "FILLED")
+    assert body["order"]["fill_price"] == 47570.0
+    assert sorted(o["bracket_role"] for o in body["canceled"]) == ["STOP_LOSS", "TAKE_PROFIT"]
+    assert not Position.objects.filter(account=account, symbol="YM").exists()
+    assert Order.objects.get(symbol="ES", status="WORKING")  # flatten touches only its symbol
+    account.refresh_from_db()
+    assert account.realized_pnl == Decimal("100.00")  # (47570 − 47560) × $5 × 2
+    swept = client.post("/api/trades/orders/cancel-all", {"account": account.pk}, format="json")
+    assert swept.status_code == 200 and [o["symbol"] for o in swept.json()["canceled"]] == ["ES"]
+    assert not Order.objects.filter(account=account, status__in=["WORKING", "PENDING"]).exists()
+    reconcile(account)
+
+
 def test_a_limit_far_below_the_market_rests_fills_once_across_a_restart_and_day_orders_expire(
     trader: tuple[APIClient, Account], live: LiveDataRedis, clock: ManualClock
 ) -> None:

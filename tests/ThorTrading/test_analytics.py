@@ -215,6 +215,27 @@ def test_stats_for_every_grouping_equal_the_hand_computation(api: APIClient, dja
     ]
 
 
+def test_expected_value_carries_its_95_percent_interval(api: APIClient) -> None:
+    import statistics
+
+    body = api.get("/api/ThorTrading/market-opens/stats/").json()
+    for group in [body["overall"], *body["by_market"], *body["by_weekday"]]:
+        rows = MarketSession.objects.filter(future="TOTAL", wndw__in=["WORKED", "DIDNT_WORK", "EXPIRED"])
+        if "key" in group:
+            rows = rows.filter(**({"country": group["key"]} if group in body["by_market"] else {"day": group["key"]}))
+        pnl = [float(r.pnl_usd) for r in rows if r.entry_price is not None]
+        if len(pnl) < 2:
+            assert group["expected_value_low"] is None and group["expected_value_high"] is None
+            continue
+        half = 1.96 * statistics.stdev(pnl) / len(pnl) ** 0.5
+        mean = statistics.fmean(pnl)
+        assert group["expected_value"] == round(mean, 2)
+        assert (group["expected_value_low"], group["expected_value_high"]) == (
+            round(mean - half, 2),
+            round(mean + half, 2),
+        )
+
+
 def test_stats_filters_narrow_the_selection(api: APIClient) -> None:
     japan_mondays = api.get("/api/ThorTrading/market-opens/stats/?country=japan&weekday=Mon").json()["overall"]
     assert figures(japan_mondays)[:8] == (3, 3, 3, 0, 0, 0, 0, 100.0)

@@ -88,3 +88,30 @@ def test_admin_capture_now_writes_a_forced_capture_and_says_what_it_did(seeded: 
         == 302
     )
     assert MarketSession.objects.count() == 24
+
+
+def test_capture_now_from_the_dashboard_is_the_admin_action_for_staff_only(seeded: None, live: Any, clock: Any) -> None:
+    """``POST market-opens/capture``: the same forced capture as the admin's action, for staff; a
+    trader gets 403 and nothing is written; a bad market is a 400 naming the control markets."""
+    from django.core.management import call_command
+    from rest_framework.test import APIClient
+
+    from tests.conftest import TOS_DATA
+
+    call_command("poll_tos_excel", "--once", "--file", str(TOS_DATA / "rtd_2025-11-26.xlsm"))
+    trader = APIClient()
+    trader.force_authenticate(User.objects.create_user("trader"))
+    assert trader.post("/api/ThorTrading/market-opens/capture", {"country": "USA"}, format="json").status_code == 403
+    assert not MarketSession.objects.exists()
+    boss = APIClient()
+    boss.force_authenticate(User.objects.create_superuser("boss", password="x"))
+    bad = boss.post("/api/ThorTrading/market-opens/capture", {"country": "Atlantis"}, format="json")
+    assert bad.status_code == 400 and "is not one of" in str(bad.json())
+    for _ in range(2):  # forced: a second capture the same day is a new event, as the admin's action
+        made = boss.post("/api/ThorTrading/market-opens/capture", {"country": "usa"}, format="json")
+        assert made.status_code == 201, made.json()
+    body = made.json()
+    assert (body["country"], body["status"], body["rows"]) == ("USA", "captured", 12)
+    assert body["message"].startswith(f"USA: captured 12 rows for {clock.now().date()}")
+    assert MarketSession.objects.filter(forced=True).values("capture_group").distinct().count() == 2
+    assert trader.get("/api/ThorTrading/market-opens/capture").status_code in (403, 405)
