@@ -1,12 +1,15 @@
 import { QueryClient, QueryClientProvider, useQuery, useQueryClient } from "@tanstack/react-query";
-import { useEffect, useState } from "react";
+import { useEffect, useMemo, useState } from "react";
 import { FilterDrawer } from "../features/filters/components/FilterDrawer";
+import { useMarkets } from "../features/markets/api/markets";
 import { usePriceDisplays } from "../features/quotes/api/quotes";
 import { api, ApiError, client as thor, data } from "../shared/api/client";
 import { FiltersProvider } from "../shared/filters/FiltersProvider";
+import { readHash } from "../shared/hash";
 import { LiveBadge } from "../shared/live";
 import { askForNotifications, notificationsWanted, stopNotifications } from "../shared/notify";
 import { PriceFormatProvider } from "../shared/price-format";
+import { MarketZonesProvider } from "../shared/zones";
 import { GlobalTimerProvider, useGlobalTimer, usePollInterval } from "../shared/timer";
 import { healthQueryOptions } from "./health";
 import { LiveProvider } from "./LiveProvider";
@@ -14,13 +17,14 @@ import { History } from "./pages/History";
 import { Home } from "./pages/Home";
 import { Login } from "./pages/Login";
 import { Sessions } from "./pages/Sessions";
+import { Settings } from "./pages/Settings";
 import { Trade } from "./pages/Trade";
 
-type Route = "home" | "sessions" | "history" | "trade";
+type Route = "home" | "sessions" | "history" | "trade" | "settings";
 
 function routeFromHash(): Route {
-  const hash = window.location.hash.replace(/^#\/?/, "");
-  return hash === "sessions" || hash === "history" || hash === "trade" ? hash : "home";
+  const { page } = readHash();
+  return page === "sessions" || page === "history" || page === "trade" || page === "settings" ? page : "home";
 }
 
 function Clock() {
@@ -40,9 +44,14 @@ function FeedMode() {
   return <span className={`badge feed ${mode}`} title="Thor's quotes are not a live feed">{mode.toUpperCase()}</span>;
 }
 
-function Shell({ user, onLogout }: { user: string; onLogout: () => void }) {
+function Shell({ user, isStaff, onLogout }: { user: string; isStaff: boolean; onLogout: () => void }) {
   const [route, setRoute] = useState<Route>(routeFromHash());
   const [notify, setNotify] = useState(notificationsWanted());
+  const markets = useMarkets(false).data;
+  const zones = useMemo(
+    () => Object.fromEntries((markets ?? []).map((m) => [m.country, { zone: m.timezone, place: m.display_name }])),
+    [markets],
+  );
   useEffect(() => {
     const onHash = () => setRoute(routeFromHash());
     window.addEventListener("hashchange", onHash);
@@ -67,20 +76,24 @@ function Shell({ user, onLogout }: { user: string; onLogout: () => void }) {
         <a href="#/sessions" className={route === "sessions" ? "active" : ""}>Sessions</a>
         <a href="#/history" className={route === "history" ? "active" : ""}>History</a>
         <a href="#/trade" className={route === "trade" ? "active" : ""}>Trade</a>
+        <a href="#/settings" className={route === "settings" ? "active" : ""}>Notifications</a>
         <Clock />
-        <label className="notify"><input type="checkbox" checked={notify} onChange={toggleNotify} /> notify when a trade resolves</label>
+        <label className="notify"><input type="checkbox" checked={notify} onChange={toggleNotify} /> browser notifications</label>
         <span className="user">{user}</span>
         <button type="button" onClick={onLogout}>Log out</button>
       </nav>
       <FiltersProvider>
         <PriceFormatProvider displays={usePriceDisplays()}>
+        <MarketZonesProvider zones={zones}>
         <main>
-          {route === "home" && <Home />}
+          {route === "home" && <Home isStaff={isStaff} />}
           {route === "sessions" && <Sessions />}
           {route === "history" && <History />}
           {route === "trade" && <Trade />}
+          {route === "settings" && <Settings />}
         </main>
         <FilterDrawer />
+        </MarketZonesProvider>
         </PriceFormatProvider>
       </FiltersProvider>
     </div>
@@ -91,7 +104,7 @@ function Gate() {
   const client = useQueryClient();
   const me = useQuery({
     queryKey: ["me"],
-    queryFn: () => data(thor.GET("/api/auth/me/")) as Promise<{ authenticated: boolean; username: string | null }>,
+    queryFn: () => data(thor.GET("/api/auth/me/")) as Promise<{ authenticated: boolean; username: string | null; is_staff?: boolean }>,
     retry: false,
   });
   if (me.isLoading) return <p className="loading">Loading…</p>;
@@ -110,7 +123,7 @@ function Gate() {
   return (
     <GlobalTimerProvider>
       <LiveProvider>
-        <Shell user={me.data?.username ?? ""} onLogout={logout} />
+        <Shell user={me.data?.username ?? ""} isStaff={Boolean(me.data?.is_staff)} onLogout={logout} />
       </LiveProvider>
     </GlobalTimerProvider>
   );

@@ -11,6 +11,7 @@ import { quoteKeys, type LatestQuotes } from "../features/quotes/api/quotes";
 import { sessionKeys } from "../features/sessions/api/events";
 import { tradeKeys } from "../features/trade/api/trade";
 import { LiveContext, type LiveState } from "../shared/live";
+import { notifyEvent, type LiveEvent } from "../shared/notify";
 import { healthKeys } from "./health";
 
 interface QuotesMessage extends LatestQuotes { type: "quotes"; partial?: boolean }
@@ -88,6 +89,7 @@ export function LiveProvider({ children }: { children: ReactNode }) {
     }, (open) => { setQuotesOpen(open); if (!open) setTried(true); });
     const stopEvents = keepOpen("/ws/events/", (message) => {
       invalidate(client, message.type);
+      notifyEvent(message as LiveEvent);
     }, (open) => { setEventsOpen(open); if (!open) setTried(true); });
     return () => { stopQuotes(); stopEvents(); };
   }, [client]);

@@ -181,7 +181,7 @@ describe("a session card", () => {
       day: "Mon", captured_at: "2025-12-01T14:30:00Z", late: false, is_demo: false,
       composite: { signal: "HOLD", signal_weight_sum: 0, weighted_average: 0, instrument_count: 11, stale_symbols: "" },
       trade: { future: "ES", signal: "SELL", entry_price: 6800, target_high: 6802, target_low: 6798, outcome: "PENDING",
-               hit_type: null, hit_price: null, hit_at: null, pnl_usd: null },
+               hit_type: null, hit_price: null, hit_at: null, pnl_usd: null, resolved_at: null, reason: null, stale: false },
     }} />);
     const text = screen.getByRole("article", { name: "USA capture" }).textContent ?? "";
     expect(text).toMatch(/target 6,?798\.00 · stop 6,?802\.00/);

@@ -1,4 +1,6 @@
-// Opt-in browser notifications when a captured trade resolves.
+// Opt-in browser notifications (issue 25): one per capture and one per resolution of its trade, from
+// whatever page is open, raised by the live events socket (app/LiveProvider). Email, Telegram and the
+// rest go through the server (Settings › Notifications).
 const KEY = "thor.notify";
 
 export function notificationsWanted(): boolean {
@@ -16,16 +18,28 @@ export function stopNotifications(): void {
   localStorage.setItem(KEY, "0");
 }
 
-const seen = new Map<number, string>();
+/** A message of /ws/events/ (the fields the notifications read). */
+export interface LiveEvent {
+  type: string; country?: string; signal?: string | null; future?: string; outcome?: string; pnl_usd?: number | null;
+  capture_group?: number;
+}
 
-/** Compare outcomes with the last poll and notify the ones that left PENDING. */
-export function notifyResolved(rows: { id: number; country: string; future: string; wndw: string; pnl_usd: number | null }[]): void {
-  for (const row of rows) {
-    const before = seen.get(row.id);
-    seen.set(row.id, row.wndw);
-    if (before === "PENDING" && row.wndw !== "PENDING" && notificationsWanted()) {
-      const pnl = row.pnl_usd === null ? "" : ` ($${row.pnl_usd.toFixed(2)})`;
-      new Notification(`${row.country} ${row.future}: ${row.wndw.replace("_", " ")}${pnl}`);
-    }
+/** The notification an event deserves, or null: a capture (its composite), and the resolution of a
+ *  capture's trade (TOTAL's; the other 11 rows would be 11 more notifications for one capture). */
+export function notificationFor(event: LiveEvent): { title: string; tag: string } | null {
+  if (event.type === "capture" && event.country) {
+    return { title: `${event.country} captured: TOTAL ${event.signal ?? "no signal"}`, tag: `capture-${event.capture_group}` };
   }
+  if (event.type === "grade" && event.future === "TOTAL" && event.country && event.outcome) {
+    const pnl = event.pnl_usd === null || event.pnl_usd === undefined ? "" : ` ${event.pnl_usd >= 0 ? "+" : "−"}$${Math.abs(event.pnl_usd).toFixed(2)}`;
+    const outcome = event.outcome === "DIDNT_WORK" ? "DIDN'T WORK" : event.outcome;
+    return { title: `${event.country} TOTAL ${outcome}${pnl}`, tag: `grade-${event.capture_group}` };
+  }
+  return null;
+}
+
+/** Show `event`'s notification when the trader asked for them. */
+export function notifyEvent(event: LiveEvent): void {
+  const note = notificationFor(event);
+  if (note && notificationsWanted()) new Notification(note.title, { tag: note.tag });
 }

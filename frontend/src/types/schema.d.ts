@@ -116,7 +116,8 @@ export interface paths {
         /**
          * @description ``GET market-opens/``: capture rows, newest first; filters ``country``, ``status``,
          *     ``date``, ``start``, ``end``, ``weekday``, ``future``, ``signal``, ``late``, ``demo``;
-         *     ``ordering`` by captured_at, session_date, country, future, pnl_usd, capture_group; paginated.
+         *     ``ordering`` by any of :attr:`ordering_fields` (ties newest capture first, so pages never
+         *     overlap); paginated.
          */
         get: operations["ThorTrading_market_opens_list"];
         put?: never;
@@ -136,6 +137,47 @@ export interface paths {
         };
         /** @description ``GET market-opens/<id>/``: one row; unknown id → 404. */
         get: operations["ThorTrading_market_opens_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/ThorTrading/market-opens/capture": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * @description ``POST market-opens/capture`` with ``country`` (staff only): capture that market now, forced
+         *     (whatever its switches and an earlier capture today). 201 with the capture; 503 when it failed
+         *     (Redis or the database away: recorded as a missed capture); 400 bad input; 403 not staff.
+         */
+        post: operations["ThorTrading_market_opens_capture_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/ThorTrading/market-opens/captures/{capture_group}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description ``GET market-opens/captures/<capture_group>/``: the capture's 12 rows in instrument order,
+         *     TOTAL last (History's expanded row); unknown capture → 404.
+         */
+        get: operations["ThorTrading_market_opens_captures_list"];
         put?: never;
         post?: never;
         delete?: never;
@@ -407,6 +449,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/actandpos/margins/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description ``GET margins/``: every contract's initial and maintenance margin and commission (USD), the
+         *     figures a FUTURES account's orders are checked against (the ticket's preview uses them).
+         */
+        get: operations["actandpos_margins_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/auth/login/": {
         parameters: {
             query?: never;
@@ -453,7 +515,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * @description ``GET /api/auth/me/``: ``{"authenticated", "username"}`` (200 either way, so the dashboard's
+         * @description ``GET /api/auth/me/``: ``{"authenticated", "username", "is_staff"}`` (200 either way, so the dashboard's
          *     first call is never an error); also sets the CSRF cookie the dashboard sends back on POST.
          */
         get: operations["auth_me_retrieve"];
@@ -556,7 +618,8 @@ export interface paths {
         /**
          * @description ``GET market-opens/``: capture rows, newest first; filters ``country``, ``status``,
          *     ``date``, ``start``, ``end``, ``weekday``, ``future``, ``signal``, ``late``, ``demo``;
-         *     ``ordering`` by captured_at, session_date, country, future, pnl_usd, capture_group; paginated.
+         *     ``ordering`` by any of :attr:`ordering_fields` (ties newest capture first, so pages never
+         *     overlap); paginated.
          */
         get: operations["futures_market_opens_list"];
         put?: never;
@@ -708,11 +771,76 @@ export interface paths {
          *     checks (``core.health``: Redis, the feed, calendars, the grader). No login needed.
          *
          *     200 while the database answers (``status`` "ok", or "degraded" when a check that affects the
-         *     status — Redis, the feed — is not ok); 503 when the database does not answer.
+         *     status — Redis, the feed, the recorder's writes — is not ok, or a worker's latest step failed:
+         *     ``failing_workers`` names each with its error); 503 when the database does not answer.
          */
         get: operations["health_retrieve"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/notifications/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description ``GET /api/notifications/``: the latest 50 messages to your destinations, newest first, with
+         *     their delivery status (PENDING while retrying, with the last error).
+         */
+        get: operations["notifications_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/notifications/settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description ``GET settings``: your destinations (masked). ``PUT settings`` with ``{"urls": [...]}``:
+         *     replace them (400 naming each URL Apprise cannot use).
+         */
+        get: operations["notifications_settings_retrieve"];
+        /**
+         * @description ``GET settings``: your destinations (masked). ``PUT settings`` with ``{"urls": [...]}``:
+         *     replace them (400 naming each URL Apprise cannot use).
+         */
+        put: operations["notifications_settings_update"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/notifications/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * @description ``POST test``: queue a test message to each of your destinations (202 with how many; 400 when
+         *     you have none). The worker sends it within seconds; ``GET /api/notifications/`` shows the result.
+         */
+        post: operations["notifications_test_create"];
         delete?: never;
         options?: never;
         head?: never;
@@ -777,6 +905,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/trades/orders/cancel-all": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * @description ``POST orders/cancel-all`` with ``account`` (and optionally ``symbol``): cancel every working
+         *     order of that account, bracket legs included. 200 with the cancelled orders (none is fine).
+         */
+        post: operations["trades_orders_cancel_all_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/trades/orders/from-capture/{id}": {
         parameters: {
             query?: never;
@@ -793,6 +941,28 @@ export interface paths {
          *     404 for an unknown capture or an account that is not yours.
          */
         post: operations["trades_orders_from_capture_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/trades/positions/flatten": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * @description ``POST positions/flatten`` with ``account`` and ``symbol``: cancel the symbol's working orders
+         *     (its bracket) and close the position at market. 201 with the closing order and the cancelled
+         *     ones; 400 when there is no position or the closing order is rejected (e.g. a stale quote: the
+         *     orders stay cancelled, the position open).
+         */
+        post: operations["trades_positions_flatten_create"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1052,6 +1222,15 @@ export interface components {
          * @enum {string}
          */
         BracketRoleEnum: "ENTRY" | "TAKE_PROFIT" | "STOP_LOSS";
+        /** @description Cancel all: ``account`` (one of yours) and optionally ``symbol`` (only its orders). */
+        CancelAllInputRequest: {
+            /** Format: int64 */
+            account: number;
+            symbol?: components["schemas"]["SymbolEnum"];
+        };
+        CancelAllOut: {
+            canceled: components["schemas"]["Order"][];
+        };
         /** @description One card of ``market-opens/events/``: a capture seen through one of its rows. */
         CaptureEventOut: {
             capture_group: number;
@@ -1073,6 +1252,27 @@ export interface components {
             /** @description with rows=1: the capture's 12 rows */
             rows?: components["schemas"]["MarketSession"][];
         };
+        /** @description ``country``: a control market, any case or alias (USA, usa, london…). */
+        CaptureNowInputRequest: {
+            country: string;
+        };
+        /** @description What the capture did: ``status`` (captured or failed), the ``capture_group`` made, rows, message. */
+        CaptureNowOutput: {
+            country: string;
+            status: components["schemas"]["CaptureNowOutputStatusEnum"];
+            capture_group: number | null;
+            rows: number;
+            local_date: string;
+            message: string;
+        };
+        /**
+         * @description * `captured` - Captured
+         *     * `already_captured` - Already Captured
+         *     * `disabled` - Disabled
+         *     * `failed` - Failed
+         * @enum {string}
+         */
+        CaptureNowOutputStatusEnum: "captured" | "already_captured" | "disabled" | "failed";
         /** @description Trade a capture: ``account`` (one of yours) and ``quantity`` (1–10,000 contracts). */
         CaptureTradeInputRequest: {
             /** Format: int64 */
@@ -1088,6 +1288,25 @@ export interface components {
             weighted_average: number | null;
             instrument_count: number | null;
             stale_symbols: string | null;
+        };
+        /**
+         * @description A contract's exchange margins and commission (USD per contract; commission per side), with the
+         *     schedule's date and source, for the order ticket's margin preview.
+         */
+        ContractMargin: {
+            readonly symbol: string;
+            /** Format: double */
+            readonly initial_margin: number;
+            /** Format: double */
+            readonly maintenance_margin: number;
+            /**
+             * Format: double
+             * @description USD per contract per side (0 = none)
+             */
+            readonly commission: number;
+            /** Format: date */
+            readonly as_of: string;
+            readonly source: string;
         };
         EquityPoint: {
             /** Format: date-time */
@@ -1130,6 +1349,15 @@ export interface components {
             hit_at: string | null;
             /** Format: double */
             pnl_usd: number | null;
+            /**
+             * Format: date-time
+             * @description when the trade left PENDING: its first touch, or the window's end (EXPIRED)
+             */
+            resolved_at: string | null;
+            /** @description why there is no trade (e.g. 'stale quote') or why it EXPIRED */
+            reason: string | null;
+            /** @description the traded quote was stale at capture */
+            stale: boolean;
         };
         /**
          * @description A page of ``market-opens/events/``: the count of matching rows, the neighbouring pages' URLs
@@ -1166,6 +1394,16 @@ export interface components {
             history_days: number;
             /** Format: date-time */
             updated_at: string | null;
+        };
+        /** @description Flatten: ``account`` (one of yours) and the ``symbol`` whose position to close at market. */
+        FlattenInputRequest: {
+            /** Format: int64 */
+            account: number;
+            symbol: components["schemas"]["SymbolEnum"];
+        };
+        FlattenOut: {
+            order: components["schemas"]["Order"];
+            canceled: components["schemas"]["Order"][];
         };
         Insight: {
             target: string;
@@ -1369,6 +1607,13 @@ export interface components {
              * @description USD per contract
              */
             readonly pnl_usd: number | null;
+            /**
+             * Format: date-time
+             * @description When the trade left PENDING: its first touch, or the window's end (EXPIRED)
+             */
+            readonly resolved_at: string | null;
+            /** @description Why the row has no trade (NEUTRAL: e.g. 'stale quote') or how it ended (EXPIRED) */
+            readonly reason: string;
             /** Format: double */
             readonly market_open: number | null;
             /** Format: double */
@@ -1512,6 +1757,40 @@ export interface components {
             /** Format: date-time */
             at: string;
         };
+        /** @description One message to one of the caller's destinations (``destination`` masked). */
+        NotificationOut: {
+            readonly id: number;
+            readonly kind: components["schemas"]["NotificationOutKindEnum"];
+            readonly title: string;
+            readonly body: string;
+            readonly status: components["schemas"]["NotificationOutStatusEnum"];
+            readonly attempts: number;
+            /** Format: date-time */
+            readonly created_at: string;
+            /** Format: date-time */
+            readonly sent_at: string | null;
+            readonly last_error: string;
+            readonly destination: string;
+        };
+        /**
+         * @description * `capture` - Capture
+         *     * `resolution` - Resolution
+         *     * `missed_capture` - Missed Capture
+         *     * `fill` - Fill
+         *     * `margin_call` - Margin Call
+         *     * `feed` - Feed
+         *     * `archive` - Archive
+         *     * `test` - Test
+         * @enum {string}
+         */
+        NotificationOutKindEnum: "capture" | "resolution" | "missed_capture" | "fill" | "margin_call" | "feed" | "archive" | "test";
+        /**
+         * @description * `PENDING` - Pending
+         *     * `SENT` - Sent
+         *     * `FAILED` - Failed
+         * @enum {string}
+         */
+        NotificationOutStatusEnum: "PENDING" | "SENT" | "FAILED";
         /** @enum {unknown} */
         NullEnum: null;
         Order: {
@@ -1718,6 +1997,18 @@ export interface components {
         SessionOut: {
             username: string;
         };
+        /** @description ``urls``: every Apprise URL to keep (replaces the list; [] removes all). */
+        SettingsInRequest: {
+            urls: string[];
+        };
+        /** @description The caller's destinations (masked), whether the site sends too, and what they will receive. */
+        SettingsOut: {
+            /** @description your Apprise URLs, secrets masked */
+            urls: string[];
+            /** @description THOR_NOTIFY_URLS is set: broadcasts also go there */
+            site_default: boolean;
+            events: string[];
+        };
         /**
          * @description * `BUY` - Buy
          *     * `SELL` - Sell
@@ -1799,7 +2090,7 @@ export interface components {
         };
         /**
          * @description One grouping's figures (SPEC §8): counts, hit rate with its 95 % Wilson interval (percent),
-         *     expected value, profit factor, total P&L and drawdown (USD), average resolution (seconds).
+         *     expected value with its 95 % confidence interval, profit factor, total P&L and drawdown (USD), average resolution (seconds).
          */
         SummaryOut: {
             key?: string;
@@ -1818,6 +2109,16 @@ export interface components {
             hit_rate_high: number | null;
             /** Format: double */
             expected_value: number | null;
+            /**
+             * Format: double
+             * @description 95 % confidence interval of the expected value (USD per trade), low end
+             */
+            expected_value_low: number | null;
+            /**
+             * Format: double
+             * @description …and high end (null below two resolved trades)
+             */
+            expected_value_high: number | null;
             /** Format: double */
             profit_factor: number | null;
             /** Format: double */
@@ -2356,6 +2657,8 @@ export interface operations {
                 region?: string;
                 /** @description signal(s) at capture (bhs), comma-separated */
                 signal?: ("BUY" | "HOLD" | "SELL" | "STRONG_BUY" | "STRONG_SELL")[];
+                /** @description rows captured on a stale quote: false leaves them out, true keeps them, only selects them. stats/ and insight/ default to false (a stale trade's fill price is not one a trader could get); the lists and the export default to true */
+                stale?: "false" | "only" | "true";
                 /** @description from this market-local date */
                 start?: string;
                 /** @description the design documents' name for start */
@@ -2492,6 +2795,149 @@ export interface operations {
             };
         };
     };
+    ThorTrading_market_opens_capture_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CaptureNowInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["CaptureNowInputRequest"];
+                "multipart/form-data": components["schemas"]["CaptureNowInputRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CaptureNowOutput"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No credentials, a bad token or an expired one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object or page */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is not JSON (or, where accepted, a form) that can be read */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CaptureNowOutput"];
+                };
+            };
+        };
+    };
+    ThorTrading_market_opens_captures_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                capture_group: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MarketSession"][];
+                };
+            };
+            /** @description Bad input: the error names the parameter */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No credentials, a bad token or an expired one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Forbidden: not yours, not allowed, or no CSRF token with a cookie session */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Redis or the database is not answering */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     ThorTrading_market_opens_events_retrieve: {
         parameters: {
             query?: {
@@ -2520,6 +2966,8 @@ export interface operations {
                 rows?: boolean;
                 /** @description signal(s) at capture (bhs), comma-separated */
                 signal?: ("BUY" | "HOLD" | "SELL" | "STRONG_BUY" | "STRONG_SELL")[];
+                /** @description rows captured on a stale quote: false leaves them out, true keeps them, only selects them. stats/ and insight/ default to false (a stale trade's fill price is not one a trader could get); the lists and the export default to true */
+                stale?: "false" | "only" | "true";
                 /** @description from this market-local date */
                 start?: string;
                 /** @description the design documents' name for start */
@@ -2615,6 +3063,8 @@ export interface operations {
                 region?: string;
                 /** @description signal(s) at capture (bhs), comma-separated */
                 signal?: ("BUY" | "HOLD" | "SELL" | "STRONG_BUY" | "STRONG_SELL")[];
+                /** @description rows captured on a stale quote: false leaves them out, true keeps them, only selects them. stats/ and insight/ default to false (a stale trade's fill price is not one a trader could get); the lists and the export default to true */
+                stale?: "false" | "only" | "true";
                 /** @description from this market-local date */
                 start?: string;
                 /** @description the design documents' name for start */
@@ -2710,6 +3160,8 @@ export interface operations {
                 region?: string;
                 /** @description signal(s) at capture (bhs), comma-separated */
                 signal?: ("BUY" | "HOLD" | "SELL" | "STRONG_BUY" | "STRONG_SELL")[];
+                /** @description rows captured on a stale quote: false leaves them out, true keeps them, only selects them. stats/ and insight/ default to false (a stale trade's fill price is not one a trader could get); the lists and the export default to true */
+                stale?: "false" | "only" | "true";
                 /** @description from this market-local date */
                 start?: string;
                 /** @description the design documents' name for start */
@@ -2866,6 +3318,8 @@ export interface operations {
                 region?: string;
                 /** @description signal(s) at capture (bhs), comma-separated */
                 signal?: ("BUY" | "HOLD" | "SELL" | "STRONG_BUY" | "STRONG_SELL")[];
+                /** @description rows captured on a stale quote: false leaves them out, true keeps them, only selects them. stats/ and insight/ default to false (a stale trade's fill price is not one a trader could get); the lists and the export default to true */
+                stale?: "false" | "only" | "true";
                 /** @description from this market-local date */
                 start?: string;
                 /** @description the design documents' name for start */
@@ -2960,6 +3414,8 @@ export interface operations {
                 region?: string;
                 /** @description signal(s) at capture (bhs), comma-separated */
                 signal?: ("BUY" | "HOLD" | "SELL" | "STRONG_BUY" | "STRONG_SELL")[];
+                /** @description rows captured on a stale quote: false leaves them out, true keeps them, only selects them. stats/ and insight/ default to false (a stale trade's fill price is not one a trader could get); the lists and the export default to true */
+                stale?: "false" | "only" | "true";
                 /** @description from this market-local date */
                 start?: string;
                 /** @description the design documents' name for start */
@@ -3060,6 +3516,8 @@ export interface operations {
                 region?: string;
                 /** @description signal(s) at capture (bhs), comma-separated */
                 signal?: ("BUY" | "HOLD" | "SELL" | "STRONG_BUY" | "STRONG_SELL")[];
+                /** @description rows captured on a stale quote: false leaves them out, true keeps them, only selects them. stats/ and insight/ default to false (a stale trade's fill price is not one a trader could get); the lists and the export default to true */
+                stale?: "false" | "only" | "true";
                 /** @description from this market-local date */
                 start?: string;
                 /** @description the design documents' name for start */
@@ -3535,6 +3993,61 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No credentials, a bad token or an expired one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Forbidden: not yours, not allowed, or no CSRF token with a cookie session */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object or page */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Redis or the database is not answering */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    actandpos_margins_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ContractMargin"][];
                 };
             };
             /** @description No credentials, a bad token or an expired one */
@@ -4058,6 +4571,8 @@ export interface operations {
                 region?: string;
                 /** @description signal(s) at capture (bhs), comma-separated */
                 signal?: ("BUY" | "HOLD" | "SELL" | "STRONG_BUY" | "STRONG_SELL")[];
+                /** @description rows captured on a stale quote: false leaves them out, true keeps them, only selects them. stats/ and insight/ default to false (a stale trade's fill price is not one a trader could get); the lists and the export default to true */
+                stale?: "false" | "only" | "true";
                 /** @description from this market-local date */
                 start?: string;
                 /** @description the design documents' name for start */
@@ -4224,6 +4739,8 @@ export interface operations {
                 region?: string;
                 /** @description signal(s) at capture (bhs), comma-separated */
                 signal?: ("BUY" | "HOLD" | "SELL" | "STRONG_BUY" | "STRONG_SELL")[];
+                /** @description rows captured on a stale quote: false leaves them out, true keeps them, only selects them. stats/ and insight/ default to false (a stale trade's fill price is not one a trader could get); the lists and the export default to true */
+                stale?: "false" | "only" | "true";
                 /** @description from this market-local date */
                 start?: string;
                 /** @description the design documents' name for start */
@@ -4318,6 +4835,8 @@ export interface operations {
                 region?: string;
                 /** @description signal(s) at capture (bhs), comma-separated */
                 signal?: ("BUY" | "HOLD" | "SELL" | "STRONG_BUY" | "STRONG_SELL")[];
+                /** @description rows captured on a stale quote: false leaves them out, true keeps them, only selects them. stats/ and insight/ default to false (a stale trade's fill price is not one a trader could get); the lists and the export default to true */
+                stale?: "false" | "only" | "true";
                 /** @description from this market-local date */
                 start?: string;
                 /** @description the design documents' name for start */
@@ -4418,6 +4937,8 @@ export interface operations {
                 region?: string;
                 /** @description signal(s) at capture (bhs), comma-separated */
                 signal?: ("BUY" | "HOLD" | "SELL" | "STRONG_BUY" | "STRONG_SELL")[];
+                /** @description rows captured on a stale quote: false leaves them out, true keeps them, only selects them. stats/ and insight/ default to false (a stale trade's fill price is not one a trader could get); the lists and the export default to true */
+                stale?: "false" | "only" | "true";
                 /** @description from this market-local date */
                 start?: string;
                 /** @description the design documents' name for start */
@@ -4736,6 +5257,262 @@ export interface operations {
             };
         };
     };
+    notifications_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationOut"][];
+                };
+            };
+            /** @description No credentials, a bad token or an expired one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Forbidden: not yours, not allowed, or no CSRF token with a cookie session */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object or page */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Redis or the database is not answering */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    notifications_settings_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SettingsOut"];
+                };
+            };
+            /** @description No credentials, a bad token or an expired one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Forbidden: not yours, not allowed, or no CSRF token with a cookie session */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object or page */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Redis or the database is not answering */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    notifications_settings_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SettingsInRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["SettingsInRequest"];
+                "multipart/form-data": components["schemas"]["SettingsInRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SettingsOut"];
+                };
+            };
+            /** @description Bad input: the error names the parameter */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No credentials, a bad token or an expired one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Forbidden: not yours, not allowed, or no CSRF token with a cookie session */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object or page */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is not JSON (or, where accepted, a form) that can be read */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Redis or the database is not answering */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    notifications_test_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description No credentials, a bad token or an expired one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Forbidden: not yours, not allowed, or no CSRF token with a cookie session */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object or page */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Redis or the database is not answering */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     trades_orders_list: {
         parameters: {
             query?: {
@@ -5019,6 +5796,85 @@ export interface operations {
             };
         };
     };
+    trades_orders_cancel_all_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CancelAllInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["CancelAllInputRequest"];
+                "multipart/form-data": components["schemas"]["CancelAllInputRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CancelAllOut"];
+                };
+            };
+            /** @description Bad input: the error names the parameter */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No credentials, a bad token or an expired one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Forbidden: not yours, not allowed, or no CSRF token with a cookie session */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object or page */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is not JSON (or, where accepted, a form) that can be read */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Redis or the database is not answering */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     trades_orders_from_capture_create: {
         parameters: {
             query?: never;
@@ -5042,6 +5898,85 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Order"];
+                };
+            };
+            /** @description Bad input: the error names the parameter */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No credentials, a bad token or an expired one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Forbidden: not yours, not allowed, or no CSRF token with a cookie session */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object or page */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is not JSON (or, where accepted, a form) that can be read */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Redis or the database is not answering */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    trades_positions_flatten_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FlattenInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["FlattenInputRequest"];
+                "multipart/form-data": components["schemas"]["FlattenInputRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FlattenOut"];
                 };
             };
             /** @description Bad input: the error names the parameter */

@@ -1,13 +1,17 @@
-import { useMemo, useState } from "react";
+import { Fragment, useMemo, useState } from "react";
 import { Bar, BarChart, CartesianGrid, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 import { FilterButton } from "../../features/filters/components/FilterDrawer";
-import { useHistoryRows, useInsight, useStats } from "../../features/history/api/history";
+import { HISTORY_PAGE_SIZE, useCaptureRows, useHistoryRows, useInsight, useStats } from "../../features/history/api/history";
 import { WhatIfPanel } from "../../features/history/components/WhatIf";
 import type { Insight, Stats, Summary } from "../../shared/api/types";
-import { useFilters } from "../../shared/filters/FiltersProvider";
+import { useMarketZones } from "../../shared/zones";
+import { SessionRows } from "../../features/sessions/components/SessionCard";
+import { useFilters, usePageParam } from "../../shared/filters/FiltersProvider";
 import { fmt } from "../../shared/format";
 import { usePriceFormat } from "../../shared/price-format";
 import { OutcomeBadge } from "../../shared/ui/badges";
+import { Pager } from "../../shared/ui/Pager";
+import { When } from "../../shared/ui/When";
 
 function HitRateChart({ title, groups }: { title: string; groups: Summary[] }) {
   const data = groups.map((g) => ({ name: `${g.key} (n=${g.worked + g.didnt_work})`, hit: g.hit_rate ?? 0 }));
@@ -57,16 +61,31 @@ function PnlChart({ stats }: { stats: Stats }) {
   );
 }
 
-function ExpectedValueTable({ groups }: { groups: Summary[] }) {
+/** The best and the worst group by expected value that a lucky handful cannot win: best = the
+ *  highest low end of the 95 % interval, worst = the lowest high end (groups without an interval,
+ *  below two trades, take no part). */
+export function bestAndWorst(groups: Summary[]): { best: string | null; worst: string | null } {
+  const ranked = groups.filter((g) => g.expected_value_low !== null && g.expected_value_high !== null);
+  if (ranked.length < 2) return { best: null, worst: null };
+  const best = ranked.reduce((a, b) => ((b.expected_value_low ?? 0) > (a.expected_value_low ?? 0) ? b : a));
+  const worst = ranked.reduce((a, b) => ((b.expected_value_high ?? 0) < (a.expected_value_high ?? 0) ? b : a));
+  return { best: best.key ?? null, worst: worst === best ? null : worst.key ?? null };
+}
+
+function ExpectedValueTable({ groups, by }: { groups: Summary[]; by: string }) {
+  const { best, worst } = bestAndWorst(groups);
   return (
-    <table className="ev" aria-label="Expected value by market">
-      <thead><tr><th>Market</th><th>n</th><th>Hit rate (95 %)</th><th>EV / trade</th><th>Profit factor</th><th>Total P&amp;L</th></tr></thead>
+    <table className="ev" aria-label={`Expected value by ${by}`}>
+      <caption>By {by}: <span className="badge best">BEST</span> has the highest low end of its 95 % interval, <span className="badge worst">WORST</span> the lowest high end</caption>
+      <thead><tr><th>{by === "market" ? "Market" : "Weekday"}</th><th>n</th><th>Hit rate (95 %)</th><th>EV / trade (95 %)</th><th>Profit factor</th><th>Total P&amp;L</th></tr></thead>
       <tbody>
         {groups.map((g) => (
-          <tr key={g.key}>
-            <td>{g.key}</td><td>{g.worked + g.didnt_work + g.expired}</td>
+          <tr key={g.key} className={g.key === best ? "best" : g.key === worst ? "worst" : ""}>
+            <td>{g.key}{g.key === best && <> <span className="badge best">BEST</span></>}{g.key === worst && <> <span className="badge worst">WORST</span></>}</td>
+            <td>{g.worked + g.didnt_work + g.expired}</td>
             <td className="mono">{fmt(g.hit_rate)}% ({fmt(g.hit_rate_low, 1)}–{fmt(g.hit_rate_high, 1)})</td>
-            <td className="mono">${fmt(g.expected_value)}</td><td className="mono">{fmt(g.profit_factor)}</td>
+            <td className="mono">${fmt(g.expected_value)} ({g.expected_value_low === null ? "—" : `${fmt(g.expected_value_low)} … ${fmt(g.expected_value_high)}`})</td>
+            <td className="mono">{fmt(g.profit_factor)}</td>
             <td className="mono">${fmt(g.total_pnl)}</td>
           </tr>
         ))}
@@ -93,34 +112,69 @@ function InsightTable({ insight }: { insight: Insight }) {
   );
 }
 
-type SortKey = "captured_at" | "country" | "pnl_usd";
+/** History's columns: the API's ordering field and the header. */
+const COLUMNS: [string, string][] = [
+  ["captured_at", "Captured"], ["country", "Market"], ["day", "Day"], ["future", "Future"], ["bhs", "Signal"],
+  ["entry_price", "Entry"], ["wndw", "Outcome"], ["resolved_at", "Resolved"], ["pnl_usd", "P&L"],
+];
+
+function CaptureRows({ group }: { group: number }) {
+  const rows = useCaptureRows(group);
+  if (rows.error) return <p className="error" role="alert">{String(rows.error)}</p>;
+  return rows.data ? <SessionRows rows={rows.data} /> : <p>Loading…</p>;
+}
 
 function SessionTable({ query }: { query: string }) {
-  const [sort, setSort] = useState<SortKey>("captured_at");
+  const [sort, setSort] = useState("captured_at");
   const [descending, setDescending] = useState(true);
+  const [expanded, setExpanded] = useState<Set<number>>(new Set());
+  const [page, setPage] = usePageParam();
   const ordering = `${descending ? "-" : ""}${sort}`;
   const px = usePriceFormat();
-  const rows = useHistoryRows(query, ordering);
-  const header = (key: SortKey, label: string) => (
-    <th>
-      <button type="button" onClick={() => (key === sort ? setDescending(!descending) : setSort(key))}>
-        {label}{key === sort ? (descending ? " ▼" : " ▲") : ""}
-      </button>
-    </th>
-  );
+  const zones = useMarketZones();
+  const rows = useHistoryRows(query, ordering, page);
+  const sortBy = (key: string) => {
+    if (key === sort) setDescending(!descending);
+    else { setSort(key); setDescending(key === "captured_at" || key === "resolved_at" || key === "pnl_usd"); }
+    setPage(1);
+  };
+  const toggle = (group: number) => {
+    const next = new Set(expanded);
+    if (next.has(group)) next.delete(group); else next.add(group);
+    setExpanded(next);
+  };
   return (
-    <table className="session-table" aria-label="Sessions">
-      <thead><tr>{header("captured_at", "Captured (UTC)")}{header("country", "Market")}<th>Future</th><th>Signal</th><th>Entry</th><th>Outcome</th>{header("pnl_usd", "P&L")}</tr></thead>
-      <tbody>
-        {rows.data?.results.map((r) => (
-          <tr key={r.id}>
-            <td className="mono">{r.captured_at.slice(0, 16).replace("T", " ")}</td><td>{r.country}</td><td>{r.future}</td><td>{r.bhs || "—"}</td>
-            <td className="mono">{px(r.entry_price, r.future)}</td>
-            <td><OutcomeBadge outcome={r.wndw} /></td><td className="mono">{fmt(r.pnl_usd)}</td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
+    <>
+      {rows.data && <Pager page={page} pageSize={HISTORY_PAGE_SIZE} count={rows.data.count} noun={["row", "rows"]} onPage={setPage} />}
+      <table className="session-table" aria-label="Sessions">
+        <thead><tr><th aria-label="Expand" />{COLUMNS.map(([key, label]) => (
+          <th key={key} aria-sort={key === sort ? (descending ? "descending" : "ascending") : "none"}>
+            <button type="button" onClick={() => sortBy(key)}>{label}{key === sort ? (descending ? " ▼" : " ▲") : ""}</button>
+          </th>
+        ))}</tr></thead>
+        <tbody>
+          {rows.data?.results.map((r) => {
+            const open = expanded.has(r.capture_group);
+            const market = zones[r.country];
+            return (
+              <Fragment key={r.id}>
+                <tr data-capture-group={r.capture_group}>
+                  <td><button type="button" aria-expanded={open} aria-label={`${open ? "Hide" : "Show"} the 12 instruments of ${r.country} ${r.session_date}`}
+                              onClick={() => toggle(r.capture_group)}>{open ? "▾" : "▸"}</button></td>
+                  <td><When at={r.captured_at} zone={market?.zone} place={market?.place} /></td>
+                  <td>{r.country}</td><td>{r.day}</td><td>{r.future}</td><td>{r.bhs || "—"}</td>
+                  <td className="mono">{px(r.entry_price, r.future === "TOTAL" ? "YM" : r.future)}</td>
+                  <td><OutcomeBadge outcome={r.wndw} />{r.reason && <small> {r.reason}</small>}</td>
+                  <td>{r.wndw === "PENDING" || !r.resolved_at ? "—" : <When at={r.resolved_at} zone={market?.zone} place={market?.place} withDate={false} />}</td>
+                  <td className="mono">{fmt(r.pnl_usd)}</td>
+                </tr>
+                {open && <tr className="expanded"><td colSpan={COLUMNS.length + 1}><CaptureRows group={r.capture_group} /></td></tr>}
+              </Fragment>
+            );
+          })}
+        </tbody>
+      </table>
+    </>
   );
 }
 
@@ -158,7 +212,10 @@ export function History() {
             <HitRateChart title="Hit rate by weekday" groups={stats.data.by_weekday} />
           </div>
           <PnlChart stats={stats.data} />
-          <ExpectedValueTable groups={stats.data.by_market} />
+          <div className="ev-tables">
+            <ExpectedValueTable groups={stats.data.by_market} by="market" />
+            <ExpectedValueTable groups={stats.data.by_weekday} by="weekday" />
+          </div>
         </>
       )}
       <WhatIfPanel />

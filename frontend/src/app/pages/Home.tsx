@@ -5,6 +5,7 @@ import { MarketsTable } from "../../features/markets/components/MarketsTable";
 import { useQuotes } from "../../features/quotes/api/quotes";
 import { FutureCard, Ribbon, TotalCard } from "../../features/quotes/components/QuoteCards";
 import { SessionCards } from "../../features/sessions/components/SessionCards";
+import { Today } from "../Today";
 import type { QuoteRow } from "../../shared/api/types";
 import { useLivePollInterval } from "../../shared/live";
 import { tradeCaptureAction } from "../cardActions";
@@ -24,7 +25,7 @@ function feedBadge(rows: QuoteRow[] | undefined) {
 /** The war room (the market-open plan's Home): Global Markets full width, or 40/60 beside the futures
  *  cards when the Futures toggle is on (remembered per browser); the captured-session cards under
  *  the markets; a future card opens its intraday chart. */
-export function Home() {
+export function Home({ isStaff = false }: { isStaff?: boolean }) {
   // The plan's default: Global Markets full width; the Futures toggle splits it 40/60 (remembered).
   const [showFutures, setShowFutures] = useState(() => localStorage.getItem(FUTURES_KEY) === "1");
   const [chartSymbol, setChartSymbol] = useState<string | null>(null);
@@ -40,6 +41,7 @@ export function Home() {
       {quotes.data && <Ribbon rows={quotes.data.rows} />}
       <div className={`home ${showFutures ? "split" : "full"}`}>
         <div className="markets-column">
+          <Today isStaff={isStaff} />
           <section className="markets-panel">
             <header className="toolbar">
               <h2>Global markets</h2>

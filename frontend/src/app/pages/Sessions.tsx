@@ -9,7 +9,7 @@ export function Sessions() {
         <h2>Captured sessions</h2>
         <FilterButton />
       </header>
-      <SessionCards pageSize={50} emptyText="No captures match the filters." actions={tradeCaptureAction} />
+      <SessionCards pageSize={50} paged emptyText="No captures match the filters." actions={tradeCaptureAction} />
     </section>
   );
 }

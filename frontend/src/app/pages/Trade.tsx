@@ -1,11 +1,27 @@
-import { useState, type FormEvent } from "react";
+import { useState } from "react";
 import { useMarkets } from "../../features/markets/api/markets";
 import { useQuotes } from "../../features/quotes/api/quotes";
-import { useAccounts, useCancelOrder, useOrders, usePlaceOrder, usePositions } from "../../features/trade/api/trade";
+import { useAccounts, useCancelAll, useCancelOrder, useFlatten, useOrders, usePositions, type Order } from "../../features/trade/api/trade";
+import { OrderTicket } from "../../features/trade/components/OrderTicket";
 import { AutoTradeForm, StatementPanel } from "../../features/trade/components/Statement";
 import { fmt } from "../../shared/format";
 import { useLivePollInterval } from "../../shared/live";
 import { usePriceFormat } from "../../shared/price-format";
+import { When } from "../../shared/ui/When";
+
+/** One working order: side, size, type, its prices, its bracket role, its time in force, Cancel. */
+function OrderLine({ order: o, px, onCancel }: { order: Order; px: (v: number | null | undefined, s: string) => string; onCancel: () => void }) {
+  return (
+    <>
+      {o.bracket_role && o.bracket_role !== "ENTRY" && <strong>{o.bracket_role.replace("_", " ").toLowerCase()}: </strong>}
+      {o.side} {o.quantity} {o.symbol} {o.order_type}
+      {o.stop_price !== null && o.stop_price !== undefined && <> stop <span className="mono">{px(o.stop_price, o.symbol)}</span></>}
+      {o.limit_price !== null && o.limit_price !== undefined && <> limit <span className="mono">{px(o.limit_price, o.symbol)}</span></>}
+      {" "}<small>{o.time_in_force} · {o.status.toLowerCase()}{o.bracket_role && o.bracket_role !== "ENTRY" ? (o.status === "PENDING" ? ", waits for its entry, one-cancels-other" : ", one-cancels-other") : ""}</small>
+      {" "}<button type="button" onClick={onCancel}>Cancel</button>
+    </>
+  );
+}
 
 export function Trade() {
   const px = usePriceFormat();
@@ -15,32 +31,25 @@ export function Trade() {
   const positions = usePositions(account?.id, every);
   const orders = useOrders(every);
   const quotes = useQuotes(every);
-  const [ticket, setTicket] = useState({ symbol: "CL", side: "BUY", quantity: "1", order_type: "MKT", limit_price: "" });
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
   // The control markets with capture on, east to west, for the auto-trade form.
   const capturing = (useMarkets(false).data ?? []).filter((m) => m.enable_futures_capture).map((m) => m.country);
-  const place = usePlaceOrder({
-    onSuccess: (order) => setMessage({
-      ok: true,
-      text: order.status === "FILLED"
-        ? `${order.side} ${order.quantity} ${order.symbol} filled at ${px(order.fill_price, order.symbol)}`
-        : `${order.side} ${order.quantity} ${order.symbol} ${order.order_type} is ${order.status.toLowerCase()}`,
-    }),
-    onError: (error) => setMessage({ ok: false, text: error.message }),
+  const fail = (error: Error) => setMessage({ ok: false, text: error.message });
+  const cancel = useCancelOrder({ onError: fail });
+  const cancelAll = useCancelAll({
+    onSuccess: (result) => setMessage({ ok: true, text: `Cancelled ${result.canceled.length} order(s)` }),
+    onError: fail,
   });
-  const cancel = useCancelOrder({ onError: (error) => setMessage({ ok: false, text: error.message }) });
-  const quote = quotes.data?.rows.find((r) => r.symbol === ticket.symbol);
-  const set = (key: keyof typeof ticket) => (e: { target: { value: string } }) => setTicket({ ...ticket, [key]: e.target.value });
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
-    setMessage(null);
-    if (!account) return;
-    place.mutate({
-      account: account.id, symbol: ticket.symbol, side: ticket.side, quantity: Number(ticket.quantity),
-      order_type: ticket.order_type, limit_price: ticket.limit_price || undefined,
-    });
-  };
-  const working = (orders.data ?? []).filter((o) => o.status === "WORKING");
+  const flatten = useFlatten({
+    onSuccess: (result) => setMessage({
+      ok: true,
+      text: `Flattened ${result.order.symbol}: ${result.order.side} ${result.order.quantity} filled at ${px(result.order.fill_price, result.order.symbol)}; cancelled ${result.canceled.length} order(s)`,
+    }),
+    onError: fail,
+  });
+  // Working orders and the bracket legs still waiting for their entry, each leg under its entry.
+  const open = (orders.data ?? []).filter((o) => o.status === "WORKING" || o.status === "PENDING");
+  const entries = open.filter((o) => o.parent === null || !open.some((p) => p.id === o.parent));
   return (
     <section className="trade-page">
       <h2>Paper trading</h2>
@@ -56,49 +65,44 @@ export function Trade() {
           <dt>Realised P&amp;L</dt><dd className="mono">${fmt(account.realized_pnl)}</dd>
         </dl>
       )}
-      <form className="ticket" aria-label="Order ticket" onSubmit={submit}>
-        <label>Symbol <select name="symbol" value={ticket.symbol} onChange={set("symbol")}>
-          {(quotes.data?.rows ?? []).map((r) => <option key={r.symbol}>{r.symbol}</option>)}</select></label>
-        <label>Side <select name="side" value={ticket.side} onChange={set("side")}><option>BUY</option><option>SELL</option></select></label>
-        <label>Quantity <input name="quantity" type="number" min={1} value={ticket.quantity} onChange={set("quantity")} /></label>
-        <label>Type <select name="order_type" value={ticket.order_type} onChange={set("order_type")}>
-          <option>MKT</option><option>LMT</option><option>STP_LMT</option></select></label>
-        {ticket.order_type !== "MKT" && <label>Limit <input name="limit_price" value={ticket.limit_price} onChange={set("limit_price")} /></label>}
-        <span className="mono quote">{quote ? `bid ${px(quote.bid, quote.symbol)} · ask ${px(quote.ask, quote.symbol)} · last ${px(quote.last, quote.symbol)}` : "no quote"}</span>
-        <button type="submit" disabled={!account || place.isPending}>Place order</button>
-      </form>
+      <OrderTicket account={account} quotes={quotes.data?.rows ?? []} positions={positions.data ?? []} onMessage={setMessage} />
       {message && <p className={message.ok ? "ok" : "error"} role="status">{message.text}</p>}
       <table aria-label="Positions">
-        <thead><tr><th>Symbol</th><th>Qty</th><th>Avg price</th><th>Mark</th><th>Market value</th><th>Unrealised P&amp;L</th></tr></thead>
+        <thead><tr><th>Symbol</th><th>Qty</th><th>Avg price</th><th>Mark</th><th>Market value</th><th>Unrealised P&amp;L</th><th /></tr></thead>
         <tbody>
           {(positions.data ?? []).map((p) => (
             <tr key={p.symbol}>
               <td>{p.symbol}</td><td>{p.quantity}</td><td className="mono">{px(p.average_price, p.symbol)}</td>
               <td className="mono">{px(p.mark, p.symbol)}</td><td className="mono">${fmt(p.market_value)}</td>
               <td className={`mono ${p.unrealized_pnl >= 0 ? "up" : "down"}`}>${fmt(p.unrealized_pnl)}</td>
+              <td><button type="button" aria-label={`Flatten ${p.symbol}`} disabled={!account || flatten.isPending}
+                          onClick={() => account && flatten.mutate({ account: account.id, symbol: p.symbol })}>Flatten</button></td>
             </tr>
           ))}
         </tbody>
       </table>
-      <h3>Active orders</h3>
-      {working.length === 0 ? <p>No working orders.</p> : (
-        <ul>{working.map((o) => (
-          <li key={o.id}>
-            {o.side} {o.quantity} {o.symbol} {o.order_type}
-            {o.limit_price !== null && <> limit <span className="mono">{px(o.limit_price, o.symbol)}</span></>}
-            {o.stop_price !== null && <> stop <span className="mono">{px(o.stop_price, o.symbol)}</span></>}
-            {o.bracket_role && o.bracket_role !== "ENTRY" && <small> ({o.bracket_role.replace("_", " ").toLowerCase()}, one-cancels-other)</small>}
-            {" "}<button type="button" onClick={() => cancel.mutate(o.id)}>Cancel</button>
+      <h3>Active orders {open.length > 0 && account && (
+        <button type="button" onClick={() => cancelAll.mutate(account.id)} disabled={cancelAll.isPending}>Cancel all</button>
+      )}</h3>
+      {open.length === 0 ? <p>No working orders.</p> : (
+        <ul className="active-orders" aria-label="Active orders">{entries.map((o) => (
+          <li key={o.id} data-order={o.id}>
+            <OrderLine order={o} px={px} onCancel={() => cancel.mutate(o.id)} />
+            {open.some((leg) => leg.parent === o.id) && (
+              <ul aria-label={`Bracket of order ${o.id}`}>{open.filter((leg) => leg.parent === o.id).map((leg) => (
+                <li key={leg.id} data-order={leg.id}><OrderLine order={leg} px={px} onCancel={() => cancel.mutate(leg.id)} /></li>
+              ))}</ul>
+            )}
           </li>
         ))}</ul>
       )}
       <h3>Recent orders</h3>
       <table aria-label="Orders">
-        <thead><tr><th>Time (UTC)</th><th>Order</th><th>Status</th><th>Fill</th><th>Reason</th></tr></thead>
+        <thead><tr><th>Time</th><th>Order</th><th>Status</th><th>Fill</th><th>Reason</th></tr></thead>
         <tbody>
           {(orders.data ?? []).slice(0, 20).map((o) => (
             <tr key={o.id}>
-              <td className="mono">{o.created_at.slice(0, 19).replace("T", " ")}</td>
+              <td><When at={o.created_at} /></td>
               <td>{o.side} {o.quantity} {o.symbol} {o.order_type}</td><td>{o.status}</td>
               <td className="mono">{px(o.fill_price, o.symbol)}</td><td>{o.reject_reason}</td>
             </tr>

@@ -35,5 +35,10 @@ export interface Backtest {
 
 export interface Health {
   status: string;
-  feed: { ok: boolean; state: string; mode: string | null; demo: boolean };
+  feed: { ok: boolean; state: string; mode: string | null; demo: boolean; seconds_since_success?: number | null; last_error?: string | null };
+  /** market opens not captured in the last 24 hours */
+  captures?: { ok: boolean; missed?: { id: number; country: string; expected_open: string | null; attempted_at: string; error: string }[] };
+  /** workers whose latest step failed */
+  failing_workers?: { name: string; error: string | null }[];
+  recorder?: { ok: boolean; error?: string | null; free_bytes?: number | null; backlog?: { unwritten: number; headroom: number } | null };
 }

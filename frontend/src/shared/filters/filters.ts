@@ -14,10 +14,12 @@ export interface Filters {
   outcomes: string[];
   futures: string[];
   weekdays: string[];
+  /** keep trades captured on a stale quote in the statistics (the API leaves them out by default) */
+  stale: boolean;
 }
 
 export const EMPTY_FILTERS: Filters = {
-  preset: "all", start: "", end: "", countries: [], signals: [], outcomes: [], futures: [], weekdays: [],
+  preset: "all", start: "", end: "", countries: [], signals: [], outcomes: [], futures: [], weekdays: [], stale: false,
 };
 
 export const PRESETS: { value: DatePreset; label: string }[] = [
@@ -72,12 +74,13 @@ export function toQuery(filters: Filters, today: Date): string {
     ["future", filters.futures], ["weekday", filters.weekdays],
   ];
   for (const [key, values] of lists) if (values.length) params.set(key, values.join(","));
+  if (filters.stale) params.set("stale", "true");
   return params.toString();
 }
 
 /** How many filters are set (the drawer button's badge). */
 export function activeCount(filters: Filters): number {
-  return (filters.preset !== "all" ? 1 : 0) + [filters.countries, filters.signals, filters.outcomes, filters.futures, filters.weekdays]
+  return (filters.preset !== "all" ? 1 : 0) + (filters.stale ? 1 : 0) + [filters.countries, filters.signals, filters.outcomes, filters.futures, filters.weekdays]
     .filter((values) => values.length > 0).length;
 }
 

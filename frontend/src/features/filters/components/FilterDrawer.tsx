@@ -71,6 +71,13 @@ export function FilterDrawer() {
       <Choices legend="Outcomes" name="status" options={OUTCOMES} values={filters.outcomes} onChange={(outcomes) => set({ outcomes })} />
       <Choices legend="Futures" name="future" options={FUTURES} values={filters.futures} onChange={(futures) => set({ futures })} />
       <Choices legend="Weekdays" name="weekday" options={WEEKDAYS} values={filters.weekdays} onChange={(weekdays) => set({ weekdays })} />
+      <fieldset className="choices" aria-label="Stale quotes">
+        <legend>Stale quotes</legend>
+        <label className={filters.stale ? "on" : ""} title="Trades captured on a quote the feed had stopped updating are left out of the statistics unless you ask">
+          <input type="checkbox" name="stale" checked={filters.stale} onChange={(e) => set({ stale: e.target.checked })} />
+          Include trades on stale quotes
+        </label>
+      </fieldset>
       <footer>
         <button type="button" onClick={() => setFilters(EMPTY_FILTERS)}>Clear all</button>
         <button type="button" onClick={() => setDrawerOpen(false)}>Done</button>

@@ -46,6 +46,7 @@ export const useStatement = (accountId: number, refetchInterval: number | false 
 /** What the ticket sends (`POST /api/trades/orders`); prices in points, as text the server parses. */
 export interface Ticket {
   account: number; symbol: string; side: string; quantity: number; order_type: string; limit_price?: string;
+  stop_price?: string; time_in_force?: string; take_profit_price?: string; stop_loss_price?: string;
 }
 
 interface Callbacks<T> { onSuccess?: (result: T) => void; onError?: (error: Error) => void }
@@ -92,5 +93,33 @@ export function useSaveAutoTrade(accountId: number, { onSuccess, onError }: Call
       data(client.PUT("/api/actandpos/accounts/{id}/auto-trade", { params: { path: { id: String(accountId) } }, body: body as never })),
     onSuccess, onError,
     onSettled: () => queries.invalidateQueries({ queryKey: tradeKeys.accounts }),
+  });
+}
+
+/** Contract margins and commissions (USD), for the ticket's preview. */
+export const useMargins = () => useQuery({
+  queryKey: ["trade", "margins"] as const,
+  queryFn: () => data(client.GET("/api/actandpos/margins/")),
+  staleTime: 60_000,
+});
+
+/** Cancel every working order of the account (bracket legs included). */
+export function useCancelAll({ onSuccess, onError }: Callbacks<{ canceled: Order[] }> = {}) {
+  const queries = useQueryClient();
+  return useMutation({
+    mutationFn: (account: number) => data(client.POST("/api/trades/orders/cancel-all", { body: { account } as never })) as Promise<{ canceled: Order[] }>,
+    onSuccess, onError,
+    onSettled: () => queries.invalidateQueries({ queryKey: tradeKeys.all }),
+  });
+}
+
+/** Flatten a position: cancel its bracket (every working order of the symbol) and close it at market. */
+export function useFlatten({ onSuccess, onError }: Callbacks<{ order: Order; canceled: Order[] }> = {}) {
+  const queries = useQueryClient();
+  return useMutation({
+    mutationFn: (body: { account: number; symbol: string }) =>
+      data(client.POST("/api/trades/positions/flatten", { body: body as never })) as Promise<{ order: Order; canceled: Order[] }>,
+    onSuccess, onError,
+    onSettled: () => queries.invalidateQueries({ queryKey: tradeKeys.all }),
   });
 }
