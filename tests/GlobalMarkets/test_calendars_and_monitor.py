@@ -349,10 +349,24 @@ def test_a_missed_open_inside_the_catch_up_window_is_captured_late(
 def test_an_open_long_past_the_catch_up_window_is_not_captured(
     calendars: None, live: LiveDataRedis, clock: ManualClock, fresh_stack: None
 ) -> None:
+    from rest_framework.test import APIClient
+
+    from ThorTrading.models import MissedCapture
+    from ThorTrading.services.capture import catch_up_captures
+
     clock.set(utc(2025, 12, 1, 10, 0))  # London opened two hours ago
     MarketMonitor(now=clock.now).step()
     assert not MarketSession.objects.filter(country="United Kingdom").exists()
     assert Market.objects.get(country="United Kingdom").status == "OPEN"
+    # …but it is not forgotten: the catch-up scan records each trading market's uncaptured open, once.
+    for _ in range(2):
+        assert catch_up_captures(now=clock.now()) == []
+    missed = {m.country: m for m in MissedCapture.objects.all()}
+    assert set(missed) == {"United Kingdom"}  # Bombay (03:45–10:00Z) has just closed: not trading now
+    assert missed["United Kingdom"].expected_open == utc(2025, 12, 1, 8, 0)
+    assert missed["United Kingdom"].error == "Thor was not running at the open nor within the 30-minute catch-up window"
+    shown = APIClient().get("/api/health/").json()["captures"]["missed"]
+    assert [(m["country"], m["expected_open"]) for m in shown] == [("United Kingdom", "2025-12-01T08:00:00+00:00")]
 
 
 def test_a_failed_open_capture_is_retried_by_the_catch_up_scan(
@@ -380,3 +394,28 @@ def test_a_failed_open_capture_is_retried_by_the_catch_up_scan(
     clock.advance(minutes=5)
     assert [r.status for r in catch_up_captures(now=clock.now())] == ["captured"]
     assert MarketSession.objects.filter(country="United Kingdom", late=True).count() == 12
+
+
+def test_staff_import_holidays_in_the_admin_and_bad_rows_are_named(calendars: None) -> None:
+    from django.contrib.auth.models import User
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.test import Client
+
+    client = Client()
+    client.force_login(User.objects.create_superuser("boss", password="x"))
+    page = client.get("/admin/GlobalMarkets/tradingday/")
+    assert b"Import holidays (CSV)" in page.content
+    upload = SimpleUploadedFile(
+        "holidays.csv",
+        b"date,market,closed,open,close,source\n2025-12-15,USA,true,,,desk memo\n2025-12-16,USA,maybe,,,desk memo\n",
+        content_type="text/csv",
+    )
+    response = client.post("/admin/GlobalMarkets/tradingday/import/", {"file": upload}, follow=True)
+    notes = [str(m) for m in response.context["messages"]]
+    assert "Imported 1 day(s) (USA: 1)." in notes
+    assert "Not imported: line 3: closed 'maybe' is not true or false" in notes
+    day = TradingDay.objects.get(market__country="USA", date=date(2025, 12, 15))
+    assert (day.is_trading_day, day.source, day.note) == (False, "override", "desk memo")
+    trader = Client()
+    trader.force_login(User.objects.create_user("trader", password="x"))
+    assert trader.get("/admin/GlobalMarkets/tradingday/import/").status_code == 302  # not staff: to the login

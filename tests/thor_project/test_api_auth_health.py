@@ -112,3 +112,48 @@ def test_every_app_refuses_a_query_parameter_it_does_not_take(live: LiveDataRedi
         assert (
             answer.status_code == 400 and answer.json()["error"] == f"{typo}: unknown parameter; this endpoint {takes}"
         ), path
+
+
+@pytest.mark.django_db
+def test_a_failing_worker_makes_health_degraded_and_names_itself(
+    live: LiveDataRedis, seeded: None, clock: ManualClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The grader on a dead database (issue 25): its steps fail, so health says "degraded", naming the
+    worker and its error, until a step succeeds again."""
+    import threading
+
+    from django.db import OperationalError
+
+    from core.workers import Worker
+    from tests.conftest import wait_for
+    from thor_project import api
+
+    database_up = threading.Event()
+
+    def step(stop: threading.Event) -> float:
+        if not database_up.is_set():
+            raise OperationalError("connection to server at 127.0.0.1, port 5432 failed: Connection refused")
+        return 0.01
+
+    grader = Worker("thor-grader", step, max_backoff=0.05)
+    monkeypatch.setattr(api, "stack_status", lambda: {"started": True, "workers": {grader.name: grader.status()}})
+    client = APIClient()
+    # Feed and Redis aside: only the worker's state is asked about here.
+    call_command("poll_tos_excel", "--once", "--file", str(TOS_DATA / "rtd_2025-11-26.xlsm"))
+    assert client.get("/api/health/").json()["failing_workers"] == []
+    grader.start()
+    try:
+        wait_for(lambda: grader.errors > 0)
+        body = client.get("/api/health/").json()
+        assert body["status"] == "degraded"
+        assert body["failing_workers"] == [
+            {
+                "name": "thor-grader",
+                "error": "OperationalError: connection to server at 127.0.0.1, port 5432 failed: Connection refused",
+            }
+        ]
+        database_up.set()
+        wait_for(lambda: not grader.status()["failing"], timeout=5.0)
+        assert client.get("/api/health/").json()["failing_workers"] == []
+    finally:
+        grader.stop()
