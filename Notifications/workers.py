@@ -47,6 +47,8 @@ class NotificationSender:
     def watch(self) -> None:
         """Queue a message when the feed or the recorder changed state since the last look."""
         feed = feed_health()
+        if self.feed_ok is None and feed.get("state") == "never run":
+            feed = {**feed, "ok": True}  # starting up: the feed has not had its first cycle yet
         if feed["ok"] != self.feed_ok and not (self.feed_ok is None and feed["ok"]):
             if feed["ok"]:
                 enqueue(NotificationKind.FEED, "Feed back", f"Quotes are fresh again ({feed.get('mode') or 'feed'}).")

@@ -38,6 +38,8 @@ logger = logging.getLogger(__name__)
 
 #: Schwab refresh tokens last 7 days from the login (Schwab Trader API, "Authenticate with OAuth").
 REFRESH_TOKEN_DAYS = 7
+#: How often (real seconds) the feed restamps the whole book as current while the stream is alive.
+REFRESH_SECONDS = 1.0
 
 
 class TokenExpired(RuntimeError):
@@ -114,7 +116,9 @@ def schwab_stream_factory(config: SchwabSettings) -> Callable[[], Awaitable[Stre
 
 class SchwabFeed:
     """Streams LEVELONE_FUTURES into Redis. ``symbols``: Schwab symbol → Thor root (``{"/ES": "ES"}``);
-    ``clock``: aware UTC now; ``book``: the merged quotes (pass one seeded from the tick archive)."""
+    ``clock``: aware UTC now; ``book``: the merged quotes (pass one seeded from the tick archive);
+    ``refresh_seconds``: how often (real seconds) the whole book is restamped current while the stream
+    is alive (:meth:`refresh`)."""
 
     def __init__(
         self,
@@ -125,8 +129,10 @@ class SchwabFeed:
         clock: Callable[[], datetime],
         book: LevelOneBook | None = None,
         max_backoff: float = 60.0,
+        refresh_seconds: float = REFRESH_SECONDS,
     ) -> None:
         self.live = live
+        self.refresh_seconds = refresh_seconds
         self.symbols = symbols
         self.stream_factory = stream_factory
         self.clock = clock
@@ -135,6 +141,7 @@ class SchwabFeed:
         self.published = 0
         self.messages = 0
         self.connections = 0
+        self._refreshed = float("-inf")
         self._reported_warnings = 0
 
     def on_message(self, message: dict[str, Any]) -> None:
@@ -178,7 +185,23 @@ class SchwabFeed:
             await stream.handle_message()  # a data message, or a heartbeat: the stream is alive
             self.messages += 1
             self.backoff.succeeded()
+            self.refresh()
             self.report()
+
+    def refresh(self) -> None:
+        """At most once per ``refresh_seconds`` of real time: restamp every quote of the book as current in the latest
+        hash (not announced on the stream: nothing changed). Schwab sends only changes, so without
+        this a quiet contract would look stale while the stream is alive (issue 25)."""
+        if time.monotonic() - self._refreshed < self.refresh_seconds:
+            return
+        self._refreshed = time.monotonic()
+        quotes = self.book.quotes(now=self.clock())
+        if not quotes:
+            return
+        try:
+            self.live.publish_quotes(quotes, changed=set())
+        except RedisError as exc:
+            logger.warning("schwab: quotes not refreshed, Redis unavailable (%s); is Redis running?", exc)
 
     def report(self, *, error: str | None = None) -> None:
         """The feed's state for ``/api/health/`` (best effort; never raises)."""

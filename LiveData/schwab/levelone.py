@@ -121,6 +121,17 @@ class LevelOneBook:
                 changed.append(quote)
         return changed
 
+    def quotes(self, *, now: datetime) -> list[Quote]:
+        """Every symbol's full quote as the book holds it, stamped ``ts_ingest`` = ``now``: while the
+        stream is alive an unchanged field is still the market's value (Schwab sends changes only),
+        so a quiet contract is current, not stale (issue 25's stale guards read ``ts_ingest``)."""
+        found = []
+        for state in self.state.values():
+            if state.get("bid") is None and state.get("ask") is None and state.get("last") is None:
+                continue
+            found.append(self._quote(state, state["symbol"], now=now))
+        return found
+
     def _merge(self, item: dict[str, Any], *, now: datetime) -> Quote | None:
         key = item["key"]
         symbol = self.symbols.get(key) or normalize_symbol(key)

@@ -9,7 +9,7 @@ import asyncio
 import json
 import time
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -217,3 +217,24 @@ def test_the_symbols_are_the_admins(seeded: None) -> None:
 def test_the_stream_symbols_are_edited_in_the_admin(seeded: None, admin_client: Any) -> None:
     page = admin_client.get("/admin/LiveData/streamsymbol/")
     assert page.status_code == 200 and b"/ES" in page.content and b"/ZB" in page.content
+
+
+def test_a_quiet_contract_stays_current_while_the_stream_is_alive(
+    seeded: None, live: LiveDataRedis, clock: ManualClock
+) -> None:
+    """Schwab sends changes only: a contract that does not trade for a minute is not stale while the
+    stream (heartbeats) is alive, so a capture still trades it (issue 25's stale guard)."""
+    clock.set(datetime(2025, 12, 1, 14, 30, 5, tzinfo=UTC))
+    heartbeats: list[Any] = [None] * 3  # handle_message() returning without data: Schwab's heartbeats
+
+    class Ticking(RecordedStream):
+        async def handle_message(self) -> None:
+            if len(self.messages) <= len(heartbeats):
+                clock.advance(seconds=30)  # a quiet half minute per heartbeat
+            await super().handle_message()
+
+    run_feed(live, clock, lambda stop: Ticking([FIRST, *heartbeats], stop), refresh_seconds=0)
+    ym = live.get_latest_quote("YM")
+    assert ym is not None and ym["last"] == Decimal("47002.0")  # FIRST alone: YM last 47,002
+    # YM traded at 14:30:0x; 90 s of heartbeats later its quote is stamped current, not 90 s old.
+    assert ym["ts_ingest"] >= (clock.now() - timedelta(seconds=30)).isoformat()

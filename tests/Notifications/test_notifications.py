@@ -249,7 +249,9 @@ def test_a_full_disk_makes_health_degraded_and_is_told_once_with_the_backlog(
 ) -> None:
     inbox.start()
     sender = NotificationSender()
-    sender.watch()  # the feed never ran: that is news too
+    sender.watch()  # the feed has not run yet (Thor starting): no news
+    live.set_feed_status({"state": "error", "last_error": "Excel is not running", "mode": "live"})
+    sender.watch()  # it ran and failed: that is news
     recorder = TickRecorder(live, FullDisk(tmp_path / "ticks"), block_ms=1, flush_seconds=0)
     live.publish_quotes(
         [{"symbol": "ES", "bid": Decimal(6700), "ask": Decimal("6700.25"), "ts_ingest": clock.now()}], changed={"ES"}
