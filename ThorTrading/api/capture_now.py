@@ -16,7 +16,7 @@ from rest_framework.views import APIView
 from core.errors import ErrorSerializer
 from core.params import KnownQueryParamsMixin
 from GlobalMarkets.models import Market
-from GlobalMarkets.reference import CONTROL_COUNTRIES, normalize_country
+from ThorTrading.api.fields import ControlCountryField
 from ThorTrading.choices import CaptureStatus
 from ThorTrading.services.capture import capture_market_open
 
@@ -24,13 +24,7 @@ from ThorTrading.services.capture import capture_market_open
 class CaptureNowInputSerializer(serializers.Serializer):
     """``country``: a control market, any case or alias (USA, usa, london…)."""
 
-    country = serializers.CharField(max_length=50)
-
-    def validate_country(self, raw: str) -> str:
-        country = normalize_country(raw)
-        if country is None:
-            raise serializers.ValidationError(f"{raw!r} is not one of {', '.join(CONTROL_COUNTRIES)}")
-        return country
+    country = ControlCountryField()
 
 
 class CaptureNowOutputSerializer(serializers.Serializer):

@@ -13,7 +13,7 @@ from rest_framework.views import APIView
 
 from core.errors import ErrorSerializer
 from core.params import KnownQueryParamsMixin
-from GlobalMarkets.reference import CONTROL_COUNTRIES, normalize_country
+from ThorTrading.api.fields import ControlCountryField
 from ThorTrading.choices import CloseCaptureStatus
 from ThorTrading.services.close_capture import ERROR as CLOSE_ERROR
 from ThorTrading.services.close_capture import NO_SESSIONS, capture_market_close
@@ -22,14 +22,8 @@ from ThorTrading.services.close_capture import NO_SESSIONS, capture_market_close
 class MarketCloseInputSerializer(serializers.Serializer):
     """``country`` (a control market, any case: USA, usa, Pre_USA…) and ``force`` (staff only)."""
 
-    country = serializers.CharField(max_length=50, help_text="A control market, e.g. USA")
+    country = ControlCountryField()
     force = serializers.BooleanField(default=False, help_text="Close again a capture already closed (staff only)")
-
-    def validate_country(self, raw: str) -> str:
-        country = normalize_country(raw)
-        if country is None:
-            raise serializers.ValidationError(f"{raw!r} is not one of {', '.join(CONTROL_COUNTRIES)}")
-        return country
 
 
 class MarketCloseOutputSerializer(serializers.Serializer):
