@@ -1254,6 +1254,7 @@ export interface components {
         };
         /** @description ``country``: a control market, any case or alias (USA, usa, london…). */
         CaptureNowInputRequest: {
+            /** @description A control market, e.g. USA (any case or alias) */
             country: string;
         };
         /** @description What the capture did: ``status`` (captured or failed), the ``capture_group`` made, rows, message. */
@@ -1453,7 +1454,7 @@ export interface components {
         };
         /** @description ``country`` (a control market, any case: USA, usa, Pre_USA…) and ``force`` (staff only). */
         MarketCloseInputRequest: {
-            /** @description A control market, e.g. USA */
+            /** @description A control market, e.g. USA (any case or alias) */
             country: string;
             /**
              * @description Close again a capture already closed (staff only)
