@@ -150,3 +150,17 @@ def send_due(*, now: datetime | None = None, limit: int = 50) -> dict[str, int]:
                 )
         row.save(update_fields=["status", "attempts", "sent_at", "last_error", "next_attempt_at"])
     return counts
+
+
+#: Delivered and given-up messages are kept this long (the Notifications page and the admin show them).
+KEEP_DAYS = 30
+
+
+def prune(*, now: datetime | None = None) -> int:
+    """Delete messages delivered or given up more than :data:`KEEP_DAYS` days ago; returns how many.
+    Waiting ones are never deleted."""
+    before = (now or timezone.now()) - timedelta(days=KEEP_DAYS)
+    deleted, _ = Notification.objects.filter(
+        status__in=[DeliveryStatus.SENT, DeliveryStatus.FAILED], created_at__lt=before
+    ).delete()
+    return int(deleted)

@@ -16,9 +16,12 @@ from typing import Any
 from core.workers import Worker
 from LiveData.health import feed_health, recorder_health
 from Notifications.choices import NotificationKind
-from Notifications.services import enqueue, send_due
+from Notifications.services import enqueue, prune, send_due
 
 logger = logging.getLogger(__name__)
+
+#: How often the outbox's old messages are deleted (seconds).
+PRUNE_SECONDS = 3600.0
 
 
 def _size(free: Any) -> str:
@@ -32,6 +35,7 @@ class NotificationSender:
         self.watch_seconds = watch_seconds
         self.idle_seconds = idle_seconds
         self._last_watch = float("-inf")
+        self._last_prune = float("-inf")
         #: What the last look saw (None before the first: a feed dead at start-up is news too).
         self.feed_ok: bool | None = None
         self.recorder_ok: bool | None = None
@@ -41,6 +45,9 @@ class NotificationSender:
         if time.monotonic() - self._last_watch >= self.watch_seconds:
             self._last_watch = time.monotonic()
             self.watch()
+        if time.monotonic() - self._last_prune >= PRUNE_SECONDS:
+            self._last_prune = time.monotonic()
+            prune()
         counts = send_due()
         return 0.0 if sum(counts.values()) else self.idle_seconds
 

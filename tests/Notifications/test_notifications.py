@@ -30,7 +30,7 @@ from LiveData.archive import TickArchive
 from LiveData.recorder import TickRecorder
 from LiveData.redis_client import LiveDataRedis
 from Notifications.models import Notification
-from Notifications.services import send_due
+from Notifications.services import prune, send_due
 from Notifications.workers import NotificationSender
 from tests.conftest import TOS_DATA
 from ThorTrading.models import MarketSession
@@ -146,6 +146,9 @@ def test_a_capture_its_resolution_and_a_missed_capture_each_arrive_once(
     assert "Japan's open at" in missed and "was not captured after 3 tries" in missed
     assert set(Notification.objects.values_list("status", flat=True)) == {"SENT"}
     assert send_due() == {"sent": 0, "retrying": 0, "failed": 0}  # nothing twice
+    # Sent messages are kept 30 days (the Notifications page lists them), then deleted.
+    assert prune(now=timezone.now() + timedelta(days=29)) == 0
+    assert prune(now=timezone.now() + timedelta(days=31)) == 3
 
 
 def test_with_the_service_down_messages_wait_and_arrive_when_it_is_back(
