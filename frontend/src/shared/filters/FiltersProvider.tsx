@@ -9,6 +9,12 @@ import { EMPTY_FILTERS, toQuery, type Filters } from "./filters";
 import { readFilters, writeFilters } from "./url";
 
 const KEY = "thor.filters";
+/** The pages that list captures: only their addresses carry the filters. */
+const FILTERED_PAGES = new Set(["", "sessions", "history"]);
+
+function writeToAddress(filters: Filters): void {
+  if (FILTERED_PAGES.has(readHash().page)) updateHashParams((params) => writeFilters(params, filters));
+}
 
 interface FiltersState {
   filters: Filters;
@@ -45,14 +51,14 @@ export function FiltersProvider({ children }: { children: ReactNode }) {
   }, []);
   useEffect(() => {
     sessionStorage.setItem(KEY, JSON.stringify(filters));
-    updateHashParams((params) => writeFilters(params, filters));
+    writeToAddress(filters);
   }, [filters]);
   useEffect(() => {
     // Back/forward or a pasted address: take its filters when it has some.
     const onHash = () => {
       const found = readFilters(readHash().params);
       if (found) setFiltersState((current) => (JSON.stringify(current) === JSON.stringify(found) ? current : found));
-      else updateHashParams((params) => writeFilters(params, filters));
+      else writeToAddress(filters);
     };
     window.addEventListener("hashchange", onHash);
     return () => window.removeEventListener("hashchange", onHash);
