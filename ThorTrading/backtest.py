@@ -27,9 +27,9 @@ import pyarrow.compute as pc
 
 from LiveData.contracts import parse_contract, previous_weekday
 from LiveData.ticks import NS, PRICE_FIELDS, SIZE_FIELDS, Quote, cme_trading_day, from_ns, quote_from_tick, to_ns
-from ThorTrading import analytics, grading, strategy
+from ThorTrading import analytics, grading, research, strategy
 from ThorTrading.config import TradingConfig
-from ThorTrading.signals import Thresholds
+from ThorTrading.signals import Thresholds, trade_side
 
 _ARRAYS = (*PRICE_FIELDS, *SIZE_FIELDS)
 #: The fields the first-touch search reads for every tick; the rest only at a snapshot.
@@ -514,6 +514,40 @@ def _resolve(
         )
     elif end_ns is not None and end_ns <= covered:
         trade.update(wndw=grading.EXPIRED, pnl_usd=Decimal(0))
+
+
+def trade_path(
+    market: MarketData, info: SymbolData, *, signal: str, entry: Decimal, start_ns: int, end_ns: int | None
+) -> research.Path | None:
+    """The exit side of one trade on its own series, from its open (``start_ns``) to ``end_ns`` (the
+    longest window a sweep asks; None = the data's end), at the resolution its snapshot came from:
+    the watched tick price (bid for a long, ask for a short, else last) or the bars' high, low and
+    open on the watched side (else on the trade bar) — what :func:`_resolve` grades on. None without
+    a trade or data (issue 26)."""
+    side = trade_side(signal)
+    if side == 0 or info.resolution is None:
+        return None
+    if info.resolution == "tick":
+        series = market.ticks.symbols.get(info.key)
+        if series is None:
+            return None
+        lo = int(np.searchsorted(series.ts, start_ns, side="left"))
+        hi = len(series.ts) if end_ns is None else int(np.searchsorted(series.ts, end_ns, side="left"))
+        window = slice(lo, max(lo, hi))
+        watched = series.arrays["bid" if side > 0 else "ask"][window]
+        price = np.where(np.isnan(watched), series.arrays["last"][window], watched)
+        return research.Path(research.TICK, side, float(entry), series.ts[window], price, price, price, 0,
+                             market.ticks.end_ns)  # fmt: skip
+    tape = market.bars[info.resolution]
+    bars = tape.series.get(info.key)
+    if bars is None:
+        return None
+    lo = int(np.searchsorted(bars.start, start_ns, side="left"))
+    hi = len(bars.start) if end_ns is None else int(np.searchsorted(bars.start, end_ns - tape.length_ns, side="right"))
+    window = slice(lo, max(lo, hi))
+    book = grading.bar_side(bars.side("bid_" if side > 0 else "ask_"), bars.side(""), window)
+    return research.Path(info.resolution, side, float(entry), bars.start[window], book.high, book.low, book.open,
+                         tape.length_ns, tape.end_ns)  # fmt: skip
 
 
 def _incomplete(rows: list[dict[str, Any]], config: TradingConfig, infos: dict[str, SymbolData]) -> str | None:

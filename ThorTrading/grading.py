@@ -161,7 +161,7 @@ class BarSide:
     low: np.ndarray
 
 
-def _on_side(watched: BarSide, trades: BarSide, window: slice) -> BarSide:
+def bar_side(watched: BarSide, trades: BarSide, window: slice) -> BarSide:
     """The bars of ``window`` on ``watched``'s side where the bar has it, else on the trade bar (DX
     has no bid or ask)."""
     high, low, first = watched.high[window], watched.low[window], watched.open[window]
@@ -205,7 +205,7 @@ def first_touch_on_bars(
     if hi <= lo:
         return None
     window = slice(lo, hi)
-    book = _on_side(bid if side > 0 else ask, trades, window)
+    book = bar_side(bid if side > 0 else ask, trades, window)
     high, low, opens = book.high, book.low, book.open
     upper, lower = float(target_high), float(target_low)
     with np.errstate(invalid="ignore"):
