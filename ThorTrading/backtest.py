@@ -30,6 +30,7 @@ from LiveData.ticks import NS, PRICE_FIELDS, SIZE_FIELDS, Quote, cme_trading_day
 from ThorTrading import analytics, grading, research, strategy
 from ThorTrading.config import TradingConfig
 from ThorTrading.signals import Thresholds, trade_side
+from ThorTrading.targets import compute_targets
 
 _ARRAYS = (*PRICE_FIELDS, *SIZE_FIELDS)
 #: The fields the first-touch search reads for every tick; the rest only at a snapshot.
@@ -639,6 +640,146 @@ def run(
         if progress is not None:
             progress(done, len(opens))
     return trades
+
+
+@dataclass(frozen=True)
+class SweepCell:
+    """One variant of a sweep (issue 26): ``target_mode`` (USD, TICKS, POINTS) with ``profit_target``
+    and ``stop_loss`` in that unit for every instrument, and ``window_minutes`` (None = each market's
+    own window, 0 = none)."""
+
+    target_mode: str
+    profit_target: Decimal
+    stop_loss: Decimal
+    window_minutes: int | None = None
+
+    @property
+    def variant(self) -> Variant:
+        """The single-variant backtest's :class:`Variant` this cell stands for."""
+        return Variant(
+            target_mode=self.target_mode,
+            profit_target=self.profit_target,
+            stop_loss=self.stop_loss,
+            window_minutes=self.window_minutes,
+        )
+
+    def window_end(self, market_open: MarketOpen) -> int | None:
+        """The window's end for a trade opened at ``market_open`` (int64 UTC ns; None = no window)."""
+        if self.window_minutes is None:
+            window = market_open.window
+        else:
+            window = timedelta(minutes=self.window_minutes) if self.window_minutes > 0 else None
+        return None if window is None else to_ns(market_open.open_at) + int(window.total_seconds() * NS)
+
+
+def sweep(
+    data: Tape | MarketData,
+    opens: Iterable[MarketOpen],
+    config: TradingConfig,
+    cells: list[SweepCell],
+    *,
+    progress: Callable[[int, int], None] | None = None,
+) -> list[list[dict[str, Any]]]:
+    """The trades of every cell at once (issue 26): for each cell the list :func:`run` with
+    ``cell.variant`` would give (same rows, same outcomes, exit times and P&L), plus each traded row's
+    excursions (``mfe_points``, ``mae_points``, ``mfe_usd``, ``mae_usd``, ``mfe_at``, ``mae_at``).
+
+    Entries and directions depend only on the signals, so the snapshot runs once; each trade's exit
+    path is cut once, over the longest window any cell asks; every cell's target, stop and window is
+    then a binary search on it (:func:`ThorTrading.research.resolve`). Raises ValueError without cells."""
+    if not cells:
+        raise ValueError("a sweep needs at least one variant")
+    market = data if isinstance(data, MarketData) else MarketData(ticks=data)
+    opens = list(opens)
+    base = run(market, opens, cells[0].variant.apply(config), progress=progress)
+    by_open = {(o.country, o.open_at): o for o in opens}
+    longest: dict[tuple[str, datetime], int | None] = {}
+    for key, market_open in by_open.items():
+        ends = [cell.window_end(market_open) for cell in cells]
+        longest[key] = None if any(end is None for end in ends) else max(e for e in ends if e is not None)
+    paths: list[research.Path | None] = []
+    for trade in base:
+        path = None
+        if trade["entry_price"] is not None and trade_side(trade["bhs"] or None) != 0 and trade["resolution"]:
+            key = (trade["country"], trade["captured_at"])
+            info = SymbolData(key=trade["series"], resolution=trade["resolution"])
+            path = trade_path(
+                market, info, signal=trade["bhs"], entry=trade["entry_price"], start_ns=to_ns(trade["captured_at"]),
+                end_ns=longest[key],
+            )  # fmt: skip
+        paths.append(path)
+    results = []
+    for cell in cells:
+        cell_config = cell.variant.apply(config)
+        rows = []
+        for trade, path in zip(base, paths, strict=True):
+            rows.append(_swept(trade, path, cell, cell_config, by_open[(trade["country"], trade["captured_at"])]))
+        results.append(rows)
+    return results
+
+
+_UNRESOLVED = {
+    "wndw": grading.PENDING,
+    "target_hit_at": None,
+    "target_hit_price": None,
+    "target_hit_type": None,
+    "pnl_usd": None,
+    "ambiguous": False,
+}
+
+
+def _swept(
+    trade: dict[str, Any], path: research.Path | None, cell: SweepCell, config: TradingConfig, market_open: MarketOpen
+) -> dict[str, Any]:
+    """``trade`` (the snapshot's row) as ``cell`` grades it, with its excursions."""
+    if path is None:
+        return dict(trade)
+    instrument = config.by_symbol[strategy.traded_symbol(trade["future"])]
+    levels = compute_targets(
+        signal=trade["bhs"],
+        entry=trade["entry_price"],
+        mode=instrument.target_mode,
+        profit_target=instrument.profit_target,
+        stop_loss=instrument.stop_loss,
+        tick_size=instrument.tick_size,
+        tick_value=instrument.tick_value,
+    )
+    if levels is None:
+        return {**trade, "target_high": None, "target_low": None, "wndw": grading.NEUTRAL, "pnl_usd": None}
+    row = {**trade, **_UNRESOLVED, "target_high": levels[0], "target_low": levels[1]}
+    end_ns = cell.window_end(market_open)
+    exit_ = research.resolve(path, float(levels[0]), float(levels[1]), end_ns)
+    if exit_ is not None:
+        price = Decimal(repr(exit_.price))
+        row.update(
+            wndw=exit_.outcome,
+            target_hit_at=from_ns(exit_.at_ns),
+            target_hit_price=price,
+            target_hit_type=exit_.hit_type,
+            ambiguous=exit_.ambiguous,
+            pnl_usd=grading.pnl_usd(
+                signal=trade["bhs"],
+                entry=trade["entry_price"],
+                exit=price,
+                tick_size=instrument.tick_size,
+                tick_value=instrument.tick_value,
+            ),
+        )
+        through: int | None = exit_.index
+    else:
+        through = path.steps_before(end_ns) - 1
+        if end_ns is not None and end_ns <= path.covered_ns:
+            row.update(wndw=grading.EXPIRED, pnl_usd=Decimal(0))
+    excursion = research.excursions(path, through=through)
+    row.update(
+        mfe_points=Decimal(repr(excursion.mfe)),
+        mae_points=Decimal(repr(excursion.mae)),
+        mfe_usd=research.usd(excursion.mfe, tick_size=instrument.tick_size, tick_value=instrument.tick_value),
+        mae_usd=research.usd(excursion.mae, tick_size=instrument.tick_size, tick_value=instrument.tick_value),
+        mfe_at=from_ns(excursion.mfe_at_ns) if excursion.mfe_at_ns is not None else None,
+        mae_at=from_ns(excursion.mae_at_ns) if excursion.mae_at_ns is not None else None,
+    )
+    return row
 
 
 def stats(

@@ -1,0 +1,72 @@
+"""The sweep (issue 26): every cell equals the single-variant backtest of that variant, row by row and
+in its statistics — on ticks (the hand-made tape of test_backtest) and on bars (test_bar_backtest's),
+with each traded row's excursions."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+from LiveData.archive import SCHEMA as TICK_SCHEMA
+from LiveData.archive import TickArchive
+from tests.ThorTrading.test_backtest import tape  # noqa: F401  (the hand-made tick tape fixture)
+from tests.ThorTrading.test_bar_backtest import OPEN, golden_bars, market
+from ThorTrading import backtest
+from ThorTrading.backtest import MarketOpen, SweepCell
+from ThorTrading.services.backtest import market_data
+from ThorTrading.services.config import get_trading_config
+
+FIELDS = ("future", "bhs", "entry_price", "target_high", "target_low", "wndw", "target_hit_at", "target_hit_price",
+          "target_hit_type", "pnl_usd", "ambiguous")  # fmt: skip
+CELLS = [
+    SweepCell("USD", Decimal(target), Decimal(stop), window)
+    for target in ("100", "150")
+    for stop in ("100", "150")
+    for window in (None, 0)
+]
+
+
+def assert_cells_equal_single_runs(data: backtest.MarketData, opens: list[MarketOpen]) -> list[list[dict[str, Any]]]:
+    config = get_trading_config()
+    swept = backtest.sweep(data, opens, config, CELLS)
+    assert len(swept) == len(CELLS)
+    for cell, rows in zip(CELLS, swept, strict=True):
+        single = backtest.run(data, cell.variant.with_window(opens), cell.variant.apply(config))
+        assert [{k: r[k] for k in FIELDS} for r in rows] == [{k: r[k] for k in FIELDS} for r in single], cell
+        now = OPEN + timedelta(days=1)
+        assert backtest.stats(rows, future="all", market_order=["USA"], now=now) == backtest.stats(
+            single, future="all", market_order=["USA"], now=now
+        ), cell
+    return swept
+
+
+def test_a_sweep_of_ticks_equals_each_single_variant_backtest(tape: TickArchive) -> None:  # noqa: F811
+    opens = [MarketOpen("USA", OPEN, date(2025, 12, 1), "Mon", timedelta(minutes=30))]
+    data = market_data(tape, OPEN - timedelta(days=1), OPEN + timedelta(days=1))
+    swept = assert_cells_equal_single_runs(data, opens)
+    # Not a trivial equality: the cells disagree with each other.
+    outcomes = {tuple(r["wndw"] for r in rows) for rows in swept}
+    assert len(outcomes) >= 3
+    # YM's $100/$100 trade (cell 0, the market's 30-minute window) from 47,001: the hand-made tape's
+    # bid reaches 47,021 at 14:35; its excursions run to that exit.
+    ym = next(r for r in swept[0] if r["future"] == "YM")
+    assert (ym["wndw"], ym["target_hit_price"], ym["mfe_points"]) == ("WORKED", 47021, Decimal("20.0"))
+    assert ym["mfe_usd"] == Decimal("100.00") and ym["mfe_at"] == datetime(2025, 12, 1, 14, 35, tzinfo=UTC)
+
+
+def test_a_sweep_of_bars_equals_each_single_variant_backtest_ambiguous_bars_included(seeded: None) -> None:
+    monday = date(2025, 12, 1)
+    fronts = {(root, monday): contract for root, contract in (("ES", "ESZ25"), ("NQ", "NQZ25"), ("CL", "CLF26"), ("DX", "DXZ25"), ("YM", "YMZ25"), ("GC", "GCZ25"))}  # fmt: skip
+    data = market(golden_bars(), fronts)
+    opens = [MarketOpen("USA", OPEN, monday, "Mon", timedelta(minutes=30))]
+    swept = assert_cells_equal_single_runs(data, opens)
+    assert any(r["ambiguous"] for rows in swept for r in rows)
+
+
+def test_a_sweep_needs_a_cell(seeded: None) -> None:
+    empty = backtest.MarketData(ticks=backtest.Tape.from_table(TICK_SCHEMA.empty_table()))
+    with pytest.raises(ValueError, match="at least one variant"):
+        backtest.sweep(empty, [], get_trading_config(), [])
