@@ -119,7 +119,7 @@ def run_backtest(
         return {
             "params": {**params, "ticks": 0, "bars": 0, "resolution": [], "roll": roll, "opens_with_data": 0},
             "trades": [],
-            "stats": backtest.stats([], future=future, market_order=CONTROL_COUNTRIES, now=_end_of(end)),
+            "stats": backtest.stats([], future=future, market_order=CONTROL_COUNTRIES, now=end_of_day(end)),
         }
     longest = max((o.window for o in opens if o.window is not None), default=timedelta(days=1))
     # The snapshot needs each symbol's latest data before the first open: read a day before it.
@@ -137,7 +137,7 @@ def run_backtest(
     return {
         "params": params,
         "trades": trades,
-        "stats": backtest.stats(trades, future=future, market_order=CONTROL_COUNTRIES, now=_end_of(end)),
+        "stats": backtest.stats(trades, future=future, market_order=CONTROL_COUNTRIES, now=end_of_day(end)),
     }
 
 
@@ -213,7 +213,7 @@ def data_params(trades: list[dict[str, Any]], market: MarketData, *, future: str
     }
 
 
-def _end_of(day: date) -> datetime:
+def end_of_day(day: date) -> datetime:
     """The end of ``day`` (UTC midnight after it): where the backtest's "last 7 days" count back from."""
     return datetime.combine(day + timedelta(days=1), datetime.min.time(), tzinfo=UTC)
 
