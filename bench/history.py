@@ -166,3 +166,29 @@ def run() -> None:
     )
     print(_line("  end to end (load + run)", loaded, "bars", load + runtime))
     print(f"{'':<34} goal ≤ 2 s end to end: {'met' if load + runtime <= 2 else 'not met'}")
+    _sweep(market, opens)
+
+
+def _sweep(market: Any, opens: list[Any]) -> None:
+    """Sweep throughput (issue 26): target × stop variants over the year's opens, on one core."""
+    from ThorTrading import backtest
+    from ThorTrading.backtest import SweepCell
+    from ThorTrading.services.config import get_trading_config
+
+    config = get_trading_config()
+    amounts = [Decimal(v) for v in (25, 50, 75, 100, 150)]
+    cells = [SweepCell("USD", t, s) for t in amounts for s in amounts]
+    began = time.perf_counter()
+    swept = backtest.sweep(market, opens, config, cells)
+    seconds = time.perf_counter() - began
+    traded = sum(1 for t in swept[0] if t.get("mfe_points") is not None)
+    answered = traded * len(cells)
+    print(
+        f"{'sweep, one year of 1m bars':<34} {len(cells)} variants × {traded:,} traded rows "
+        f"({len(opens)} opens): {seconds:.2f} s, {answered / seconds:,.0f} variant-trades/s"
+    )
+    estimate = 1000 * traded / (answered / seconds)
+    print(
+        f"{'':<34} goal 1,000 variants ≤ 10 s: about {estimate:.0f} s at this rate "
+        f"({'met' if estimate <= 10 else 'not met'}; bound by one Python call per variant and trade)"
+    )

@@ -105,4 +105,6 @@ def test_on_a_random_walk_pbo_is_high_and_out_of_sample_ev_is_the_cost(seeded: N
     assert pbo["pbo"] >= 0.3, pbo["pbo"]
     # No edge: out of sample a chosen variant makes about nothing gross, so net it loses about its costs.
     assert found["out_of_sample_ev"] is not None and -60 < found["out_of_sample_ev"] < 15, found
-    print(f"random walk: PBO {pbo['pbo']}, in-sample EV {found['in_sample_ev']}, out-of-sample EV {found['out_of_sample_ev']}")
+    print(
+        f"random walk: PBO {pbo['pbo']}, in-sample EV {found['in_sample_ev']}, out-of-sample EV {found['out_of_sample_ev']}"
+    )
