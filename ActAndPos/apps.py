@@ -9,3 +9,8 @@ class ActAndPosConfig(AppConfig):
 
     def ready(self) -> None:
         from ActAndPos import receivers  # noqa: F401  (a paper account for every new user)
+        from ActAndPos.selectors import commission_table
+        from ThorTrading.services.costs import set_commission_source
+
+        # Backtests and sweeps cost trades with this desk's commissions (issue 26).
+        set_commission_source(commission_table)

@@ -156,3 +156,10 @@ def statement_csv(data: dict[str, Any]) -> str:
             ]
         )
     return buffer.getvalue()
+
+
+def commission_table() -> dict[str, Decimal]:
+    """The commission per contract per side (USD) by symbol, from the contract margins table."""
+    from ActAndPos.models import ContractMargin
+
+    return dict(ContractMargin.objects.values_list("symbol", "commission"))

@@ -20,7 +20,7 @@ from GlobalMarkets.reference import CONTROL_COUNTRIES
 from LiveData.history.rolls import ROLL_RULES
 from ThorTrading import targets
 from ThorTrading.backtest import Variant
-from ThorTrading.models import FUTURES, TOTAL, Backtest
+from ThorTrading.models import FUTURES, TOTAL, Backtest, BacktestKind
 from ThorTrading.services.backtest import BacktestError, backtest_state, backtest_submit
 
 MAX_DAYS = 366
@@ -89,7 +89,7 @@ class BacktestOutputSerializer(serializers.Serializer):
     only on the detail and once DONE."""
 
     id = serializers.IntegerField()
-    status = serializers.ChoiceField(choices=["QUEUED", "RUNNING", "DONE", "FAILED"])
+    status = serializers.ChoiceField(choices=["QUEUED", "RUNNING", "DONE", "FAILED", "CANCELLED"])
     progress = serializers.FloatField(help_text="Percent of the opens tested")
     params = serializers.DictField()
     error = serializers.CharField(allow_blank=True)
@@ -163,7 +163,9 @@ class BacktestListCreateView(KnownQueryParamsMixin, APIView):
 
     @extend_schema(responses={200: BacktestOutputSerializer(many=True)})
     def get(self, request: Request) -> Response:
-        rows = Backtest.objects.filter(owner_id=request.user.pk).order_by("-created_at", "-id")[:20]
+        rows = Backtest.objects.filter(owner_id=request.user.pk, kind=BacktestKind.BACKTEST).order_by(
+            "-created_at", "-id"
+        )[:20]
         return Response([_output(b, with_result=False) for b in rows])
 
 
@@ -174,5 +176,5 @@ class BacktestDetailView(KnownQueryParamsMixin, APIView):
 
     @extend_schema(responses={200: BacktestOutputSerializer})
     def get(self, request: Request, pk: int) -> Response:
-        backtest = get_object_or_404(Backtest, pk=pk, owner_id=request.user.pk)
+        backtest = get_object_or_404(Backtest, pk=pk, owner_id=request.user.pk, kind=BacktestKind.BACKTEST)
         return Response(_output(backtest, with_result=True))

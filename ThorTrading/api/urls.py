@@ -1,7 +1,7 @@
 from django.urls import path
 
 from core import converters  # noqa: F401  (registers the <pk:…> converter)
-from ThorTrading.api import backtests, capture_now, close, intraday, quotes, sessions
+from ThorTrading.api import backtests, capture_now, close, intraday, quotes, sessions, sweeps
 
 urlpatterns = [
     path("quotes/latest", quotes.LatestQuotesView.as_view(), name="quotes-latest"),
@@ -26,5 +26,8 @@ urlpatterns = [
     path("market-close/capture", close.MarketCloseCaptureView.as_view(), name="market-close-capture"),
     path("backtests/", backtests.BacktestListCreateView.as_view(), name="backtests"),
     path("backtests/<pk:pk>/", backtests.BacktestDetailView.as_view(), name="backtests-detail"),
+    path("sweeps/", sweeps.SweepListCreateView.as_view(), name="sweeps"),
+    path("sweeps/<pk:pk>/", sweeps.SweepDetailView.as_view(), name="sweeps-detail"),
+    path("sweeps/<pk:pk>/cancel", sweeps.SweepCancelView.as_view(), name="sweeps-cancel"),
     path("market-opens/<pk:pk>/", sessions.MarketSessionDetailView.as_view(), name="market-opens-detail"),
 ]

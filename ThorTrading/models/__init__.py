@@ -1,4 +1,4 @@
-from ThorTrading.models.backtests import Backtest, BacktestStatus
+from ThorTrading.models.backtests import Backtest, BacktestKind, BacktestStatus
 from ThorTrading.models.instruments import (
     ContractWeight,
     SignalStatValue,
@@ -13,6 +13,7 @@ __all__ = [
     "FUTURES",
     "TOTAL",
     "Backtest",
+    "BacktestKind",
     "BacktestStatus",
     "ContractWeight",
     "FutureTrading24Hour",

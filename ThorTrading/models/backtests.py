@@ -13,6 +13,14 @@ class BacktestStatus(models.TextChoices):
     RUNNING = "RUNNING", "Running"
     DONE = "DONE", "Done"
     FAILED = "FAILED", "Failed"
+    CANCELLED = "CANCELLED", "Cancelled"
+
+
+class BacktestKind(models.TextChoices):
+    """One variant (the What if) or a sweep of many (the Research page, issue 26)."""
+
+    BACKTEST = "backtest", "Backtest"
+    SWEEP = "sweep", "Sweep"
 
 
 class Backtest(models.Model):
@@ -34,6 +42,8 @@ class Backtest(models.Model):
     opens_total = models.PositiveIntegerField(default=0)
     error = models.TextField(blank=True)
     result = models.JSONField(null=True, blank=True)
+    kind = models.CharField(max_length=10, choices=BacktestKind.choices, default=BacktestKind.BACKTEST)
+    cancel_requested = models.BooleanField(default=False, help_text="Its owner asked to stop it (a sweep checks often)")
 
     class Meta:
         ordering = ["-created_at", "-id"]

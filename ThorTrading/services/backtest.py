@@ -242,6 +242,13 @@ def _new_executor_after_fork() -> None:
 
 
 after_fork_in_child(_new_executor_after_fork)
+
+
+def submit_job(job: Callable[[], None]) -> None:
+    """Run ``job`` in the process's backtest worker thread (one backtest or sweep at a time, in order)."""
+    _executor.submit(job)
+
+
 #: A queued or running backtest whose row has not moved for this long was interrupted (a restart).
 STALE_AFTER = {BacktestStatus.QUEUED: timedelta(minutes=30), BacktestStatus.RUNNING: timedelta(minutes=5)}
 
@@ -284,7 +291,7 @@ def backtest_submit(
         roll=roll,
     )
     if run_async:
-        transaction.on_commit(lambda: _executor.submit(job))
+        transaction.on_commit(lambda: submit_job(job))
     else:
         job()
         backtest.refresh_from_db()

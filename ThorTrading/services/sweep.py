@@ -10,18 +10,24 @@ passed in (``ThorTrading`` sits below the paper desk that keeps the commission t
 
 from __future__ import annotations
 
+import logging
+import time
 from collections import defaultdict
 from collections.abc import Callable
 from datetime import date, timedelta
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
 import numpy as np
+from django.db import connections, transaction
 
+from core import clock
 from GlobalMarkets.reference import CONTROL_COUNTRIES
 from LiveData.archive import TickArchive, get_tick_archive
 from ThorTrading import backtest, research
 from ThorTrading.backtest import SweepCell
+from ThorTrading.models import Backtest, BacktestKind, BacktestStatus
 from ThorTrading.services.backtest import (
     BacktestError,
     backtest_markets,
@@ -29,8 +35,13 @@ from ThorTrading.services.backtest import (
     data_params,
     end_of_day,
     market_data,
+    submit_job,
+    to_jsonable,
 )
 from ThorTrading.services.config import get_trading_config
+from ThorTrading.services.costs import trading_costs
+
+logger = logging.getLogger(__name__)
 
 #: A walk-forward choice needs at least this many decided trades in its training span.
 MIN_TRAIN_TRADES = 3
@@ -243,7 +254,7 @@ def run_sweep(
                 "stop_loss": cell.stop_loss,
                 "window_minutes": cell.window_minutes,
                 "stats": backtest.stats(trades, future=future, market_order=CONTROL_COUNTRIES, now=now),
-                "net": {k: net_stats[k] for k in ("overall", "by_market", "by_weekday")},
+                "net": {k: net_stats[k] for k in ("overall", "by_market", "by_weekday", "pnl_by_day")},
                 "table": _table(net, future, now),
             }
         )
@@ -256,3 +267,133 @@ def run_sweep(
         result["walk_forward"] = None
     result["trades"] = netted
     return result
+
+
+class SweepCancelled(Exception):
+    """Its owner cancelled the sweep while it ran."""
+
+
+def sweep_submit(
+    *,
+    owner: Any,
+    start: date,
+    end: date,
+    cells: list[SweepCell],
+    countries: list[str] | None,
+    future: str,
+    walk_forward_days: tuple[int, int] | None,
+    stop_slippage_ticks: int = 1,
+    target_slippage_ticks: int = 0,
+    roll: str = "volume",
+    run_async: bool = True,
+) -> Backtest:
+    """Record a sweep for ``owner`` (a ``Backtest`` of kind ``sweep``) and run it in the backtest worker
+    thread after the transaction commits (``run_async=False``: before returning). Raises
+    :class:`BacktestError` for an unknown market or no cells before anything is stored."""
+    backtest_markets(countries)
+    if not cells:
+        raise BacktestError("give at least one target, stop and window to sweep")
+    params = {
+        "from": start.isoformat(),
+        "to": end.isoformat(),
+        "markets": countries or [],
+        "future": future,
+        "cells": [
+            {
+                "target_mode": c.target_mode,
+                "profit_target": c.profit_target,
+                "stop_loss": c.stop_loss,
+                "window_minutes": c.window_minutes,
+            }
+            for c in cells
+        ],
+        "walk_forward": list(walk_forward_days) if walk_forward_days else None,
+        "stop_slippage_ticks": stop_slippage_ticks,
+        "target_slippage_ticks": target_slippage_ticks,
+        "roll": roll,
+    }
+    row = Backtest.objects.create(
+        owner=owner, created_at=clock.now(), params=to_jsonable(params), kind=BacktestKind.SWEEP
+    )
+    job = partial(
+        sweep_execute,
+        sweep_id=row.pk,
+        start=start,
+        end=end,
+        cells=cells,
+        countries=countries,
+        future=future,
+        walk_forward_days=walk_forward_days,
+        costs=trading_costs(stop_slippage_ticks=stop_slippage_ticks, target_slippage_ticks=target_slippage_ticks),
+        roll=roll,
+    )
+    if run_async:
+        transaction.on_commit(lambda: submit_job(job))
+    else:
+        job()
+        row.refresh_from_db()
+    return row
+
+
+def sweep_execute(
+    *,
+    sweep_id: int,
+    start: date,
+    end: date,
+    cells: list[SweepCell],
+    countries: list[str] | None,
+    future: str,
+    walk_forward_days: tuple[int, int] | None,
+    costs: dict[str, research.Costs],
+    roll: str = "volume",
+) -> None:
+    """Run a recorded sweep and store its result (without the rows: each variant's figures, the
+    walk-forward and PBO), why it failed, or that it was cancelled (checked with each progress note,
+    every half second)."""
+    Backtest.objects.filter(pk=sweep_id).update(
+        status=BacktestStatus.RUNNING, started_at=clock.now(), updated_at=clock.now()
+    )
+    last = [0.0]
+
+    def progress(done: int, total: int) -> None:
+        if done == total or time.monotonic() - last[0] >= 0.5:
+            last[0] = time.monotonic()
+            Backtest.objects.filter(pk=sweep_id).update(opens_done=done, opens_total=total, updated_at=clock.now())
+            if Backtest.objects.filter(pk=sweep_id, cancel_requested=True).exists():
+                raise SweepCancelled
+
+    try:
+        result = run_sweep(
+            start=start,
+            end=end,
+            cells=cells,
+            countries=countries,
+            future=future,
+            costs=costs,
+            walk_forward_days=walk_forward_days,
+            progress=progress,
+            roll=roll,
+        )
+        result.pop("trades")
+        Backtest.objects.filter(pk=sweep_id).update(
+            status=BacktestStatus.DONE,
+            result=to_jsonable(result),
+            finished_at=clock.now(),
+            opens_total=result["params"]["opens"],
+            opens_done=result["params"]["opens"],
+        )
+    except SweepCancelled:
+        Backtest.objects.filter(pk=sweep_id).update(
+            status=BacktestStatus.CANCELLED, error="cancelled by its owner", finished_at=clock.now()
+        )
+    except BacktestError as exc:
+        Backtest.objects.filter(pk=sweep_id).update(
+            status=BacktestStatus.FAILED, error=str(exc), finished_at=clock.now()
+        )
+    except Exception as exc:  # a sweep never takes the worker thread down with it
+        logger.exception("sweep %s failed", sweep_id)
+        Backtest.objects.filter(pk=sweep_id).update(
+            status=BacktestStatus.FAILED, error=f"{type(exc).__name__}: {exc}", finished_at=clock.now()
+        )
+    finally:
+        connections.close_all()

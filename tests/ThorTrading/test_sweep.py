@@ -70,3 +70,60 @@ def test_a_sweep_needs_a_cell(seeded: None) -> None:
     empty = backtest.MarketData(ticks=backtest.Tape.from_table(TICK_SCHEMA.empty_table()))
     with pytest.raises(ValueError, match="at least one variant"):
         backtest.sweep(empty, [], get_trading_config(), [])
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_sweeps_api_runs_keeps_and_cancels_sweeps(tape: TickArchive) -> None:  # noqa: F811
+    import threading
+
+    from django.contrib.auth.models import User
+    from rest_framework.test import APIClient
+
+    from tests.conftest import wait_for
+    from ThorTrading.models import Backtest
+    from ThorTrading.services import sweep as sweep_service
+
+    client = APIClient()
+    client.force_authenticate(User.objects.create_user("trader"))
+    body = {"start": "2025-12-01", "end": "2025-12-01", "markets": ["USA"], "future": "all",
+            "profit_targets": [100, 150], "stop_losses": [100, 150], "walk_forward": [1, 1]}  # fmt: skip
+    started = client.post("/api/ThorTrading/sweeps/", body, format="json")
+    assert started.status_code == 202, started.json()
+    url = started.json()["url"]
+    done = wait_for(lambda: (r := client.get(url).json())["status"] in ("DONE", "FAILED") and r, timeout=20.0)
+    assert isinstance(done, dict) and done["status"] == "DONE" and done["progress"] == 100.0, done
+    variants = done["result"]["variants"]
+    assert [(v["profit_target"], v["stop_loss"]) for v in variants] == [
+        (100.0, 100.0), (100.0, 150.0), (150.0, 100.0), (150.0, 150.0)
+    ]  # fmt: skip
+    # $150/$100 is test_backtest's variant: YM stopped at 46,900 (−$505.00), ES expired; five trades in all.
+    wide = variants[2]["stats"]["overall"]
+    assert (wide["trades"], wide["didnt_work"]) == (5, 2)
+    assert variants[0]["net"]["overall"]["total_pnl"] < variants[0]["stats"]["overall"]["total_pnl"]  # costs
+    assert done["result"]["pbo"]["pbo"] is None  # one day: nothing to cross-validate
+    assert [s["id"] for s in client.get("/api/ThorTrading/sweeps/").json()] == [done["id"]]
+    assert client.get("/api/ThorTrading/backtests/").json() == []  # sweeps are not What ifs
+    refused = client.post(f"/api/ThorTrading/sweeps/{done['id']}/cancel")
+    assert refused.status_code == 400 and "only a running one" in refused.json()["error"]
+    too_many = client.post("/api/ThorTrading/sweeps/", {**body, "profit_targets": list(range(1, 41)),
+                                                         "stop_losses": list(range(1, 41))}, format="json")  # fmt: skip
+    assert too_many.status_code == 400 and "1600 variants" in str(too_many.json())
+    # A sweep asked to stop stops at its next progress note and reads CANCELLED.
+    row = Backtest.objects.create(owner=User.objects.get(username="trader"), created_at=done["created_at"],
+                                  kind="sweep", cancel_requested=True)  # fmt: skip
+    worker = threading.Thread(
+        target=sweep_service.sweep_execute,
+        kwargs={
+            "sweep_id": row.pk,
+            "start": date(2025, 12, 1),
+            "end": date(2025, 12, 1),
+            "cells": CELLS[:2],
+            "countries": ["USA"],
+            "future": "all",
+            "walk_forward_days": None,
+            "costs": {},
+        },
+    )
+    worker.start()
+    worker.join(20)
+    assert client.get(f"/api/ThorTrading/sweeps/{row.pk}/").json()["status"] == "CANCELLED"

@@ -360,6 +360,61 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/ThorTrading/sweeps/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description ``POST sweeps/`` starts a sweep (202, then poll its ``url``); ``GET sweeps/``: your latest 20. */
+        get: operations["ThorTrading_sweeps_list"];
+        put?: never;
+        /** @description ``POST sweeps/`` starts a sweep (202, then poll its ``url``); ``GET sweeps/``: your latest 20. */
+        post: operations["ThorTrading_sweeps_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/ThorTrading/sweeps/{id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description ``GET sweeps/<id>/``: status, progress and, once done, the result; 404 for someone else's. */
+        get: operations["ThorTrading_sweeps_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/ThorTrading/sweeps/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * @description ``POST sweeps/<id>/cancel``: ask a queued or running sweep to stop (it stops within a second and
+         *     reads CANCELLED); 400 for one already finished.
+         */
+        post: operations["ThorTrading_sweeps_cancel_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/ThorTrading/vwap": {
         parameters: {
             query?: never;
@@ -1069,23 +1124,6 @@ export interface components {
             status: string;
             url: string;
         };
-        /**
-         * @description * `TOTAL` - TOTAL
-         *     * `all` - all
-         *     * `YM` - YM
-         *     * `ES` - ES
-         *     * `NQ` - NQ
-         *     * `RTY` - RTY
-         *     * `CL` - CL
-         *     * `SI` - SI
-         *     * `HG` - HG
-         *     * `GC` - GC
-         *     * `VX` - VX
-         *     * `DX` - DX
-         *     * `ZB` - ZB
-         * @enum {string}
-         */
-        BacktestInputFutureEnum: "TOTAL" | "all" | "YM" | "ES" | "NQ" | "RTY" | "CL" | "SI" | "HG" | "GC" | "VX" | "DX" | "ZB";
         /** @description A variant to test: dates (market-local, inclusive), markets, targets, window, the stats' rows. */
         BacktestInputRequest: {
             /**
@@ -1132,7 +1170,7 @@ export interface components {
              *     * `ZB` - ZB
              * @default TOTAL
              */
-            future: components["schemas"]["BacktestInputFutureEnum"];
+            future: components["schemas"]["Future7ccEnum"];
             /** @description Composite weight per signal (SPEC §4) */
             signal_weights?: components["schemas"]["SignalWeightsRequest"];
             /**
@@ -1150,7 +1188,7 @@ export interface components {
          */
         BacktestOutput: {
             id: number;
-            status: components["schemas"]["BacktestOutputStatusEnum"];
+            status: components["schemas"]["Status856Enum"];
             /**
              * Format: double
              * @description Percent of the opens tested
@@ -1168,14 +1206,6 @@ export interface components {
                 [key: string]: unknown;
             } | null;
         };
-        /**
-         * @description * `QUEUED` - QUEUED
-         *     * `RUNNING` - RUNNING
-         *     * `DONE` - DONE
-         *     * `FAILED` - FAILED
-         * @enum {string}
-         */
-        BacktestOutputStatusEnum: "QUEUED" | "RUNNING" | "DONE" | "FAILED";
         BarOut: {
             /** Format: date-time */
             minute: string;
@@ -1406,6 +1436,23 @@ export interface components {
             order: components["schemas"]["Order"];
             canceled: components["schemas"]["Order"][];
         };
+        /**
+         * @description * `TOTAL` - TOTAL
+         *     * `all` - all
+         *     * `YM` - YM
+         *     * `ES` - ES
+         *     * `NQ` - NQ
+         *     * `RTY` - RTY
+         *     * `CL` - CL
+         *     * `SI` - SI
+         *     * `HG` - HG
+         *     * `GC` - GC
+         *     * `VX` - VX
+         *     * `DX` - DX
+         *     * `ZB` - ZB
+         * @enum {string}
+         */
+        Future7ccEnum: "TOTAL" | "all" | "YM" | "ES" | "NQ" | "RTY" | "CL" | "SI" | "HG" | "GC" | "VX" | "DX" | "ZB";
         Insight: {
             target: string;
             /** Format: double */
@@ -2090,6 +2137,15 @@ export interface components {
             evaluation_window_minutes?: components["schemas"]["WindowsOut"];
         };
         /**
+         * @description * `QUEUED` - QUEUED
+         *     * `RUNNING` - RUNNING
+         *     * `DONE` - DONE
+         *     * `FAILED` - FAILED
+         *     * `CANCELLED` - CANCELLED
+         * @enum {string}
+         */
+        Status856Enum: "QUEUED" | "RUNNING" | "DONE" | "FAILED" | "CANCELLED";
+        /**
          * @description One grouping's figures (SPEC §8): counts, hit rate with its 95 % Wilson interval (percent),
          *     expected value with its 95 % confidence interval, profit factor, total P&L and drawdown (USD), average resolution (seconds).
          */
@@ -2128,6 +2184,61 @@ export interface components {
             max_drawdown: number;
             /** Format: double */
             avg_resolution_seconds: number | null;
+        };
+        SweepAccepted: {
+            id: number;
+            status: string;
+            url: string;
+        };
+        /**
+         * @description What to sweep: dates (market-local, inclusive), markets, the rows (``future``), lists of
+         *     targets and stops in one unit and of windows, the walk-forward spans and the slippage.
+         */
+        SweepInputRequest: {
+            /** Format: date */
+            start: string;
+            /** Format: date */
+            end: string;
+            markets?: components["schemas"]["MarketsEnum"][];
+            /** @default TOTAL */
+            future: components["schemas"]["Future7ccEnum"];
+            /** @default USD */
+            target_mode: components["schemas"]["TargetModeEnum"];
+            /** @description e.g. [25, 50, 100] in target_mode's unit */
+            profit_targets: number[];
+            /** @description e.g. [25, 50, 100] */
+            stop_losses: number[];
+            /** @description windows (0 = none, null = each market's own); default [null] */
+            window_minutes?: (number | null)[];
+            /** @description [train days, test days] */
+            walk_forward?: number[];
+            /** @default 1 */
+            stop_slippage_ticks: number;
+            /** @default 0 */
+            target_slippage_ticks: number;
+            /** @default volume */
+            roll: components["schemas"]["RollEnum"];
+        };
+        /** @description A sweep's state; ``result`` (``{params, variants, walk_forward, pbo}``) on the detail once DONE. */
+        SweepOutput: {
+            id: number;
+            status: components["schemas"]["Status856Enum"];
+            /**
+             * Format: double
+             * @description Percent of the opens read
+             */
+            progress: number;
+            params: {
+                [key: string]: unknown;
+            };
+            error: string;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            finished_at: string | null;
+            result?: {
+                [key: string]: unknown;
+            } | null;
         };
         /**
          * @description * `YM` - YM
@@ -3659,6 +3770,271 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["RibbonOut"];
+                };
+            };
+            /** @description No credentials, a bad token or an expired one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Forbidden: not yours, not allowed, or no CSRF token with a cookie session */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object or page */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Redis or the database is not answering */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    ThorTrading_sweeps_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SweepOutput"][];
+                };
+            };
+            /** @description No credentials, a bad token or an expired one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Forbidden: not yours, not allowed, or no CSRF token with a cookie session */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object or page */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Redis or the database is not answering */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    ThorTrading_sweeps_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SweepInputRequest"];
+            };
+        };
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SweepAccepted"];
+                };
+            };
+            /** @description Bad input: the error names the parameter */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No credentials, a bad token or an expired one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Forbidden: not yours, not allowed, or no CSRF token with a cookie session */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object or page */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The body is not JSON (or, where accepted, a form) that can be read */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Redis or the database is not answering */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    ThorTrading_sweeps_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SweepOutput"];
+                };
+            };
+            /** @description Bad input: the error names the parameter */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No credentials, a bad token or an expired one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Forbidden: not yours, not allowed, or no CSRF token with a cookie session */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such object or page */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Redis or the database is not answering */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    ThorTrading_sweeps_cancel_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SweepOutput"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
                 };
             };
             /** @description No credentials, a bad token or an expired one */

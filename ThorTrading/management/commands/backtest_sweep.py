@@ -1,8 +1,6 @@
 """``manage.py backtest_sweep``: every combination of targets, stops and windows over the archive, net of
-costs, with walk-forward and the probability of backtest overfitting (issue 26).
-
-It lives in the roof because it joins two apps: ThorTrading's sweep and the paper desk's commission
-table (ActAndPos' contract margins), which is what a trade costs."""
+costs (the paper desk's commissions, through ``ThorTrading.services.costs``), with walk-forward and
+the probability of backtest overfitting (issue 26)."""
 
 from __future__ import annotations
 
@@ -15,12 +13,12 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
-from ActAndPos.models import ContractMargin
 from LiveData.history.rolls import ROLL_RULES
-from ThorTrading import research, targets
+from ThorTrading import targets
 from ThorTrading.backtest import SweepCell
 from ThorTrading.management.commands.backtest import _day
 from ThorTrading.services.backtest import BacktestError, to_jsonable
+from ThorTrading.services.costs import trading_costs
 from ThorTrading.services.sweep import run_sweep
 
 UNITS = {"usd": targets.USD, "ticks": targets.TICKS, "points": targets.POINTS}
@@ -106,10 +104,9 @@ class Command(BaseCommand):
             if len(parts) != 2 or not all(p.strip().isdigit() and int(p) > 0 for p in parts):
                 raise CommandError("--walk-forward: give TRAIN,TEST in trading days, e.g. 20,5")
             spans = (int(parts[0]), int(parts[1]))
-        costs = {
-            m.symbol: research.Costs(m.commission, options["stop_slippage"], options["target_slippage"])
-            for m in ContractMargin.objects.all()
-        }
+        costs = trading_costs(
+            stop_slippage_ticks=options["stop_slippage"], target_slippage_ticks=options["target_slippage"]
+        )
         countries = [c.strip() for c in options["markets"].split(",") if c.strip()] if options["markets"] else None
         bar = tqdm(total=0, unit="open", desc=f"sweep ×{len(cells)}", file=sys.stderr, disable=None)
 
