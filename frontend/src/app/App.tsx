@@ -16,15 +16,16 @@ import { LiveProvider } from "./LiveProvider";
 import { History } from "./pages/History";
 import { Home } from "./pages/Home";
 import { Login } from "./pages/Login";
+import { Research } from "./pages/Research";
 import { Sessions } from "./pages/Sessions";
 import { Settings } from "./pages/Settings";
 import { Trade } from "./pages/Trade";
 
-type Route = "home" | "sessions" | "history" | "trade" | "settings";
+type Route = "home" | "sessions" | "history" | "research" | "trade" | "settings";
 
 function routeFromHash(): Route {
   const { page } = readHash();
-  return page === "sessions" || page === "history" || page === "trade" || page === "settings" ? page : "home";
+  return page === "sessions" || page === "history" || page === "research" || page === "trade" || page === "settings" ? page : "home";
 }
 
 function Clock() {
@@ -75,6 +76,7 @@ function Shell({ user, isStaff, onLogout }: { user: string; isStaff: boolean; on
         <a href="#/" className={route === "home" ? "active" : ""}>Home</a>
         <a href="#/sessions" className={route === "sessions" ? "active" : ""}>Sessions</a>
         <a href="#/history" className={route === "history" ? "active" : ""}>History</a>
+        <a href="#/research" className={route === "research" ? "active" : ""}>Research</a>
         <a href="#/trade" className={route === "trade" ? "active" : ""}>Trade</a>
         <a href="#/settings" className={route === "settings" ? "active" : ""}>Notifications</a>
         <Clock />
@@ -89,6 +91,7 @@ function Shell({ user, isStaff, onLogout }: { user: string; isStaff: boolean; on
           {route === "home" && <Home isStaff={isStaff} />}
           {route === "sessions" && <Sessions />}
           {route === "history" && <History />}
+          {route === "research" && <Research />}
           {route === "trade" && <Trade />}
           {route === "settings" && <Settings />}
         </main>
