@@ -62,6 +62,9 @@ def login(page: Any, url: str) -> None:
     page.get_by_label("Password").fill("correct horse")
     page.get_by_role("button", name="Log in").click()
     page.get_by_role("table", name="Global markets").wait_for()
+    # Home's Today panel fills in by its own queries: wait for it, so the page does not move under the click.
+    page.get_by_role("region", name="Today").locator("[data-figure=captures]").wait_for()
+    page.get_by_role("region", name="Today").locator(".next-open").wait_for()
     assert page.get_by_role("article", name="TOTAL card").count() == 0
     page.get_by_role("checkbox", name="Futures").check()
     page.get_by_role("article", name="TOTAL card").wait_for()
