@@ -188,6 +188,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "core.schema.document_errors"],
     "COMPONENT_SPLIT_REQUEST": True,
+    # Choice sets several serializers share, named once (else drf-spectacular names them by a hash).
+    "ENUM_NAME_OVERRIDES": {
+        "BacktestStatusEnum": ["QUEUED", "RUNNING", "DONE", "FAILED", "CANCELLED"],
+        "FutureOrAllEnum": ["TOTAL", "all", "YM", "ES", "NQ", "RTY", "CL", "SI", "HG", "GC", "VX", "DX", "ZB"],
+    },
 }
 
 # --- Thor ---------------------------------------------------------------------------------------

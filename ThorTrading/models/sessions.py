@@ -89,6 +89,15 @@ class MarketSession(models.Model):
     target_hit_price = models.DecimalField(max_digits=18, decimal_places=6, null=True, blank=True)
     target_hit_type = models.CharField(max_length=10, choices=HIT_TYPE_CHOICES, null=True, blank=True)
     pnl_usd = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True, help_text="USD per contract")
+    # Excursions (issue 26): how far price went for and against the trade from its entry, on the side it
+    # exits, until it resolved (or while it runs: the grader raises them as ticks come); points and USD
+    # per contract, with when each was reached.
+    mfe_points = models.DecimalField(max_digits=18, decimal_places=6, null=True, blank=True)
+    mae_points = models.DecimalField(max_digits=18, decimal_places=6, null=True, blank=True)
+    mfe_usd = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    mae_usd = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    mfe_at = models.DateTimeField(null=True, blank=True)
+    mae_at = models.DateTimeField(null=True, blank=True)
     resolved_at = models.DateTimeField(
         null=True, blank=True, help_text="When the trade left PENDING: its first touch, or the window's end (EXPIRED)"
     )

@@ -34,6 +34,7 @@ from ThorTrading import backtest
 from ThorTrading.backtest import BarTape, MarketData, MarketOpen, PreviousClose, Tape, Variant
 from ThorTrading.models import Backtest, BacktestStatus
 from ThorTrading.services.config import get_trading_config
+from ThorTrading.services.costs import net_trades, trading_costs
 from ThorTrading.services.grading import market_windows
 
 logger = logging.getLogger(__name__)
@@ -134,10 +135,16 @@ def run_backtest(
     config = variant.apply(get_trading_config())
     trades = backtest.run(market, opens, config, progress=progress)
     params.update(data_params(trades, market, future=future))
+    # Net of the paper desk's commissions and a tick of slippage on stops (issue 26), beside the gross.
+    ticks = {i.symbol: i.tick_value for i in config.instruments}
+    net = backtest.stats(
+        net_trades(trades, trading_costs(), ticks), future=future, market_order=CONTROL_COUNTRIES, now=end_of_day(end)
+    )
     return {
         "params": params,
         "trades": trades,
         "stats": backtest.stats(trades, future=future, market_order=CONTROL_COUNTRIES, now=end_of_day(end)),
+        "net": {k: net[k] for k in ("overall", "by_market", "by_weekday")},
     }
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from decimal import Decimal
+from typing import Any
 
 from ThorTrading import research
 
@@ -33,3 +34,23 @@ def trading_costs(*, stop_slippage_ticks: int = 1, target_slippage_ticks: int = 
         symbol: research.Costs(commission, stop_slippage_ticks, target_slippage_ticks)
         for symbol, commission in commissions().items()
     }
+
+
+def net_trades(
+    trades: list[dict[str, Any]], costs: dict[str, research.Costs], tick_values: dict[str, Decimal]
+) -> list[dict[str, Any]]:
+    """``trades`` with ``pnl_usd`` net of ``costs`` (per traded symbol; none = free) and the gross kept
+    as ``gross_pnl_usd``."""
+    rows = []
+    for trade in trades:
+        symbol = "YM" if trade["future"] == "TOTAL" else trade["future"]
+        cost = costs.get(symbol)
+        net = trade["pnl_usd"]
+        if (
+            cost is not None
+            and trade["entry_price"] is not None
+            and trade["wndw"] in ("WORKED", "DIDNT_WORK", "EXPIRED")
+        ):
+            net = cost.net(trade["pnl_usd"], trade["target_hit_type"], tick_value=tick_values[symbol])
+        rows.append({**trade, "gross_pnl_usd": trade["pnl_usd"], "pnl_usd": net})
+    return rows

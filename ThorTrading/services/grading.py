@@ -25,8 +25,8 @@ from django.db.models import F
 from core.events import send_on_commit
 from core.push import EVENTS_GROUP, push_on_commit
 from GlobalMarkets.models import Market
-from LiveData.ticks import NS, Quote, quote_time, to_ns
-from ThorTrading import grading
+from LiveData.ticks import NS, Quote, from_ns, quote_time, to_ns
+from ThorTrading import grading, research, signals
 from ThorTrading.events import trade_resolved
 from ThorTrading.models import TOTAL, MarketSession, traded_symbol
 from ThorTrading.numbers import to_decimal
@@ -47,6 +47,8 @@ class _Pending:
     captured_at: datetime
     country: str
     capture_group: int
+    mfe: Decimal | None = None
+    mae: Decimal | None = None
 
 
 #: One quote as the grader reads it: its time, then bid, ask and last (points; None where missing).
@@ -67,8 +69,14 @@ def grade_quotes(quotes: Iterable[Quote], *, now: datetime, max_ahead: timedelta
     if not ticks:
         return 0
     windows = market_windows()
-    resolved = [touch for symbol, series in ticks.items() for touch in _touches(series, by_symbol[symbol], windows)]
-    count = _record(resolved)
+    resolved: list[_Resolved] = []
+    excursions: dict[int, research.Excursion] = {}
+    for symbol, series in ticks.items():
+        found, moved = _touches(series, by_symbol[symbol], windows)
+        resolved += found
+        excursions.update(moved)
+    count = _record(resolved, excursions)
+    _record_excursions({row_id: e for row_id, e in excursions.items() if row_id not in {r.id for r, _, _ in resolved}})
     for row, resolution, at in resolved:
         logger.info(
             "graded %s row %d: %s (%s at %s, %s)",
@@ -88,7 +96,17 @@ def _pending_by_symbol(symbols: set[str]) -> dict[str, list[_Pending]]:
     futures = symbols | ({TOTAL} if "YM" in symbols else set())
     by_symbol: dict[str, list[_Pending]] = defaultdict(list)
     for values in MarketSession.objects.filter(wndw=grading.PENDING, future__in=futures).values(
-        "id", "future", "bhs", "entry_price", "target_high", "target_low", "captured_at", "country", "capture_group"
+        "id",
+        "future",
+        "bhs",
+        "entry_price",
+        "target_high",
+        "target_low",
+        "captured_at",
+        "country",
+        "capture_group",
+        "mfe_points",
+        "mae_points",
     ):
         if values["entry_price"] is None or values["target_high"] is None or values["target_low"] is None:
             continue
@@ -103,6 +121,8 @@ def _pending_by_symbol(symbols: set[str]) -> dict[str, list[_Pending]]:
                 values["captured_at"],
                 values["country"],
                 values["capture_group"],
+                values["mfe_points"],
+                values["mae_points"],
             )
         )
     return by_symbol
@@ -125,16 +145,22 @@ def _ticks_by_symbol(
     return ticks
 
 
-def _touches(series: list[_Tick], rows: list[_Pending], windows: dict[str, timedelta | None]) -> list[_Resolved]:
-    """The rows among ``rows`` that one symbol's ticks resolve, each at its first touch in its window."""
+def _touches(
+    series: list[_Tick], rows: list[_Pending], windows: dict[str, timedelta | None]
+) -> tuple[list[_Resolved], dict[int, research.Excursion]]:
+    """The rows among ``rows`` that one symbol's ticks resolve, each at its first touch in its window;
+    and each row's excursions over these ticks (up to its touch), where they go beyond the stored ones
+    (issue 26: MFE/MAE written as the trade runs, final at resolution)."""
     times = np.array([to_ns(t[0]) for t in series], dtype=np.int64)
     bid, ask, last = (
         np.array([np.nan if v is None else float(v) for v in column]) for column in list(zip(*series, strict=True))[1:]
     )
     resolved: list[_Resolved] = []
+    moved: dict[int, research.Excursion] = {}
     for row in rows:
         window = windows.get(row.country)
         start_ns = to_ns(row.captured_at)
+        end_ns = start_ns + int(window.total_seconds() * NS) if window is not None else None
         touch = grading.first_touch_in_window(
             signal=row.bhs,
             target_high=float(row.target_high),
@@ -144,14 +170,89 @@ def _touches(series: list[_Tick], rows: list[_Pending], windows: dict[str, timed
             ask=ask,
             last=last,
             start_ns=start_ns,
-            end_ns=start_ns + int(window.total_seconds() * NS) if window is not None else None,
+            end_ns=end_ns,
         )
         if touch is not None:
             resolved.append((row, touch, series[touch.index][0]))
-    return resolved
+        excursion = _excursion(row, times, bid, ask, last, start_ns, end_ns, touch.index if touch else None)
+        if excursion is not None:
+            moved[row.id] = excursion
+    return resolved, moved
 
 
-def _record(resolved: list[_Resolved]) -> int:
+def _excursion(
+    row: _Pending,
+    times: np.ndarray,
+    bid: np.ndarray,
+    ask: np.ndarray,
+    last: np.ndarray,
+    start_ns: int,
+    end_ns: int | None,
+    touched: int | None,
+) -> research.Excursion | None:
+    """The row's MFE/MAE over the ticks of its window up to its touch (``research.excursions`` on the
+    watched side), when either goes beyond what is stored; else None."""
+    side = signals.trade_side(row.bhs)
+    inside = times >= start_ns
+    if end_ns is not None:
+        inside &= times < end_ns
+    if touched is not None:
+        inside &= np.arange(len(times)) <= touched
+    picked = np.flatnonzero(inside)
+    if side == 0 or len(picked) == 0:
+        return None
+    watched = (bid if side > 0 else ask)[picked]
+    price = np.where(np.isnan(watched), last[picked], watched)
+    path = research.Path(research.TICK, side, float(row.entry), times[picked], price, price, price, 0, 0)
+    found = research.excursions(path, through=None)
+    grew = Decimal(repr(found.mfe)) > (row.mfe or Decimal(0)) or Decimal(repr(found.mae)) > (row.mae or Decimal(0))
+    if row.mfe is None or row.mae is None or grew:
+        best = research.Excursion(
+            max(found.mfe, float(row.mfe or 0)),
+            max(found.mae, float(row.mae or 0)),
+            found.mfe_at_ns if found.mfe > float(row.mfe or 0) else None,
+            found.mae_at_ns if found.mae > float(row.mae or 0) else None,
+        )
+        return best
+    return None
+
+
+def _excursion_fields(row_future: str, excursion: research.Excursion, config: Any) -> dict[str, Any]:
+    """The MarketSession columns of ``excursion`` (points, USD per contract, times); a time left None
+    keeps the stored one."""
+    instrument = config.by_symbol.get(traded_symbol(row_future))
+    fields: dict[str, Any] = {
+        "mfe_points": Decimal(repr(excursion.mfe)),
+        "mae_points": Decimal(repr(excursion.mae)),
+    }
+    if instrument is not None:
+        fields["mfe_usd"] = research.usd(
+            excursion.mfe, tick_size=instrument.tick_size, tick_value=instrument.tick_value
+        )
+        fields["mae_usd"] = research.usd(
+            excursion.mae, tick_size=instrument.tick_size, tick_value=instrument.tick_value
+        )
+    if excursion.mfe_at_ns is not None:
+        fields["mfe_at"] = from_ns(excursion.mfe_at_ns)
+    if excursion.mae_at_ns is not None:
+        fields["mae_at"] = from_ns(excursion.mae_at_ns)
+    return fields
+
+
+def _record_excursions(excursions: dict[int, research.Excursion]) -> None:
+    """Write the excursions that grew on rows still PENDING (one update per such row)."""
+    if not excursions:
+        return
+    config = get_trading_config()
+    futures = dict(MarketSession.objects.filter(pk__in=excursions).values_list("id", "future"))
+    for row_id, excursion in excursions.items():
+        if row_id in futures:
+            MarketSession.objects.filter(pk=row_id, wndw=grading.PENDING).update(
+                **_excursion_fields(futures[row_id], excursion, config)
+            )
+
+
+def _record(resolved: list[_Resolved], excursions: dict[int, research.Excursion] | None = None) -> int:
     """Write the resolutions (each row only while still PENDING) with their P&L, log the changed ids
     for the statistics and push a grade event per row on commit; returns the rows updated."""
     if not resolved:
@@ -179,6 +280,11 @@ def _record(resolved: list[_Resolved]) -> int:
                 target_hit_type=resolution.hit_type,
                 pnl_usd=pnl,
                 resolved_at=at,
+                **(
+                    _excursion_fields(row.future, excursions[row.id], config)
+                    if excursions and row.id in excursions
+                    else {}
+                ),
             )
         bump_analytics_version(ids=[row.id for row, _, _ in resolved])
         send_on_commit(trade_resolved, MarketSession, ids=[row.id for row, _, _ in resolved])

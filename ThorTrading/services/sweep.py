@@ -15,7 +15,6 @@ import time
 from collections import defaultdict
 from collections.abc import Callable
 from datetime import date, timedelta
-from decimal import Decimal
 from functools import partial
 from typing import Any
 
@@ -39,32 +38,12 @@ from ThorTrading.services.backtest import (
     to_jsonable,
 )
 from ThorTrading.services.config import get_trading_config
-from ThorTrading.services.costs import trading_costs
+from ThorTrading.services.costs import net_trades, trading_costs
 
 logger = logging.getLogger(__name__)
 
 #: A walk-forward choice needs at least this many decided trades in its training span.
 MIN_TRAIN_TRADES = 3
-
-
-def net_trades(
-    trades: list[dict[str, Any]], costs: dict[str, research.Costs], tick_values: dict[str, Decimal]
-) -> list[dict[str, Any]]:
-    """``trades`` with ``pnl_usd`` net of ``costs`` (per traded symbol; none = free) and the gross kept
-    as ``gross_pnl_usd``."""
-    rows = []
-    for trade in trades:
-        symbol = "YM" if trade["future"] == "TOTAL" else trade["future"]
-        cost = costs.get(symbol)
-        net = trade["pnl_usd"]
-        if (
-            cost is not None
-            and trade["entry_price"] is not None
-            and trade["wndw"] in ("WORKED", "DIDNT_WORK", "EXPIRED")
-        ):
-            net = cost.net(trade["pnl_usd"], trade["target_hit_type"], tick_value=tick_values[symbol])
-        rows.append({**trade, "gross_pnl_usd": trade["pnl_usd"], "pnl_usd": net})
-    return rows
 
 
 def _table(trades: list[dict[str, Any]], future: str, now: Any) -> list[dict[str, Any]]:

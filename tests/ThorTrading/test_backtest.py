@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 from io import StringIO
 from pathlib import Path
 from typing import Any
@@ -246,3 +247,17 @@ def test_a_recorded_feed_reads_as_its_continuous_series_with_its_own_close(tape:
     assert params["resolution"] == ["tick"] and params["sources"] == ["test"] and params["contracts"] == []
     assert (params["opens_with_data"], params["opens_without_data"], params["ambiguous"]) == (1, 0, 0)
     assert result["stats"]["ambiguous"] == 0
+
+
+def test_the_backtest_gives_its_figures_net_of_the_desks_commissions_and_a_stops_slippage(tape: TickArchive) -> None:
+    from ActAndPos.models import ContractMargin
+
+    result = backtest_json("--future", "all")
+    gross, net = result["stats"]["overall"], result["net"]["overall"]
+    commission = {m.symbol: m.commission for m in ContractMargin.objects.all()}
+    traded = [t for t in result["trades"] if t["wndw"] in ("WORKED", "DIDNT_WORK", "EXPIRED")]
+    assert {t["future"] for t in traded} == {"YM", "ES", "CL", "DX", "RTY"}
+    # Every round trip pays its commission twice; CL's stop also a tick ($10) of slippage.
+    costs = sum(2 * commission.get(t["future"], Decimal(0)) for t in traded) + Decimal(10)
+    assert Decimal(str(net["total_pnl"])) == Decimal(str(gross["total_pnl"])) - costs
+    assert net["expected_value"] < gross["expected_value"]

@@ -149,6 +149,39 @@ def test_total_is_graded_on_ym(seeded: None, live: LiveDataRedis, clock: ManualC
     assert (total.wndw, total.target_hit_type, total.pnl_usd) == ("DIDNT_WORK", "STOP", Decimal("-100.00"))
 
 
+def test_excursions_grow_as_the_trade_runs_and_are_final_at_its_resolution(
+    captured: None, live: LiveDataRedis, clock: ManualClock
+) -> None:
+    """Issue 26: YM long from 46,663 (target 46,683, stop 46,643), graded on the bid. The bid dips to
+    46,650 (13 points against: MAE $65) and rises to 46,670 (7 for: MFE $35) without a touch; the
+    row, still PENDING, says so. Then 46,683 reaches the target: MFE 20 points ($100), MAE stays 13."""
+    quote = live.get_latest_quote("YM")
+    assert quote is not None
+    stamps = []
+    for bid in ("46650", "46670"):
+        stamps.append(clock.advance(seconds=30))
+        grade_quotes([{**quote, "bid": Decimal(bid), "ts_ingest": stamps[-1].isoformat()}], now=clock.now())
+    ym = row("YM")
+    assert ym.wndw == "PENDING"
+    assert (ym.mfe_points, ym.mae_points, ym.mfe_usd, ym.mae_usd) == (
+        Decimal(7),
+        Decimal(13),
+        Decimal("35.00"),
+        Decimal("65.00"),
+    )
+    assert (ym.mae_at, ym.mfe_at) == (stamps[0], stamps[1])
+    grade_quotes(
+        [{**quote, "bid": Decimal("46660"), "ts_ingest": clock.advance(seconds=30).isoformat()}], now=clock.now()
+    )
+    assert row("YM").mfe_at == stamps[1]  # nothing beyond: nothing written
+    touched = clock.advance(seconds=30)
+    assert grade_quotes([{**quote, "bid": Decimal("46683"), "ts_ingest": touched.isoformat()}], now=clock.now()) >= 1
+    ym = row("YM")
+    assert (ym.wndw, ym.mfe_points, ym.mae_points, ym.mfe_usd, ym.mfe_at, ym.mae_at) == (
+        "WORKED", Decimal(20), Decimal(13), Decimal("100.00"), touched, stamps[0]
+    )  # fmt: skip
+
+
 def test_quotes_older_than_the_capture_never_grade_it(captured: None, live: LiveDataRedis, clock: ManualClock) -> None:
     quote = live.get_latest_quote("YM")
     assert quote is not None

@@ -17,7 +17,8 @@ from LiveData.history.store import BAR_SCHEMA, conform
 from ThorTrading import backtest, research
 from ThorTrading.backtest import BarTape, MarketData, MarketOpen, PreviousClose, SweepCell, Tape
 from ThorTrading.services.config import get_trading_config
-from ThorTrading.services.sweep import net_trades, overfitting, walk_forward
+from ThorTrading.services.costs import net_trades
+from ThorTrading.services.sweep import overfitting, walk_forward
 
 OPENS = {"United Kingdom": (8, 0), "USA": (14, 30)}
 CELLS = [SweepCell("USD", Decimal(t), Decimal(s)) for t in ("50", "100", "150") for s in ("50", "100", "150")]

@@ -1170,7 +1170,7 @@ export interface components {
              *     * `ZB` - ZB
              * @default TOTAL
              */
-            future: components["schemas"]["Future7ccEnum"];
+            future: components["schemas"]["FutureOrAllEnum"];
             /** @description Composite weight per signal (SPEC §4) */
             signal_weights?: components["schemas"]["SignalWeightsRequest"];
             /**
@@ -1188,7 +1188,7 @@ export interface components {
          */
         BacktestOutput: {
             id: number;
-            status: components["schemas"]["Status856Enum"];
+            status: components["schemas"]["BacktestStatusEnum"];
             /**
              * Format: double
              * @description Percent of the opens tested
@@ -1206,6 +1206,15 @@ export interface components {
                 [key: string]: unknown;
             } | null;
         };
+        /**
+         * @description * `QUEUED` - QUEUED
+         *     * `RUNNING` - RUNNING
+         *     * `DONE` - DONE
+         *     * `FAILED` - FAILED
+         *     * `CANCELLED` - CANCELLED
+         * @enum {string}
+         */
+        BacktestStatusEnum: "QUEUED" | "RUNNING" | "DONE" | "FAILED" | "CANCELLED";
         BarOut: {
             /** Format: date-time */
             minute: string;
@@ -1452,7 +1461,7 @@ export interface components {
          *     * `ZB` - ZB
          * @enum {string}
          */
-        Future7ccEnum: "TOTAL" | "all" | "YM" | "ES" | "NQ" | "RTY" | "CL" | "SI" | "HG" | "GC" | "VX" | "DX" | "ZB";
+        FutureOrAllEnum: "TOTAL" | "all" | "YM" | "ES" | "NQ" | "RTY" | "CL" | "SI" | "HG" | "GC" | "VX" | "DX" | "ZB";
         Insight: {
             target: string;
             /** Format: double */
@@ -1655,6 +1664,18 @@ export interface components {
              * @description USD per contract
              */
             readonly pnl_usd: number | null;
+            /** Format: double */
+            readonly mfe_points: number | null;
+            /** Format: double */
+            readonly mae_points: number | null;
+            /** Format: double */
+            readonly mfe_usd: number | null;
+            /** Format: double */
+            readonly mae_usd: number | null;
+            /** Format: date-time */
+            readonly mfe_at: string | null;
+            /** Format: date-time */
+            readonly mae_at: string | null;
             /**
              * Format: date-time
              * @description When the trade left PENDING: its first touch, or the window's end (EXPIRED)
@@ -2137,15 +2158,6 @@ export interface components {
             evaluation_window_minutes?: components["schemas"]["WindowsOut"];
         };
         /**
-         * @description * `QUEUED` - QUEUED
-         *     * `RUNNING` - RUNNING
-         *     * `DONE` - DONE
-         *     * `FAILED` - FAILED
-         *     * `CANCELLED` - CANCELLED
-         * @enum {string}
-         */
-        Status856Enum: "QUEUED" | "RUNNING" | "DONE" | "FAILED" | "CANCELLED";
-        /**
          * @description One grouping's figures (SPEC §8): counts, hit rate with its 95 % Wilson interval (percent),
          *     expected value with its 95 % confidence interval, profit factor, total P&L and drawdown (USD), average resolution (seconds).
          */
@@ -2201,7 +2213,7 @@ export interface components {
             end: string;
             markets?: components["schemas"]["MarketsEnum"][];
             /** @default TOTAL */
-            future: components["schemas"]["Future7ccEnum"];
+            future: components["schemas"]["FutureOrAllEnum"];
             /** @default USD */
             target_mode: components["schemas"]["TargetModeEnum"];
             /** @description e.g. [25, 50, 100] in target_mode's unit */
@@ -2222,7 +2234,7 @@ export interface components {
         /** @description A sweep's state; ``result`` (``{params, variants, walk_forward, pbo}``) on the detail once DONE. */
         SweepOutput: {
             id: number;
-            status: components["schemas"]["Status856Enum"];
+            status: components["schemas"]["BacktestStatusEnum"];
             /**
              * Format: double
              * @description Percent of the opens read

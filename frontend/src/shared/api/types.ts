@@ -30,7 +30,11 @@ export interface BacktestTrade {
 export interface Backtest {
   id: number; status: "QUEUED" | "RUNNING" | "DONE" | "FAILED"; progress: number; error: string;
   params: Record<string, unknown>; created_at: string; finished_at: string | null;
-  result?: { params: Record<string, unknown>; stats: Stats; trades: BacktestTrade[] } | null;
+  result?: {
+    params: Record<string, unknown>; stats: Stats; trades: BacktestTrade[];
+    /** the same figures net of commissions and slippage (issue 26) */
+    net?: { overall: Summary; by_market: Summary[]; by_weekday: Summary[] };
+  } | null;
 }
 
 export interface Health {

@@ -141,7 +141,9 @@ export function WhatIfPanel() {
           <p className="headline" role="status">
             What if: {data.result.stats.overall.trades} trades over {String(data.result.params.opens)} opens
             ({String(data.result.params.ticks)} ticks{data.result.params.bars ? `, ${String(data.result.params.bars)} bars` : ""}), hit rate {fmt(data.result.stats.overall.hit_rate)}%, EV
-            ${fmt(data.result.stats.overall.expected_value)}, total ${fmt(data.result.stats.overall.total_pnl)}
+            ${fmt(data.result.stats.overall.expected_value)}
+            {data.result.net && ` (net of commissions and slippage $${fmt(data.result.net.overall.expected_value)})`},
+            total ${fmt(data.result.stats.overall.total_pnl)}
             {" "}— trades of {String(data.result.params.future ?? "TOTAL")}
           </p>
           <DataSource params={data.result.params as DataParams} />

@@ -67,13 +67,16 @@ export function SessionRows({ rows }: { rows: SessionRow[] }) {
   const px = usePriceFormat();
   return (
     <table className="rows">
-      <thead><tr><th>Future</th><th>Signal</th><th>Entry</th><th>Target</th><th>Stop</th><th>Outcome</th><th>P&amp;L</th><th>Why</th></tr></thead>
+      <thead><tr><th>Future</th><th>Signal</th><th>Entry</th><th>Target</th><th>Stop</th><th>Outcome</th><th>P&amp;L</th>
+        <th title="Maximum favourable / adverse excursion from the entry until the trade resolved (USD per contract)">MFE / MAE</th><th>Why</th></tr></thead>
       <tbody>
         {rows.map((r) => { const levels = tradeLevels(r.bhs, r.target_high, r.target_low); return (
           <tr key={r.id}>
             <td>{r.future}</td><td>{r.bhs || "—"}</td><td className="mono">{px(r.entry_price, r.future)}</td>
             <td className="mono">{px(levels.target, r.future)}</td><td className="mono">{px(levels.stop, r.future)}</td>
             <td><OutcomeBadge outcome={r.wndw} /></td><td className="mono">{fmt(r.pnl_usd)}</td>
+            <td className="mono" title={r.mfe_points === null ? "" : `${r.mfe_points} / ${r.mae_points} points`}>
+              {r.mfe_usd === null ? "—" : `+${fmt(r.mfe_usd)} / −${fmt(r.mae_usd)}`}</td>
             <td>{r.reason || (r.stale ? "stale quote" : "")}</td>
           </tr>
         ); })}
