@@ -425,3 +425,21 @@ def stats_over(
 def _date_of(yyyymmdd: int) -> date:
     """``YYYYMMDD`` → the date (remembered: P&L by day makes one per trading day per request)."""
     return date(yyyymmdd // 10000, yyyymmdd // 100 % 100, yyyymmdd % 100)
+
+
+def net_of_costs(
+    table: OutcomeTable,
+    futures: KeyColumn,
+    stopped: np.ndarray,
+    costs: dict[str, tuple[int, int]],
+) -> OutcomeTable:
+    """``table`` with each resolved trade's P&L less what it cost (issue 26): ``costs`` gives, per traded
+    symbol (TOTAL trades YM), ``(round trip commission, stop slippage)`` in cents; ``stopped`` marks
+    the trades that left at their stop. A symbol without costs is free."""
+    labels = ["YM" if label == choices.TOTAL else label for label in futures.labels]
+    round_trip = np.array([costs.get(label, (0, 0))[0] for label in labels] + [0], dtype=np.int64)
+    slippage = np.array([costs.get(label, (0, 0))[1] for label in labels] + [0], dtype=np.int64)
+    codes = np.where(futures.codes < 0, len(labels), futures.codes)
+    cost = round_trip[codes] + np.where(stopped, slippage[codes], 0)
+    cents = np.where(table.resolved_trade, table.cents - cost, table.cents)
+    return OutcomeTable(table.codes, cents, table.entry, table.seconds)

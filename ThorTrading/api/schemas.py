@@ -188,6 +188,15 @@ class WindowsOut(serializers.Serializer):
     markets = serializers.DictField(child=serializers.IntegerField(allow_null=True))
 
 
+class NetStatsOut(serializers.Serializer):
+    """The figures net of costs: each resolved trade less its round trip commission (the desk's contract
+    table) and a tick of slippage when it left at its stop (issue 26)."""
+
+    overall = SummaryOut()
+    by_market = SummaryOut(many=True)
+    by_weekday = SummaryOut(many=True)
+
+
 class StatsOut(serializers.Serializer):
     overall = SummaryOut()
     by_market = SummaryOut(many=True)
@@ -197,6 +206,7 @@ class StatsOut(serializers.Serializer):
     last_7_days = SummaryOut()
     pnl_by_day = PnlDayOut(many=True)
     evaluation_window_minutes = WindowsOut(required=False)
+    net = NetStatsOut(required=False, allow_null=True)
 
 
 SYMBOL = OpenApiParameter("symbol", str, required=True, enum=FUTURES, description="The future, e.g. YM")

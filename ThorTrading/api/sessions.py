@@ -40,6 +40,7 @@ from ThorTrading.selectors.cache import SESSIONS_VERSION_KEY, cached
 from ThorTrading.selectors.sessions import latest_capture_groups
 from ThorTrading.selectors.stat_store import STORE
 from ThorTrading.services.config import get_trading_config
+from ThorTrading.services.costs import cost_cents
 from ThorTrading.services.export import sessions_csv, sessions_xlsx
 from ThorTrading.services.grading import evaluation_window_minutes
 
@@ -260,7 +261,8 @@ class MarketSessionStatsView(KnownQueryParamsMixin, APIView):
     signal, by future, last 7 days and P&L by day. ``future`` defaults to TOTAL (the YM trade the
     composite makes); ``future=all`` covers every future. ``evaluation_window_minutes`` says how
     long a trade may stay pending before it counts as EXPIRED: the global window and each market's
-    (null = never)."""
+    (null = never). ``net``: overall, by market and by weekday net of the desk's commissions and a
+    tick of slippage on stops (null when the figures came from the database instead of the store)."""
 
     known_query_params = MarketSessionFilter.PARAMS
 
@@ -269,8 +271,9 @@ class MarketSessionStatsView(KnownQueryParamsMixin, APIView):
         params = _params(request, future=TOTAL, stale="false")
         now = clock.now()
         conditions = session_conditions(params)
-        stored = STORE.session_stats(conditions, now=now)
-        body = dict(stored if stored is not None else session_stats(filter_sessions(params), now=now))
+        stored = STORE.session_stats(conditions, now=now, costs=cost_cents())
+        # From the database (Redis away, the store loading) the figures come gross only: "net" is null.
+        body = dict(stored if stored is not None else {**session_stats(filter_sessions(params), now=now), "net": None})
         body["evaluation_window_minutes"] = evaluation_window_minutes()
         return Response(body)
 

@@ -215,6 +215,7 @@ class MarketSession(models.Model):
                     "late",
                     "is_demo",
                     "stale",
+                    "target_hit_type",
                 ],
             ),
         ]

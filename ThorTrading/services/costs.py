@@ -12,6 +12,8 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
+from django.core.cache import cache
+
 from ThorTrading import research
 
 _source: Callable[[], dict[str, Decimal]] = dict
@@ -26,6 +28,39 @@ def set_commission_source(source: Callable[[], dict[str, Decimal]]) -> None:
 def commissions() -> dict[str, Decimal]:
     """The commission per contract per side (USD) by symbol; a symbol not listed costs nothing."""
     return _source()
+
+
+COSTS_KEY = "thor:cost-cents"
+
+
+def forget_costs() -> None:
+    """Drop the cached :func:`cost_cents` (the desk calls it when a commission is edited)."""
+    cache.delete(COSTS_KEY)
+
+
+def cost_cents(*, stop_slippage_ticks: int = 1) -> dict[str, tuple[int, int]]:
+    """Per symbol, ``(round trip commission, stop slippage)`` in cents: what ``stats/`` takes from each
+    resolved trade for its net figures (issue 26). Kept in this process's cache for a minute (and
+    forgotten at once when the desk's commissions change): the stats answer in two queries."""
+    found = cache.get(COSTS_KEY)
+    if found is None:
+        found = _cost_cents(stop_slippage_ticks)
+        cache.set(COSTS_KEY, found, 60)
+    return dict(found)
+
+
+def _cost_cents(stop_slippage_ticks: int) -> dict[str, tuple[int, int]]:
+    from ThorTrading.services.config import get_trading_config
+
+    commission = commissions()
+    found = {}
+    for instrument in get_trading_config().instruments:
+        per_side = commission.get(instrument.symbol, Decimal(0))
+        found[instrument.symbol] = (
+            int(2 * per_side * 100),
+            int(stop_slippage_ticks * instrument.tick_value * 100),
+        )
+    return found
 
 
 def trading_costs(*, stop_slippage_ticks: int = 1, target_slippage_ticks: int = 0) -> dict[str, research.Costs]:

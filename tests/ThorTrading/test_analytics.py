@@ -170,6 +170,9 @@ def test_figures_of_every_group_at_once_equal_each_groups_figures_alone(rows: li
 def api(db: None, clock: ManualClock) -> APIClient:
     build_golden()
     clock.set(datetime(2025, 11, 19, 0, 0, tzinfo=UTC))
+    from ThorTrading.services.costs import cost_cents
+
+    cost_cents()  # the desk's costs, read once a minute (the stats then answer in two queries)
     client = APIClient()
     client.force_authenticate(User.objects.create_user("trader"))
     return client
@@ -234,6 +237,31 @@ def test_expected_value_carries_its_95_percent_interval(api: APIClient) -> None:
             round(mean - half, 2),
             round(mean + half, 2),
         )
+
+
+def test_stats_give_the_figures_net_of_the_desks_commissions_and_a_stops_slippage(api: APIClient, seeded: None) -> None:
+    from ActAndPos.models import ContractMargin
+    from ThorTrading.services.config import invalidate_trading_config
+    from ThorTrading.services.costs import forget_costs
+
+    invalidate_trading_config()  # the instruments (tick values) were seeded after the golden rows
+    ContractMargin.objects.update_or_create(
+        symbol="YM",
+        defaults={"initial_margin": 10000, "maintenance_margin": 9000, "commission": "2.50", "as_of": "2025-01-01"},
+    )
+    forget_costs()
+    body = api.get("/api/ThorTrading/market-opens/stats/").json()
+    gross, net = body["overall"], body["net"]["overall"]
+    resolved = MarketSession.objects.filter(future="TOTAL", wndw__in=["WORKED", "DIDNT_WORK", "EXPIRED"]).exclude(
+        entry_price=None
+    )
+    stops = resolved.filter(target_hit_type="STOP").count()
+    # Each resolved TOTAL trade (on YM) pays $5.00 a round trip; each stopped one a tick of YM ($5) more.
+    costs = 5 * resolved.count() + 5 * stops
+    assert net["total_pnl"] == gross["total_pnl"] - costs
+    assert net["expected_value"] == round((gross["total_pnl"] - costs) / resolved.count(), 2)
+    assert {g["key"] for g in body["net"]["by_market"]} == {g["key"] for g in body["by_market"]}
+    assert net["profit_factor"] < gross["profit_factor"]
 
 
 def test_stats_filters_narrow_the_selection(api: APIClient) -> None:

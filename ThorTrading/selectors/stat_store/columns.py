@@ -33,6 +33,7 @@ FIELDS = (
     "late",
     "is_demo",
     "stale",
+    "target_hit_type",
 )
 #: Columns a :class:`Condition` may name and how the store holds them.
 KEYED = ("country", "future", "bhs", "day", "wndw")
@@ -59,6 +60,8 @@ class Snapshot:
     late: np.ndarray
     demo: np.ndarray
     stale: np.ndarray
+    #: the trade left at its stop (what slippage costs: issue 26)
+    stopped: np.ndarray
     table: analytics.OutcomeTable
     #: label → code of each keyed column (this snapshot's codes: a reload may number them anew)
     index: dict[str, dict[Any, int]]
@@ -76,6 +79,7 @@ class Snapshot:
             "late": self.late,
             "demo": self.demo,
             "stale": self.stale,
+            "stopped": self.stopped,
             "codes": t.codes,
             "cents": t.cents,
             "entry": t.entry,
@@ -95,6 +99,7 @@ def make_snapshot(columns: dict[str, np.ndarray], labels: dict[str, list[Any]]) 
         late=columns["late"],
         demo=columns["demo"],
         stale=columns["stale"],
+        stopped=columns["stopped"],
         table=analytics.OutcomeTable(columns["codes"], columns["cents"], columns["entry"], columns["seconds"]),
         index={k: {label: code for code, label in enumerate(labels[k])} for k in KEYED},
     )
@@ -168,6 +173,7 @@ class Encoder:
             "late": np.array(col["late"], dtype=bool),
             "demo": np.array(col["is_demo"], dtype=bool),
             "stale": np.array(col["stale"], dtype=bool),
+            "stopped": np.array([h == "STOP" for h in col["target_hit_type"]], dtype=bool),
             "codes": np.array(list(map(analytics.outcome_code, col["wndw"])), dtype=np.int8),
             "cents": np.array([0 if c is None else c for c in col["pnl_cents"]], dtype=np.int64),
             "entry": np.array(col["has_entry"], dtype=bool),

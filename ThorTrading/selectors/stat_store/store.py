@@ -92,10 +92,14 @@ class StatStore:
         self.rows_reread = 0
 
     # --- reading --------------------------------------------------------------------------------
-    def session_stats(self, conditions: list[Condition], *, now: datetime) -> dict[str, Any] | None:
+    def session_stats(
+        self, conditions: list[Condition], *, now: datetime, costs: dict[str, tuple[int, int]] | None = None
+    ) -> dict[str, Any] | None:
         """The body of ``GET market-opens/stats/`` (without the evaluation windows) over the rows
         ``conditions`` select, the last 7 days counted back from ``now``; None — the caller
         computes from the database — when Redis does not answer (the change log cannot be read),
+        ``net``: the same overall, by-market and by-weekday figures with each resolved trade's ``costs``
+        (per traded symbol: round trip commission and stop slippage, cents) taken off;
         while the rows are being loaded in the background, or for a condition the store cannot
         apply (:class:`UnsupportedCondition`, logged)."""
         try:
@@ -109,7 +113,11 @@ class StatStore:
             return None
         if snapshot is None:
             return None
-        key = (generation, tuple((c.field, c.lookup, repr(c.value)) for c in conditions))
+        key = (
+            generation,
+            tuple((c.field, c.lookup, repr(c.value)) for c in conditions),
+            tuple(sorted((costs or {}).items())),
+        )
         with self._lock:
             hit = self._memo.get(key)
         if hit is not None and time.monotonic() - hit[0] < TTL:
@@ -120,15 +128,28 @@ class StatStore:
             logger.warning("%s; computing from the database", exc)
             return None
         since = (now - timedelta(days=7) - EPOCH) // timedelta(microseconds=1)
+        recent = snapshot.captured >= since
         body = analytics.stats_over(
             snapshot.table,
             rows,
             keys=snapshot.keys,
             local_day=snapshot.local_day,
-            recent=snapshot.captured >= since,
+            recent=recent,
             market_order=CONTROL_COUNTRIES,
             future_order=[TOTAL, *FUTURES],
         )
+        # The same figures net of the desk's commissions and a tick of slippage on stops (issue 26).
+        net_table = analytics.net_of_costs(snapshot.table, snapshot.keys["future"], snapshot.stopped, costs or {})
+        net = analytics.stats_over(
+            net_table,
+            rows,
+            keys=snapshot.keys,
+            local_day=snapshot.local_day,
+            recent=recent,
+            market_order=CONTROL_COUNTRIES,
+            future_order=[TOTAL, *FUTURES],
+        )
+        body = {**body, "net": {k: net[k] for k in ("overall", "by_market", "by_weekday")}}
         with self._lock:
             # Answers of older rows can never be asked for again: let them go (fewer long-lived
             # objects for the garbage collector to walk).

@@ -298,7 +298,8 @@ export interface paths {
          *     signal, by future, last 7 days and P&L by day. ``future`` defaults to TOTAL (the YM trade the
          *     composite makes); ``future=all`` covers every future. ``evaluation_window_minutes`` says how
          *     long a trade may stay pending before it counts as EXPIRED: the global window and each market's
-         *     (null = never).
+         *     (null = never). ``net``: overall, by market and by weekday net of the desk's commissions and a
+         *     tick of slippage on stops (null when the figures came from the database instead of the store).
          */
         get: operations["ThorTrading_market_opens_stats_retrieve"];
         put?: never;
@@ -731,7 +732,8 @@ export interface paths {
          *     signal, by future, last 7 days and P&L by day. ``future`` defaults to TOTAL (the YM trade the
          *     composite makes); ``future=all`` covers every future. ``evaluation_window_minutes`` says how
          *     long a trade may stay pending before it counts as EXPIRED: the global window and each market's
-         *     (null = never).
+         *     (null = never). ``net``: overall, by market and by weekday net of the desk's commissions and a
+         *     tick of slippage on stops (null when the figures came from the database instead of the store).
          */
         get: operations["futures_market_opens_stats_retrieve"];
         put?: never;
@@ -1820,6 +1822,15 @@ export interface components {
          * @enum {string}
          */
         MarketsEnum: "Japan" | "China" | "India" | "Germany" | "Netherlands" | "United Kingdom" | "Pre_USA" | "USA" | "Canada" | "Mexico";
+        /**
+         * @description The figures net of costs: each resolved trade less its round trip commission (the desk's contract
+         *     table) and a tick of slippage when it left at its stop (issue 26).
+         */
+        NetStatsOut: {
+            overall: components["schemas"]["SummaryOut"];
+            by_market: components["schemas"]["SummaryOut"][];
+            by_weekday: components["schemas"]["SummaryOut"][];
+        };
         NextEventOut: {
             country: string;
             event: components["schemas"]["EventEnum"];
@@ -2156,6 +2167,7 @@ export interface components {
             last_7_days: components["schemas"]["SummaryOut"];
             pnl_by_day: components["schemas"]["PnlDayOut"][];
             evaluation_window_minutes?: components["schemas"]["WindowsOut"];
+            net?: components["schemas"]["NetStatsOut"] | null;
         };
         /**
          * @description One grouping's figures (SPEC §8): counts, hit rate with its 95 % Wilson interval (percent),

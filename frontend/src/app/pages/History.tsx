@@ -204,7 +204,8 @@ export function History() {
         <>
           <p className="headline">
             TOTAL: {stats.data.overall.worked + stats.data.overall.didnt_work} decided trades, hit rate {fmt(stats.data.overall.hit_rate)}%,
-            expected value ${fmt(stats.data.overall.expected_value)} per trade, total ${fmt(stats.data.overall.total_pnl)}.{" "}
+            expected value ${fmt(stats.data.overall.expected_value)} per trade, total ${fmt(stats.data.overall.total_pnl)}
+            {stats.data.net && <> — net of commissions and slippage: EV ${fmt(stats.data.net.overall.expected_value)}, total ${fmt(stats.data.net.overall.total_pnl)}</>}.{" "}
             {windowNote(stats.data)}
           </p>
           <div className="charts">
