@@ -745,7 +745,7 @@ def _swept(
         tick_value=instrument.tick_value,
     )
     if levels is None:
-        return {**trade, "target_high": None, "target_low": None, "wndw": grading.NEUTRAL, "pnl_usd": None}
+        return {**trade, **_UNRESOLVED, "target_high": None, "target_low": None, "wndw": grading.NEUTRAL}
     row = {**trade, **_UNRESOLVED, "target_high": levels[0], "target_low": levels[1]}
     end_ns = cell.window_end(market_open)
     exit_ = research.resolve(path, float(levels[0]), float(levels[1]), end_ns)
