@@ -30,7 +30,7 @@ from LiveData.ticks import NS, PRICE_FIELDS, SIZE_FIELDS, Quote, cme_trading_day
 from ThorTrading import analytics, grading, research, strategy
 from ThorTrading.config import TradingConfig
 from ThorTrading.signals import Thresholds, trade_side
-from ThorTrading.targets import compute_targets
+from ThorTrading.targets import compute_targets, distance_points
 
 _ARRAYS = (*PRICE_FIELDS, *SIZE_FIELDS)
 #: The fields the first-touch search reads for every tick; the rest only at a snapshot.
@@ -716,6 +716,228 @@ def sweep(
             rows.append(_swept(trade, path, cell, cell_config, by_open[(trade["country"], trade["captured_at"])]))
         results.append(rows)
     return results
+
+
+@dataclass
+class SweepArrays:
+    """Every cell's outcome of every row at once (issue 26), for statistics without a row per cell:
+    ``rows`` (the snapshot's rows, cell-independent fields), ``cells``; then per cell × row: outcome
+    ``codes`` (``analytics.outcome_code``), gross P&L ``cents`` (0 while open or without a trade),
+    ``seconds`` from capture to resolution (NaN), ``stopped`` (left at its stop), ``ambiguous``;
+    ``entry`` per row (the row has a trade)."""
+
+    rows: list[dict[str, Any]]
+    cells: list[SweepCell]
+    codes: np.ndarray
+    cents: np.ndarray
+    seconds: np.ndarray
+    stopped: np.ndarray
+    ambiguous: np.ndarray
+    entry: np.ndarray
+    #: columns the statistics share across cells, by (future, now)
+    memo: dict[Any, Any] = field(default_factory=dict)
+
+
+def _tick_distances(
+    cells: list[SweepCell], tick_size: Decimal, tick_value: Decimal
+) -> tuple[np.ndarray, np.ndarray] | None:
+    """Each cell's profit and stop distance in whole ticks (:func:`ThorTrading.targets.distance_points`
+    in ticks), or None when one is not a whole number of ticks (points off the grid, percent)."""
+    profits: list[int] = []
+    stops: list[int] = []
+    for cell in cells:
+        for amount, found in ((cell.profit_target, profits), (cell.stop_loss, stops)):
+            points = distance_points(mode=cell.target_mode, amount=amount, entry=Decimal(0), tick_size=tick_size,
+                                     tick_value=tick_value) if cell.target_mode != "PERCENT" else None  # fmt: skip
+            if points is None or (points / tick_size) != (points / tick_size).to_integral_value():
+                return None
+            found.append(int(points / tick_size))
+    return np.array(profits, dtype=np.int64), np.array(stops, dtype=np.int64)
+
+
+def sweep_arrays(
+    data: Tape | MarketData,
+    opens: Iterable[MarketOpen],
+    config: TradingConfig,
+    cells: list[SweepCell],
+    *,
+    progress: Callable[[int, int], None] | None = None,
+) -> SweepArrays:
+    """:func:`sweep` as arrays, every cell of a trade at once: the levels are whole ticks from an entry
+    on the tick grid, so each cell's levels are integer arithmetic, their first touches two vectorised
+    ``searchsorted`` calls on the path's running extremes, and the P&L whole ticks × the tick value.
+    A trade off the grid (an index's last, say) goes through :func:`_swept` cell by cell. The test
+    suite checks every cell's statistics against :func:`sweep`'s rows and the single-variant backtest."""
+    if not cells:
+        raise ValueError("a sweep needs at least one variant")
+    market = data if isinstance(data, MarketData) else MarketData(ticks=data)
+    opens = list(opens)
+    base = run(market, opens, cells[0].variant.apply(config), progress=progress)
+    by_open = {(o.country, o.open_at): o for o in opens}
+    n_cells, n_rows = len(cells), len(base)
+    arrays = SweepArrays(
+        base,
+        cells,
+        np.tile(np.array([analytics.outcome_code(t["wndw"]) for t in base], dtype=np.int8), (n_cells, 1)),
+        np.zeros((n_cells, n_rows), dtype=np.int64),
+        np.full((n_cells, n_rows), np.nan),
+        np.zeros((n_cells, n_rows), dtype=bool),
+        np.zeros((n_cells, n_rows), dtype=bool),
+        np.array([t["entry_price"] is not None for t in base], dtype=bool),
+    )
+    distances: dict[str, tuple[np.ndarray, np.ndarray] | None] = {}
+    window_ends: dict[tuple[str, datetime], np.ndarray] = {}
+    cell_configs = [cell.variant.apply(config) for cell in cells]
+    for r, trade in enumerate(base):
+        if trade["entry_price"] is None or trade_side(trade["bhs"] or None) == 0 or not trade["resolution"]:
+            continue
+        key = (trade["country"], trade["captured_at"])
+        market_open = by_open[key]
+        if key not in window_ends:  # each cell's window end (−1: none), once per open
+            window_ends[key] = np.array(
+                [-1 if (e := c.window_end(market_open)) is None else e for c in cells], dtype=np.int64
+            )
+        ends = window_ends[key]
+        path = trade_path(
+            market, SymbolData(key=trade["series"], resolution=trade["resolution"]), signal=trade["bhs"],
+            entry=trade["entry_price"], start_ns=to_ns(trade["captured_at"]),
+            end_ns=None if (ends < 0).any() else int(ends.max()),
+        )  # fmt: skip
+        if path is None:
+            continue
+        instrument = config.by_symbol[strategy.traded_symbol(trade["future"])]
+        if instrument.symbol not in distances:
+            distances[instrument.symbol] = _tick_distances(cells, instrument.tick_size, instrument.tick_value)
+        if not _vector_cells(arrays, r, trade, path, ends, instrument, distances[instrument.symbol]):
+            for c, cell in enumerate(cells):  # off the tick grid: the exact Decimal way, cell by cell
+                _set_cell(arrays, c, r, _swept(trade, path, cell, cell_configs[c], market_open))
+    return arrays
+
+
+def _set_cell(arrays: SweepArrays, c: int, r: int, row: dict[str, Any]) -> None:
+    """Store one graded row (:func:`_swept`) in the arrays."""
+    arrays.codes[c, r] = analytics.outcome_code(row["wndw"])
+    arrays.cents[c, r] = analytics.cents(row["pnl_usd"]) or 0
+    if row["target_hit_at"] is not None:
+        arrays.seconds[c, r] = (row["target_hit_at"] - row["captured_at"]).total_seconds()
+    arrays.stopped[c, r] = row["target_hit_type"] == grading.STOP
+    arrays.ambiguous[c, r] = bool(row["ambiguous"])
+
+
+_CODES = {w: analytics.outcome_code(w) for w in (grading.WORKED, grading.DIDNT_WORK, grading.EXPIRED, grading.PENDING)}
+
+
+def _vector_cells(
+    arrays: SweepArrays,
+    r: int,
+    trade: dict[str, Any],
+    path: research.Path,
+    ends: np.ndarray,
+    instrument: Any,
+    distances: tuple[np.ndarray, np.ndarray] | None,
+) -> bool:
+    """Grade row ``r`` for every cell at once (whole ticks); False — nothing stored — when its entry,
+    a level or an exit is off the tick grid (the caller then grades it cell by cell)."""
+    per_tick = 1 / instrument.tick_size
+    entry_ticks = trade["entry_price"] * per_tick
+    on_grid = per_tick == per_tick.to_integral_value() and entry_ticks == entry_ticks.to_integral_value()
+    if distances is None or not on_grid:
+        return False
+    side, n, e = path.side, int(per_tick), int(entry_ticks)
+    profit, stop = distances
+    high_ticks = e + (profit if side > 0 else stop)
+    low_ticks = e - (stop if side > 0 else profit)
+    limits, inverse = np.unique(ends, return_inverse=True)
+    steps = np.array([path.steps_before(None if end < 0 else int(end)) for end in limits], dtype=np.int64)[inverse]
+    reach_high = np.minimum(np.searchsorted(path.up, high_ticks / n, side="left"), steps)
+    reach_low = np.minimum(np.searchsorted(path.down, -(low_ticks / n), side="left"), steps)
+    target_at, stop_at = (reach_high, reach_low) if side > 0 else (reach_low, reach_high)
+    touched = (target_at < steps) | (stop_at < steps)
+    hit_target = touched & ((target_at <= stop_at) if path.kind == research.TICK else (target_at < stop_at))
+    safe = np.minimum(np.where(hit_target, target_at, stop_at), max(len(path.start) - 1, 0))
+    if path.kind == research.TICK:
+        exit_f = path.high[safe] * n
+    else:
+        target_level, stop_level = (high_ticks, low_ticks) if side > 0 else (low_ticks, high_ticks)
+        level = np.where(hit_target, target_level, stop_level)
+        opened = path.open[safe] * n
+        # A bar that opened beyond the level exits at its open (a gap): above for a long's target or a
+        # short's stop, below for a long's stop or a short's target.
+        beyond = np.where(hit_target == (side > 0), opened > level, opened < level)
+        exit_f = np.where(beyond & ~np.isnan(opened), opened, level)
+    exit_ticks = np.rint(exit_f)
+    if touched.any() and np.abs(exit_f[touched] - exit_ticks[touched]).max() > 1e-6:
+        return False
+    covered = (ends >= 0) & (ends <= path.covered_ns)
+    waiting = np.where(covered, _CODES[grading.EXPIRED], _CODES[grading.PENDING])
+    arrays.codes[:, r] = np.where(
+        touched, np.where(hit_target, _CODES[grading.WORKED], _CODES[grading.DIDNT_WORK]), waiting
+    )
+    arrays.cents[:, r] = np.where(
+        touched, side * (exit_ticks.astype(np.int64) - e) * int(instrument.tick_value * 100), 0
+    )
+    arrays.seconds[:, r] = np.where(touched, (path.start[safe] - to_ns(trade["captured_at"])) / NS, np.nan)
+    arrays.stopped[:, r] = touched & ~hit_target
+    if path.kind != research.TICK:
+        arrays.ambiguous[:, r] = touched & ~hit_target & (target_at == stop_at)
+    return True
+
+
+def _stat_columns(arrays: SweepArrays, future: str, now: datetime) -> dict[str, Any]:
+    """The statistics' row columns of ``future``'s rows (the same for every cell): built once per
+    sweep and kept on it."""
+    key = (future, now)
+    found = arrays.memo.get(key)
+    if found is None:
+        picked = [i for i, t in enumerate(arrays.rows) if future == "all" or t["future"] == future]
+        rows = [arrays.rows[i] for i in picked]
+        since = now - timedelta(days=7)
+        found = {
+            "index": np.array(picked, dtype=np.intp),
+            "keys": {
+                "country": analytics.KeyColumn.of([t["country"] for t in rows]),
+                "day": analytics.KeyColumn.of([t["weekday"] for t in rows]),
+                "bhs": analytics.KeyColumn.of([t["bhs"] for t in rows]),
+                "future": analytics.KeyColumn.of([t["future"] for t in rows]),
+            },
+            "local_day": np.array([int(t["date"].replace("-", "")) for t in rows], dtype=np.int64),
+            "recent": np.array([t["captured_at"] >= since for t in rows], dtype=bool),
+            "future_order": [strategy.TOTAL, *sorted({t["future"] for t in arrays.rows} - {strategy.TOTAL})],
+        }
+        arrays.memo[key] = found
+    return found
+
+
+def sweep_stats(
+    arrays: SweepArrays,
+    cell: int,
+    *,
+    future: str,
+    market_order: list[str],
+    now: datetime,
+    cents: np.ndarray | None = None,
+) -> dict[str, Any]:
+    """:func:`stats` of one cell from the arrays (the same answer as over :func:`sweep`'s rows);
+    ``cents``: other P&L for the cell (net of costs)."""
+    columns = _stat_columns(arrays, future, now)
+    index = columns["index"]
+    table = analytics.OutcomeTable(
+        arrays.codes[cell][index],
+        (arrays.cents[cell] if cents is None else cents)[index],
+        arrays.entry[index],
+        arrays.seconds[cell][index],
+    )
+    result = analytics.stats_over(
+        table,
+        np.arange(len(index)),
+        keys=columns["keys"],
+        local_day=columns["local_day"],
+        recent=columns["recent"],
+        market_order=market_order,
+        future_order=columns["future_order"],
+    )
+    result["ambiguous"] = int(arrays.ambiguous[cell][index].sum())
+    return result
 
 
 _UNRESOLVED = {

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import logging
 import time
-from collections import defaultdict
 from collections.abc import Callable
 from datetime import date, timedelta
+from decimal import Decimal
 from functools import partial
 from typing import Any
 
@@ -24,7 +24,7 @@ from django.db import connections, transaction
 from core import clock
 from GlobalMarkets.reference import CONTROL_COUNTRIES
 from LiveData.archive import TickArchive, get_tick_archive
-from ThorTrading import backtest, research
+from ThorTrading import analytics, backtest, research
 from ThorTrading.backtest import SweepCell
 from ThorTrading.models import Backtest, BacktestKind, BacktestStatus
 from ThorTrading.services.backtest import (
@@ -38,7 +38,7 @@ from ThorTrading.services.backtest import (
     to_jsonable,
 )
 from ThorTrading.services.config import get_trading_config
-from ThorTrading.services.costs import net_trades, trading_costs
+from ThorTrading.services.costs import trading_costs
 
 logger = logging.getLogger(__name__)
 
@@ -46,19 +46,54 @@ logger = logging.getLogger(__name__)
 MIN_TRAIN_TRADES = 3
 
 
-def _table(trades: list[dict[str, Any]], future: str, now: Any) -> list[dict[str, Any]]:
-    """One row per market × weekday of ``future``'s trades: n, hit rate with its Wilson interval, EV,
-    profit factor, drawdown (the trades' own P&L: pass net trades for net figures) and ambiguous bars."""
-    groups: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
-    for trade in trades:
-        if future == "all" or trade["future"] == future:
-            groups[(trade["country"], trade["weekday"])].append(trade)
+def net_cents(
+    arrays: backtest.SweepArrays, costs: dict[str, research.Costs], tick_values: dict[str, Decimal]
+) -> np.ndarray:
+    """Every cell's P&L (cents) less each resolved trade's costs: the round trip commission, and the
+    slippage of its exit (a stop's or a target's ticks × the tick value); cells × rows."""
+    round_trip = np.zeros(len(arrays.rows), dtype=np.int64)
+    stop_slip = np.zeros(len(arrays.rows), dtype=np.int64)
+    target_slip = np.zeros(len(arrays.rows), dtype=np.int64)
+    for r, trade in enumerate(arrays.rows):
+        symbol = "YM" if trade["future"] == "TOTAL" else trade["future"]
+        cost = costs.get(symbol)
+        if cost is not None and arrays.entry[r]:
+            round_trip[r] = int(2 * cost.commission * 100)
+            stop_slip[r] = int(cost.stop_slippage_ticks * tick_values.get(symbol, Decimal(0)) * 100)
+            target_slip[r] = int(cost.target_slippage_ticks * tick_values.get(symbol, Decimal(0)) * 100)
+    resolved = np.isin(arrays.codes, [analytics.outcome_code(w) for w in ("WORKED", "DIDNT_WORK", "EXPIRED")])
+    worked = arrays.codes == analytics.outcome_code("WORKED")
+    taken = round_trip + np.where(arrays.stopped, stop_slip, np.where(worked, target_slip, 0))
+    return np.where(resolved & arrays.entry, arrays.cents - taken, arrays.cents)
+
+
+def _selected(arrays: backtest.SweepArrays, future: str, market: str | None = None) -> np.ndarray:
+    """The rows of ``future`` (and ``market``): indices."""
+    return np.array(
+        [
+            i
+            for i, t in enumerate(arrays.rows)
+            if (future == "all" or t["future"] == future) and (market is None or t["country"] == market)
+        ],
+        dtype=np.intp,
+    )
+
+
+def _table(arrays: backtest.SweepArrays, cell: int, cents: np.ndarray, future: str, now: Any) -> list[dict[str, Any]]:
+    """One row per market × weekday of ``future``'s trades of ``cell``: n, hit rate with its Wilson
+    interval, EV, profit factor, drawdown (of ``cents``: pass net P&L for net figures), ambiguous bars."""
+    index = _selected(arrays, future)
+    if len(index) == 0:
+        return []
+    pairs = analytics.KeyColumn.of([(arrays.rows[i]["country"], arrays.rows[i]["weekday"]) for i in index])
+    table = analytics.OutcomeTable(
+        arrays.codes[cell][index], cents[index], arrays.entry[index], arrays.seconds[cell][index]
+    )
+    figures = table.summaries(None, pairs.codes.astype(np.intp), len(pairs.labels))
+    rank = {c: i for i, c in enumerate(CONTROL_COUNTRIES)}
     rows = []
-    for (country, weekday), members in sorted(
-        groups.items(),
-        key=lambda item: (CONTROL_COUNTRIES.index(item[0][0]) if item[0][0] in CONTROL_COUNTRIES else 99, item[0][1]),
-    ):
-        overall = backtest.stats(members, future=future, market_order=CONTROL_COUNTRIES, now=now)["overall"]
+    for code, ((country, weekday), overall) in enumerate(zip(pairs.labels, figures, strict=True)):
+        members = index[pairs.codes == code]
         rows.append(
             {
                 "country": country,
@@ -70,51 +105,63 @@ def _table(trades: list[dict[str, Any]], future: str, now: Any) -> list[dict[str
                 "expected_value": overall["expected_value"],
                 "profit_factor": overall["profit_factor"],
                 "max_drawdown": overall["max_drawdown"],
-                "ambiguous": sum(1 for t in members if t.get("ambiguous")),
+                "ambiguous": int(arrays.ambiguous[cell][members].sum()),
             }
         )
+    rows.sort(
+        key=lambda row: (
+            rank.get(row["country"], 99),
+            analytics.WEEKDAYS.index(row["weekday"]) if row["weekday"] in analytics.WEEKDAYS else 9,
+        )
+    )
     return rows
 
 
-def _daily(
-    trades: list[dict[str, Any]], future: str, days: list[str], market: str | None = None
-) -> tuple[list[float], list[int]]:
-    """Net P&L (USD) and resolved trades per day of ``days`` (market-local dates), of ``market`` or all."""
-    pnl = dict.fromkeys(days, 0.0)
-    count = dict.fromkeys(days, 0)
-    for trade in trades:
-        if (future != "all" and trade["future"] != future) or (market is not None and trade["country"] != market):
-            continue
-        if trade["pnl_usd"] is None or trade["entry_price"] is None:
-            continue
-        pnl[trade["date"]] += float(trade["pnl_usd"])
-        count[trade["date"]] += 1
-    return [pnl[d] for d in days], [count[d] for d in days]
+def daily(
+    arrays: backtest.SweepArrays, cents: np.ndarray, future: str, days: list[str], market: str | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per cell and day of ``days`` (market-local dates): P&L (USD, of ``cents``) and resolved trades,
+    of ``future``'s rows (of ``market``, or all); two cells × days arrays."""
+    index = _selected(arrays, future, market)
+    position = {d: i for i, d in enumerate(days)}
+    day_of = np.array([position[arrays.rows[i]["date"]] for i in index], dtype=np.intp)
+    resolved = np.isin(arrays.codes[:, index], [analytics.outcome_code(w) for w in ("WORKED", "DIDNT_WORK", "EXPIRED")])
+    resolved &= arrays.entry[index]
+    pnl = np.zeros((len(arrays.cells), len(days)))
+    count = np.zeros((len(arrays.cells), len(days)), dtype=np.int64)
+    for c in range(len(arrays.cells)):
+        np.add.at(pnl[c], day_of[resolved[c]], cents[c, index][resolved[c]] / 100)
+        np.add.at(count[c], day_of[resolved[c]], 1)
+    return pnl, count
+
+
+def trading_days(arrays: backtest.SweepArrays) -> list[str]:
+    """The market-local dates of the sweep's opens, in order."""
+    return sorted({t["date"] for t in arrays.rows})
 
 
 def walk_forward(
-    variants: list[list[dict[str, Any]]], future: str, *, train_days: int, test_days: int, markets: list[str]
+    arrays: backtest.SweepArrays, cents: np.ndarray, future: str, *, train_days: int, test_days: int, markets: list[str]
 ) -> dict[str, Any]:
-    """Per market, roll through the trading days: choose the variant with the best net P&L over
-    ``train_days`` (at least :data:`MIN_TRAIN_TRADES` trades), then measure it on the next ``test_days``.
-    Returns ``{"train_days", "test_days", "folds": [{market, train_from, train_to, test_from, test_to,
-    variant, in_sample_ev, in_sample_n, out_of_sample_ev, out_of_sample_n}], "in_sample_ev",
-    "out_of_sample_ev"}`` (EV = net P&L per trade, USD; the totals weigh folds by their trades)."""
-    days = sorted({t["date"] for rows in variants for t in rows})
+    """Per market, roll through the trading days: choose the variant with the best P&L (of ``cents``:
+    net) over ``train_days`` (at least :data:`MIN_TRAIN_TRADES` trades), then measure it on the next
+    ``test_days``. Returns ``{"train_days", "test_days", "folds": [{market, train_from, train_to,
+    test_from, test_to, variant, in_sample_ev, in_sample_n, out_of_sample_ev, out_of_sample_n}],
+    "in_sample_ev", "out_of_sample_ev"}`` (EV = P&L per trade, USD; the totals weigh folds by trades)."""
+    days = trading_days(arrays)
     folds = research.walk_forward_folds(len(days), train=train_days, test=test_days)
     found = []
     totals = {"is": [0.0, 0], "oos": [0.0, 0]}
     for market in markets:
-        daily = [_daily(rows, future, days, market) for rows in variants]
+        pnl, count = daily(arrays, cents, future, days, market)
         for fold in folds:
-            values = [[series[i] for i in fold.train] for series, _ in daily]
-            counts = [[numbers[i] for i in fold.train] for _, numbers in daily]
-            best = research.choose_best(values, counts, min_trades=MIN_TRAIN_TRADES)
+            train = slice(fold.train.start, fold.train.stop)
+            test = slice(fold.test.start, fold.test.stop)
+            best = research.choose_best(pnl[:, train].tolist(), count[:, train].tolist(), min_trades=MIN_TRAIN_TRADES)
             if best is None:
                 continue
-            is_pnl, is_n = sum(values[best]), sum(counts[best])
-            oos_pnl = sum(daily[best][0][i] for i in fold.test)
-            oos_n = sum(daily[best][1][i] for i in fold.test)
+            is_pnl, is_n = float(pnl[best, train].sum()), int(count[best, train].sum())
+            oos_pnl, oos_n = float(pnl[best, test].sum()), int(count[best, test].sum())
             totals["is"][0] += is_pnl
             totals["is"][1] += is_n
             totals["oos"][0] += oos_pnl
@@ -142,22 +189,16 @@ def walk_forward(
     }
 
 
-def overfitting(variants: list[list[dict[str, Any]]], future: str, *, groups: int = 8) -> dict[str, Any]:
-    """:func:`ThorTrading.research.probability_of_backtest_overfitting` over the variants' daily net P&L
-    (all markets); fewer groups (even, at least 2) when there are fewer days."""
-    days = sorted({t["date"] for rows in variants for t in rows})
-    matrix = np.array([_daily(rows, future, days)[0] for rows in variants], dtype=np.float64).T
+def overfitting(arrays: backtest.SweepArrays, cents: np.ndarray, future: str, *, groups: int = 8) -> dict[str, Any]:
+    """:func:`ThorTrading.research.probability_of_backtest_overfitting` over the variants' daily P&L
+    (of ``cents``: net; all markets); fewer groups (even, at least 2) when there are fewer days."""
+    days = trading_days(arrays)
     usable = min(groups, len(days) - len(days) % 2)
     if usable < 2:
-        return {
-            "pbo": None,
-            "combinations": 0,
-            "logits": [],
-            "groups": 0,
-            "periods": len(days),
-            "variants": len(variants),
-        }
-    return research.probability_of_backtest_overfitting(matrix.reshape(len(days), len(variants)), groups=usable)
+        return {"pbo": None, "combinations": 0, "logits": [], "groups": 0, "periods": len(days),
+                "variants": len(arrays.cells)}  # fmt: skip
+    pnl, _ = daily(arrays, cents, future, days)
+    return research.probability_of_backtest_overfitting(pnl.T, groups=usable)
 
 
 def run_sweep(
@@ -216,35 +257,40 @@ def run_sweep(
             "manage.py import_history, or record some with make run"
         )
     config = get_trading_config()
-    swept = backtest.sweep(market, opens, config, cells, progress=progress)
-    params.update(data_params(swept[0], market, future=future))
+    arrays = backtest.sweep_arrays(market, opens, config, cells, progress=progress)
+    params.update(data_params(arrays.rows, market, future=future))
     tick_values = {i.symbol: i.tick_value for i in config.instruments}
+    net = net_cents(arrays, costs or {}, tick_values)
     now = end_of_day(end)
     variants = []
-    netted = []
-    for cell, trades in zip(cells, swept, strict=True):
-        net = net_trades(trades, costs or {}, tick_values)
-        netted.append(net)
-        net_stats = backtest.stats(net, future=future, market_order=CONTROL_COUNTRIES, now=now)
+    for c, cell in enumerate(cells):
+        net_stats = backtest.sweep_stats(
+            arrays, c, future=future, market_order=CONTROL_COUNTRIES, now=now, cents=net[c]
+        )
         variants.append(
             {
                 "target_mode": cell.target_mode,
                 "profit_target": cell.profit_target,
                 "stop_loss": cell.stop_loss,
                 "window_minutes": cell.window_minutes,
-                "stats": backtest.stats(trades, future=future, market_order=CONTROL_COUNTRIES, now=now),
+                "stats": backtest.sweep_stats(arrays, c, future=future, market_order=CONTROL_COUNTRIES, now=now),
                 "net": {k: net_stats[k] for k in ("overall", "by_market", "by_weekday", "pnl_by_day")},
-                "table": _table(net, future, now),
+                "table": _table(arrays, c, net[c], future, now),
             }
         )
-    result: dict[str, Any] = {"params": params, "variants": variants, "pbo": overfitting(netted, future)}
-    if walk_forward_days is not None:
-        result["walk_forward"] = walk_forward(
-            netted, future, train_days=walk_forward_days[0], test_days=walk_forward_days[1], markets=params["markets"]
+    result: dict[str, Any] = {"params": params, "variants": variants, "pbo": overfitting(arrays, net, future)}
+    result["walk_forward"] = (
+        walk_forward(
+            arrays,
+            net,
+            future,
+            train_days=walk_forward_days[0],
+            test_days=walk_forward_days[1],
+            markets=params["markets"],
         )
-    else:
-        result["walk_forward"] = None
-    result["trades"] = netted
+        if walk_forward_days is not None
+        else None
+    )
     return result
 
 
@@ -353,7 +399,6 @@ def sweep_execute(
             progress=progress,
             roll=roll,
         )
-        result.pop("trades")
         Backtest.objects.filter(pk=sweep_id).update(
             status=BacktestStatus.DONE,
             result=to_jsonable(result),

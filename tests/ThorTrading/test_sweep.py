@@ -32,14 +32,16 @@ CELLS = [
 def assert_cells_equal_single_runs(data: backtest.MarketData, opens: list[MarketOpen]) -> list[list[dict[str, Any]]]:
     config = get_trading_config()
     swept = backtest.sweep(data, opens, config, CELLS)
+    arrays = backtest.sweep_arrays(data, opens, config, CELLS)
     assert len(swept) == len(CELLS)
-    for cell, rows in zip(CELLS, swept, strict=True):
+    now = OPEN + timedelta(days=1)
+    for index, (cell, rows) in enumerate(zip(CELLS, swept, strict=True)):
         single = backtest.run(data, cell.variant.with_window(opens), cell.variant.apply(config))
         assert [{k: r[k] for k in FIELDS} for r in rows] == [{k: r[k] for k in FIELDS} for r in single], cell
-        now = OPEN + timedelta(days=1)
-        assert backtest.stats(rows, future="all", market_order=["USA"], now=now) == backtest.stats(
-            single, future="all", market_order=["USA"], now=now
-        ), cell
+        expected = backtest.stats(single, future="all", market_order=["USA"], now=now)
+        assert backtest.stats(rows, future="all", market_order=["USA"], now=now) == expected, cell
+        # The arrays (every cell of a trade at once) give the very same statistics.
+        assert backtest.sweep_stats(arrays, index, future="all", market_order=["USA"], now=now) == expected, cell
     return swept
 
 

@@ -18,7 +18,7 @@ from ThorTrading import backtest, research
 from ThorTrading.backtest import BarTape, MarketData, MarketOpen, PreviousClose, SweepCell, Tape
 from ThorTrading.services.config import get_trading_config
 from ThorTrading.services.costs import net_trades
-from ThorTrading.services.sweep import overfitting, walk_forward
+from ThorTrading.services.sweep import net_cents, overfitting, walk_forward
 
 OPENS = {"United Kingdom": (8, 0), "USA": (14, 30)}
 CELLS = [SweepCell("USD", Decimal(t), Decimal(s)) for t in ("50", "100", "150") for s in ("50", "100", "150")]
@@ -74,17 +74,30 @@ def synthetic(days: list[date], drift: dict[str, float], seed: int) -> tuple[Mar
 
 def swept(
     days: list[date], drift: dict[str, float], seed: int, cells: list[SweepCell], costs: dict[str, research.Costs]
-) -> list[list[dict[str, Any]]]:
+) -> tuple[backtest.SweepArrays, np.ndarray]:
+    """The sweep's arrays and their net P&L (cents), checked against the sweep's rows on the way: every
+    cell's statistics, gross and net, equal the rows' (each row netted on its own by ``Costs.net``)."""
     data, opens = synthetic(days, drift, seed)
     config = get_trading_config()
     ticks = {i.symbol: i.tick_value for i in config.instruments}
-    return [net_trades(rows, costs, ticks) for rows in backtest.sweep(data, opens, config, cells)]
+    arrays = backtest.sweep_arrays(data, opens, config, cells)
+    net = net_cents(arrays, costs, ticks)
+    now = opens[-1].open_at + timedelta(days=1)
+    for c, rows in enumerate(backtest.sweep(data, opens, config, cells)):
+        assert backtest.sweep_stats(arrays, c, future="ES", market_order=list(OPENS), now=now) == backtest.stats(
+            rows, future="ES", market_order=list(OPENS), now=now
+        )
+        netted = net_trades(rows, costs, ticks)
+        assert backtest.sweep_stats(arrays, c, future="ES", market_order=list(OPENS), now=now, cents=net[c]) == (
+            backtest.stats(netted, future="ES", market_order=list(OPENS), now=now)
+        )
+    return arrays, net
 
 
 def test_walk_forward_finds_the_planted_edge_out_of_sample(seeded: None) -> None:
-    variants = swept(weekdays(60), {"USA": 0.6, "United Kingdom": 0.0}, 3, CELLS, COSTS)
-    assert all(t["bhs"] in ("BUY", "STRONG_BUY") for t in variants[0] if t["future"] == "ES" and t["entry_price"])
-    found = walk_forward(variants, "ES", train_days=20, test_days=10, markets=["United Kingdom", "USA"])
+    arrays, net = swept(weekdays(60), {"USA": 0.6, "United Kingdom": 0.0}, 3, CELLS, COSTS)
+    assert all(t["bhs"] in ("BUY", "STRONG_BUY") for t in arrays.rows if t["future"] == "ES" and t["entry_price"])
+    found = walk_forward(arrays, net, "ES", train_days=20, test_days=10, markets=["United Kingdom", "USA"])
     usa = [f for f in found["folds"] if f["market"] == "USA"]
     london = [f for f in found["folds"] if f["market"] == "United Kingdom"]
     assert len(usa) == 4 and len(london) == 4  # 60 days: train 20, test 10, four steps
@@ -99,9 +112,9 @@ def test_walk_forward_finds_the_planted_edge_out_of_sample(seeded: None) -> None
 
 
 def test_on_a_random_walk_pbo_is_high_and_out_of_sample_ev_is_the_cost(seeded: None) -> None:
-    variants = swept(weekdays(80), {"USA": 0.0, "United Kingdom": 0.0}, 11, NOISE_CELLS, FLAT_COSTS)
-    pbo = overfitting(variants, "ES", groups=8)
-    found = walk_forward(variants, "ES", train_days=20, test_days=10, markets=["United Kingdom", "USA"])
+    arrays, net = swept(weekdays(80), {"USA": 0.0, "United Kingdom": 0.0}, 11, NOISE_CELLS, FLAT_COSTS)
+    pbo = overfitting(arrays, net, "ES", groups=8)
+    found = walk_forward(arrays, net, "ES", train_days=20, test_days=10, markets=["United Kingdom", "USA"])
     assert pbo["combinations"] == 70 and pbo["pbo"] is not None
     assert pbo["pbo"] >= 0.3, pbo["pbo"]
     # No edge: out of sample a chosen variant makes about nothing gross, so net it loses about its costs.

@@ -130,7 +130,6 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from exc
         finally:
             bar.close()
-        result.pop("trades")
         if options["json"]:
             self.stdout.write(json.dumps(to_jsonable(result)))
             return
