@@ -98,17 +98,23 @@ class BacktestOutputSerializer(serializers.Serializer):
     result = serializers.DictField(allow_null=True, required=False)
 
 
-def _output(backtest: Backtest, *, with_result: bool) -> dict[str, Any]:
-    status, error = backtest_state(backtest, now=clock.now())
-    data: dict[str, Any] = {
-        "id": backtest.pk,
+def job_state(job: Backtest) -> dict[str, Any]:
+    """What a reader sees of a backtest or a sweep while it runs and after: id, status (an interrupted
+    one reads FAILED, :func:`backtest_state`), progress (percent), params, error, created and finished."""
+    status, error = backtest_state(job, now=clock.now())
+    return {
+        "id": job.pk,
         "status": status,
-        "progress": backtest.progress,
-        "params": backtest.params,
+        "progress": job.progress,
+        "params": job.params,
         "error": error,
-        "created_at": backtest.created_at,
-        "finished_at": backtest.finished_at,
+        "created_at": job.created_at,
+        "finished_at": job.finished_at,
     }
+
+
+def _output(backtest: Backtest, *, with_result: bool) -> dict[str, Any]:
+    data = job_state(backtest)
     if with_result:
         data["result"] = backtest.result
     elif backtest.result:

@@ -21,10 +21,10 @@ from core.params import KnownQueryParamsMixin
 from GlobalMarkets.reference import CONTROL_COUNTRIES
 from LiveData.history.rolls import ROLL_RULES
 from ThorTrading import targets
-from ThorTrading.api.backtests import MAX_DAYS
+from ThorTrading.api.backtests import MAX_DAYS, job_state
 from ThorTrading.backtest import SweepCell
 from ThorTrading.models import FUTURES, TOTAL, Backtest, BacktestKind, BacktestStatus
-from ThorTrading.services.backtest import BacktestError, backtest_state
+from ThorTrading.services.backtest import BacktestError
 from ThorTrading.services.sweep import sweep_submit
 
 #: Most variants one sweep may ask for (targets × stops × windows).
@@ -98,16 +98,7 @@ class SweepOutputSerializer(serializers.Serializer):
 
 
 def _output(sweep: Backtest, *, with_result: bool) -> dict[str, Any]:
-    status, error = backtest_state(sweep, now=clock.now())
-    data: dict[str, Any] = {
-        "id": sweep.pk,
-        "status": status,
-        "progress": sweep.progress,
-        "params": sweep.params,
-        "error": error,
-        "created_at": sweep.created_at,
-        "finished_at": sweep.finished_at,
-    }
+    data = job_state(sweep)
     if with_result:
         data["result"] = sweep.result
     return SweepOutputSerializer(data).data

@@ -5,6 +5,8 @@ from __future__ import annotations
 import csv
 import json
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -128,14 +130,8 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         variant = self._variant(options)
-        countries = [c.strip() for c in options["markets"].split(",") if c.strip()] if options["markets"] else None
-        bar = tqdm(total=0, unit="open", desc="backtest", file=sys.stderr, disable=None)
-
-        def progress(done: int, total: int) -> None:
-            bar.total = total
-            bar.update(done - bar.n)
-
-        try:
+        countries = markets_option(options["markets"])
+        with opens_progress("backtest") as progress, backtest_errors():
             result = run_backtest(
                 start=_day(options["start"]),
                 end=_day(options["end"]),
@@ -145,10 +141,6 @@ class Command(BaseCommand):
                 progress=progress,
                 roll=options["roll"],
             )
-        except BacktestError as exc:
-            raise CommandError(str(exc)) from exc
-        finally:
-            bar.close()
         if options["json"]:
             trades = [{k: t[k] for k in TRADE_FIELDS} for t in result["trades"]]
             self.stdout.write(json.dumps(to_jsonable({**result, "trades": trades})))
@@ -188,6 +180,35 @@ class Command(BaseCommand):
                 f"{_fmt(row['hit_rate']):>8}{_fmt(row['expected_value']):>9}{_fmt(row['profit_factor']):>7}"
                 f"{_fmt(row['total_pnl']):>10}{_fmt(row['max_drawdown']):>9}"
             )
+
+
+def markets_option(text: str | None) -> list[str] | None:
+    """``--markets Japan,USA`` → the names (None: the markets whose capture is on)."""
+    return [c.strip() for c in text.split(",") if c.strip()] if text else None
+
+
+@contextmanager
+def opens_progress(desc: str) -> Iterator[Callable[[int, int], None]]:
+    """A tqdm bar on stderr counting opens, as a ``progress(done, total)`` callback; closed on exit."""
+    bar = tqdm(total=0, unit="open", desc=desc, file=sys.stderr, disable=None)
+
+    def progress(done: int, total: int) -> None:
+        bar.total = total
+        bar.update(done - bar.n)
+
+    try:
+        yield progress
+    finally:
+        bar.close()
+
+
+@contextmanager
+def backtest_errors() -> Iterator[None]:
+    """A :class:`BacktestError` (an empty range, an unknown market, no data) as the CommandError it means."""
+    try:
+        yield
+    except BacktestError as exc:
+        raise CommandError(str(exc)) from exc
 
 
 def _fmt(value: Any) -> str:

@@ -6,18 +6,16 @@ from __future__ import annotations
 
 import itertools
 import json
-import sys
 from decimal import Decimal
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from tqdm import tqdm
 
 from LiveData.history.rolls import ROLL_RULES
 from ThorTrading import targets
 from ThorTrading.backtest import SweepCell
-from ThorTrading.management.commands.backtest import _day
-from ThorTrading.services.backtest import BacktestError, to_jsonable
+from ThorTrading.management.commands.backtest import _day, backtest_errors, markets_option, opens_progress
+from ThorTrading.services.backtest import to_jsonable
 from ThorTrading.services.costs import trading_costs
 from ThorTrading.services.sweep import run_sweep
 
@@ -107,14 +105,8 @@ class Command(BaseCommand):
         costs = trading_costs(
             stop_slippage_ticks=options["stop_slippage"], target_slippage_ticks=options["target_slippage"]
         )
-        countries = [c.strip() for c in options["markets"].split(",") if c.strip()] if options["markets"] else None
-        bar = tqdm(total=0, unit="open", desc=f"sweep ×{len(cells)}", file=sys.stderr, disable=None)
-
-        def progress(done: int, total: int) -> None:
-            bar.total = total
-            bar.update(done - bar.n)
-
-        try:
+        countries = markets_option(options["markets"])
+        with opens_progress(f"sweep ×{len(cells)}") as progress, backtest_errors():
             result = run_sweep(
                 start=_day(options["start"]),
                 end=_day(options["end"]),
@@ -126,10 +118,6 @@ class Command(BaseCommand):
                 progress=progress,
                 roll=options["roll"],
             )
-        except BacktestError as exc:
-            raise CommandError(str(exc)) from exc
-        finally:
-            bar.close()
         if options["json"]:
             self.stdout.write(json.dumps(to_jsonable(result)))
             return
